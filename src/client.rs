@@ -1,0 +1,387 @@
+//! The client side of the socket: handshake, starting the server when none
+//! answers (like tmux), and a self-healing link for long-running screens
+//! that reports "connection lost" and reconnects by itself.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::UnixStream;
+use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::mpsc;
+
+use crate::domain::Board;
+use crate::paths::DataDir;
+use crate::protocol::{
+    ClientMsg, ErrorBody, Hello, MAX_LINE_BYTES, PROTOCOL_VERSION, Reply, Request, Role, ServerMsg,
+    Welcome, encode,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("no flowboard server answers at {}: {source}", socket.display())]
+    NoServer { socket: PathBuf, source: io::Error },
+    #[error("the flowboard server did not start: {0}")]
+    StartFailed(String),
+    #[error("the server speaks protocol {server}, this client {client}: run the same flowboard version on both sides")]
+    VersionMismatch { server: u32, client: u32 },
+    #[error("the server refused the connection: {0}")]
+    Refused(String),
+    #[error("the server closed the connection")]
+    Closed,
+    #[error("connection error: {0}")]
+    Io(#[from] io::Error),
+    #[error("the server sent something this client cannot read: {0}")]
+    BadMessage(String),
+}
+
+/// How to start a server when none answers.
+#[derive(Debug, Clone)]
+pub struct AutoStart {
+    /// The flowboard executable.
+    pub exe: PathBuf,
+    /// The config the server is to use, if not its own default lookup.
+    pub config: Option<PathBuf>,
+}
+
+/// One open, handshaken connection.
+pub struct Connection {
+    reader: BufReader<OwnedReadHalf>,
+    writer: OwnedWriteHalf,
+    pub welcome: Welcome,
+    next_id: u64,
+}
+
+impl Connection {
+    /// Connects and handshakes; the welcome holds the config and the board.
+    pub async fn connect(socket: &Path, role: Role, client: &str) -> Result<Connection, ClientError> {
+        let stream = UnixStream::connect(socket)
+            .await
+            .map_err(|source| ClientError::NoServer {
+                socket: socket.to_path_buf(),
+                source,
+            })?;
+        let (read, mut writer) = stream.into_split();
+        let hello = ClientMsg::Hello(Hello {
+            protocol: PROTOCOL_VERSION,
+            role,
+            client: Some(client.to_string()),
+        });
+        writer.write_all(encode(&hello).as_bytes()).await?;
+        let mut reader = BufReader::new(read);
+        let welcome = match read_msg(&mut reader).await? {
+            ServerMsg::Welcome(w) => *w,
+            ServerMsg::Error(e) if e.code == "protocol_version" => {
+                return Err(ClientError::VersionMismatch {
+                    server: e
+                        .message
+                        .split_whitespace()
+                        .find_map(|w| w.parse().ok())
+                        .unwrap_or(0),
+                    client: PROTOCOL_VERSION,
+                });
+            }
+            ServerMsg::Error(e) => return Err(ClientError::Refused(e.message)),
+            other => {
+                return Err(ClientError::BadMessage(format!(
+                    "expected a welcome, got {other:?}"
+                )));
+            }
+        };
+        Ok(Connection {
+            reader,
+            writer,
+            welcome,
+            next_id: 1,
+        })
+    }
+
+    /// Connects, starting a server in the background first if none answers.
+    pub async fn connect_or_start(
+        data: &DataDir,
+        start: Option<&AutoStart>,
+        role: Role,
+        client: &str,
+    ) -> Result<Connection, ClientError> {
+        let socket = data.socket();
+        let start = match (Connection::connect(&socket, role, client).await, start) {
+            (Ok(c), _) => return Ok(c),
+            (Err(ClientError::NoServer { .. }), Some(start)) => start,
+            (Err(e), _) => return Err(e),
+        };
+        let mut child = spawn_server(data, start)?;
+        // Poll for the socket; a second client racing us may start the
+        // server instead, which is fine: ours then exits on the lock.
+        let mut waited = Duration::ZERO;
+        let step = Duration::from_millis(50);
+        loop {
+            match Connection::connect(&socket, role, client).await {
+                Ok(c) => {
+                    std::thread::spawn(move || child.wait());
+                    return Ok(c);
+                }
+                Err(ClientError::NoServer { .. }) => {}
+                Err(e) => return Err(e),
+            }
+            if let Ok(Some(status)) = child.try_wait()
+                && !status.success()
+            {
+                return Err(ClientError::StartFailed(format!(
+                    "it exited with {status}; {}",
+                    log_tail(&data.log())
+                )));
+            }
+            if waited > Duration::from_secs(10) {
+                return Err(ClientError::StartFailed(format!(
+                    "no answer after 10 s; {}",
+                    log_tail(&data.log())
+                )));
+            }
+            tokio::time::sleep(step).await;
+            waited += step;
+        }
+    }
+
+    /// Sends a request, assigning it an id when it has none; returns the id.
+    pub async fn send(&mut self, mut request: Request) -> Result<u64, ClientError> {
+        let id = match request.id {
+            Some(id) => id,
+            None => {
+                let id = self.next_id;
+                self.next_id += 1;
+                request.id = Some(id);
+                id
+            }
+        };
+        self.next_id = self.next_id.max(id + 1);
+        self.writer.write_all(encode(&request).as_bytes()).await?;
+        Ok(id)
+    }
+
+    /// Sends a raw protocol line as typed by a user (`flowboard send`).
+    pub async fn send_line(&mut self, line: &str) -> Result<(), ClientError> {
+        self.writer.write_all(line.trim_end().as_bytes()).await?;
+        self.writer.write_all(b"\n").await?;
+        Ok(())
+    }
+
+    /// The next message from the server. Board updates are also kept in
+    /// `welcome.board`, so it is always the latest board seen.
+    pub async fn recv(&mut self) -> Result<ServerMsg, ClientError> {
+        let msg = read_msg(&mut self.reader).await?;
+        if let ServerMsg::Board(board) = &msg {
+            self.welcome.board = (**board).clone();
+        }
+        Ok(msg)
+    }
+
+    /// Sends a request and waits for its reply (board updates on the way
+    /// are absorbed).
+    pub async fn request(&mut self, request: Request) -> Result<Reply, ClientError> {
+        let id = self.send(request).await?;
+        loop {
+            match self.recv().await? {
+                ServerMsg::Reply(r) if r.id == Some(id) => return Ok(r),
+                ServerMsg::Error(e) => return Ok(Reply::failed(Some(id), e)),
+                _ => {}
+            }
+        }
+    }
+
+    pub fn board(&self) -> &Board {
+        &self.welcome.board
+    }
+}
+
+async fn read_msg(reader: &mut BufReader<OwnedReadHalf>) -> Result<ServerMsg, ClientError> {
+    let mut line = String::new();
+    let n = reader.read_line(&mut line).await?;
+    if n == 0 {
+        return Err(ClientError::Closed);
+    }
+    serde_json::from_str(&line).map_err(|e| ClientError::BadMessage(e.to_string()))
+}
+
+/// Starts `flowboard serve` detached from this terminal: its own process
+/// group (Ctrl-C here does not reach it), no terminal on its standard
+/// streams, early errors appended to the log file.
+fn spawn_server(data: &DataDir, start: &AutoStart) -> Result<std::process::Child, ClientError> {
+    use std::os::unix::process::CommandExt;
+    data.create()
+        .map_err(|e| ClientError::StartFailed(format!("cannot create {}: {e}", data.root().display())))?;
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(data.log())
+        .map_err(|e| ClientError::StartFailed(format!("cannot open {}: {e}", data.log().display())))?;
+    let mut cmd = std::process::Command::new(&start.exe);
+    cmd.arg("serve").arg("--data-dir").arg(data.root());
+    if let Some(config) = &start.config {
+        cmd.arg("--config").arg(config);
+    }
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log))
+        .process_group(0);
+    cmd.spawn()
+        .map_err(|e| ClientError::StartFailed(format!("cannot run {}: {e}", start.exe.display())))
+}
+
+fn log_tail(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().rev().take(3).collect();
+    if lines.is_empty() {
+        format!("see {}", log.display())
+    } else {
+        let tail: Vec<&str> = lines.into_iter().rev().collect();
+        format!("{} says: {}", log.display(), tail.join(" / "))
+    }
+}
+
+/// What a long-running screen hears from its link to the server.
+#[derive(Debug, Clone)]
+pub enum ClientEvent {
+    /// (Re)connected: config and the board as it is now.
+    Connected(Box<Welcome>),
+    /// The board changed.
+    Board(Box<Board>),
+    /// The answer to a request the screen sent.
+    Reply(Reply),
+    /// The connection is gone; the link is retrying. The text says why.
+    Lost(String),
+}
+
+/// Keeps a screen connected: connects (starting the server if allowed),
+/// forwards board updates and replies, and on any loss reports it and
+/// retries every second until the screen goes away.
+pub async fn run_link(
+    data: DataDir,
+    start: Option<AutoStart>,
+    role: Role,
+    client: String,
+    mut requests: mpsc::Receiver<Request>,
+    events: mpsc::Sender<ClientEvent>,
+) {
+    loop {
+        let mut conn = match Connection::connect_or_start(&data, start.as_ref(), role, &client).await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                if events.send(ClientEvent::Lost(e.to_string())).await.is_err() {
+                    return;
+                }
+                // Refuse what the screen asks meanwhile, so it can say so.
+                let deadline = tokio::time::sleep(Duration::from_secs(1));
+                tokio::pin!(deadline);
+                loop {
+                    tokio::select! {
+                        _ = &mut deadline => break,
+                        req = requests.recv() => match req {
+                            Some(req) => {
+                                let reply = Reply::failed(req.id, ErrorBody::new("not_connected", "not connected to the server: nothing was saved, try again when the board is back"));
+                                if events.send(ClientEvent::Reply(reply)).await.is_err() { return; }
+                            }
+                            None => return,
+                        }
+                    }
+                }
+                continue;
+            }
+        };
+        if events
+            .send(ClientEvent::Connected(Box::new(conn.welcome.clone())))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let reason = loop {
+            tokio::select! {
+                req = requests.recv() => match req {
+                    Some(req) => {
+                        let id = req.id;
+                        if let Err(e) = conn.send(req).await {
+                            let reply = Reply::failed(id, ErrorBody::new("not_connected", format!("not saved: {e}")));
+                            let _ = events.send(ClientEvent::Reply(reply)).await;
+                            break e.to_string();
+                        }
+                    }
+                    None => return,
+                },
+                msg = conn.recv() => match msg {
+                    Ok(ServerMsg::Board(b)) => {
+                        if events.send(ClientEvent::Board(b)).await.is_err() { return; }
+                    }
+                    Ok(ServerMsg::Reply(r)) => {
+                        if events.send(ClientEvent::Reply(r)).await.is_err() { return; }
+                    }
+                    Ok(ServerMsg::Error(e)) => {
+                        tracing::warn!("server error: {}", e.message);
+                    }
+                    Ok(ServerMsg::Welcome(_)) => {}
+                    Err(e) => break e.to_string(),
+                },
+            }
+        };
+        if events.send(ClientEvent::Lost(reason)).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Reads at most `MAX_LINE_BYTES` of one line; used by the server too.
+pub async fn read_bounded_line<R: tokio::io::AsyncBufRead + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+) -> io::Result<LineRead> {
+    buf.clear();
+    loop {
+        let available = reader.fill_buf().await?;
+        if available.is_empty() {
+            return Ok(if buf.is_empty() {
+                LineRead::Eof
+            } else {
+                LineRead::Line
+            });
+        }
+        if let Some(pos) = available.iter().position(|b| *b == b'\n') {
+            let take = pos + 1;
+            if buf.len() + pos <= MAX_LINE_BYTES {
+                buf.extend_from_slice(&available[..pos]);
+                reader.consume(take);
+                return Ok(LineRead::Line);
+            }
+            reader.consume(take);
+            return Ok(LineRead::TooLong);
+        }
+        let n = available.len();
+        if buf.len() + n > MAX_LINE_BYTES {
+            // Drop the rest of this line without keeping it in memory.
+            reader.consume(n);
+            loop {
+                let rest = reader.fill_buf().await?;
+                if rest.is_empty() {
+                    return Ok(LineRead::TooLong);
+                }
+                if let Some(pos) = rest.iter().position(|b| *b == b'\n') {
+                    reader.consume(pos + 1);
+                    return Ok(LineRead::TooLong);
+                }
+                let m = rest.len();
+                reader.consume(m);
+            }
+        }
+        buf.extend_from_slice(available);
+        reader.consume(n);
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineRead {
+    Line,
+    TooLong,
+    Eof,
+}

@@ -1,0 +1,464 @@
+//! Commands and `decide`: what a user asks for, checked against the board
+//! and `now`, becomes events or a rejection that says why.
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use super::event::{EventKind, EventRecord};
+use super::model::{Board, Route, Stage, Visit, VisitId};
+use super::text::{MAX_NAME_CHARS, MAX_REASON_CHARS, sanitize};
+use crate::config::Config;
+
+/// What a terminal or a script asks the board to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// A patient has arrived (or is registered by reception).
+    Arrive {
+        name: String,
+        treatment: String,
+        #[serde(default)]
+        chart_no: Option<String>,
+    },
+    /// Move a visit to the next stage of the flow. `to` guards against two
+    /// terminals pressing Enter on the same patient at once.
+    Advance {
+        visit: VisitId,
+        to: Stage,
+        #[serde(default)]
+        bed: Option<String>,
+    },
+    /// A contraindication found at counselling: no administration today.
+    Defer { visit: VisitId, reason: String },
+    /// The patient left, did not come, or withdrew.
+    Cancel { visit: VisitId, reason: String },
+    /// Emergency transfer (ambulance).
+    Transfer { visit: VisitId, reason: String },
+    /// Undo the last action on a visit (recorded as a correction).
+    Undo { visit: VisitId },
+}
+
+impl Command {
+    pub fn visit(&self) -> Option<VisitId> {
+        match self {
+            Command::Arrive { .. } => None,
+            Command::Advance { visit, .. }
+            | Command::Defer { visit, .. }
+            | Command::Cancel { visit, .. }
+            | Command::Transfer { visit, .. }
+            | Command::Undo { visit } => Some(*visit),
+        }
+    }
+}
+
+/// Who asks, when, and for which moment (entries made after the fact).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Context {
+    pub now: DateTime<Utc>,
+    /// When it happened, if not now.
+    pub at: Option<DateTime<Utc>>,
+    pub operator: Option<String>,
+}
+
+/// Why a command was refused. The text is shown to the user as is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("there is no visit {0}")]
+    UnknownVisit(VisitId),
+    #[error("unknown treatment {given:?}: use one of {known}")]
+    UnknownTreatment { given: String, known: String },
+    #[error("the name is empty: type the patient's name")]
+    EmptyName,
+    #[error("the name is longer than {MAX_NAME_CHARS} characters")]
+    NameTooLong,
+    #[error("the chart number {0:?} is not valid: use up to 20 letters, digits or '-'")]
+    BadChartNo(String),
+    #[error("{name} is already in {stage}")]
+    AlreadyThere { name: String, stage: Stage },
+    #[error("{name} is in {from}: administration needs counselling first")]
+    NeedsCounselling { name: String, from: Stage },
+    #[error("{name} cannot go from {from} to {to}{hint}")]
+    IllegalMove {
+        name: String,
+        from: Stage,
+        to: Stage,
+        hint: String,
+    },
+    #[error("{name} has left the flow ({stage}): nothing more can be done today")]
+    Closed { name: String, stage: Stage },
+    #[error("a drip needs a bed: choose one of the free beds ({free})")]
+    BedRequired { free: String },
+    #[error("there is no bed {given:?}: the beds are {known}")]
+    UnknownBed { given: String, known: String },
+    #[error("bed {bed} is occupied by {by}")]
+    BedOccupied { bed: String, by: String },
+    #[error("a reason is required")]
+    EmptyReason,
+    #[error("the reason is longer than {MAX_REASON_CHARS} characters")]
+    ReasonTooLong,
+    #[error("nothing to undo for {0}: only the arrival is recorded (use cancel)")]
+    NothingToUndo(String),
+    #[error("the time {0} is in the future")]
+    AtInFuture(String),
+    #[error("the time {at} is more than {limit_minutes} minutes ago")]
+    AtTooOld { at: String, limit_minutes: u32 },
+    #[error("the time {at} is before {name} entered {stage} ({since})")]
+    AtBeforeStage {
+        at: String,
+        name: String,
+        stage: Stage,
+        since: String,
+    },
+}
+
+impl Rejection {
+    /// Stable machine-readable code for scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::UnknownVisit(_) => "unknown_visit",
+            Rejection::UnknownTreatment { .. } => "unknown_treatment",
+            Rejection::EmptyName => "empty_name",
+            Rejection::NameTooLong => "name_too_long",
+            Rejection::BadChartNo(_) => "bad_chart_no",
+            Rejection::AlreadyThere { .. } => "already_there",
+            Rejection::NeedsCounselling { .. } => "needs_counselling",
+            Rejection::IllegalMove { .. } => "illegal_move",
+            Rejection::Closed { .. } => "closed",
+            Rejection::BedRequired { .. } => "bed_required",
+            Rejection::UnknownBed { .. } => "unknown_bed",
+            Rejection::BedOccupied { .. } => "bed_occupied",
+            Rejection::EmptyReason => "empty_reason",
+            Rejection::ReasonTooLong => "reason_too_long",
+            Rejection::NothingToUndo(_) => "nothing_to_undo",
+            Rejection::AtInFuture(_) => "at_in_future",
+            Rejection::AtTooOld { .. } => "at_too_old",
+            Rejection::AtBeforeStage { .. } => "at_before_stage",
+        }
+    }
+}
+
+/// Decides a command against the board: the events it produces, numbered
+/// after `board.last_seq`, or why it is refused. Pure: same input, same
+/// answer.
+pub fn decide(
+    board: &Board,
+    config: &Config,
+    command: &Command,
+    ctx: &Context,
+) -> Result<Vec<EventRecord>, Rejection> {
+    let at = check_at(config, ctx)?;
+    let operator = ctx
+        .operator
+        .as_deref()
+        .map(|o| sanitize(o).chars().take(MAX_NAME_CHARS).collect::<String>())
+        .filter(|o| !o.is_empty());
+    let event = |visit: VisitId, at: DateTime<Utc>, kind: EventKind| EventRecord {
+        seq: board.last_seq + 1,
+        visit,
+        at,
+        recorded_at: ctx.now,
+        operator: operator.clone(),
+        kind,
+    };
+
+    match command {
+        Command::Arrive {
+            name,
+            treatment,
+            chart_no,
+        } => {
+            let name = clean_name(name)?;
+            if config.treatment(treatment).is_none() {
+                return Err(Rejection::UnknownTreatment {
+                    given: sanitize(treatment),
+                    known: join(config.treatments.iter().map(|t| t.id.as_str())),
+                });
+            }
+            let chart_no = match chart_no.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(c) => Some(clean_chart_no(c)?),
+            };
+            let ticket = next_ticket(board, config.timezone, at);
+            Ok(vec![event(
+                board.next_visit_id(),
+                at,
+                EventKind::Arrived {
+                    name,
+                    chart_no,
+                    treatment: treatment.clone(),
+                    ticket,
+                },
+            )])
+        }
+        Command::Advance { visit, to, bed } => {
+            let v = open_visit(board, *visit)?;
+            check_after_stage_start(v, at, config.timezone)?;
+            let kind = advance(board, config, v, *to, bed.as_deref())?;
+            Ok(vec![event(v.id, at, kind)])
+        }
+        Command::Defer { visit, reason } => {
+            let v = open_visit(board, *visit)?;
+            check_after_stage_start(v, at, config.timezone)?;
+            if !matches!(v.stage, Stage::Waiting | Stage::Counselling | Stage::Ready) {
+                return Err(illegal(v, Stage::Deferred, ": defer before administration starts"));
+            }
+            let reason = clean_reason(reason)?;
+            Ok(vec![event(v.id, at, EventKind::Deferred { reason })])
+        }
+        Command::Cancel { visit, reason } => {
+            let v = open_visit(board, *visit)?;
+            check_after_stage_start(v, at, config.timezone)?;
+            let reason = clean_reason(reason)?;
+            Ok(vec![event(v.id, at, EventKind::Cancelled { reason })])
+        }
+        Command::Transfer { visit, reason } => {
+            let v = open_visit(board, *visit)?;
+            check_after_stage_start(v, at, config.timezone)?;
+            let reason = clean_reason(reason)?;
+            Ok(vec![event(v.id, at, EventKind::Transferred { reason })])
+        }
+        Command::Undo { visit } => {
+            let v = board.visit(*visit).ok_or(Rejection::UnknownVisit(*visit))?;
+            let target = v
+                .effective_events()
+                .last()
+                .filter(|e| !matches!(e.kind, EventKind::Arrived { .. }))
+                .ok_or_else(|| Rejection::NothingToUndo(v.name.clone()))?;
+            // The visit goes back to where it was; that place must still be
+            // free (a bed may have been given to someone else meanwhile).
+            let mut events = v.events.clone();
+            events.push(event(v.id, ctx.now, EventKind::Reverted { target: target.seq }));
+            if let Some(after) = Visit::from_events(events)
+                && let Some(bed) = after.bed.as_deref()
+                && after.stage.is_active()
+                && let Some(other) = board.occupant(bed)
+                && other.id != v.id
+            {
+                return Err(Rejection::BedOccupied {
+                    bed: bed.to_string(),
+                    by: other.name.clone(),
+                });
+            }
+            Ok(vec![event(
+                v.id,
+                ctx.now,
+                EventKind::Reverted { target: target.seq },
+            )])
+        }
+    }
+}
+
+fn advance(
+    board: &Board,
+    config: &Config,
+    v: &Visit,
+    to: Stage,
+    bed: Option<&str>,
+) -> Result<EventKind, Rejection> {
+    if v.stage == to {
+        return Err(Rejection::AlreadyThere {
+            name: v.name.clone(),
+            stage: to,
+        });
+    }
+    if to == Stage::Administration && matches!(v.stage, Stage::Waiting | Stage::Counselling) {
+        return Err(Rejection::NeedsCounselling {
+            name: v.name.clone(),
+            from: v.stage,
+        });
+    }
+    if v.stage.next() != Some(to) {
+        let hint = match v.stage.next() {
+            Some(next) => format!(": the next stage is {next}"),
+            None => String::new(),
+        };
+        return Err(Rejection::IllegalMove {
+            name: v.name.clone(),
+            from: v.stage,
+            to,
+            hint,
+        });
+    }
+    Ok(match to {
+        Stage::Counselling => EventKind::CounsellingStarted,
+        Stage::Ready => EventKind::MarkedReady,
+        Stage::Administration => {
+            let route = config.treatment(&v.treatment).map(|t| t.route);
+            let bed = match bed.map(str::trim).filter(|b| !b.is_empty()) {
+                Some(b) => Some(free_bed(board, config, b)?),
+                None if route == Some(Route::Drip) => {
+                    return Err(Rejection::BedRequired {
+                        free: join(free_beds(board, config)),
+                    });
+                }
+                None => None,
+            };
+            EventKind::AdministrationStarted { bed }
+        }
+        Stage::Observation => EventKind::AdministrationEnded,
+        Stage::Discharged => EventKind::Discharged,
+        // `next()` only yields the stages above.
+        _ => {
+            return Err(Rejection::IllegalMove {
+                name: v.name.clone(),
+                from: v.stage,
+                to,
+                hint: String::new(),
+            });
+        }
+    })
+}
+
+/// Beds not taken by a patient in an active stage, in config order.
+pub fn free_beds<'a>(board: &'a Board, config: &'a Config) -> impl Iterator<Item = &'a str> {
+    config
+        .beds
+        .iter()
+        .map(String::as_str)
+        .filter(|b| board.occupant(b).is_none())
+}
+
+fn free_bed(board: &Board, config: &Config, bed: &str) -> Result<String, Rejection> {
+    if !config.beds.iter().any(|b| b == bed) {
+        return Err(Rejection::UnknownBed {
+            given: sanitize(bed),
+            known: join(config.beds.iter().map(String::as_str)),
+        });
+    }
+    if let Some(other) = board.occupant(bed) {
+        return Err(Rejection::BedOccupied {
+            bed: bed.to_string(),
+            by: other.name.clone(),
+        });
+    }
+    Ok(bed.to_string())
+}
+
+fn open_visit(board: &Board, id: VisitId) -> Result<&Visit, Rejection> {
+    let v = board.visit(id).ok_or(Rejection::UnknownVisit(id))?;
+    if !v.stage.is_active() {
+        return Err(Rejection::Closed {
+            name: v.name.clone(),
+            stage: v.stage,
+        });
+    }
+    Ok(v)
+}
+
+fn illegal(v: &Visit, to: Stage, hint: &str) -> Rejection {
+    Rejection::IllegalMove {
+        name: v.name.clone(),
+        from: v.stage,
+        to,
+        hint: hint.to_string(),
+    }
+}
+
+fn check_at(config: &Config, ctx: &Context) -> Result<DateTime<Utc>, Rejection> {
+    let Some(at) = ctx.at else {
+        return Ok(ctx.now);
+    };
+    let shown = || at.with_timezone(&config.timezone).format("%Y-%m-%d %H:%M").to_string();
+    if at > ctx.now {
+        return Err(Rejection::AtInFuture(shown()));
+    }
+    if ctx.now - at > Duration::minutes(i64::from(config.max_backdate_minutes)) {
+        return Err(Rejection::AtTooOld {
+            at: shown(),
+            limit_minutes: config.max_backdate_minutes,
+        });
+    }
+    Ok(at)
+}
+
+fn check_after_stage_start(v: &Visit, at: DateTime<Utc>, tz: Tz) -> Result<(), Rejection> {
+    if at < v.stage_since {
+        let fmt = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M:%S").to_string();
+        return Err(Rejection::AtBeforeStage {
+            at: fmt(at),
+            name: v.name.clone(),
+            stage: v.stage,
+            since: fmt(v.stage_since),
+        });
+    }
+    Ok(())
+}
+
+fn clean_name(name: &str) -> Result<String, Rejection> {
+    let name = sanitize(name);
+    if name.is_empty() {
+        return Err(Rejection::EmptyName);
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Rejection::NameTooLong);
+    }
+    Ok(name)
+}
+
+fn clean_chart_no(chart_no: &str) -> Result<String, Rejection> {
+    let ok = chart_no.len() <= 20
+        && chart_no
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(chart_no.to_string())
+    } else {
+        Err(Rejection::BadChartNo(sanitize(chart_no)))
+    }
+}
+
+fn clean_reason(reason: &str) -> Result<String, Rejection> {
+    let reason = sanitize(reason);
+    if reason.is_empty() {
+        return Err(Rejection::EmptyReason);
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(Rejection::ReasonTooLong);
+    }
+    Ok(reason)
+}
+
+/// Reception numbers restart every clinic day.
+fn next_ticket(board: &Board, tz: Tz, at: DateTime<Utc>) -> u32 {
+    let day = at.with_timezone(&tz).date_naive();
+    let today = board
+        .visits
+        .values()
+        .filter(|v| v.arrived_at.with_timezone(&tz).date_naive() == day)
+        .map(|v| v.ticket)
+        .max()
+        .unwrap_or(0);
+    today + 1
+}
+
+fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let list: Vec<&str> = items.collect();
+    if list.is_empty() {
+        "none".to_string()
+    } else {
+        list.join(", ")
+    }
+}
+
+/// Parses a time typed by a user for an entry made after the fact:
+/// `HH:MM` (today, in the clinic's time zone) or a full RFC 3339 instant.
+pub fn parse_at(text: &str, tz: Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let time = NaiveTime::parse_from_str(text, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
+        .map_err(|_| {
+            format!(
+                "{:?} is not a time: use HH:MM (today) or 2026-11-21T10:05:00+09:00",
+                sanitize(text)
+            )
+        })?;
+    let day = now.with_timezone(&tz).date_naive();
+    tz.from_local_datetime(&day.and_time(time))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("{text} does not exist today in {tz}"))
+}

@@ -1,0 +1,102 @@
+//! Events: the facts the board is made of. They are only ever appended;
+//! a correction is a new event that points at the one it undoes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::model::{Board, Visit, VisitId};
+
+/// One event as stored in the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// Position in the log, from 1, without gaps.
+    pub seq: u64,
+    pub visit: VisitId,
+    /// When it happened (may be earlier than `recorded_at` for entries
+    /// made after the fact).
+    pub at: DateTime<Utc>,
+    /// When the server recorded it.
+    pub recorded_at: DateTime<Utc>,
+    /// Who entered it, when the terminal said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    Arrived {
+        name: String,
+        chart_no: Option<String>,
+        treatment: String,
+        ticket: u32,
+    },
+    CounsellingStarted,
+    MarkedReady,
+    AdministrationStarted {
+        bed: Option<String>,
+    },
+    /// Needle out: observation begins.
+    AdministrationEnded,
+    Discharged,
+    Deferred {
+        reason: String,
+    },
+    Cancelled {
+        reason: String,
+    },
+    Transferred {
+        reason: String,
+    },
+    /// Undoes the event with sequence number `target` (a correction, not a
+    /// deletion: both stay in the log).
+    Reverted {
+        target: u64,
+    },
+}
+
+impl EventKind {
+    /// Stable name of the event kind, as in the JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Arrived { .. } => "arrived",
+            EventKind::CounsellingStarted => "counselling_started",
+            EventKind::MarkedReady => "marked_ready",
+            EventKind::AdministrationStarted { .. } => "administration_started",
+            EventKind::AdministrationEnded => "administration_ended",
+            EventKind::Discharged => "discharged",
+            EventKind::Deferred { .. } => "deferred",
+            EventKind::Cancelled { .. } => "cancelled",
+            EventKind::Transferred { .. } => "transferred",
+            EventKind::Reverted { .. } => "reverted",
+        }
+    }
+}
+
+/// Applies one event to the board. Events come from `decide` (or from the
+/// log), so they are already valid; an event for an unknown visit that is
+/// not an arrival is ignored rather than inventing a visit.
+pub fn apply(board: &mut Board, event: EventRecord) {
+    board.last_seq = board.last_seq.max(event.seq);
+    let id = event.visit;
+    let mut events = match board.visits.remove(&id) {
+        Some(visit) => visit.events,
+        None if matches!(event.kind, EventKind::Arrived { .. }) => Vec::new(),
+        None => return,
+    };
+    events.push(event);
+    if let Some(visit) = Visit::from_events(events) {
+        board.visits.insert(id, visit);
+    }
+}
+
+/// Folds a whole log into a board: the definition of the materialised state.
+pub fn replay(events: impl IntoIterator<Item = EventRecord>) -> Board {
+    let mut board = Board::default();
+    for event in events {
+        apply(&mut board, event);
+    }
+    board
+}

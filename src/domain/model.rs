@@ -1,0 +1,248 @@
+//! The board and its visits: what a stage is, and how a visit's state is
+//! folded from its own events.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::event::{EventKind, EventRecord};
+
+/// Identifies one visit (one patient, one day). Assigned by the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VisitId(pub u64);
+
+impl fmt::Display for VisitId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Where a visit is in the clinic's flow. The order of the variants is the
+/// order of the flow, then the side exits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Waiting,
+    Counselling,
+    Ready,
+    Administration,
+    Observation,
+    Discharged,
+    Deferred,
+    Cancelled,
+    Transferred,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 9] = [
+        Stage::Waiting,
+        Stage::Counselling,
+        Stage::Ready,
+        Stage::Administration,
+        Stage::Observation,
+        Stage::Discharged,
+        Stage::Deferred,
+        Stage::Cancelled,
+        Stage::Transferred,
+    ];
+
+    /// The stages a patient is still in the clinic for.
+    pub const ACTIVE: [Stage; 5] = [
+        Stage::Waiting,
+        Stage::Counselling,
+        Stage::Ready,
+        Stage::Administration,
+        Stage::Observation,
+    ];
+
+    /// The name used on the command line, in the protocol and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Waiting => "waiting",
+            Stage::Counselling => "counselling",
+            Stage::Ready => "ready",
+            Stage::Administration => "administration",
+            Stage::Observation => "observation",
+            Stage::Discharged => "discharged",
+            Stage::Deferred => "deferred",
+            Stage::Cancelled => "cancelled",
+            Stage::Transferred => "transferred",
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        Stage::ACTIVE.contains(&self)
+    }
+
+    /// The next stage of the main flow, if there is one.
+    pub fn next(self) -> Option<Stage> {
+        match self {
+            Stage::Waiting => Some(Stage::Counselling),
+            Stage::Counselling => Some(Stage::Ready),
+            Stage::Ready => Some(Stage::Administration),
+            Stage::Administration => Some(Stage::Observation),
+            Stage::Observation => Some(Stage::Discharged),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a treatment is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    Drip,
+    Injection,
+}
+
+/// One patient's visit today, as folded from its events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    pub id: VisitId,
+    /// Reception number of the day, given on arrival.
+    pub ticket: u32,
+    pub name: String,
+    pub chart_no: Option<String>,
+    pub treatment: String,
+    pub stage: Stage,
+    /// When the current stage began (the time it happened, not when it
+    /// was recorded).
+    pub stage_since: DateTime<Utc>,
+    pub arrived_at: DateTime<Utc>,
+    pub bed: Option<String>,
+    /// Why the visit left the flow (deferred, cancelled, transferred).
+    pub exit_reason: Option<String>,
+    /// Every event of this visit, in order, corrections included.
+    pub events: Vec<EventRecord>,
+}
+
+impl Visit {
+    /// Folds a visit from its events. The first event must be the arrival;
+    /// events that a later `Reverted` event undoes have no effect.
+    pub fn from_events(events: Vec<EventRecord>) -> Option<Visit> {
+        let first = events.first()?;
+        let EventKind::Arrived {
+            name,
+            chart_no,
+            treatment,
+            ticket,
+        } = &first.kind
+        else {
+            return None;
+        };
+        let mut visit = Visit {
+            id: first.visit,
+            ticket: *ticket,
+            name: name.clone(),
+            chart_no: chart_no.clone(),
+            treatment: treatment.clone(),
+            stage: Stage::Waiting,
+            stage_since: first.at,
+            arrived_at: first.at,
+            bed: None,
+            exit_reason: None,
+            events: Vec::new(),
+        };
+        let reverted: Vec<u64> = events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::Reverted { target } => Some(target),
+                _ => None,
+            })
+            .collect();
+        for event in events.iter().skip(1) {
+            if reverted.contains(&event.seq) {
+                continue;
+            }
+            visit.fold(event);
+        }
+        visit.events = events;
+        Some(visit)
+    }
+
+    fn fold(&mut self, event: &EventRecord) {
+        let enter = |visit: &mut Visit, stage: Stage| {
+            visit.stage = stage;
+            visit.stage_since = event.at;
+        };
+        match &event.kind {
+            EventKind::Arrived { .. } | EventKind::Reverted { .. } => {}
+            EventKind::CounsellingStarted => enter(self, Stage::Counselling),
+            EventKind::MarkedReady => enter(self, Stage::Ready),
+            EventKind::AdministrationStarted { bed } => {
+                enter(self, Stage::Administration);
+                self.bed = bed.clone();
+            }
+            EventKind::AdministrationEnded => enter(self, Stage::Observation),
+            EventKind::Discharged => {
+                enter(self, Stage::Discharged);
+                self.bed = None;
+            }
+            EventKind::Deferred { reason } => {
+                enter(self, Stage::Deferred);
+                self.exit_reason = Some(reason.clone());
+                self.bed = None;
+            }
+            EventKind::Cancelled { reason } => {
+                enter(self, Stage::Cancelled);
+                self.exit_reason = Some(reason.clone());
+                self.bed = None;
+            }
+            EventKind::Transferred { reason } => {
+                enter(self, Stage::Transferred);
+                self.exit_reason = Some(reason.clone());
+                self.bed = None;
+            }
+        }
+    }
+
+    /// The events that still count (not undone, not undo markers), newest
+    /// last. `u` undoes the last of these.
+    pub fn effective_events(&self) -> impl Iterator<Item = &EventRecord> {
+        let reverted: Vec<u64> = self
+            .events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::Reverted { target } => Some(target),
+                _ => None,
+            })
+            .collect();
+        self.events.iter().filter(move |e| {
+            !reverted.contains(&e.seq) && !matches!(e.kind, EventKind::Reverted { .. })
+        })
+    }
+}
+
+/// Every visit the server holds, and the counters that number new ones.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    pub visits: BTreeMap<VisitId, Visit>,
+    /// Sequence number of the last event applied (0: none yet).
+    pub last_seq: u64,
+}
+
+impl Board {
+    pub fn visit(&self, id: VisitId) -> Option<&Visit> {
+        self.visits.get(&id)
+    }
+
+    /// The visit lying on `bed` now, if any.
+    pub fn occupant(&self, bed: &str) -> Option<&Visit> {
+        self.visits
+            .values()
+            .find(|v| v.stage.is_active() && v.bed.as_deref() == Some(bed))
+    }
+
+    pub fn next_visit_id(&self) -> VisitId {
+        VisitId(self.visits.keys().next_back().map_or(1, |id| id.0 + 1))
+    }
+}

@@ -1,0 +1,185 @@
+//! User-typed text is data: it is cleaned where it enters, and measured in
+//! terminal columns (not bytes, not chars) wherever it is laid out.
+//!
+//! Our own width-aware truncation exists because ratatui's wrapping can
+//! panic on Japanese text and only breaks at spaces (STYLE.md).
+
+use unicode_width::UnicodeWidthChar;
+
+pub const MAX_NAME_CHARS: usize = 60;
+pub const MAX_REASON_CHARS: usize = 200;
+
+/// Removes escape sequences (CSI, OSC, and other ESC-introduced ones),
+/// control characters and bidirectional overrides; turns tabs and line
+/// breaks into spaces; collapses runs of spaces; trims.
+pub fn sanitize(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // C1 CSI / OSC / DCS introducers: their sequence goes too.
+            '\u{9b}' => skip_until_final(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{9e}' | '\u{9f}' => skip_until_terminator(&mut chars),
+            '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => push_space(&mut out),
+            c if c.is_control() => {}
+            // Bidi embedding/override/isolate controls can reorder what a
+            // terminal shows; zero-width formatting marks hide text.
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => {}
+            '\u{feff}' => {}
+            ' ' | '\u{3000}' => {
+                if c == '\u{3000}' && !out.ends_with([' ', '\u{3000}']) && !out.is_empty() {
+                    out.push(c);
+                } else {
+                    push_space(&mut out);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.trim_matches([' ', '\u{3000}']).to_string()
+}
+
+fn push_space(out: &mut String) {
+    if !out.is_empty() && !out.ends_with([' ', '\u{3000}']) {
+        out.push(' ');
+    }
+}
+
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.peek() {
+        Some('[') => {
+            chars.next();
+            skip_until_final(chars);
+        }
+        Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => {
+            chars.next();
+            skip_until_terminator(chars);
+        }
+        Some(c) if ('\u{20}'..='\u{2f}').contains(c) => {
+            // nF escape: intermediates then one final byte.
+            while let Some(c) = chars.next() {
+                if !('\u{20}'..='\u{2f}').contains(&c) {
+                    break;
+                }
+            }
+        }
+        Some(_) => {
+            chars.next();
+        }
+        None => {}
+    }
+}
+
+/// CSI: parameter and intermediate bytes, then a final byte in 0x40..=0x7e.
+fn skip_until_final(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) || !('\u{20}'..='\u{7e}').contains(&c) {
+            break;
+        }
+    }
+}
+
+/// OSC / DCS and friends: up to BEL or ST (ESC \).
+fn skip_until_terminator(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => break,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Columns a string takes in a terminal.
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Cuts `s` to at most `max` columns, ending with `…` when cut. Never
+/// splits a wide character; the result is never wider than `max`.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Cuts or pads `s` with spaces to exactly `cols` columns.
+pub fn fit(s: &str, cols: usize) -> String {
+    let mut out = truncate(s, cols);
+    let w = width(&out);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn escape_sequences_are_removed_with_their_parameters() {
+        assert_eq!(sanitize("\u{1b}[31mRed\u{1b}[0m Tanaka"), "Red Tanaka");
+        assert_eq!(sanitize("A\u{1b}]0;pwned\u{7}B"), "AB");
+        assert_eq!(sanitize("A\u{1b}]8;;http://x\u{1b}\\B"), "AB");
+        assert_eq!(sanitize("\u{9b}2JClear"), "Clear");
+        assert_eq!(sanitize("x\u{1b}(By"), "xy");
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_dropped() {
+        assert_eq!(sanitize("Ta\u{7}na\u{0}ka\u{7f}"), "Tanaka");
+        assert_eq!(sanitize("abc\u{202e}fed"), "abcfed");
+        assert_eq!(sanitize("  山田\t\n花子  "), "山田 花子");
+    }
+
+    #[test]
+    fn japanese_full_width_space_is_kept_between_names() {
+        assert_eq!(sanitize("山田\u{3000}花子"), "山田\u{3000}花子");
+        assert_eq!(sanitize("\u{3000}山田\u{3000}"), "山田");
+    }
+
+    #[test]
+    fn truncation_counts_columns_not_characters() {
+        assert_eq!(width("山田花子"), 8);
+        assert_eq!(truncate("山田花子", 7), "山田花…");
+        assert_eq!(truncate("山田花子", 8), "山田花子");
+        assert_eq!(fit("山田", 6), "山田  ");
+        assert_eq!(fit("Tanaka Taro", 6), "Tanak…");
+    }
+
+    proptest! {
+        #[test]
+        fn sanitized_text_has_no_control_characters(s in "\\PC*|[\\x00-\\x1f\\x7f-\\u{9f}a-z山田]*") {
+            let clean = sanitize(&s);
+            prop_assert!(!clean.chars().any(|c| c.is_control()));
+        }
+
+        #[test]
+        fn fit_is_always_exactly_the_width(s in "[a-zA-Z山田花子👩‍⚕️\u{301}é ]{0,30}", cols in 0usize..40) {
+            let clean = sanitize(&s);
+            prop_assert_eq!(width(&fit(&clean, cols)), cols);
+            prop_assert!(width(&truncate(&clean, cols)) <= cols);
+        }
+    }
+}

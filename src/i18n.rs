@@ -1,0 +1,291 @@
+//! The words of the user interface, in English and Japanese.
+//!
+//! One table per language, so a missing translation is a compile error.
+//! Machine-facing text (JSON codes, protocol errors) stays English.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Alert, AlertCode, Route, Stage};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Ja,
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s {
+            "en" => Ok(Lang::En),
+            "ja" => Ok(Lang::Ja),
+            other => Err(format!("unknown language {other:?}: use \"en\" or \"ja\"")),
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        })
+    }
+}
+
+/// Every fixed string the screens show.
+pub struct Texts {
+    pub stages: [&'static str; 9],
+    pub beds_free: &'static str,
+    pub no_alerts: &'static str,
+    pub no_patients: &'static str,
+    pub col_no: &'static str,
+    pub col_name: &'static str,
+    pub col_treatment: &'static str,
+    pub col_bed: &'static str,
+    pub col_timer: &'static str,
+    pub col_alerts: &'static str,
+    pub detail_title: &'static str,
+    pub detail_empty: &'static str,
+    pub alerts_title: &'static str,
+    pub left: &'static str,
+    pub over: &'static str,
+    pub connecting: &'static str,
+    pub reconnecting: &'static str,
+    pub filter: &'static str,
+    pub help_title: &'static str,
+    pub form_arrival: &'static str,
+    pub form_advance: &'static str,
+    pub form_cancel: &'static str,
+    pub field_name: &'static str,
+    pub field_chart_no: &'static str,
+    pub field_treatment: &'static str,
+    pub field_bed: &'static str,
+    pub field_reason: &'static str,
+    pub field_at: &'static str,
+    pub at_hint: &'static str,
+    pub form_keys: &'static str,
+    pub key_quit: &'static str,
+    pub key_arrival: &'static str,
+    pub key_select: &'static str,
+    pub key_next: &'static str,
+    pub key_cancel: &'static str,
+    pub key_undo: &'static str,
+    pub key_filter: &'static str,
+    pub key_help: &'static str,
+    pub key_close: &'static str,
+    pub confirm_undo: &'static str,
+    pub sent: &'static str,
+    pub too_small: &'static str,
+    pub events: EventWords,
+}
+
+/// Words for event kinds in the detail pane.
+pub struct EventWords {
+    pub arrived: &'static str,
+    pub counselling_started: &'static str,
+    pub marked_ready: &'static str,
+    pub administration_started: &'static str,
+    pub administration_ended: &'static str,
+    pub discharged: &'static str,
+    pub deferred: &'static str,
+    pub cancelled: &'static str,
+    pub transferred: &'static str,
+    pub reverted: &'static str,
+    pub undone: &'static str,
+    pub recorded: &'static str,
+}
+
+const EN: Texts = Texts {
+    stages: [
+        "Waiting",
+        "Counselling",
+        "Ready",
+        "Administration",
+        "Observation",
+        "Discharged",
+        "Deferred",
+        "Cancelled",
+        "Transferred",
+    ],
+    beds_free: "beds free",
+    no_alerts: "No alerts",
+    no_patients: "No patients yet. Press a to register an arrival.",
+    col_no: "No",
+    col_name: "Name",
+    col_treatment: "Treatment",
+    col_bed: "Bed",
+    col_timer: "Timer",
+    col_alerts: "Alerts",
+    detail_title: "Patient",
+    detail_empty: "Select a patient with j/k.",
+    alerts_title: "Alerts",
+    left: "left",
+    over: "over",
+    connecting: "Connecting to the flowboard server…",
+    reconnecting: "CONNECTION LOST: reconnecting to the server… (the board below may be out of date)",
+    filter: "Filter",
+    help_title: "Keys",
+    form_arrival: "Register arrival",
+    form_advance: "Move to next stage",
+    form_cancel: "Cancel visit",
+    field_name: "Name",
+    field_chart_no: "Chart no.",
+    field_treatment: "Treatment",
+    field_bed: "Bed",
+    field_reason: "Reason",
+    field_at: "Time",
+    at_hint: "empty = now, or HH:MM",
+    form_keys: "Tab/Shift-Tab field  ←/→ choose  Enter submit  Esc cancel",
+    key_quit: "quit",
+    key_arrival: "arrival",
+    key_select: "select",
+    key_next: "next stage",
+    key_cancel: "cancel visit",
+    key_undo: "undo",
+    key_filter: "filter",
+    key_help: "help",
+    key_close: "close",
+    confirm_undo: "Undo the last action on this patient? Enter = yes, Esc = no",
+    sent: "Saved",
+    too_small: "Terminal too small: need at least 60x16",
+    events: EventWords {
+        arrived: "arrived",
+        counselling_started: "counselling started",
+        marked_ready: "ready for treatment",
+        administration_started: "administration started",
+        administration_ended: "needle out, observation",
+        discharged: "discharged",
+        deferred: "deferred",
+        cancelled: "cancelled",
+        transferred: "transferred",
+        reverted: "undo of",
+        undone: "undone",
+        recorded: "recorded",
+    },
+};
+
+const JA: Texts = Texts {
+    stages: [
+        "受付済・待合",
+        "カウンセリング",
+        "施術待ち",
+        "施術・投与",
+        "経過観察",
+        "帰宅済",
+        "施術見送り",
+        "キャンセル",
+        "救急搬送",
+    ],
+    beds_free: "空きベッド",
+    no_alerts: "アラートなし",
+    no_patients: "患者はまだいません。a で受付登録します。",
+    col_no: "番号",
+    col_name: "氏名",
+    col_treatment: "施術",
+    col_bed: "ベッド",
+    col_timer: "タイマー",
+    col_alerts: "アラート",
+    detail_title: "患者",
+    detail_empty: "j/k で患者を選択してください。",
+    alerts_title: "アラート",
+    left: "残り",
+    over: "超過",
+    connecting: "サーバーに接続しています…",
+    reconnecting: "接続が切れました：再接続中…（下の表示は古い可能性があります）",
+    filter: "絞り込み",
+    help_title: "キー操作",
+    form_arrival: "受付登録",
+    form_advance: "次の段階へ",
+    form_cancel: "キャンセル",
+    field_name: "氏名",
+    field_chart_no: "カルテ番号",
+    field_treatment: "施術",
+    field_bed: "ベッド",
+    field_reason: "理由",
+    field_at: "時刻",
+    at_hint: "空欄＝現在、または HH:MM",
+    form_keys: "Tab/Shift-Tab 項目  ←/→ 選択  Enter 登録  Esc 取消",
+    key_quit: "終了",
+    key_arrival: "受付",
+    key_select: "選択",
+    key_next: "次の段階",
+    key_cancel: "キャンセル",
+    key_undo: "取り消し",
+    key_filter: "絞り込み",
+    key_help: "ヘルプ",
+    key_close: "閉じる",
+    confirm_undo: "この患者の直前の操作を取り消しますか？ Enter＝はい Esc＝いいえ",
+    sent: "保存しました",
+    too_small: "画面が小さすぎます：60x16 以上が必要です",
+    events: EventWords {
+        arrived: "受付",
+        counselling_started: "カウンセリング開始",
+        marked_ready: "施術待ち",
+        administration_started: "施術開始",
+        administration_ended: "抜針・経過観察開始",
+        discharged: "帰宅",
+        deferred: "施術見送り",
+        cancelled: "キャンセル",
+        transferred: "救急搬送",
+        reverted: "取り消し:",
+        undone: "取り消し済",
+        recorded: "記録",
+    },
+};
+
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ja => &JA,
+    }
+}
+
+pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
+    let i = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0);
+    texts(lang).stages[i]
+}
+
+/// The sentence for an alert, as the staff read it.
+pub fn alert_message(lang: Lang, alert: &Alert, route: Option<Route>) -> String {
+    let m = alert.minutes;
+    let what = match (lang, route) {
+        (Lang::En, Some(Route::Drip)) => "drip",
+        (Lang::En, _) => "injection",
+        (Lang::Ja, Some(Route::Drip)) => "点滴",
+        (Lang::Ja, _) => "注射",
+    };
+    match (lang, alert.code) {
+        (Lang::En, AlertCode::WaitedTooLong) => {
+            format!("waited too long: {m} min in {}", alert.stage)
+        }
+        (Lang::En, AlertCode::AdministrationDue) => {
+            format!("{what} due: remove needle, check hemostasis")
+        }
+        (Lang::En, AlertCode::AdministrationOverdue) => {
+            format!("administration overdue by {m} min: remove needle, check hemostasis")
+        }
+        (Lang::En, AlertCode::ObservationComplete) => {
+            "observation complete: ready for discharge".to_string()
+        }
+        (Lang::En, AlertCode::DischargeOverdue) => {
+            format!("discharge overdue by {m} min")
+        }
+        (Lang::Ja, AlertCode::WaitedTooLong) => {
+            format!("待ち時間超過：{}で{m}分", stage_name(Lang::Ja, alert.stage))
+        }
+        (Lang::Ja, AlertCode::AdministrationDue) => {
+            format!("{what}終了時刻：抜針・止血確認")
+        }
+        (Lang::Ja, AlertCode::AdministrationOverdue) => {
+            format!("施術時間{m}分超過：抜針・止血確認")
+        }
+        (Lang::Ja, AlertCode::ObservationComplete) => "経過観察終了：帰宅可".to_string(),
+        (Lang::Ja, AlertCode::DischargeOverdue) => format!("帰宅予定を{m}分超過"),
+    }
+}

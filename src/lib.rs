@@ -1,0 +1,18 @@
+//! flowboard: a terminal patient-flow board for clinics giving exosome
+//! treatments by IV drip and local injection.
+//!
+//! Layers (one direction only, see docs/ARCHITECTURE.md):
+//! `ui -> client -> (socket) -> server -> store`, and `server`/`ui` ->
+//! `domain`. The domain is pure; only `store` touches sled.
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod config;
+pub mod domain;
+pub mod i18n;
+pub mod paths;
+pub mod protocol;
+pub mod server;
+pub mod snapshot;
+pub mod store;
+pub mod ui;

@@ -1,0 +1,64 @@
+//! Where flowboard keeps its files: the data directory (sled database,
+//! socket, log) chosen by `--data-dir`, `FLOWBOARD_DATA_DIR`, or the XDG
+//! data directory.
+
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(root: impl Into<PathBuf>) -> DataDir {
+        DataDir { root: root.into() }
+    }
+
+    /// `explicit` (from `--data-dir` or the environment), else the XDG data
+    /// directory (`~/.local/share/flowboard`).
+    pub fn resolve(explicit: Option<&Path>) -> io::Result<DataDir> {
+        if let Some(p) = explicit {
+            return Ok(DataDir::new(p));
+        }
+        directories::ProjectDirs::from("", "", "flowboard")
+            .map(|d| DataDir::new(d.data_dir()))
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::NotFound,
+                    "no home directory: pass --data-dir or set FLOWBOARD_DATA_DIR",
+                )
+            })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.root.join("db")
+    }
+
+    pub fn socket(&self) -> PathBuf {
+        self.root.join("flowboard.sock")
+    }
+
+    pub fn log(&self) -> PathBuf {
+        self.root.join("flowboard.log")
+    }
+
+    /// Creates the directory readable by its owner only (like tmux's
+    /// socket directory), so nobody else can reach the socket or the data.
+    pub fn create(&self) -> io::Result<()> {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.root)?;
+        let perms = std::fs::metadata(&self.root)?.permissions();
+        if perms.mode() & 0o077 != 0 {
+            std::fs::set_permissions(&self.root, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+}

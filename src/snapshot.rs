@@ -1,0 +1,153 @@
+//! The board as scripts see it (`flowboard snapshot --json`), and which
+//! visits are "on the board today". The JSON field names are a contract:
+//! extend them, never rename them.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::domain::{Board, Severity, Stage, Timer, Visit, alerts, timer, visit_alerts};
+use crate::i18n::{Lang, alert_message};
+
+/// The visits the board shows at `now`: everyone still in the clinic
+/// (whatever day they arrived: a patient present after midnight stays),
+/// and everyone who arrived on the clinic's current day. Ordered by stage
+/// in flow order, then by time in the stage (longest first).
+pub fn on_board<'a>(board: &'a Board, config: &Config, now: DateTime<Utc>) -> Vec<&'a Visit> {
+    let today = now.with_timezone(&config.timezone).date_naive();
+    let mut visits: Vec<&Visit> = board
+        .visits
+        .values()
+        .filter(|v| {
+            v.stage.is_active() || v.arrived_at.with_timezone(&config.timezone).date_naive() == today
+        })
+        .collect();
+    visits.sort_by(|a, b| {
+        a.stage
+            .cmp(&b.stage)
+            .then(a.stage_since.cmp(&b.stage_since))
+            .then(a.id.cmp(&b.id))
+    });
+    visits
+}
+
+#[derive(Debug, Serialize)]
+pub struct Snapshot {
+    pub now: DateTime<Utc>,
+    pub clinic: String,
+    pub timezone: String,
+    pub beds: Beds,
+    /// Number of visits per stage, every stage present.
+    pub counts: std::collections::BTreeMap<&'static str, usize>,
+    pub visits: Vec<VisitView>,
+    /// Every active alert, most severe first.
+    pub alerts: Vec<AlertView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Beds {
+    pub total: usize,
+    pub free: usize,
+    pub occupied: Vec<BedView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BedView {
+    pub bed: String,
+    pub visit: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VisitView {
+    pub id: u64,
+    pub ticket: u32,
+    pub name: String,
+    pub chart_no: Option<String>,
+    pub stage: Stage,
+    pub treatment: String,
+    pub treatment_label: String,
+    pub route: Option<crate::domain::Route>,
+    pub bed: Option<String>,
+    pub arrived_at: DateTime<Utc>,
+    pub stage_since: DateTime<Utc>,
+    pub timer: Timer,
+    pub exit_reason: Option<String>,
+    pub alerts: Vec<AlertView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AlertView {
+    pub visit: u64,
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+}
+
+pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
+    let visits = on_board(board, config, now);
+    let alert_view = |a: &crate::domain::Alert| {
+        let route = board
+            .visit(a.visit)
+            .and_then(|v| config.treatment(&v.treatment))
+            .map(|t| t.route);
+        AlertView {
+            visit: a.visit.0,
+            severity: a.severity,
+            code: a.code.as_str(),
+            message: alert_message(Lang::En, a, route),
+        }
+    };
+    let mut counts: std::collections::BTreeMap<&'static str, usize> =
+        Stage::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    for v in &visits {
+        *counts.entry(v.stage.as_str()).or_default() += 1;
+    }
+    let occupied: Vec<BedView> = config
+        .beds
+        .iter()
+        .filter_map(|b| {
+            board.occupant(b).map(|v| BedView {
+                bed: b.clone(),
+                visit: v.id.0,
+            })
+        })
+        .collect();
+    Snapshot {
+        now,
+        clinic: config.clinic_name.clone(),
+        timezone: config.timezone.name().to_string(),
+        beds: Beds {
+            total: config.beds.len(),
+            free: config.beds.len() - occupied.len(),
+            occupied,
+        },
+        counts,
+        visits: visits
+            .iter()
+            .map(|v| {
+                let treatment = config.treatment(&v.treatment);
+                VisitView {
+                    id: v.id.0,
+                    ticket: v.ticket,
+                    name: v.name.clone(),
+                    chart_no: v.chart_no.clone(),
+                    stage: v.stage,
+                    treatment: v.treatment.clone(),
+                    treatment_label: treatment.map_or(v.treatment.clone(), |t| t.label.clone()),
+                    route: treatment.map(|t| t.route),
+                    bed: v.bed.clone(),
+                    arrived_at: v.arrived_at,
+                    stage_since: v.stage_since,
+                    timer: timer(v, config, now),
+                    exit_reason: v.exit_reason.clone(),
+                    alerts: visit_alerts(v, config, now).iter().map(alert_view).collect(),
+                }
+            })
+            .collect(),
+        alerts: alerts(board, config, now)
+            .iter()
+            .filter(|a| visits.iter().any(|v| v.id == a.visit))
+            .map(alert_view)
+            .collect(),
+    }
+}
