@@ -8,6 +8,7 @@
 
 pub mod client;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod paths;

@@ -1,3 +1,350 @@
-fn main() {
-    println!("Hello, world!");
+//! The `flowboard` command: parses the command line, chooses a mode, and
+//! reports errors once, at the edge. Exit status: 0 ok, 1 the command
+//! failed (refused, no server), 2 bad usage or a bad config file.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+
+use flowboard::client::{AutoStart, ClientEvent, Connection, run_link};
+use flowboard::config::{self, Config};
+use flowboard::domain::{Command, parse_at};
+use flowboard::i18n::Lang;
+use flowboard::paths::DataDir;
+use flowboard::protocol::{Request, Role, ServerMsg};
+use flowboard::server::Server;
+use flowboard::snapshot;
+
+#[derive(Parser)]
+#[command(
+    name = "flowboard",
+    version,
+    about = "A terminal patient-flow board for exosome drip and injection clinics",
+    long_about = "A terminal patient-flow board for exosome drip and injection clinics.\n\nWithout a subcommand, opens the board (starting the server in the background when none runs)."
+)]
+struct Cli {
+    /// Data directory (database, socket, log). Default: the XDG data dir.
+    #[arg(long, global = true, env = "FLOWBOARD_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Clinic configuration. Default: ./config.toml, else the XDG config dir, else built-in defaults.
+    #[arg(long, global = true, env = "FLOWBOARD_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Screen language for this terminal: en or ja (default: from the config).
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<Lang>,
+    /// Who is working at this terminal (initials); recorded with every entry.
+    #[arg(long = "as", global = true, value_name = "INITIALS")]
+    operator: Option<String>,
+    /// Do not start a server when none answers.
+    #[arg(long, global = true)]
+    no_autostart: bool,
+    /// Board only: look, do not touch (enforced by the server).
+    #[arg(long)]
+    read_only: bool,
+    #[command(subcommand)]
+    command: Option<Mode>,
+}
+
+#[derive(Subcommand)]
+enum Mode {
+    /// Run the server: owns the database, listens on DATA_DIR/flowboard.sock.
+    Serve,
+    /// Print the board now (a table, or JSON for scripts with --json).
+    Snapshot {
+        /// Print JSON (the documented, stable format).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Register an arrival.
+    Add {
+        /// The patient's name.
+        #[arg(long)]
+        name: String,
+        /// Treatment id from the config (e.g. drip, face, scalp).
+        #[arg(long)]
+        treatment: String,
+        /// Chart number (カルテ番号).
+        #[arg(long)]
+        chart_no: Option<String>,
+        /// When the patient arrived, if not now: HH:MM today or RFC 3339.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Send protocol commands (JSON, one per line, from the arguments or
+    /// standard input) and print each reply. See docs/PROTOCOL.md.
+    Send {
+        /// Command lines; read from standard input when none are given.
+        lines: Vec<String>,
+    },
+    /// The board on a throwaway database filled with a realistic morning.
+    Demo,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Every mode needs a valid config first: a bad file stops us before
+    // any data is touched.
+    let (config, config_path) = match config::resolve(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("flowboard: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let data = match DataDir::resolve(cli.data_dir.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("flowboard: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("flowboard: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let autostart = if cli.no_autostart {
+        None
+    } else {
+        std::env::current_exe().ok().map(|exe| AutoStart {
+            exe,
+            config: config_path.clone(),
+        })
+    };
+    let result = match cli.command {
+        Some(Mode::Serve) => runtime.block_on(serve(data, config)),
+        Some(Mode::Snapshot { json }) => runtime.block_on(print_snapshot(&data, autostart, json)),
+        Some(Mode::Add {
+            name,
+            treatment,
+            chart_no,
+            at,
+        }) => runtime.block_on(add(
+            &data,
+            autostart,
+            cli.operator,
+            Command::Arrive {
+                name,
+                treatment,
+                chart_no,
+            },
+            at,
+        )),
+        Some(Mode::Send { lines }) => runtime.block_on(send(&data, autostart, lines)),
+        Some(Mode::Demo) => runtime.block_on(demo(config_path, cli.lang, cli.operator)),
+        None => {
+            let role = if cli.read_only {
+                Role::ReadOnly
+            } else {
+                Role::Operator
+            };
+            runtime.block_on(board(data, autostart, role, cli.lang, cli.operator))
+        }
+    };
+    // Do not wait for the terminal reader thread or an idle connection.
+    runtime.shutdown_background();
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("flowboard: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Outcome = Result<ExitCode, Box<dyn std::error::Error>>;
+
+async fn serve(data: DataDir, config: Config) -> Outcome {
+    data.create()?;
+    init_log(&data)?;
+    let server = match Server::bind(data, config) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("{e}");
+            return Err(e.into());
+        }
+    };
+    server.run().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_log(data: &DataDir) -> std::io::Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(data.log())?;
+    tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .init();
+    Ok(())
+}
+
+async fn print_snapshot(data: &DataDir, autostart: Option<AutoStart>, json: bool) -> Outcome {
+    let conn = Connection::connect_or_start(data, autostart.as_ref(), Role::ReadOnly, "snapshot")
+        .await?;
+    let snap = snapshot::build(conn.board(), &conn.welcome.config, Utc::now());
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &snap)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", snapshot::to_text(&snap, &conn.welcome.config))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn add(
+    data: &DataDir,
+    autostart: Option<AutoStart>,
+    operator: Option<String>,
+    command: Command,
+    at: Option<String>,
+) -> Outcome {
+    let mut conn =
+        Connection::connect_or_start(data, autostart.as_ref(), Role::Operator, "add").await?;
+    let at = match at {
+        Some(text) => match parse_at(&text, conn.welcome.config.timezone, Utc::now()) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("flowboard: --at: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        None => None,
+    };
+    let reply = conn
+        .request(Request {
+            id: None,
+            at,
+            operator,
+            command,
+        })
+        .await?;
+    if reply.ok {
+        let id = reply.visit.map(|v| v.0).unwrap_or_default();
+        let visit = reply.visit.and_then(|v| conn.board().visit(v).cloned());
+        match visit {
+            Some(v) => println!("registered visit {id} (ticket {}): {}", v.ticket, v.name),
+            None => println!("registered visit {id}"),
+        }
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let msg = reply.error.map(|e| e.message).unwrap_or_default();
+        eprintln!("flowboard: refused: {msg}");
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+async fn send(data: &DataDir, autostart: Option<AutoStart>, lines: Vec<String>) -> Outcome {
+    let mut conn =
+        Connection::connect_or_start(data, autostart.as_ref(), Role::Operator, "send").await?;
+    let lines: Vec<String> = if lines.is_empty() {
+        std::io::stdin().lock().lines().collect::<Result<_, _>>()?
+    } else {
+        lines
+    };
+    let mut all_ok = true;
+    let mut out = std::io::stdout().lock();
+    for line in lines.iter().filter(|l| !l.trim().is_empty()) {
+        conn.send_line(line).await?;
+        let reply = loop {
+            match conn.recv().await? {
+                ServerMsg::Reply(r) => break r,
+                ServerMsg::Error(e) => {
+                    break flowboard::protocol::Reply::failed(None, e);
+                }
+                _ => {}
+            }
+        };
+        all_ok &= reply.ok;
+        serde_json::to_writer(&mut out, &reply)?;
+        writeln!(out)?;
+    }
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+async fn board(
+    data: DataDir,
+    autostart: Option<AutoStart>,
+    role: Role,
+    lang: Option<Lang>,
+    operator: Option<String>,
+) -> Outcome {
+    if !std::io::stdout().is_terminal() {
+        return Err("the board needs a terminal; for scripts use `flowboard snapshot --json`".into());
+    }
+    let (req_tx, req_rx) = tokio::sync::mpsc::channel(32);
+    let (ev_tx, ev_rx) = tokio::sync::mpsc::channel::<ClientEvent>(64);
+    tokio::spawn(run_link(
+        data,
+        autostart,
+        role,
+        "board".to_string(),
+        req_rx,
+        ev_tx,
+    ));
+    // UI_HOOKUP
+    let _ = (lang, operator, ev_rx, req_tx);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn demo(config: Option<PathBuf>, lang: Option<Lang>, operator: Option<String>) -> Outcome {
+    let dir = tempfile::Builder::new().prefix("flowboard-demo-").tempdir()?;
+    let data = DataDir::new(dir.path());
+    data.create()?;
+    // The demo's server is our child, not detached: it goes when we go.
+    let mut server = std::process::Command::new(std::env::current_exe()?);
+    server.arg("serve").arg("--data-dir").arg(data.root());
+    if let Some(config) = &config {
+        server.arg("--config").arg(config);
+    }
+    let mut server = server
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let result = demo_with(&data, lang, operator).await;
+    let _ = server.kill();
+    let _ = server.wait();
+    result
+}
+
+async fn demo_with(data: &DataDir, lang: Option<Lang>, operator: Option<String>) -> Outcome {
+    let mut tries = 0;
+    let mut conn = loop {
+        match Connection::connect(&data.socket(), Role::Operator, "demo").await {
+            Ok(c) => break c,
+            Err(flowboard::client::ClientError::NoServer { .. }) if tries < 200 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    for request in flowboard::demo::morning(Utc::now()) {
+        let reply = conn.request(request).await?;
+        if !reply.ok {
+            return Err(format!(
+                "the demo morning was refused: {}",
+                reply.error.map(|e| e.message).unwrap_or_default()
+            )
+            .into());
+        }
+    }
+    drop(conn);
+    board(data.clone(), None, Role::Operator, lang, operator).await
 }

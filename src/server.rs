@@ -1,1 +1,396 @@
-//! The server (being written).
+//! `flowboard serve`: the one process that owns the sled database.
+//!
+//! Every write goes through one writer thread, one command at a time:
+//! decide -> append + flush -> apply -> acknowledge -> broadcast. So three
+//! terminals can never race each other into a lost update, and nothing is
+//! acknowledged before it is on disk. Read-only connections are refused
+//! any command here, whatever the client does.
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::client::{LineRead, read_bounded_line};
+use crate::config::Config;
+use crate::domain::{Board, Context, apply, decide};
+use crate::paths::DataDir;
+use crate::protocol::{
+    ClientMsg, ErrorBody, MAX_LINE_BYTES, PROTOCOL_VERSION, Reply, Request, Role, ServerMsg,
+    Welcome, encode,
+};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot use data directory {dir}: {source}")]
+    DataDir { dir: String, source: std::io::Error },
+    #[error("cannot listen on {socket}: {source}")]
+    Listen {
+        socket: String,
+        source: std::io::Error,
+    },
+}
+
+/// A command on its way to the writer, with where to send the answer.
+struct Job {
+    request: Request,
+    reply: oneshot::Sender<Reply>,
+}
+
+/// A running server: the database is open and the socket is listening.
+pub struct Server {
+    listener: UnixListener,
+    data: DataDir,
+    config: Arc<Config>,
+    board_rx: watch::Receiver<Arc<Board>>,
+    jobs: mpsc::Sender<Job>,
+    owner_uid: u32,
+}
+
+impl Server {
+    /// Opens the store (refused if another server holds it), replaces a
+    /// stale socket left by a crash, and binds the socket with mode 0600.
+    pub fn bind(data: DataDir, config: Config) -> Result<Server, ServeError> {
+        data.create().map_err(|source| ServeError::DataDir {
+            dir: data.root().display().to_string(),
+            source,
+        })?;
+        let store = Store::open(&data.db())?;
+        let mut board = store.load_board()?;
+        let bad = store.is_behind(&board)?;
+        if bad {
+            tracing::warn!("materialised state behind the log: rebuilding from the log");
+            board = store.repair()?;
+        }
+        // The store lock proves no other server runs here: a socket file
+        // left over is from a crash and can go.
+        let socket = data.socket();
+        if socket.exists() {
+            let _ = std::fs::remove_file(&socket);
+        }
+        let listener = UnixListener::bind(&socket).map_err(|source| ServeError::Listen {
+            socket: socket.display().to_string(),
+            source,
+        })?;
+        std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600)).map_err(
+            |source| ServeError::Listen {
+                socket: socket.display().to_string(),
+                source,
+            },
+        )?;
+        let owner_uid = std::fs::metadata(&socket)
+            .map_err(|source| ServeError::Listen {
+                socket: socket.display().to_string(),
+                source,
+            })?
+            .uid();
+        let config = Arc::new(config);
+        let (board_tx, board_rx) = watch::channel(Arc::new(board.clone()));
+        let (jobs, jobs_rx) = mpsc::channel(256);
+        let writer_config = Arc::clone(&config);
+        std::thread::Builder::new()
+            .name("flowboard-writer".into())
+            .spawn(move || writer(store, board, &writer_config, jobs_rx, board_tx))
+            .map_err(|source| ServeError::DataDir {
+                dir: data.root().display().to_string(),
+                source,
+            })?;
+        tracing::info!(
+            "flowboard {} serving {} on {}",
+            env!("CARGO_PKG_VERSION"),
+            data.root().display(),
+            socket.display()
+        );
+        Ok(Server {
+            listener,
+            data,
+            config,
+            board_rx,
+            jobs,
+            owner_uid,
+        })
+    }
+
+    /// Accepts connections until SIGTERM or SIGINT; SIGHUP is ignored (the
+    /// server outlives the terminal that started it).
+    pub async fn run(self) -> std::io::Result<()> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        let mut hup = signal(SignalKind::hangup())?;
+        loop {
+            tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _)) => {
+                        let conn = Conn {
+                            config: Arc::clone(&self.config),
+                            board_rx: self.board_rx.clone(),
+                            jobs: self.jobs.clone(),
+                            owner_uid: self.owner_uid,
+                        };
+                        tokio::spawn(async move {
+                            if let Err(e) = conn.serve(stream).await {
+                                tracing::debug!("connection ended: {e}");
+                            }
+                        });
+                    }
+                    Err(e) => tracing::warn!("accept failed: {e}"),
+                },
+                _ = term.recv() => break,
+                _ = int.recv() => break,
+                _ = hup.recv() => tracing::info!("SIGHUP ignored"),
+            }
+        }
+        tracing::info!("shutting down");
+        let _ = std::fs::remove_file(self.data.socket());
+        // Every acknowledged command was flushed before its ack; dropping
+        // the job sender lets the writer finish the one in hand and exit.
+        drop(self.jobs);
+        Ok(())
+    }
+}
+
+/// The writer: the only code that changes the board or the store.
+fn writer(
+    store: Store,
+    mut board: Board,
+    config: &Config,
+    mut jobs: mpsc::Receiver<Job>,
+    board_tx: watch::Sender<Arc<Board>>,
+) {
+    while let Some(job) = jobs.blocking_recv() {
+        let Request {
+            id,
+            at,
+            operator,
+            command,
+        } = job.request;
+        let ctx = Context {
+            now: Utc::now(),
+            at,
+            operator,
+        };
+        let reply = match decide(&board, config, &command, &ctx) {
+            Err(rejection) => {
+                Reply::failed(id, ErrorBody::new(rejection.code(), rejection.to_string()))
+            }
+            Ok(events) => {
+                let mut next = board.clone();
+                for e in events.iter().cloned() {
+                    apply(&mut next, e);
+                }
+                match store.append(&events, &next) {
+                    Ok(()) => {
+                        board = next;
+                        tracing::info!(
+                            "recorded {} for visit {}",
+                            events
+                                .iter()
+                                .map(|e| e.kind.name())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            events.first().map_or(0, |e| e.visit.0)
+                        );
+                        board_tx.send_replace(Arc::new(board.clone()));
+                        Reply {
+                            id,
+                            ok: true,
+                            visit: events.first().map(|e| e.visit),
+                            events: events.iter().map(|e| e.seq).collect(),
+                            error: None,
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!("store write failed: {e}");
+                        Reply::failed(
+                            id,
+                            ErrorBody::new(
+                                "storage",
+                                format!("not saved: the database could not be written ({e})"),
+                            ),
+                        )
+                    }
+                }
+            }
+        };
+        let _ = job.reply.send(reply);
+    }
+}
+
+struct Conn {
+    config: Arc<Config>,
+    board_rx: watch::Receiver<Arc<Board>>,
+    jobs: mpsc::Sender<Job>,
+    owner_uid: u32,
+}
+
+impl Conn {
+    async fn serve(mut self, stream: UnixStream) -> std::io::Result<()> {
+        // Only the user who runs the server may connect (the socket is 0600
+        // too; this holds even if someone loosens the file mode).
+        if let Ok(cred) = stream.peer_cred()
+            && cred.uid() != self.owner_uid
+            && cred.uid() != 0
+        {
+            tracing::warn!("refused a connection from uid {}", cred.uid());
+            let (_, mut w) = stream.into_split();
+            let msg = ServerMsg::Error(ErrorBody::new(
+                "forbidden",
+                "this flowboard server belongs to another user",
+            ));
+            w.write_all(encode(&msg).as_bytes()).await?;
+            return Ok(());
+        }
+        let (read, mut write) = stream.into_split();
+        let mut reader = BufReader::new(read);
+        let mut buf = Vec::new();
+
+        // Handshake: the first line must be a hello with our version.
+        let role = match read_bounded_line(&mut reader, &mut buf).await? {
+            LineRead::Eof => return Ok(()),
+            LineRead::TooLong => {
+                send(&mut write, &too_long()).await?;
+                return Ok(());
+            }
+            LineRead::Line => match serde_json::from_slice::<ClientMsg>(&buf) {
+                Ok(ClientMsg::Hello(h)) if h.protocol == PROTOCOL_VERSION => h.role,
+                Ok(ClientMsg::Hello(h)) => {
+                    let msg = ServerMsg::Error(ErrorBody::new(
+                        "protocol_version",
+                        format!(
+                            "this server speaks protocol {PROTOCOL_VERSION}, the client {}: use the same flowboard version",
+                            h.protocol
+                        ),
+                    ));
+                    send(&mut write, &msg).await?;
+                    return Ok(());
+                }
+                Err(e) => {
+                    let msg = ServerMsg::Error(ErrorBody::new(
+                        "handshake",
+                        format!(
+                            "the first line must be {{\"hello\":{{\"protocol\":{PROTOCOL_VERSION}}}}}: {e}"
+                        ),
+                    ));
+                    send(&mut write, &msg).await?;
+                    return Ok(());
+                }
+            },
+        };
+        let board = Arc::clone(&self.board_rx.borrow_and_update());
+        let welcome = ServerMsg::Welcome(Box::new(Welcome {
+            protocol: PROTOCOL_VERSION,
+            server_version: env!("CARGO_PKG_VERSION").to_string(),
+            role,
+            config: (*self.config).clone(),
+            board: (*board).clone(),
+        }));
+        send(&mut write, &welcome).await?;
+
+        // Lines are read by their own task so that waiting for a board
+        // change never cuts a half-read line (select! drops the loser).
+        let (lines_tx, mut lines) = mpsc::channel::<Option<Vec<u8>>>(16);
+        tokio::spawn(async move {
+            let mut buf = Vec::new();
+            loop {
+                let item = match read_bounded_line(&mut reader, &mut buf).await {
+                    Ok(LineRead::Line) => Some(std::mem::take(&mut buf)),
+                    Ok(LineRead::TooLong) => None,
+                    Ok(LineRead::Eof) | Err(_) => return,
+                };
+                if lines_tx.send(item).await.is_err() {
+                    return;
+                }
+            }
+        });
+        loop {
+            tokio::select! {
+                line = lines.recv() => match line {
+                    None => return Ok(()),
+                    Some(None) => send(&mut write, &too_long()).await?,
+                    Some(Some(line)) => {
+                        if line.iter().all(u8::is_ascii_whitespace) {
+                            continue;
+                        }
+                        let reply = self.handle(&line, role).await;
+                        // The board that includes this change goes first, so
+                        // a client holding its ack also holds the new board.
+                        if self.board_rx.has_changed().unwrap_or(false) {
+                            let board = Arc::clone(&self.board_rx.borrow_and_update());
+                            send(&mut write, &ServerMsg::Board(Box::new((*board).clone()))).await?;
+                        }
+                        send(&mut write, &ServerMsg::Reply(reply)).await?;
+                    }
+                },
+                changed = self.board_rx.changed() => {
+                    if changed.is_err() {
+                        return Ok(()); // the writer is gone: shutting down
+                    }
+                    let board = Arc::clone(&self.board_rx.borrow_and_update());
+                    send(&mut write, &ServerMsg::Board(Box::new((*board).clone()))).await?;
+                }
+            }
+        }
+    }
+
+    async fn handle(&self, line: &[u8], role: Role) -> Reply {
+        let request: Request = match serde_json::from_slice(line) {
+            Ok(r) => r,
+            Err(e) => {
+                // Keep the id if the line had one, so the client can match.
+                let id = serde_json::from_slice::<serde_json::Value>(line)
+                    .ok()
+                    .and_then(|v| v.get("id").and_then(serde_json::Value::as_u64));
+                return Reply::failed(
+                    id,
+                    ErrorBody::new(
+                        "bad_request",
+                        format!(
+                            "could not read the command: {e}. See docs/PROTOCOL.md; nothing was changed"
+                        ),
+                    ),
+                );
+            }
+        };
+        if role == Role::ReadOnly {
+            return Reply::failed(
+                request.id,
+                ErrorBody::new(
+                    "read_only",
+                    "this connection is read-only: nothing was changed",
+                ),
+            );
+        }
+        let id = request.id;
+        let (tx, rx) = oneshot::channel();
+        if self.jobs.send(Job { request, reply: tx }).await.is_err() {
+            return Reply::failed(id, ErrorBody::new("shutting_down", "the server is stopping: nothing was changed"));
+        }
+        rx.await.unwrap_or_else(|_| {
+            Reply::failed(id, ErrorBody::new("shutting_down", "the server is stopping: nothing was changed"))
+        })
+    }
+}
+
+fn too_long() -> ServerMsg {
+    ServerMsg::Reply(Reply::failed(
+        None,
+        ErrorBody::new(
+            "line_too_long",
+            format!("a protocol line may be at most {MAX_LINE_BYTES} bytes: nothing was changed"),
+        ),
+    ))
+}
+
+async fn send(
+    write: &mut tokio::net::unix::OwnedWriteHalf,
+    msg: &ServerMsg,
+) -> std::io::Result<()> {
+    write.write_all(encode(msg).as_bytes()).await
+}

@@ -151,3 +151,70 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
             .collect(),
     }
 }
+
+/// The snapshot as a plain table for people at a shell (`flowboard
+/// snapshot` without `--json`). Columns are laid out by display width, so
+/// Japanese names line up.
+pub fn to_text(snap: &Snapshot, config: &Config) -> String {
+    use crate::domain::text::fit;
+    use std::fmt::Write;
+    let local = snap.now.with_timezone(&config.timezone);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {} ({}) — beds free {}/{}",
+        snap.clinic,
+        local.format("%Y-%m-%d %H:%M"),
+        snap.timezone,
+        snap.beds.free,
+        snap.beds.total
+    );
+    let _ = writeln!(
+        out,
+        "{} {} {} {} {} {} Alerts",
+        fit("No", 3),
+        fit("Name", 16),
+        fit("Stage", 14),
+        fit("Treatment", 16),
+        fit("Bed", 4),
+        fit("Timer", 12)
+    );
+    for v in &snap.visits {
+        let timer = match v.timer.remaining_secs {
+            Some(r) if r >= 0 => format!("{} left", clock(r)),
+            Some(r) => format!("+{} over", clock(-r)),
+            None => clock(v.timer.elapsed_secs),
+        };
+        let alerts: Vec<String> = v
+            .alerts
+            .iter()
+            .map(|a| format!("[{}] {}", a.severity.as_str(), a.message))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:>3} {} {} {} {} {} {}",
+            v.ticket,
+            fit(&v.name, 16),
+            fit(v.stage.as_str(), 14),
+            fit(&v.treatment_label, 16),
+            fit(v.bed.as_deref().unwrap_or("-"), 4),
+            fit(&timer, 12),
+            alerts.join("; ")
+        );
+    }
+    if snap.visits.is_empty() {
+        out.push_str("(no patients today)\n");
+    }
+    out
+}
+
+/// `mm:ss`, or `h:mm:ss` from an hour on.
+pub fn clock(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
