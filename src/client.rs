@@ -25,7 +25,9 @@ pub enum ClientError {
     NoServer { socket: PathBuf, source: io::Error },
     #[error("the flowboard server did not start: {0}")]
     StartFailed(String),
-    #[error("the server speaks protocol {server}, this client {client}: run the same flowboard version on both sides")]
+    #[error(
+        "the server speaks protocol {server}, this client {client}: run the same flowboard version on both sides"
+    )]
     VersionMismatch { server: u32, client: u32 },
     #[error("the server refused the connection: {0}")]
     Refused(String),
@@ -56,7 +58,11 @@ pub struct Connection {
 
 impl Connection {
     /// Connects and handshakes; the welcome holds the config and the board.
-    pub async fn connect(socket: &Path, role: Role, client: &str) -> Result<Connection, ClientError> {
+    pub async fn connect(
+        socket: &Path,
+        role: Role,
+        client: &str,
+    ) -> Result<Connection, ClientError> {
         let stream = UnixStream::connect(socket)
             .await
             .map_err(|source| ClientError::NoServer {
@@ -209,13 +215,16 @@ async fn read_msg(reader: &mut BufReader<OwnedReadHalf>) -> Result<ServerMsg, Cl
 /// streams, early errors appended to the log file.
 fn spawn_server(data: &DataDir, start: &AutoStart) -> Result<std::process::Child, ClientError> {
     use std::os::unix::process::CommandExt;
-    data.create()
-        .map_err(|e| ClientError::StartFailed(format!("cannot create {}: {e}", data.root().display())))?;
+    data.create().map_err(|e| {
+        ClientError::StartFailed(format!("cannot create {}: {e}", data.root().display()))
+    })?;
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(data.log())
-        .map_err(|e| ClientError::StartFailed(format!("cannot open {}: {e}", data.log().display())))?;
+        .map_err(|e| {
+            ClientError::StartFailed(format!("cannot open {}: {e}", data.log().display()))
+        })?;
     let mut cmd = std::process::Command::new(&start.exe);
     cmd.arg("serve").arg("--data-dir").arg(data.root());
     if let Some(config) = &start.config {
@@ -265,7 +274,8 @@ pub async fn run_link(
     events: mpsc::Sender<ClientEvent>,
 ) {
     loop {
-        let mut conn = match Connection::connect_or_start(&data, start.as_ref(), role, &client).await
+        let mut conn = match Connection::connect_or_start(&data, start.as_ref(), role, &client)
+            .await
         {
             Ok(c) => c,
             Err(e) => {

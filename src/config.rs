@@ -181,11 +181,13 @@ impl Config {
             file: origin.to_path_buf(),
             message: e.to_string().trim_end().to_string(),
         })?;
-        config.validate().map_err(|(key, problem)| ConfigError::Invalid {
-            file: origin.to_path_buf(),
-            key,
-            problem,
-        })?;
+        config
+            .validate()
+            .map_err(|(key, problem)| ConfigError::Invalid {
+                file: origin.to_path_buf(),
+                key,
+                problem,
+            })?;
         Ok(config)
     }
 
@@ -271,7 +273,10 @@ impl Config {
         if !(1..=720).contains(&self.observation.minutes) {
             return bad(
                 "observation.minutes",
-                format!("must be between 1 and 720, got {}", self.observation.minutes),
+                format!(
+                    "must be between 1 and 720, got {}",
+                    self.observation.minutes
+                ),
             );
         }
         if self.observation.discharge_overdue_minutes == 0 {
@@ -281,7 +286,10 @@ impl Config {
             );
         }
         if self.administration.overdue_minutes == 0 {
-            return bad("administration.overdue_minutes", "must be at least 1".into());
+            return bad(
+                "administration.overdue_minutes",
+                "must be at least 1".into(),
+            );
         }
         if !(1..=10_080).contains(&self.max_backdate_minutes) {
             return bad(
@@ -390,7 +398,8 @@ mod tests {
 
     #[test]
     fn a_zero_minute_treatment_is_refused_with_its_key() {
-        let text = "[[treatments]]\nid = \"drip\"\nlabel = \"Drip\"\nroute = \"drip\"\nminutes = 0\n";
+        let text =
+            "[[treatments]]\nid = \"drip\"\nlabel = \"Drip\"\nroute = \"drip\"\nminutes = 0\n";
         let err = parse(text).unwrap_err().to_string();
         assert!(err.contains("treatments[0].minutes"), "{err}");
         assert!(err.contains("got 0"), "{err}");

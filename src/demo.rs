@@ -259,7 +259,10 @@ mod tests {
     fn the_demo_shows_a_drip_due_an_observation_done_and_a_long_wait() {
         let now = Utc::now();
         let (board, config) = played(now);
-        let codes: Vec<AlertCode> = alerts(&board, &config, now).iter().map(|a| a.code).collect();
+        let codes: Vec<AlertCode> = alerts(&board, &config, now)
+            .iter()
+            .map(|a| a.code)
+            .collect();
         assert!(codes.contains(&AlertCode::AdministrationDue), "{codes:?}");
         assert!(codes.contains(&AlertCode::ObservationComplete), "{codes:?}");
         assert!(codes.contains(&AlertCode::WaitedTooLong), "{codes:?}");

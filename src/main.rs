@@ -190,8 +190,8 @@ fn init_log(data: &DataDir) -> std::io::Result<()> {
 }
 
 async fn print_snapshot(data: &DataDir, autostart: Option<AutoStart>, json: bool) -> Outcome {
-    let conn = Connection::connect_or_start(data, autostart.as_ref(), Role::ReadOnly, "snapshot")
-        .await?;
+    let conn =
+        Connection::connect_or_start(data, autostart.as_ref(), Role::ReadOnly, "snapshot").await?;
     let snap = snapshot::build(conn.board(), &conn.welcome.config, Utc::now());
     let mut out = std::io::stdout().lock();
     if json {
@@ -285,7 +285,9 @@ async fn board(
     operator: Option<String>,
 ) -> Outcome {
     if !std::io::stdout().is_terminal() {
-        return Err("the board needs a terminal; for scripts use `flowboard snapshot --json`".into());
+        return Err(
+            "the board needs a terminal; for scripts use `flowboard snapshot --json`".into(),
+        );
     }
     let (req_tx, req_rx) = tokio::sync::mpsc::channel(32);
     let (ev_tx, ev_rx) = tokio::sync::mpsc::channel::<ClientEvent>(64);
@@ -303,7 +305,9 @@ async fn board(
 }
 
 async fn demo(config: Option<PathBuf>, lang: Option<Lang>, operator: Option<String>) -> Outcome {
-    let dir = tempfile::Builder::new().prefix("flowboard-demo-").tempdir()?;
+    let dir = tempfile::Builder::new()
+        .prefix("flowboard-demo-")
+        .tempdir()?;
     let data = DataDir::new(dir.path());
     data.create()?;
     // The demo's server is our child, not detached: it goes when we go.

@@ -37,6 +37,25 @@ pub enum ServeError {
     },
 }
 
+/// How long closed visits stay in the server's working window (memory and
+/// the wire). The board shows today's; the store keeps everything.
+const WINDOW_HOURS: i64 = 36;
+
+/// The board as published to every connection: the value for new
+/// connections' welcome, and the ready-encoded line for everyone else
+/// (encoded once per change, not once per client).
+pub struct Published {
+    pub board: Board,
+    line: String,
+}
+
+impl Published {
+    fn new(board: Board) -> Arc<Published> {
+        let line = encode(&ServerMsg::Board(Box::new(board.clone())));
+        Arc::new(Published { board, line })
+    }
+}
+
 /// A command on its way to the writer, with where to send the answer.
 struct Job {
     request: Request,
@@ -48,7 +67,7 @@ pub struct Server {
     listener: UnixListener,
     data: DataDir,
     config: Arc<Config>,
-    board_rx: watch::Receiver<Arc<Board>>,
+    board_rx: watch::Receiver<Arc<Published>>,
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
 }
@@ -90,8 +109,9 @@ impl Server {
                 source,
             })?
             .uid();
+        board.prune(Utc::now() - chrono::Duration::hours(WINDOW_HOURS));
         let config = Arc::new(config);
-        let (board_tx, board_rx) = watch::channel(Arc::new(board.clone()));
+        let (board_tx, board_rx) = watch::channel(Published::new(board.clone()));
         let (jobs, jobs_rx) = mpsc::channel(256);
         let writer_config = Arc::clone(&config);
         std::thread::Builder::new()
@@ -162,7 +182,7 @@ fn writer(
     mut board: Board,
     config: &Config,
     mut jobs: mpsc::Receiver<Job>,
-    board_tx: watch::Sender<Arc<Board>>,
+    board_tx: watch::Sender<Arc<Published>>,
 ) {
     while let Some(job) = jobs.blocking_recv() {
         let Request {
@@ -181,13 +201,17 @@ fn writer(
                 Reply::failed(id, ErrorBody::new(rejection.code(), rejection.to_string()))
             }
             Ok(events) => {
-                let mut next = board.clone();
+                // Apply in place; on a failed write put back what changed.
+                let before: Vec<_> = events
+                    .iter()
+                    .map(|e| (e.visit, board.visits.get(&e.visit).cloned()))
+                    .collect();
+                let (seq_before, visit_before) = (board.last_seq, board.last_visit);
                 for e in events.iter().cloned() {
-                    apply(&mut next, e);
+                    apply(&mut board, e);
                 }
-                match store.append(&events, &next) {
+                match store.append(&events, &board) {
                     Ok(()) => {
-                        board = next;
                         tracing::info!(
                             "recorded {} for visit {}",
                             events
@@ -197,7 +221,8 @@ fn writer(
                                 .join(", "),
                             events.first().map_or(0, |e| e.visit.0)
                         );
-                        board_tx.send_replace(Arc::new(board.clone()));
+                        board.prune(ctx.now - chrono::Duration::hours(WINDOW_HOURS));
+                        board_tx.send_replace(Published::new(board.clone()));
                         Reply {
                             id,
                             ok: true,
@@ -207,6 +232,14 @@ fn writer(
                         }
                     }
                     Err(e) => {
+                        for (id, old) in before.into_iter().rev() {
+                            match old {
+                                Some(v) => board.visits.insert(id, v),
+                                None => board.visits.remove(&id),
+                            };
+                        }
+                        board.last_seq = seq_before;
+                        board.last_visit = visit_before;
                         tracing::error!("store write failed: {e}");
                         Reply::failed(
                             id,
@@ -225,7 +258,7 @@ fn writer(
 
 struct Conn {
     config: Arc<Config>,
-    board_rx: watch::Receiver<Arc<Board>>,
+    board_rx: watch::Receiver<Arc<Published>>,
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
 }
@@ -283,13 +316,13 @@ impl Conn {
                 }
             },
         };
-        let board = Arc::clone(&self.board_rx.borrow_and_update());
+        let published = Arc::clone(&self.board_rx.borrow_and_update());
         let welcome = ServerMsg::Welcome(Box::new(Welcome {
             protocol: PROTOCOL_VERSION,
             server_version: env!("CARGO_PKG_VERSION").to_string(),
             role,
             config: (*self.config).clone(),
-            board: (*board).clone(),
+            board: published.board.clone(),
         }));
         send(&mut write, &welcome).await?;
 
@@ -322,8 +355,8 @@ impl Conn {
                         // The board that includes this change goes first, so
                         // a client holding its ack also holds the new board.
                         if self.board_rx.has_changed().unwrap_or(false) {
-                            let board = Arc::clone(&self.board_rx.borrow_and_update());
-                            send(&mut write, &ServerMsg::Board(Box::new((*board).clone()))).await?;
+                            let published = Arc::clone(&self.board_rx.borrow_and_update());
+                            write.write_all(published.line.as_bytes()).await?;
                         }
                         send(&mut write, &ServerMsg::Reply(reply)).await?;
                     }
@@ -332,8 +365,8 @@ impl Conn {
                     if changed.is_err() {
                         return Ok(()); // the writer is gone: shutting down
                     }
-                    let board = Arc::clone(&self.board_rx.borrow_and_update());
-                    send(&mut write, &ServerMsg::Board(Box::new((*board).clone()))).await?;
+                    let published = Arc::clone(&self.board_rx.borrow_and_update());
+                    write.write_all(published.line.as_bytes()).await?;
                 }
             }
         }
@@ -370,10 +403,22 @@ impl Conn {
         let id = request.id;
         let (tx, rx) = oneshot::channel();
         if self.jobs.send(Job { request, reply: tx }).await.is_err() {
-            return Reply::failed(id, ErrorBody::new("shutting_down", "the server is stopping: nothing was changed"));
+            return Reply::failed(
+                id,
+                ErrorBody::new(
+                    "shutting_down",
+                    "the server is stopping: nothing was changed",
+                ),
+            );
         }
         rx.await.unwrap_or_else(|_| {
-            Reply::failed(id, ErrorBody::new("shutting_down", "the server is stopping: nothing was changed"))
+            Reply::failed(
+                id,
+                ErrorBody::new(
+                    "shutting_down",
+                    "the server is stopping: nothing was changed",
+                ),
+            )
         })
     }
 }

@@ -19,7 +19,8 @@ pub fn on_board<'a>(board: &'a Board, config: &Config, now: DateTime<Utc>) -> Ve
         .visits
         .values()
         .filter(|v| {
-            v.stage.is_active() || v.arrived_at.with_timezone(&config.timezone).date_naive() == today
+            v.stage.is_active()
+                || v.arrived_at.with_timezone(&config.timezone).date_naive() == today
         })
         .collect();
     visits.sort_by(|a, b| {
@@ -140,7 +141,10 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
                     stage_since: v.stage_since,
                     timer: timer(v, config, now),
                     exit_reason: v.exit_reason.clone(),
-                    alerts: visit_alerts(v, config, now).iter().map(alert_view).collect(),
+                    alerts: visit_alerts(v, config, now)
+                        .iter()
+                        .map(alert_view)
+                        .collect(),
                 }
             })
             .collect(),

@@ -55,11 +55,7 @@ impl Store {
     /// Opens (or creates) the database in `dir`. Only one process may hold
     /// it; a second gets `StoreError::Locked`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        let shown = dir
-            .parent()
-            .unwrap_or(dir)
-            .display()
-            .to_string();
+        let shown = dir.parent().unwrap_or(dir).display().to_string();
         let db = sled::Config::new()
             .path(dir)
             .mode(sled::Mode::HighThroughput)
@@ -86,12 +82,11 @@ impl Store {
         };
         match store.meta.get(SCHEMA_KEY)? {
             Some(v) => {
-                let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| {
-                    StoreError::Corrupt {
+                let found =
+                    u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
                         what: "schema_version".into(),
                         detail: format!("{} bytes", v.len()),
-                    }
-                })?);
+                    })?);
                 if found > SCHEMA_VERSION {
                     return Err(StoreError::NewerSchema {
                         dir: shown,
@@ -116,6 +111,7 @@ impl Store {
         for item in self.visits.iter() {
             let (_, value) = item?;
             let visit: Visit = decode(&value, "visit")?;
+            board.last_visit = board.last_visit.max(visit.id.0);
             board.visits.insert(visit.id, visit);
         }
         board.last_seq = match self.meta.get(LAST_SEQ_KEY)? {
@@ -218,7 +214,8 @@ impl Store {
         for v in board.visits.values() {
             self.visits.insert(v.id.0.to_be_bytes(), encode(v)?)?;
         }
-        self.meta.insert(LAST_SEQ_KEY, &board.last_seq.to_be_bytes())?;
+        self.meta
+            .insert(LAST_SEQ_KEY, &board.last_seq.to_be_bytes())?;
         self.db.flush()?;
         Ok(board)
     }
@@ -357,7 +354,9 @@ mod tests {
         {
             let store = Store::open(dir.path()).unwrap();
             morning(&store);
-            store.set_schema_version_for_test(SCHEMA_VERSION + 1).unwrap();
+            store
+                .set_schema_version_for_test(SCHEMA_VERSION + 1)
+                .unwrap();
         }
         let err = Store::open(dir.path()).err().unwrap().to_string();
         assert!(err.contains("newer than this flowboard"), "{err}");

@@ -45,7 +45,9 @@ impl Raw {
 
     fn read(&mut self) -> Value {
         let mut line = String::new();
-        self.reader.read_line(&mut line).expect("a line from the server");
+        self.reader
+            .read_line(&mut line)
+            .expect("a line from the server");
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"))
     }
 
@@ -65,8 +67,19 @@ impl Raw {
 fn a_registered_patient_is_seen_by_every_client() {
     let clinic = Clinic::started();
     let mut watcher = Raw::operator(&clinic);
-    let out = clinic.ok(&["add", "--name", "山田 花子", "--treatment", "drip", "--chart-no", "123"]);
-    assert!(out.contains("registered visit 1 (ticket 1): 山田 花子"), "{out}");
+    let out = clinic.ok(&[
+        "add",
+        "--name",
+        "山田 花子",
+        "--treatment",
+        "drip",
+        "--chart-no",
+        "123",
+    ]);
+    assert!(
+        out.contains("registered visit 1 (ticket 1): 山田 花子"),
+        "{out}"
+    );
 
     // The other connection is told without asking.
     let board = loop {
@@ -142,7 +155,11 @@ fn kill_9_in_the_middle_of_a_stream_loses_no_acknowledged_command() {
     loop {
         let name = format!("Patient {sent:03}");
         let line = json!({"id": sent, "cmd": "arrive", "name": name, "treatment": "face"});
-        if raw.writer.write_all(format!("{line}\n").as_bytes()).is_err() {
+        if raw
+            .writer
+            .write_all(format!("{line}\n").as_bytes())
+            .is_err()
+        {
             break;
         }
         sent += 1;
@@ -216,9 +233,15 @@ fn a_client_starts_the_server_when_none_answers_and_the_socket_is_private() {
     let clinic = Clinic::new();
     let out = clinic.ok(&["add", "--name", "A", "--treatment", "face"]);
     assert!(out.contains("registered visit 1"), "{out}");
-    let mode = std::fs::metadata(clinic.socket()).unwrap().permissions().mode();
+    let mode = std::fs::metadata(clinic.socket())
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
-    let dir_mode = std::fs::metadata(clinic.data()).unwrap().permissions().mode();
+    let dir_mode = std::fs::metadata(clinic.data())
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(dir_mode & 0o777, 0o700);
     assert!(clinic.data().join("flowboard.log").exists());
     assert_eq!(clinic.visit_names(), vec!["A"]);
@@ -242,7 +265,13 @@ fn a_malformed_line_gets_an_error_and_the_connection_goes_on() {
     assert_eq!(r["error"]["code"], "bad_request");
     let r = raw.request(r#"{"id": 7, "cmd": "arrive", "name": "A"}"#);
     assert_eq!(r["id"], 7, "the id is kept so the client can match");
-    assert!(r["error"]["message"].as_str().unwrap().contains("treatment"), "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("treatment"),
+        "{r}"
+    );
     let long = format!("{{\"cmd\":\"arrive\",\"name\":\"{}\"}}", "x".repeat(70_000));
     let r = raw.request(&long);
     assert_eq!(r["error"]["code"], "line_too_long");
@@ -264,8 +293,10 @@ fn the_handshake_checks_the_protocol_version() {
 fn a_read_only_connection_can_change_nothing() {
     let clinic = Clinic::started();
     clinic.ok(&["add", "--name", "A", "--treatment", "drip"]);
-    let (mut raw, welcome) =
-        Raw::connect(&clinic, json!({"hello": {"protocol": 1, "role": "read_only"}}));
+    let (mut raw, welcome) = Raw::connect(
+        &clinic,
+        json!({"hello": {"protocol": 1, "role": "read_only"}}),
+    );
     assert_eq!(welcome["welcome"]["role"], "read_only");
     for cmd in [
         json!({"cmd": "arrive", "name": "B", "treatment": "drip"}),
@@ -287,7 +318,10 @@ fn a_read_only_connection_can_change_nothing() {
 fn a_rejected_command_says_why_and_changes_nothing() {
     let clinic = Clinic::started();
     clinic.ok(&["add", "--name", "A", "--treatment", "drip"]);
-    let out = clinic.run(&["send", r#"{"cmd":"advance","visit":1,"to":"administration","bed":"1"}"#]);
+    let out = clinic.run(&[
+        "send",
+        r#"{"cmd":"advance","visit":1,"to":"administration","bed":"1"}"#,
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(reply["error"]["code"], "needs_counselling");
@@ -325,11 +359,27 @@ fn send_reads_commands_from_standard_input() {
 #[test]
 fn an_entry_after_the_fact_keeps_both_times_and_the_future_is_refused() {
     let clinic = Clinic::started();
-    let out = clinic.run(&["add", "--name", "A", "--treatment", "face", "--at", "2999-01-01T00:00:00Z"]);
+    let out = clinic.run(&[
+        "add",
+        "--name",
+        "A",
+        "--treatment",
+        "face",
+        "--at",
+        "2999-01-01T00:00:00Z",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("in the future"));
     let ten_ago = (chrono::Utc::now() - chrono::Duration::minutes(10)).to_rfc3339();
-    clinic.ok(&["add", "--name", "A", "--treatment", "face", "--at", &ten_ago]);
+    clinic.ok(&[
+        "add",
+        "--name",
+        "A",
+        "--treatment",
+        "face",
+        "--at",
+        &ten_ago,
+    ]);
     let v = &clinic.snapshot()["visits"][0];
     let elapsed = v["timer"]["elapsed_secs"].as_i64().unwrap();
     assert!((600..660).contains(&elapsed), "{elapsed}");

@@ -201,7 +201,11 @@ pub fn decide(
             let v = open_visit(board, *visit)?;
             check_after_stage_start(v, at, config.timezone)?;
             if !matches!(v.stage, Stage::Waiting | Stage::Counselling | Stage::Ready) {
-                return Err(illegal(v, Stage::Deferred, ": defer before administration starts"));
+                return Err(illegal(
+                    v,
+                    Stage::Deferred,
+                    ": defer before administration starts",
+                ));
             }
             let reason = clean_reason(reason)?;
             Ok(vec![event(v.id, at, EventKind::Deferred { reason })])
@@ -228,7 +232,11 @@ pub fn decide(
             // The visit goes back to where it was; that place must still be
             // free (a bed may have been given to someone else meanwhile).
             let mut events = v.events.clone();
-            events.push(event(v.id, ctx.now, EventKind::Reverted { target: target.seq }));
+            events.push(event(
+                v.id,
+                ctx.now,
+                EventKind::Reverted { target: target.seq },
+            ));
             if let Some(after) = Visit::from_events(events)
                 && let Some(bed) = after.bed.as_deref()
                 && after.stage.is_active()
@@ -359,7 +367,11 @@ fn check_at(config: &Config, ctx: &Context) -> Result<DateTime<Utc>, Rejection> 
     let Some(at) = ctx.at else {
         return Ok(ctx.now);
     };
-    let shown = || at.with_timezone(&config.timezone).format("%Y-%m-%d %H:%M").to_string();
+    let shown = || {
+        at.with_timezone(&config.timezone)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
     if at > ctx.now {
         return Err(Rejection::AtInFuture(shown()));
     }

@@ -81,6 +81,7 @@ impl EventKind {
 pub fn apply(board: &mut Board, event: EventRecord) {
     board.last_seq = board.last_seq.max(event.seq);
     let id = event.visit;
+    board.last_visit = board.last_visit.max(id.0);
     let mut events = match board.visits.remove(&id) {
         Some(visit) => visit.events,
         None if matches!(event.kind, EventKind::Arrived { .. }) => Vec::new(),

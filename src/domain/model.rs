@@ -228,6 +228,10 @@ pub struct Board {
     pub visits: BTreeMap<VisitId, Visit>,
     /// Sequence number of the last event applied (0: none yet).
     pub last_seq: u64,
+    /// The highest visit id ever given, so ids stay unique when old visits
+    /// are pruned from memory.
+    #[serde(default)]
+    pub last_visit: u64,
 }
 
 impl Board {
@@ -242,7 +246,16 @@ impl Board {
             .find(|v| v.stage.is_active() && v.bed.as_deref() == Some(bed))
     }
 
+    /// Drops visits that are over and arrived before `keep_since`: the
+    /// server keeps only the working window in memory and on the wire (the
+    /// store keeps everything). Patients still in the clinic always stay.
+    pub fn prune(&mut self, keep_since: DateTime<Utc>) {
+        self.visits
+            .retain(|_, v| v.stage.is_active() || v.arrived_at >= keep_since);
+    }
+
     pub fn next_visit_id(&self) -> VisitId {
-        VisitId(self.visits.keys().next_back().map_or(1, |id| id.0 + 1))
+        let highest = self.visits.keys().next_back().map_or(0, |id| id.0);
+        VisitId(highest.max(self.last_visit) + 1)
     }
 }

@@ -134,7 +134,11 @@ fn administration_before_counselling_is_refused_with_the_reason() {
         .unwrap_err();
     assert_eq!(err.code(), "needs_counselling");
     assert!(err.to_string().contains("needs counselling first"), "{err}");
-    assert_eq!(c.stage(v), Stage::Waiting, "a rejected command changes nothing");
+    assert_eq!(
+        c.stage(v),
+        Stage::Waiting,
+        "a rejected command changes nothing"
+    );
 }
 
 #[test]
@@ -399,7 +403,11 @@ fn undo_returns_to_the_previous_stage_and_keeps_both_events() {
     c.at(nine() + mins(6), Command::Undo { visit: v });
     let visit = c.board.visit(v).unwrap();
     assert_eq!(visit.stage, Stage::Waiting);
-    assert_eq!(visit.stage_since, nine(), "the waiting clock runs from arrival again");
+    assert_eq!(
+        visit.stage_since,
+        nine(),
+        "the waiting clock runs from arrival again"
+    );
     assert_eq!(visit.events.len(), 3, "nothing is deleted");
     assert!(matches!(
         visit.events[2].kind,
@@ -497,7 +505,10 @@ fn an_entry_in_the_future_or_too_long_ago_is_refused() {
     assert_eq!(err.code(), "at_too_old");
     assert!(err.to_string().contains("720 minutes"), "{err}");
     assert!(arrive_at(&mut c, nine() - mins(720)).is_ok());
-    assert!(c.board.visits.len() == 1, "only the accepted entry is recorded");
+    assert!(
+        c.board.visits.len() == 1,
+        "only the accepted entry is recorded"
+    );
 }
 
 #[test]
@@ -668,4 +679,23 @@ fn the_board_is_the_fold_of_its_log() {
         all
     };
     assert_eq!(replay(log), c.board);
+}
+
+#[test]
+fn pruning_keeps_patients_in_the_clinic_and_new_ids_stay_unique() {
+    let mut c = Clinic::new();
+    let gone = c.arrive(nine(), "Gone", "face");
+    c.at(
+        nine(),
+        Command::Cancel {
+            visit: gone,
+            reason: "left".into(),
+        },
+    );
+    let still_here = c.arrive(nine(), "Overnight", "face");
+    c.board.prune(nine() + mins(1));
+    assert!(c.board.visit(gone).is_none());
+    assert!(c.board.visit(still_here).is_some());
+    let next = c.arrive(nine() + mins(2), "New", "face");
+    assert_eq!(next, VisitId(3), "ids are never reused");
 }
