@@ -121,6 +121,7 @@ impl Connection {
         // Poll for the socket; a second client racing us may start the
         // server instead, which is fine: ours then exits on the lock.
         let mut waited = Duration::ZERO;
+        let mut ours_failed: Option<(Duration, std::process::ExitStatus)> = None;
         let step = Duration::from_millis(50);
         loop {
             match Connection::connect(&socket, role, client).await {
@@ -131,17 +132,25 @@ impl Connection {
                 Err(ClientError::NoServer { .. }) => {}
                 Err(e) => return Err(e),
             }
-            if let Ok(Some(status)) = child.try_wait()
+            if ours_failed.is_none()
+                && let Ok(Some(status)) = child.try_wait()
                 && !status.success()
             {
-                return Err(ClientError::StartFailed(format!(
-                    "it exited with {status}; {}",
-                    log_tail(&data.log())
-                )));
+                // Perhaps another client's server won the lock: give it a
+                // moment to answer before reporting our failure.
+                ours_failed = Some((waited, status));
             }
-            if waited > Duration::from_secs(10) {
+            let gave_up = match ours_failed {
+                Some((at, _)) => waited > at + Duration::from_secs(3),
+                None => waited > Duration::from_secs(10),
+            };
+            if gave_up {
+                let why = match ours_failed {
+                    Some((_, status)) => format!("it exited with {status}"),
+                    None => "no answer after 10 s".to_string(),
+                };
                 return Err(ClientError::StartFailed(format!(
-                    "no answer after 10 s; {}",
+                    "{why}; {}",
                     log_tail(&data.log())
                 )));
             }

@@ -446,3 +446,90 @@ fn the_library_client_receives_board_updates_before_its_ack() {
         assert_eq!(visit.events[0].operator.as_deref(), Some("KS"));
     });
 }
+
+#[test]
+fn a_screen_says_when_the_server_is_gone_and_reconnects_by_itself() {
+    use flowboard::client::{ClientEvent, run_link};
+    use flowboard::paths::DataDir;
+    use flowboard::protocol::Role;
+    let mut clinic = Clinic::started();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (_req_tx, req_rx) = tokio::sync::mpsc::channel(4);
+    let (ev_tx, mut ev_rx) = tokio::sync::mpsc::channel(64);
+    let next = |rx: &mut tokio::sync::mpsc::Receiver<ClientEvent>| {
+        rt.block_on(async {
+            tokio::time::timeout(Duration::from_secs(20), rx.recv())
+                .await
+                .expect("an event in time")
+                .expect("link alive")
+        })
+    };
+    rt.spawn(run_link(
+        DataDir::new(clinic.data()),
+        None,
+        Role::ReadOnly,
+        "test".into(),
+        req_rx,
+        ev_tx,
+    ));
+    assert!(matches!(next(&mut ev_rx), ClientEvent::Connected(_)));
+    clinic.kill9();
+    assert!(matches!(next(&mut ev_rx), ClientEvent::Lost(_)));
+    clinic.start();
+    clinic.ok(&["add", "--name", "After", "--treatment", "face"]);
+    // Retries report Lost until the server is back, then Connected with
+    // the board as it is now.
+    let board = loop {
+        match next(&mut ev_rx) {
+            ClientEvent::Connected(w) => break w.board,
+            ClientEvent::Lost(_) | ClientEvent::Board(_) | ClientEvent::Reply(_) => {}
+        }
+    };
+    let mut board = board;
+    // The arrival may come in the welcome or just after it.
+    while board.visits.is_empty() {
+        if let ClientEvent::Board(b) = next(&mut ev_rx) {
+            board = *b;
+        }
+    }
+    assert_eq!(board.visits.values().next().unwrap().name, "After");
+}
+
+#[test]
+fn two_clients_starting_at_once_share_one_server() {
+    let clinic = Clinic::new();
+    let children: Vec<_> = (0..2)
+        .map(|i| {
+            clinic
+                .cmd(&["add", "--name", &format!("P{i}"), "--treatment", "face"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let mut names = clinic.visit_names();
+    names.sort();
+    assert_eq!(names, vec!["P0", "P1"]);
+    let servers = std::process::Command::new("pgrep")
+        .arg("-f")
+        .arg(format!("serve --data-dir {}", clinic.data().display()))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&servers.stdout).lines().count(), 1);
+}
+
+#[test]
+fn a_name_full_of_escape_sequences_is_stored_and_shown_clean() {
+    let clinic = Clinic::started();
+    let nasty = "\u{1b}]0;owned\u{7}\u{1b}[2J\u{1b}[31m山田\u{202e} 花子\u{1b}[0m\r\n";
+    clinic.ok(&["add", "--name", nasty, "--treatment", "drip"]);
+    assert_eq!(clinic.visit_names(), vec!["山田 花子"]);
+    let text = clinic.ok(&["--no-autostart", "snapshot"]);
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("山田 花子"));
+}
