@@ -333,7 +333,7 @@ pub enum ConfigError {
     },
     #[error("config file {} is not valid: {message}", file.display())]
     Parse { file: PathBuf, message: String },
-    #[error("config file {}: key `{key}` {problem}", file.display())]
+    #[error("config file {}: key `{key}`: {problem}", file.display())]
     Invalid {
         file: PathBuf,
         key: String,
