@@ -16,7 +16,7 @@ use flowboard::i18n::Lang;
 use flowboard::paths::DataDir;
 use flowboard::protocol::{Request, Role, ServerMsg};
 use flowboard::server::Server;
-use flowboard::snapshot;
+use flowboard::{snapshot, ui};
 
 #[derive(Parser)]
 #[command(
@@ -299,8 +299,12 @@ async fn board(
         req_rx,
         ev_tx,
     ));
-    // UI_HOOKUP
-    let _ = (lang, operator, ev_rx, req_tx);
+    let (config, _) = config::resolve(None).unwrap_or_default();
+    let mut app = ui::App::new(config, operator);
+    if let Some(lang) = lang {
+        app = app.with_lang(lang);
+    }
+    ui::run(app, ev_rx, req_tx).await?;
     Ok(ExitCode::SUCCESS)
 }
 

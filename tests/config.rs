@@ -9,7 +9,9 @@ use std::path::Path;
 use std::process::Command;
 
 fn files(dir: &str) -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/configs").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/configs")
+        .join(dir);
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -46,8 +48,14 @@ fn every_invalid_config_is_refused_naming_the_file_and_the_problem() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{}: {err}", file.display());
         let name = file.file_name().unwrap().to_string_lossy();
-        assert!(err.contains(name.as_ref()), "{name}: message lacks the file: {err}");
-        assert!(err.contains(&expect), "{name}: message lacks {expect:?}: {err}");
+        assert!(
+            err.contains(name.as_ref()),
+            "{name}: message lacks the file: {err}"
+        );
+        assert!(
+            err.contains(&expect),
+            "{name}: message lacks {expect:?}: {err}"
+        );
         assert!(!data.path().join("d").exists(), "{name}: data touched");
     }
 }
@@ -66,7 +74,11 @@ fn every_valid_config_starts_a_server_that_serves_it() {
             .unwrap();
         clinic.wait_for_socket();
         let expected = flowboard::config::Config::load(&file).unwrap();
-        let out = flowboard(&file, &clinic.data(), &["--no-autostart", "snapshot", "--json"]);
+        let out = flowboard(
+            &file,
+            &clinic.data(),
+            &["--no-autostart", "snapshot", "--json"],
+        );
         let snap: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(snap["clinic"], expected.clinic_name, "{}", file.display());
         assert_eq!(snap["beds"]["total"], expected.beds.len());
@@ -79,10 +91,17 @@ fn every_valid_config_starts_a_server_that_serves_it() {
 #[test]
 fn a_missing_config_file_is_a_clear_error() {
     let data = tempfile::tempdir().unwrap();
-    let out = flowboard(Path::new("/nonexistent/clinic.toml"), data.path(), &["serve"]);
+    let out = flowboard(
+        Path::new("/nonexistent/clinic.toml"),
+        data.path(),
+        &["serve"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("cannot read config file /nonexistent/clinic.toml"), "{err}");
+    assert!(
+        err.contains("cannot read config file /nonexistent/clinic.toml"),
+        "{err}"
+    );
 }
 
 #[test]

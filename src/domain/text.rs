@@ -58,7 +58,7 @@ fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
         }
         Some(c) if ('\u{20}'..='\u{2f}').contains(c) => {
             // nF escape: intermediates then one final byte.
-            while let Some(c) = chars.next() {
+            for c in chars.by_ref() {
                 if !('\u{20}'..='\u{2f}').contains(&c) {
                     break;
                 }
@@ -101,7 +101,8 @@ pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
-/// Cuts `s` to at most `max` columns, ending with `…` when cut. Never
+/// Cuts `s` to at most `max` columns, ending with `~` when cut (not `…`,
+/// which is ambiguous-width: two columns in Japanese terminals). Never
 /// splits a wide character; the result is never wider than `max`.
 pub fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
@@ -120,7 +121,7 @@ pub fn truncate(s: &str, max: usize) -> String {
         used += w;
         out.push(c);
     }
-    out.push('…');
+    out.push('~');
     out
 }
 
@@ -162,10 +163,10 @@ mod tests {
     #[test]
     fn truncation_counts_columns_not_characters() {
         assert_eq!(width("山田花子"), 8);
-        assert_eq!(truncate("山田花子", 7), "山田花…");
+        assert_eq!(truncate("山田花子", 7), "山田花~");
         assert_eq!(truncate("山田花子", 8), "山田花子");
         assert_eq!(fit("山田", 6), "山田  ");
-        assert_eq!(fit("Tanaka Taro", 6), "Tanak…");
+        assert_eq!(fit("Tanaka Taro", 6), "Tanak~");
     }
 
     proptest! {

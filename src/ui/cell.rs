@@ -4,20 +4,9 @@
 
 use crate::domain::text::{sanitize, truncate, width};
 
-/// Cuts `s` to at most `cols` columns, marking a cut with `~`. The
-/// domain's `truncate` marks it with `…`, which is ambiguous-width (two
-/// columns in a terminal set to "ambiguous = wide"); both are one column
-/// by Unicode width, so swapping keeps the measured width.
+/// Cuts `s` to at most `cols` columns, marking a cut with `~`.
 pub fn clip(s: &str, cols: usize) -> String {
-    if width(s) <= cols {
-        return s.to_string();
-    }
-    let mut cut = truncate(s, cols);
-    if cut.ends_with('…') {
-        cut.pop();
-        cut.push('~');
-    }
-    cut
+    truncate(s, cols)
 }
 
 /// Exactly `cols` columns: cut or padded on the right.
@@ -43,6 +32,50 @@ pub fn clean(s: &str) -> String {
     sanitize(s)
 }
 
+/// Breaks `s` into lines of at most `cols` columns: at a space when there
+/// is one in the line, anywhere in Japanese text (which has none). Our own
+/// because ratatui's wrapping can panic on Japanese text (STYLE.md).
+pub fn wrap(s: &str, cols: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    if cols == 0 {
+        return lines;
+    }
+    let mut line = String::new();
+    for c in s.chars() {
+        let mut candidate = line.clone();
+        candidate.push(c);
+        if width(&candidate) <= cols {
+            line = candidate;
+            continue;
+        }
+        if c == ' ' {
+            lines.push(std::mem::take(&mut line));
+            continue;
+        }
+        match line.rfind(' ').filter(|i| *i > 0) {
+            Some(i) => {
+                // `i` is the byte index of an ASCII space: `i + 1` is a
+                // character boundary.
+                let rest = line[i + 1..].to_string();
+                line.truncate(i);
+                lines.push(std::mem::take(&mut line));
+                line = rest;
+            }
+            None if line.is_empty() => {}
+            None => lines.push(std::mem::take(&mut line)),
+        }
+        line.push(c);
+        if width(&line) > cols {
+            // A character wider than the whole line: leave it out.
+            line.clear();
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +87,21 @@ mod tests {
         assert_eq!(width(&cell("山田 花子さま", 8)), 8);
         assert_eq!(cell_right("3", 3), "  3");
         assert_eq!(clip("Takahashi Jun", 6), "Takah~");
+    }
+
+    #[test]
+    fn wrapping_breaks_english_at_spaces_and_japanese_anywhere() {
+        assert_eq!(
+            wrap("Terminal too small: need", 12),
+            ["Terminal too", "small: need"]
+        );
+        assert_eq!(
+            wrap("画面が小さすぎます", 8),
+            ["画面が小", "さすぎま", "す"]
+        );
+        for line in wrap("画面が小さすぎます：60x16 以上が必要です", 7) {
+            assert!(width(&line) <= 7, "{line}");
+        }
+        assert!(wrap("山", 1).is_empty());
     }
 }

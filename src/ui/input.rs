@@ -128,9 +128,16 @@ impl TextInput {
             return (String::new(), 0);
         }
         let chars: Vec<char> = self.text.chars().collect();
+        // Every edit keeps `cursor <= chars.len()`, and `start <= cursor`:
+        // the slices below are in bounds.
         let mut start = 0;
         // Leave one column for the cursor itself after the text.
-        while start < self.cursor && chars[start..self.cursor].iter().map(|c| col(*c)).sum::<usize>() >= cols
+        while start < self.cursor
+            && chars[start..self.cursor]
+                .iter()
+                .map(|c| col(*c))
+                .sum::<usize>()
+                >= cols
         {
             start += 1;
         }

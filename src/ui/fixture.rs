@@ -1,0 +1,281 @@
+//! A clinic day for the UI tests, built through the domain's own
+//! `decide`/`apply` (so the board is one the server could hold), at fixed
+//! times on 2026-11-21 in Tokyo.
+
+use chrono::{DateTime, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{Action, App, Msg, update, view};
+use crate::client::ClientEvent;
+use crate::config::Config;
+use crate::domain::{Board, Command, Context, Stage, VisitId, apply, decide};
+use crate::i18n::Lang;
+use crate::protocol::{Role, Welcome};
+
+/// `h:m` on the test day, Tokyo time.
+pub fn tokyo(h: u32, m: u32) -> DateTime<Utc> {
+    chrono_tz::Asia::Tokyo
+        .with_ymd_and_hms(2026, 11, 21, h, m, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// The moment every screen is drawn at: 10:00.
+pub fn ten() -> DateTime<Utc> {
+    tokyo(10, 0)
+}
+
+pub struct Day {
+    pub board: Board,
+    pub config: Config,
+}
+
+impl Day {
+    pub fn new() -> Day {
+        Day {
+            board: Board::default(),
+            config: Config {
+                clinic_name: "Aoyama Exosome Clinic".into(),
+                ..Config::default()
+            },
+        }
+    }
+
+    /// Runs a command as the server would; the story expects it accepted.
+    pub fn run(
+        &mut self,
+        now: DateTime<Utc>,
+        at: Option<DateTime<Utc>>,
+        operator: Option<&str>,
+        command: Command,
+    ) -> VisitId {
+        let ctx = Context {
+            now,
+            at,
+            operator: operator.map(str::to_string),
+        };
+        let events = decide(&self.board, &self.config, &command, &ctx)
+            .unwrap_or_else(|e| panic!("{command:?} refused: {e}"));
+        let id = events[0].visit;
+        for e in events {
+            apply(&mut self.board, e);
+        }
+        id
+    }
+
+    pub fn arrive(&mut self, (h, m): (u32, u32), name: &str, treatment: &str) -> VisitId {
+        self.run(
+            tokyo(h, m),
+            None,
+            None,
+            Command::Arrive {
+                name: name.into(),
+                treatment: treatment.into(),
+                chart_no: None,
+            },
+        )
+    }
+
+    pub fn advance(&mut self, (h, m): (u32, u32), visit: VisitId, bed: Option<&str>) {
+        let to = self
+            .board
+            .visit(visit)
+            .and_then(|v| v.stage.next())
+            .expect("a next stage");
+        self.run(
+            tokyo(h, m),
+            None,
+            None,
+            Command::Advance {
+                visit,
+                to,
+                bed: bed.map(str::to_string),
+            },
+        );
+    }
+
+    /// Moves a visit on through the flow, one stage at each time given.
+    pub fn flow(&mut self, visit: VisitId, times: &[(u32, u32)], bed: Option<&str>) {
+        for t in times {
+            self.advance(*t, visit, bed);
+        }
+    }
+
+    /// The screen of a terminal connected to this clinic.
+    pub fn app(&self, lang: Lang) -> App {
+        let mut app = App::new(self.config.clone(), Some("Nurse Sato".into())).with_lang(lang);
+        connect(&mut app, &self.board, ten());
+        app
+    }
+}
+
+/// The server's welcome reaches the screen.
+pub fn connect(app: &mut App, board: &Board, now: DateTime<Utc>) {
+    let welcome = Welcome {
+        protocol: crate::protocol::PROTOCOL_VERSION,
+        server_version: "test".into(),
+        role: Role::Operator,
+        config: app.config.clone(),
+        board: board.clone(),
+    };
+    update(
+        app,
+        Msg::Client(ClientEvent::Connected(Box::new(welcome))),
+        now,
+    );
+}
+
+/// The names of the day's thirteen patients, in the order of the story.
+pub const ENGLISH: [&str; 13] = [
+    "Yamamoto Sora",
+    "Takahashi Jun",
+    "Kobayashi Ren",
+    "Suzuki Aoi",
+    "Hayashi Mio",
+    "Kato Riku",
+    "Inoue Kai",
+    "Alexandra Montgomery-Smith",
+    "Kimura Rin",
+    "Watanabe Sho",
+    "Yoshida Nao",
+    "Nakamura Emi",
+    "Tanaka Yui",
+];
+
+pub const JAPANESE: [&str; 13] = [
+    "山本 空",
+    "佐藤 健",
+    "小林 蓮",
+    "山田 花子",
+    "林 美緒",
+    "加藤 陸",
+    "井上 海",
+    "長谷川 さくらこ",
+    "木村 凛",
+    "渡辺 翔",
+    "吉田 直子",
+    "中村 恵美",
+    "田中 ゆい",
+];
+
+/// A morning with someone in every stage and every kind of alert at 10:00:
+/// a drip due (4), a drip critically overdue (2), an observation complete
+/// (6), a patient who waited too long (3, critical) and one kept ready
+/// too long (10, warning, after an undone "ready" and a late entry).
+/// Returns the day and the id of patient 10 (the one with a history).
+pub fn busy_morning(names: [&str; 13]) -> (Day, VisitId) {
+    let mut day = Day::new();
+    let [
+        sora,
+        jun,
+        ren,
+        aoi,
+        mio,
+        riku,
+        kai,
+        mai,
+        rin,
+        sho,
+        nao,
+        emi,
+        yui,
+    ] = names;
+    let sora = day.arrive((8, 45), sora, "face");
+    let jun = day.arrive((8, 50), jun, "drip");
+    let aoi = day.arrive((8, 55), aoi, "drip");
+    let mio = day.arrive((9, 0), mio, "drip");
+    let riku = day.arrive((9, 0), riku, "face");
+    day.flow(sora, &[(8, 50), (9, 0), (9, 5), (9, 20), (9, 35)], None);
+    day.flow(jun, &[(8, 55), (9, 10), (9, 15)], Some("2"));
+    day.flow(aoi, &[(9, 0), (9, 20), (9, 25)], Some("1"));
+    day.flow(mio, &[(9, 5), (9, 15), (9, 20)], Some("4"));
+    day.flow(riku, &[(9, 5), (9, 15), (9, 25), (9, 40)], Some("3"));
+    let kai = day.arrive((9, 10), kai, "drip");
+    let ren = day.arrive((9, 15), ren, "scalp");
+    let _ = ren;
+    day.advance((9, 15), kai, None);
+    let mai = day.arrive((9, 20), mai, "drip");
+    let rin = day.arrive((9, 25), rin, "scalp");
+    let sho = day.arrive((9, 25), sho, "drip");
+    day.run(
+        tokyo(9, 25),
+        None,
+        None,
+        Command::Defer {
+            visit: kai,
+            reason: "fever 38.2C at screening".into(),
+        },
+    );
+    day.run(
+        tokyo(9, 30),
+        None,
+        None,
+        Command::Transfer {
+            visit: mio,
+            reason: "suspected anaphylaxis, ambulance called".into(),
+        },
+    );
+    day.advance((9, 30), mai, None);
+    // Counselling began at 9:30 but was entered at 9:36, by Nurse Sato.
+    day.run(
+        tokyo(9, 36),
+        Some(tokyo(9, 30)),
+        Some("Nurse Sato"),
+        Command::Advance {
+            visit: sho,
+            to: Stage::Counselling,
+            bed: None,
+        },
+    );
+    let nao = day.arrive((9, 30), nao, "scalp");
+    day.flow(nao, &[(9, 35), (9, 40), (9, 45), (9, 50)], None);
+    let emi = day.arrive((9, 35), emi, "face");
+    // Marked ready by mistake, undone, then ready for real.
+    day.advance((9, 38), sho, None);
+    day.run(
+        tokyo(9, 39),
+        None,
+        Some("Nurse Sato"),
+        Command::Undo { visit: sho },
+    );
+    day.advance((9, 40), sho, None);
+    day.run(
+        tokyo(9, 40),
+        None,
+        None,
+        Command::Cancel {
+            visit: rin,
+            reason: "left: family emergency".into(),
+        },
+    );
+    day.flow(emi, &[(9, 40), (9, 50), (9, 52)], None);
+    day.arrive((9, 50), yui, "drip");
+    (day, sho)
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Presses one key at `now`.
+pub fn press(app: &mut App, code: KeyCode) -> Action {
+    update(app, key(code), ten())
+}
+
+/// Types text one character at a time, as a terminal (or an IME
+/// committing Japanese text) delivers it.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let action = press(app, KeyCode::Char(c));
+        assert_eq!(action, Action::default(), "typing {c:?} did something");
+    }
+}
+
+/// Draws the screen at 10:00 on a test terminal.
+pub fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view(f, app, ten())).unwrap();
+    terminal
+}

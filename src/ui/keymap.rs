@@ -1,0 +1,328 @@
+//! The one table of key bindings. The key handling, the footer and the
+//! help screen all read it, so they cannot disagree (as in helix: commands
+//! are data with their description).
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::i18n::Texts;
+
+/// What a key does. Which ops apply depends on the mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    // The board.
+    Quit,
+    Arrival,
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    First,
+    Last,
+    Next,
+    Cancel,
+    Undo,
+    Filter,
+    ClearFilter,
+    Help,
+    // Forms and the filter line.
+    FieldNext,
+    FieldPrev,
+    Left,
+    Right,
+    Backspace,
+    Delete,
+    Home,
+    End,
+    Submit,
+    Abort,
+    KeepFilter,
+    // Confirmation and help.
+    Yes,
+    No,
+    Close,
+}
+
+impl Op {
+    /// Whether the op leads to a change of the board (refused on a
+    /// read-only terminal, and not offered there).
+    pub fn changes_board(self) -> bool {
+        matches!(self, Op::Arrival | Op::Next | Op::Cancel | Op::Undo)
+    }
+}
+
+/// A key: its code, and whether Control is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+/// One line of help: the keys as shown, what each key does, and the words.
+#[derive(Clone, Copy)]
+pub struct Binding {
+    /// The keys as the footer and the help show them.
+    pub shown: &'static str,
+    pub keys: &'static [(Key, Op)],
+    pub describe: fn(&Texts) -> &'static str,
+    /// Footer priority when the footer is short of room (lower stays);
+    /// `None`: only in the help.
+    pub footer: Option<u8>,
+}
+
+pub const NORMAL: &[Binding] = &[
+    Binding {
+        shown: "a",
+        keys: &[(ch('a'), Op::Arrival)],
+        describe: |t| t.key_arrival,
+        footer: Some(1),
+    },
+    Binding {
+        shown: "j/k",
+        keys: &[
+            (ch('j'), Op::Down),
+            (key(KeyCode::Down), Op::Down),
+            (ch('k'), Op::Up),
+            (key(KeyCode::Up), Op::Up),
+        ],
+        describe: |t| t.key_select,
+        footer: Some(3),
+    },
+    Binding {
+        shown: "PgUp/PgDn",
+        keys: &[
+            (key(KeyCode::PageUp), Op::PageUp),
+            (key(KeyCode::PageDown), Op::PageDown),
+        ],
+        describe: |t| t.ui.key_page,
+        footer: None,
+    },
+    Binding {
+        shown: "Home/End",
+        keys: &[
+            (key(KeyCode::Home), Op::First),
+            (ch('g'), Op::First),
+            (key(KeyCode::End), Op::Last),
+            (ch('G'), Op::Last),
+        ],
+        describe: |t| t.ui.key_first_last,
+        footer: None,
+    },
+    Binding {
+        shown: "Enter",
+        keys: &[(key(KeyCode::Enter), Op::Next)],
+        describe: |t| t.key_next,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "x",
+        keys: &[(ch('x'), Op::Cancel)],
+        describe: |t| t.key_cancel,
+        footer: Some(4),
+    },
+    Binding {
+        shown: "u",
+        keys: &[(ch('u'), Op::Undo)],
+        describe: |t| t.key_undo,
+        footer: Some(5),
+    },
+    Binding {
+        shown: "/",
+        keys: &[(ch('/'), Op::Filter)],
+        describe: |t| t.key_filter,
+        footer: Some(6),
+    },
+    Binding {
+        shown: "Esc",
+        keys: &[(key(KeyCode::Esc), Op::ClearFilter)],
+        describe: |t| t.ui.key_clear_filter,
+        footer: None,
+    },
+    Binding {
+        shown: "?",
+        keys: &[(ch('?'), Op::Help)],
+        describe: |t| t.key_help,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "q",
+        keys: &[(ch('q'), Op::Quit), (ctrl('c'), Op::Quit)],
+        describe: |t| t.key_quit,
+        footer: Some(2),
+    },
+];
+
+/// Keys that edit a line of text (forms and the filter line).
+const EDITING: [Binding; 2] = [
+    Binding {
+        shown: "Backspace/Del",
+        keys: &[
+            (key(KeyCode::Backspace), Op::Backspace),
+            (key(KeyCode::Delete), Op::Delete),
+        ],
+        describe: |t| t.ui.key_delete,
+        footer: None,
+    },
+    Binding {
+        shown: "Home/End",
+        keys: &[(key(KeyCode::Home), Op::Home), (key(KeyCode::End), Op::End)],
+        describe: |t| t.ui.key_home_end,
+        footer: None,
+    },
+];
+
+pub const FORM: &[Binding] = &[
+    Binding {
+        shown: "Tab",
+        keys: &[(key(KeyCode::Tab), Op::FieldNext)],
+        describe: |t| t.ui.key_field_next,
+        footer: Some(1),
+    },
+    Binding {
+        shown: "Shift-Tab",
+        keys: &[(key(KeyCode::BackTab), Op::FieldPrev)],
+        describe: |t| t.ui.key_field_prev,
+        footer: Some(3),
+    },
+    Binding {
+        shown: "Left/Right",
+        keys: &[
+            (key(KeyCode::Left), Op::Left),
+            (key(KeyCode::Right), Op::Right),
+        ],
+        describe: |t| t.ui.key_choose,
+        footer: Some(2),
+    },
+    Binding {
+        shown: "Enter",
+        keys: &[(key(KeyCode::Enter), Op::Submit)],
+        describe: |t| t.ui.key_submit,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "Esc",
+        keys: &[(key(KeyCode::Esc), Op::Abort)],
+        describe: |t| t.ui.key_abort,
+        footer: Some(0),
+    },
+    EDITING[0],
+    EDITING[1],
+];
+
+pub const FILTER: &[Binding] = &[
+    Binding {
+        shown: "Enter",
+        keys: &[(key(KeyCode::Enter), Op::KeepFilter)],
+        describe: |t| t.ui.key_keep_filter,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "Esc",
+        keys: &[(key(KeyCode::Esc), Op::ClearFilter)],
+        describe: |t| t.ui.key_clear_filter,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "Left/Right",
+        keys: &[
+            (key(KeyCode::Left), Op::Left),
+            (key(KeyCode::Right), Op::Right),
+        ],
+        describe: |t| t.ui.key_choose,
+        footer: None,
+    },
+    EDITING[0],
+    EDITING[1],
+];
+
+pub const CONFIRM: &[Binding] = &[
+    Binding {
+        shown: "Enter/y",
+        keys: &[(key(KeyCode::Enter), Op::Yes), (ch('y'), Op::Yes)],
+        describe: |t| t.ui.key_yes,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "Esc/n",
+        keys: &[(key(KeyCode::Esc), Op::No), (ch('n'), Op::No)],
+        describe: |t| t.ui.key_no,
+        footer: Some(0),
+    },
+];
+
+pub const HELP: &[Binding] = &[Binding {
+    shown: "Esc/?/q",
+    keys: &[
+        (key(KeyCode::Esc), Op::Close),
+        (ch('?'), Op::Close),
+        (ch('q'), Op::Close),
+    ],
+    describe: |t| t.key_close,
+    footer: Some(0),
+}];
+
+/// A section of the help screen: its title and its keys.
+pub type Section = (fn(&Texts) -> &'static str, &'static [Binding]);
+
+/// The sections of the help screen.
+pub fn help_sections() -> [Section; 4] {
+    [
+        (|t| t.ui.help_board, NORMAL),
+        (|t| t.ui.help_form, FORM),
+        (|t| t.ui.help_filter, FILTER),
+        (|t| t.ui.help_confirm, CONFIRM),
+    ]
+}
+
+/// The op a key press means in a table. Shift is ignored (it makes the
+/// character itself: `G`, `?`); Control must match.
+pub fn lookup(table: &[Binding], event: &KeyEvent) -> Option<Op> {
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    table
+        .iter()
+        .flat_map(|b| b.keys.iter())
+        .find(|(k, _)| k.code == event.code && k.ctrl == ctrl)
+        .map(|(_, op)| *op)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_means_two_things_in_one_mode() {
+        for table in [NORMAL, FORM, FILTER, CONFIRM, HELP] {
+            let keys: Vec<Key> = table
+                .iter()
+                .flat_map(|b| b.keys.iter().map(|(k, _)| *k))
+                .collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(k), "{k:?} bound twice");
+            }
+        }
+    }
+
+    #[test]
+    fn every_board_key_is_in_the_help() {
+        let board = help_sections()[0].1;
+        assert_eq!(board.len(), NORMAL.len());
+        let press = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(NORMAL, &press), Some(Op::Quit));
+        let press = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(NORMAL, &press), Some(Op::Last));
+    }
+}

@@ -1,0 +1,107 @@
+//! The real loop: the terminal, the keyboard thread, the server link and
+//! the clock, wired to `update` and `view`. Redraws on a key, on news from
+//! the server and once a second; never spins.
+
+use std::io;
+use std::time::Duration;
+
+use chrono::Utc;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, Event};
+use tokio::sync::mpsc;
+use tokio::time::MissedTickBehavior;
+
+use super::app::App;
+use super::msg::Msg;
+use super::update::update;
+use super::view::view;
+use crate::client::ClientEvent;
+use crate::protocol::{ErrorBody, Reply, Request};
+
+/// Runs the board until the user quits. Restores the terminal on the way
+/// out, and on a panic (the hook `ratatui::try_init` installs).
+pub async fn run(
+    app: App,
+    events: mpsc::Receiver<ClientEvent>,
+    requests: mpsc::Sender<Request>,
+) -> io::Result<()> {
+    let mut terminal = match ratatui::try_init() {
+        Ok(terminal) => terminal,
+        Err(e) => {
+            // Raw mode may be on already when the alternate screen failed.
+            ratatui::restore();
+            return Err(e);
+        }
+    };
+    let result = event_loop(&mut terminal, app, events, requests).await;
+    ratatui::restore();
+    result
+}
+
+/// Blocking reads on their own thread, forwarded to the async loop: no
+/// polling. The thread ends at the next event after the loop has gone (or
+/// with the process).
+fn spawn_terminal_reader() -> io::Result<mpsc::Receiver<io::Result<Event>>> {
+    let (tx, rx) = mpsc::channel(64);
+    std::thread::Builder::new()
+        .name("terminal-input".into())
+        .spawn(move || {
+            loop {
+                let event = event::read();
+                let failed = event.is_err();
+                if tx.blocking_send(event).is_err() || failed {
+                    return;
+                }
+            }
+        })?;
+    Ok(rx)
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    mut events: mpsc::Receiver<ClientEvent>,
+    requests: mpsc::Sender<Request>,
+) -> io::Result<()> {
+    let mut keys = spawn_terminal_reader()?;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut link_open = true;
+    terminal.draw(|f| view(f, &app, Utc::now()))?;
+    loop {
+        let msg = tokio::select! {
+            event = keys.recv() => match event {
+                Some(Ok(Event::Key(key))) => Msg::Key(key),
+                Some(Ok(Event::Resize(..))) => Msg::Resize,
+                // Mouse, focus and paste are not used.
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            event = events.recv(), if link_open => match event {
+                Some(event) => Msg::Client(event),
+                None => {
+                    link_open = false;
+                    Msg::Client(ClientEvent::Lost("the connection task has stopped".into()))
+                }
+            },
+            _ = tick.tick() => Msg::Tick,
+        };
+        let action = update(&mut app, msg, Utc::now());
+        if let Some(request) = action.send {
+            let id = request.id;
+            if let Err(e) = requests.try_send(request) {
+                // The link is gone or jammed: the form hears it like a refusal.
+                let reply = Reply::failed(
+                    id,
+                    ErrorBody::new("not_connected", format!("not sent: {e}")),
+                );
+                update(&mut app, Msg::Client(ClientEvent::Reply(reply)), Utc::now());
+            }
+        }
+        if action.quit {
+            return Ok(());
+        }
+        terminal.draw(|f| view(f, &app, Utc::now()))?;
+    }
+}

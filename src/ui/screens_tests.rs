@@ -1,0 +1,214 @@
+//! What the staff see, as snapshots of the whole screen at 10:00 on a
+//! busy morning (src/ui/snapshots/). Review a changed snapshot as you would
+//! the screen itself: are the Japanese rows aligned, is anything cut badly?
+
+use insta::assert_snapshot;
+use ratatui::crossterm::event::KeyCode;
+
+use super::fixture::{ENGLISH, JAPANESE, busy_morning, draw, press, type_text};
+use super::{App, Connection, Mode};
+use crate::client::ClientEvent;
+use crate::i18n::Lang;
+use crate::ui::{Msg, update};
+
+/// The busy morning, with patient 10 (who has a history) selected.
+fn morning(names: [&str; 13], lang: Lang) -> App {
+    let (day, sho) = busy_morning(names);
+    let mut app = day.app(lang);
+    app.selected = Some(sho);
+    app
+}
+
+#[test]
+fn busy_morning_in_english_at_80x24() {
+    let app = morning(ENGLISH, Lang::En);
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn busy_morning_in_english_at_160x48() {
+    let app = morning(ENGLISH, Lang::En);
+    assert_snapshot!(draw(&app, 160, 48).backend());
+}
+
+#[test]
+fn busy_morning_in_english_at_200x50() {
+    let app = morning(ENGLISH, Lang::En);
+    assert_snapshot!(draw(&app, 200, 50).backend());
+}
+
+#[test]
+fn japanese_names_on_a_japanese_screen_at_80x24() {
+    let app = morning(JAPANESE, Lang::Ja);
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn japanese_names_on_a_japanese_screen_at_160x48() {
+    let app = morning(JAPANESE, Lang::Ja);
+    assert_snapshot!(draw(&app, 160, 48).backend());
+}
+
+#[test]
+fn japanese_names_on_an_english_screen_at_80x24() {
+    let app = morning(JAPANESE, Lang::En);
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn japanese_names_on_an_english_screen_at_160x48() {
+    let app = morning(JAPANESE, Lang::En);
+    assert_snapshot!(draw(&app, 160, 48).backend());
+}
+
+#[test]
+fn the_selected_row_stays_in_view_at_the_bottom_of_the_list() {
+    let mut app = morning(ENGLISH, Lang::En);
+    press(&mut app, KeyCode::End);
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn help_lists_every_key() {
+    let mut app = morning(ENGLISH, Lang::En);
+    press(&mut app, KeyCode::Char('?'));
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn help_in_japanese() {
+    let mut app = morning(JAPANESE, Lang::Ja);
+    press(&mut app, KeyCode::Char('?'));
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn arrival_form_says_what_is_missing_next_to_the_field() {
+    let mut app = morning(ENGLISH, Lang::En);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "A-1234");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "9:7x");
+    press(&mut app, KeyCode::Enter);
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn arrival_form_in_japanese_with_a_name_typed() {
+    let mut app = morning(JAPANESE, Lang::Ja);
+    press(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "山田 花子");
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn bed_form_for_a_drip() {
+    let mut app = morning(ENGLISH, Lang::En);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn cancel_form() {
+    let mut app = morning(ENGLISH, Lang::En);
+    press(&mut app, KeyCode::Char('x'));
+    type_text(&mut app, "went home");
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn undo_asks_first() {
+    let mut app = morning(ENGLISH, Lang::En);
+    press(&mut app, KeyCode::Char('u'));
+    assert!(matches!(app.mode, Mode::ConfirmUndo(_)));
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn connection_lost_banner_over_the_last_board_seen() {
+    let mut app = morning(ENGLISH, Lang::En);
+    update(
+        &mut app,
+        Msg::Client(ClientEvent::Lost("the server closed the connection".into())),
+        super::fixture::ten(),
+    );
+    assert_eq!(
+        app.connection,
+        Connection::Lost("the server closed the connection".into())
+    );
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn connection_lost_in_japanese() {
+    let mut app = morning(JAPANESE, Lang::Ja);
+    update(
+        &mut app,
+        Msg::Client(ClientEvent::Lost("the server closed the connection".into())),
+        super::fixture::ten(),
+    );
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn connecting_at_start_up() {
+    let app = App::new(crate::config::Config::default(), None);
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn typing_a_filter() {
+    let mut app = morning(ENGLISH, Lang::En);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "drip");
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn too_small_a_terminal_says_so() {
+    let app = morning(ENGLISH, Lang::En);
+    assert_snapshot!(draw(&app, 50, 12).backend());
+}
+
+#[test]
+fn too_small_in_japanese() {
+    let app = morning(JAPANESE, Lang::Ja);
+    assert_snapshot!(draw(&app, 30, 10).backend());
+}
+
+#[test]
+fn the_smallest_usable_screen() {
+    let app = morning(JAPANESE, Lang::Ja);
+    assert_snapshot!(draw(&app, 60, 16).backend());
+}
+
+#[test]
+fn no_size_makes_the_screen_panic() {
+    let mut app = morning(JAPANESE, Lang::Ja);
+    for setup in 0..4 {
+        match setup {
+            1 => {
+                press(&mut app, KeyCode::Char('?'));
+            }
+            2 => {
+                press(&mut app, KeyCode::Esc);
+                press(&mut app, KeyCode::Char('a'));
+                type_text(&mut app, "長谷川 さくらこ長谷川 さくらこ");
+            }
+            3 => {
+                press(&mut app, KeyCode::Esc);
+                press(&mut app, KeyCode::Char('/'));
+            }
+            _ => {}
+        }
+        for w in [0, 1, 2, 10, 59, 60, 61, 79, 80, 119, 120, 121, 250] {
+            for h in [0, 1, 5, 15, 16, 17, 24, 60] {
+                draw(&app, w, h);
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The board: patients grouped by stage (active stages first, the ones who
+//! left dimmed at the end), one aligned row each with ticket, name,
+//! treatment, bed, live timer and alert badges. Columns are laid out by
+//! display width so Japanese names line up. Scrolls to keep the selected
+//! row in view.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::fmt::timer_text;
+use super::style::{bold, dim, selected, severity_style, symbol};
+use crate::domain::text::width;
+use crate::domain::{Alert, AlertCode, Visit, visit_alerts};
+use crate::i18n::{Texts, stage_name, texts};
+use crate::ui::app::App;
+use crate::ui::cell::{cell, cell_right, clean, clip};
+use crate::ui::form::treatment_label;
+use crate::ui::rows::{Row, grouped};
+
+/// Column widths for a board `total` columns wide.
+struct Columns {
+    no: usize,
+    name: usize,
+    treatment: usize,
+    bed: usize,
+    timer: usize,
+    alerts: usize,
+}
+
+impl Columns {
+    fn for_width(total: usize, t: &Texts) -> Columns {
+        let no = width(t.col_no).max(3);
+        let (bed, timer) = (width(t.col_bed).max(6), 13);
+        let alerts = (total / 5).clamp(12, 28);
+        // Six separating spaces.
+        let rest = total.saturating_sub(no + bed + timer + alerts + 5);
+        let name = (rest / 2).clamp(8, 30).min(rest);
+        let treatment = rest - name;
+        Columns {
+            no,
+            name,
+            treatment,
+            bed,
+            timer,
+            alerts,
+        }
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
+    let t = texts(app.lang);
+    let w = usize::from(area.width);
+    let cols = Columns::for_width(w, t);
+    let heading = format!(
+        "{} {} {} {} {} {}",
+        cell_right(t.col_no, cols.no),
+        cell(t.col_name, cols.name),
+        cell(t.col_treatment, cols.treatment),
+        cell(t.col_bed, cols.bed),
+        cell_right(t.col_timer, cols.timer),
+        cell(t.col_alerts, cols.alerts),
+    );
+    let mut lines = vec![Line::styled(
+        cell(&heading, w),
+        bold().add_modifier(ratatui::style::Modifier::UNDERLINED),
+    )];
+
+    let visits = app.visible(now);
+    let rows = grouped(&visits);
+    let body = usize::from(area.height).saturating_sub(1);
+    if rows.is_empty() {
+        let empty = if app.filter.is_blank() {
+            t.no_patients
+        } else {
+            t.ui.no_match
+        };
+        lines.push(Line::styled(cell(empty, w), dim()));
+    }
+    let at = rows
+        .iter()
+        .position(|r| matches!(r, Row::Visit(v) if Some(v.id) == app.selected));
+    // Scroll just enough to show the selected row at the bottom.
+    let offset = at.map_or(0, |at| (at + 1).saturating_sub(body));
+    for row in rows.iter().skip(offset).take(body) {
+        lines.push(match row {
+            Row::Stage { stage, count } => {
+                let label = format!("-- {} ({count}) ", stage_name(app.lang, *stage));
+                let fill = "-".repeat(w.saturating_sub(width(&label)));
+                let style = if stage.is_active() { bold() } else { dim() };
+                Line::styled(clip(&format!("{label}{fill}"), w), style)
+            }
+            Row::Visit(v) => visit_row(app, t, &cols, v, now),
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn visit_row(app: &App, t: &Texts, cols: &Columns, v: &Visit, now: DateTime<Utc>) -> Line<'static> {
+    let base = if v.stage.is_active() {
+        Style::new()
+    } else {
+        dim()
+    };
+    let treatment = treatment_label(&app.config, app.lang, &v.treatment);
+    let bed = v.bed.as_deref().map_or("-".to_string(), clean);
+    let text = format!(
+        "{} {} {} {} {} ",
+        cell_right(&v.ticket.to_string(), cols.no),
+        cell(&clean(&v.name), cols.name),
+        cell(&clean(&treatment), cols.treatment),
+        cell(&bed, cols.bed),
+        cell_right(&timer_text(v, &app.config, t, now), cols.timer),
+    );
+    let mut spans = vec![Span::styled(text, base)];
+    if let Some(reason) = &v.exit_reason {
+        spans.push(Span::styled(clip(&clean(reason), cols.alerts), dim()));
+    }
+    let mut left = cols.alerts;
+    for alert in visit_alerts(v, &app.config, now) {
+        let badge = clip(&badge(t, &alert), left);
+        left = left.saturating_sub(width(&badge) + 1);
+        spans.push(Span::styled(badge, severity_style(alert.severity)));
+        if left == 0 {
+            break;
+        }
+        spans.push(Span::raw(" "));
+    }
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let total = cols.no + cols.name + cols.treatment + cols.bed + cols.timer + cols.alerts + 5;
+    spans.push(Span::raw(" ".repeat(total.saturating_sub(used))));
+    let line = Line::from(spans);
+    if Some(v.id) == app.selected {
+        line.patch_style(selected())
+    } else {
+        line
+    }
+}
+
+/// A row's badge for an alert: the severity symbol and a short word.
+fn badge(t: &Texts, alert: &Alert) -> String {
+    let ui = &t.ui;
+    let minutes = |word: &str| format!("{word} {}{}", alert.minutes, ui.minutes_unit);
+    let text = match alert.code {
+        AlertCode::WaitedTooLong => minutes(ui.badge_waited),
+        AlertCode::AdministrationDue => ui.badge_due.to_string(),
+        AlertCode::AdministrationOverdue => minutes(ui.badge_overdue),
+        AlertCode::ObservationComplete => ui.badge_observed.to_string(),
+        AlertCode::DischargeOverdue => minutes(ui.badge_discharge),
+    };
+    format!("{} {text}", symbol(alert.severity))
+}

@@ -1,0 +1,177 @@
+//! The selected patient in full: who, what, where, since when, and every
+//! event with its time (with the time it was recorded when entered after
+//! the fact, who entered it, and whether it was undone). Beside the board
+//! on wide screens; a compact block below it at 80 columns.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::fmt::clock;
+use super::style::{bold, dim, selected};
+use crate::domain::text::width;
+use crate::domain::{EventKind, EventRecord, Visit};
+use crate::i18n::{Texts, stage_name, texts};
+use crate::ui::app::App;
+use crate::ui::cell::{cell, clean, clip};
+use crate::ui::form::treatment_label;
+
+/// An event recorded more than this after it happened shows both times.
+const LATE_ENTRY_SECS: i64 = 60;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, compact: bool) {
+    let t = texts(app.lang);
+    let w = usize::from(area.width);
+    let Some(v) = app.selected_visit(now) else {
+        let lines = vec![
+            Line::styled(cell(t.detail_title, w), selected()),
+            Line::styled(cell(t.detail_empty, w), dim()),
+        ];
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    };
+    let tz = app.config.timezone;
+    let treatment = clean(&treatment_label(&app.config, app.lang, &v.treatment));
+    let chart = v.chart_no.as_deref().map(clean);
+    let stage = format!(
+        "{} {}",
+        stage_name(app.lang, v.stage),
+        t.ui.since.replace("{t}", &clock(tz, v.stage_since))
+    );
+    let bed = v.bed.as_deref().map(clean);
+    let reason = v.exit_reason.as_deref().map(clean);
+
+    let mut head: Vec<Line> = Vec::new();
+    let title = format!("#{} {}", v.ticket, clean(&v.name));
+    if compact {
+        let mut parts = vec![title];
+        if let Some(chart) = &chart {
+            parts.push(format!("{} {chart}", t.field_chart_no));
+        }
+        parts.push(treatment);
+        if let Some(bed) = &bed {
+            parts.push(format!("{} {bed}", t.col_bed));
+        }
+        head.push(Line::styled(cell(&parts.join("  "), w), selected()));
+        let mut second = stage;
+        if let Some(reason) = &reason {
+            second = format!("{second}  {}: {reason}", t.ui.exit_reason);
+        }
+        head.push(Line::styled(cell(&second, w), bold()));
+    } else {
+        head.push(Line::styled(cell(t.detail_title, w), selected()));
+        head.push(Line::styled(cell(&title, w), bold()));
+        let label_w = [
+            t.field_chart_no,
+            t.field_treatment,
+            t.col_bed,
+            t.ui.exit_reason,
+            t.ui.stage,
+        ]
+        .iter()
+        .map(|l| width(l))
+        .max()
+        .unwrap_or(0)
+            + 2;
+        let mut field = |label: &str, value: &str| {
+            head.push(Line::from(vec![
+                Span::styled(cell(label, label_w), dim()),
+                Span::raw(cell(value, w.saturating_sub(label_w))),
+            ]));
+        };
+        if let Some(chart) = &chart {
+            field(t.field_chart_no, chart);
+        }
+        field(t.field_treatment, &treatment);
+        field(t.ui.stage, &stage);
+        if let Some(bed) = &bed {
+            field(t.col_bed, bed);
+        }
+        if let Some(reason) = &reason {
+            field(t.ui.exit_reason, reason);
+        }
+        head.push(Line::styled(cell(t.ui.events_title, w), bold()));
+    }
+
+    // The newest events matter most: when short of room, the oldest go.
+    let events: Vec<Line> = v
+        .events
+        .iter()
+        .map(|e| event_line(app, t, v, e, w))
+        .collect();
+    let room = usize::from(area.height).saturating_sub(head.len());
+    let skip = events.len().saturating_sub(room);
+    let mut lines = head;
+    lines.extend(events.into_iter().skip(skip));
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn undone(v: &Visit, seq: u64) -> bool {
+    v.events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Reverted { target } if target == seq))
+}
+
+/// What an event did, in the staff's words.
+pub fn event_words(t: &Texts, v: &Visit, kind: &EventKind) -> String {
+    let words = &t.events;
+    match kind {
+        EventKind::Arrived { .. } => words.arrived.to_string(),
+        EventKind::CounsellingStarted => words.counselling_started.to_string(),
+        EventKind::MarkedReady => words.marked_ready.to_string(),
+        EventKind::AdministrationStarted { bed: Some(bed) } => {
+            format!(
+                "{} ({} {})",
+                words.administration_started,
+                t.col_bed,
+                clean(bed)
+            )
+        }
+        EventKind::AdministrationStarted { bed: None } => words.administration_started.to_string(),
+        EventKind::AdministrationEnded => words.administration_ended.to_string(),
+        EventKind::Discharged => words.discharged.to_string(),
+        EventKind::Deferred { reason } => format!("{}: {}", words.deferred, clean(reason)),
+        EventKind::Cancelled { reason } => format!("{}: {}", words.cancelled, clean(reason)),
+        EventKind::Transferred { reason } => format!("{}: {}", words.transferred, clean(reason)),
+        EventKind::Reverted { target } => {
+            let what = v
+                .events
+                .iter()
+                .find(|e| e.seq == *target)
+                .map(|e| event_words(t, v, &e.kind))
+                .unwrap_or_default();
+            format!("{} {what}", words.reverted)
+        }
+    }
+}
+
+fn event_line(app: &App, t: &Texts, v: &Visit, e: &EventRecord, w: usize) -> Line<'static> {
+    let tz = app.config.timezone;
+    let mut text = format!("{}  {}", clock(tz, e.at), event_words(t, v, &e.kind));
+    if (e.recorded_at - e.at).num_seconds().abs() > LATE_ENTRY_SECS {
+        text = format!(
+            "{text}  ({} {})",
+            t.events.recorded,
+            clock(tz, e.recorded_at)
+        );
+    }
+    if let Some(op) = &e.operator {
+        text = format!("{text}  {} {}", t.ui.by, clean(op));
+    }
+    if undone(v, e.seq) {
+        let mark = format!(" [{}]", t.events.undone);
+        let text_w = w.saturating_sub(width(&mark));
+        let style = dim().add_modifier(Modifier::CROSSED_OUT);
+        return Line::from(vec![
+            Span::styled(clip(&text, text_w), style),
+            Span::styled(
+                cell(&mark, w.saturating_sub(width(&clip(&text, text_w)))),
+                dim(),
+            ),
+        ]);
+    }
+    Line::styled(cell(&text, w), Style::new())
+}

@@ -1,0 +1,110 @@
+//! The bottom lines: the status line (last outcome or error, or the
+//! filter being typed) and the keys that work right now, read from the
+//! key binding table of the current mode.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::style::{bold, dim, error};
+use crate::domain::text::width;
+use crate::i18n::{stage_name, texts};
+use crate::ui::app::{App, Mode, StatusKind};
+use crate::ui::cell::{cell, clean, clip};
+use crate::ui::keymap::{self, Binding, Op};
+use crate::ui::update::next_stage;
+
+/// Lines the status line takes now.
+pub fn status_height(app: &App) -> u16 {
+    u16::from(app.status.is_some() || app.mode == Mode::Filter)
+}
+
+pub fn render_status(frame: &mut Frame, area: Rect, app: &App) {
+    let t = texts(app.lang);
+    let w = usize::from(area.width);
+    if app.mode == Mode::Filter {
+        let prompt = format!("/ {}: ", t.filter);
+        let field_w = w.saturating_sub(width(&prompt) + 1);
+        let (shown, cursor) = app.filter.window(field_w);
+        let line = Line::from(vec![
+            Span::styled(clip(&prompt, w), bold()),
+            Span::raw(cell(&shown, field_w)),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        let x = area.x + u16::try_from(width(&prompt) + cursor).unwrap_or(0);
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+        return;
+    }
+    if let Some(status) = &app.status {
+        let style = match status.kind {
+            StatusKind::Info => bold(),
+            StatusKind::Error => error(),
+        };
+        let mark = match status.kind {
+            StatusKind::Info => "",
+            StatusKind::Error => "! ",
+        };
+        let line = Line::styled(cell(&format!("{mark}{}", clean(&status.text)), w), style);
+        frame.render_widget(Paragraph::new(line), area);
+    }
+}
+
+/// The binding table of the current mode.
+pub fn table(mode: &Mode) -> &'static [Binding] {
+    match mode {
+        Mode::Normal => keymap::NORMAL,
+        Mode::Help => keymap::HELP,
+        Mode::Filter => keymap::FILTER,
+        Mode::Form(_) => keymap::FORM,
+        Mode::ConfirmUndo(_) => keymap::CONFIRM,
+    }
+}
+
+pub fn render_keys(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
+    let t = texts(app.lang);
+    let w = usize::from(area.width);
+    let items: Vec<(usize, u8, String, String)> = table(&app.mode)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            let priority = b.footer?;
+            if app.read_only && b.keys.iter().any(|(_, op)| op.changes_board()) {
+                return None;
+            }
+            let mut words = (b.describe)(t).to_string();
+            if b.keys.iter().any(|(_, op)| *op == Op::Next) {
+                // Say where Enter takes the selected patient.
+                match next_stage(app, now) {
+                    Some(next) => words = format!("{words}: {}", stage_name(app.lang, next)),
+                    None => return None,
+                }
+            }
+            Some((i, priority, b.shown.to_string(), words))
+        })
+        .collect();
+    // The most important keys first, while they fit; shown in table order.
+    let mut by_priority: Vec<&(usize, u8, String, String)> = items.iter().collect();
+    by_priority.sort_by_key(|(i, p, _, _)| (*p, *i));
+    let mut used = 0;
+    let mut keep = Vec::new();
+    for item in by_priority {
+        let item_w = width(&item.2) + 1 + width(&item.3) + 2;
+        if used + item_w <= w + 2 {
+            used += item_w;
+            keep.push(item.0);
+        }
+    }
+    let mut spans = Vec::new();
+    for (_, _, keys, words) in items.iter().filter(|it| keep.contains(&it.0)) {
+        if !spans.is_empty() {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(keys.clone(), bold()));
+        spans.push(Span::styled(format!(" {words}"), dim()));
+    }
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    spans.push(Span::raw(" ".repeat(w.saturating_sub(used))));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,84 @@
+//! The top two lines: clinic, date and clock in the clinic's time zone,
+//! free beds; then how many patients are in each active stage (and the
+//! filter, when one is set).
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::style::{bold, dim};
+use crate::domain::text::width;
+use crate::domain::{Stage, free_beds};
+use crate::i18n::{stage_name, texts};
+use crate::snapshot::on_board;
+use crate::ui::app::App;
+use crate::ui::cell::{cell, clean, clip};
+
+pub const HEIGHT: u16 = 2;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
+    let t = texts(app.lang);
+    let w = usize::from(area.width);
+    let config = &app.config;
+
+    let free = free_beds(&app.board, config).count();
+    let clock = now
+        .with_timezone(&config.timezone)
+        .format("%Y-%m-%d %H:%M:%S");
+    let right = format!("{} {free}/{}   {clock}", t.beds_free, config.beds.len());
+    let right = clip(&right, w);
+    let left_w = w.saturating_sub(width(&right) + 1);
+    let first = Line::from(vec![
+        Span::styled(cell(&clean(&config.clinic_name), left_w), bold()),
+        Span::raw(if left_w > 0 { " " } else { "" }),
+        Span::raw(right),
+    ]);
+
+    let visits = on_board(&app.board, config, now);
+    let mut counts = Vec::new();
+    for stage in Stage::ACTIVE {
+        let n = visits.iter().filter(|v| v.stage == stage).count();
+        let style = if n == 0 { dim() } else { bold() };
+        counts.push(Span::styled(
+            format!("{} {n}", stage_name(app.lang, stage)),
+            style,
+        ));
+        counts.push(Span::raw("  "));
+    }
+    counts.pop();
+    let filter = clean(app.filter.text());
+    let filter = if filter.is_empty() {
+        String::new()
+    } else {
+        clip(&format!("  {}: {filter}", t.filter), w / 3)
+    };
+    let counts_w = w.saturating_sub(width(&filter));
+    let mut second = Line::from(fit_spans(counts, counts_w));
+    second.spans.push(Span::styled(filter, bold()));
+
+    frame.render_widget(Paragraph::new(vec![first, second]), area);
+}
+
+/// Keeps whole spans while they fit in `cols`, cutting the last one.
+pub fn fit_spans(spans: Vec<Span<'static>>, cols: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let w = width(&span.content);
+        if used + w <= cols {
+            used += w;
+            out.push(span);
+        } else {
+            let rest = cols - used;
+            if rest > 0 {
+                out.push(Span::styled(clip(&span.content, rest), span.style));
+            }
+            break;
+        }
+    }
+    let pad = cols.saturating_sub(out.iter().map(|s| width(&s.content)).sum());
+    out.push(Span::raw(" ".repeat(pad)));
+    out
+}

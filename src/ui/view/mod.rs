@@ -1,0 +1,110 @@
+//! `view`: draws the whole screen from the model and `now`, nothing else.
+//! Header, connection banner, alert strip, board and patient detail,
+//! status and keys; forms, confirmation and help drawn over them.
+
+mod alerts;
+mod banner;
+mod board;
+mod detail;
+mod fmt;
+mod footer;
+mod header;
+mod help;
+mod popup;
+mod style;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::app::{App, Mode};
+use super::cell::wrap;
+use crate::i18n::texts;
+
+/// Smaller than this, the screen says so instead of drawing garbage.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+/// From this width on, the patient detail goes beside the board.
+pub const SIDE_BY_SIDE_WIDTH: u16 = 120;
+
+pub fn view(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, app);
+        return;
+    }
+    let [head, banner_area, alert_area, main, status, keys] = Layout::vertical([
+        Constraint::Length(header::HEIGHT),
+        Constraint::Length(banner::height(app, area.width)),
+        Constraint::Length(alerts::height(app, now, area.height)),
+        Constraint::Min(0),
+        Constraint::Length(footer::status_height(app)),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    header::render(frame, head, app, now);
+    banner::render(frame, banner_area, app);
+    alerts::render(frame, alert_area, app, now);
+    if area.width >= SIDE_BY_SIDE_WIDTH {
+        let detail_w = (area.width * 2 / 5).clamp(44, 72);
+        let [board_area, gap, detail_area] = Layout::horizontal([
+            Constraint::Min(0),
+            Constraint::Length(2),
+            Constraint::Length(detail_w),
+        ])
+        .areas(main);
+        board::render(frame, board_area, app, now);
+        let bar: Vec<Line> = (0..gap.height)
+            .map(|_| Line::styled("| ", style::dim()))
+            .collect();
+        frame.render_widget(Paragraph::new(bar), gap);
+        detail::render(frame, detail_area, app, now, false);
+    } else {
+        let detail_h = match main.height {
+            24.. => 9,
+            14.. => 6,
+            _ => 4,
+        };
+        let [board_area, detail_area] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(detail_h)]).areas(main);
+        board::render(frame, board_area, app, now);
+        detail::render(frame, detail_area, app, now, true);
+    }
+    footer::render_status(frame, status, app);
+    footer::render_keys(frame, keys, app, now);
+
+    match &app.mode {
+        Mode::Form(form) => popup::render_form(frame, main_or(area, main), app, form),
+        Mode::ConfirmUndo(visit) => {
+            popup::render_confirm_undo(frame, main_or(area, main), app, *visit)
+        }
+        Mode::Help => help::render(frame, area, app),
+        Mode::Normal | Mode::Filter => {}
+    }
+}
+
+/// Popups sit over the board, or over the whole screen when it is cramped.
+fn main_or(area: Rect, main: Rect) -> Rect {
+    if main.height >= 14 { main } else { area }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, app: &App) {
+    let t = texts(app.lang);
+    let text = format!("{} ({}x{})", t.too_small, area.width, area.height);
+    let lines: Vec<Line> = wrap(&text, usize::from(area.width))
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let middle = Rect {
+        y: area.y + (area.height - height) / 2,
+        height,
+        ..area
+    };
+    frame.render_widget(Paragraph::new(lines), middle);
+}
