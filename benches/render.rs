@@ -1,1 +1,94 @@
-fn main() {}
+//! Frame render time of the board with 30 and with 200 visits, at 160x48,
+//! through ratatui's TestBackend (layout, text, diff; no terminal I/O).
+//! Run: `cargo bench --bench render`.
+
+use chrono::{Duration, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use flowboard::config::Config;
+use flowboard::domain::{Board, Command, Context, Stage, VisitId, apply, decide};
+use flowboard::ui::{App, Connection, view};
+
+/// A board with `n` visits spread over every stage, built through the
+/// domain like the server does.
+fn board(n: usize, config: &Config) -> Board {
+    let now = Utc::now();
+    let mut board = Board::default();
+    let mut run = |board: &mut Board, at, command| {
+        let ctx = Context {
+            now,
+            at: Some(at),
+            operator: None,
+        };
+        if let Ok(events) = decide(board, config, &command, &ctx) {
+            for e in events {
+                apply(board, e);
+            }
+        }
+    };
+    let names = [
+        "山田 花子",
+        "Tanaka Yuki",
+        "佐藤 健",
+        "Emily Clark",
+        "鈴木 美咲",
+    ];
+    for i in 0..n {
+        let start = now - Duration::minutes(120) + Duration::seconds(i as i64 * 20);
+        let treatment = ["drip", "face", "scalp"][i % 3];
+        run(
+            &mut board,
+            start,
+            Command::Arrive {
+                name: format!("{} {i}", names[i % names.len()]),
+                treatment: treatment.into(),
+                chart_no: Some(format!("{}", 10000 + i)),
+            },
+        );
+        let visit = VisitId(i as u64 + 1);
+        let steps = i % 6;
+        let flow = [
+            Stage::Counselling,
+            Stage::Ready,
+            Stage::Administration,
+            Stage::Observation,
+            Stage::Discharged,
+        ];
+        for (k, to) in flow.iter().take(steps).enumerate() {
+            let bed = (*to == Stage::Administration && treatment == "drip")
+                .then(|| config.beds[i % config.beds.len()].clone());
+            run(
+                &mut board,
+                start + Duration::minutes(5 * (k as i64 + 1)),
+                Command::Advance {
+                    visit,
+                    to: *to,
+                    bed,
+                },
+            );
+        }
+    }
+    board
+}
+
+fn render(c: &mut Criterion) {
+    let mut config = Config::default();
+    config.beds = (1..=40).map(|b| b.to_string()).collect();
+    for n in [30, 200] {
+        let mut app = App::new(config.clone(), None);
+        app.board = board(n, &config);
+        app.connection = Connection::Connected;
+        let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+        let now = Utc::now();
+        c.bench_function(&format!("frame 160x48, {n} visits"), |b| {
+            b.iter(|| {
+                terminal.draw(|f| view(f, &app, now)).expect("draw");
+            })
+        });
+    }
+}
+
+criterion_group!(benches, render);
+criterion_main!(benches);

@@ -300,7 +300,9 @@ async fn board(
         ev_tx,
     ));
     let (config, _) = config::resolve(None).unwrap_or_default();
-    let mut app = ui::App::new(config, operator);
+    // https://no-color.org: any non-empty value turns colour off.
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut app = ui::App::new(config, operator).with_color(color);
     if let Some(lang) = lang {
         app = app.with_lang(lang);
     }

@@ -78,6 +78,8 @@ pub struct App {
     /// A visit to select as soon as it appears (a just-registered arrival).
     pub select_when_seen: Option<VisitId>,
     pub filter: TextInput,
+    /// False under `NO_COLOR`: only modifiers (bold, reverse) are drawn.
+    pub color: bool,
     pub mode: Mode,
     pub status: Option<Status>,
     /// Requests awaiting their reply, by request id.
@@ -106,7 +108,15 @@ impl App {
             status: None,
             pending: BTreeMap::new(),
             next_request: 1,
+            color: true,
         }
+    }
+
+    /// Draws without colour (`NO_COLOR`): severities still read from their
+    /// symbols and words, the selection from reverse video.
+    pub fn with_color(mut self, color: bool) -> App {
+        self.color = color;
+        self
     }
 
     /// Fixes the language whatever the server's config says.

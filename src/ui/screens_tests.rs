@@ -212,3 +212,35 @@ fn no_size_makes_the_screen_panic() {
         }
     }
 }
+
+#[test]
+fn with_no_color_severity_still_reads_from_symbols_and_the_selection_from_reverse_video() {
+    use ratatui::style::{Color, Modifier};
+    let colored = morning(ENGLISH, Lang::En);
+    let plain = morning(ENGLISH, Lang::En).with_color(false);
+    let a = draw(&colored, 80, 24);
+    let b = draw(&plain, 80, 24);
+    // Same text on screen...
+    assert_eq!(a.backend().to_string(), b.backend().to_string());
+    let cells = &b.backend().buffer().content;
+    // ...no colour at all...
+    assert!(
+        cells
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+    // ...while the coloured screen has some, and both show the selection.
+    assert!(
+        a.backend()
+            .buffer()
+            .content
+            .iter()
+            .any(|c| c.fg == Color::Red)
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::REVERSED))
+    );
+    assert!(b.backend().to_string().contains("!! CRITICAL"));
+}

@@ -30,6 +30,17 @@ pub const MIN_HEIGHT: u16 = 16;
 pub const SIDE_BY_SIDE_WIDTH: u16 = 120;
 
 pub fn view(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
+    draw(frame, app, now);
+    if !app.color {
+        // One pass at the end rather than a colour check in every widget.
+        for cell in frame.buffer_mut().content.iter_mut() {
+            cell.fg = ratatui::style::Color::Reset;
+            cell.bg = ratatui::style::Color::Reset;
+        }
+    }
+}
+
+fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, app);
