@@ -16,7 +16,7 @@ use flowboard::ui::{App, Connection, view};
 fn board(n: usize, config: &Config) -> Board {
     let now = Utc::now();
     let mut board = Board::default();
-    let mut run = |board: &mut Board, at, command| {
+    let run = |board: &mut Board, at, command| {
         let ctx = Context {
             now,
             at: Some(at),
@@ -74,8 +74,10 @@ fn board(n: usize, config: &Config) -> Board {
 }
 
 fn render(c: &mut Criterion) {
-    let mut config = Config::default();
-    config.beds = (1..=40).map(|b| b.to_string()).collect();
+    let config = Config {
+        beds: (1..=40).map(|b| b.to_string()).collect(),
+        ..Config::default()
+    };
     for n in [30, 200] {
         let mut app = App::new(config.clone(), None);
         app.board = board(n, &config);
