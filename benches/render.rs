@@ -8,6 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use flowboard::config::Config;
+use flowboard::demo::{lot, routine_counselling, routine_discharge};
 use flowboard::domain::{Board, Command, Context, Stage, VisitId, apply, decide};
 use flowboard::ui::{App, Connection, view};
 
@@ -16,12 +17,13 @@ use flowboard::ui::{App, Connection, view};
 fn board(n: usize, config: &Config) -> Board {
     let now = Utc::now();
     let mut board = Board::default();
-    let run = |board: &mut Board, at, command| {
+    let run = |board: &mut Board, at, command: Command| {
         let ctx = Context {
             now,
             at: Some(at),
             operator: None,
         };
+        // Beds run out with many drips: those patients wait in Ready.
         if let Ok(events) = decide(board, config, &command, &ctx) {
             for e in events {
                 apply(board, e);
@@ -36,7 +38,7 @@ fn board(n: usize, config: &Config) -> Board {
         "鈴木 美咲",
     ];
     for i in 0..n {
-        let start = now - Duration::minutes(120) + Duration::seconds(i as i64 * 20);
+        let start = now - Duration::minutes(200) + Duration::seconds(i as i64 * 20);
         let treatment = ["drip", "face", "scalp"][i % 3];
         run(
             &mut board,
@@ -57,15 +59,35 @@ fn board(n: usize, config: &Config) -> Board {
             Stage::Discharged,
         ];
         for (k, to) in flow.iter().take(steps).enumerate() {
+            let at = start + Duration::minutes(20 * (k as i64 + 1));
             let bed = (*to == Stage::Administration && treatment == "drip")
                 .then(|| config.beds[i % config.beds.len()].clone());
+            match to {
+                Stage::Ready => {
+                    for entry in routine_counselling(config, treatment, &[]) {
+                        run(&mut board, at, Command::Record { visit, entry });
+                    }
+                }
+                Stage::Discharged => {
+                    let needle_out = at - Duration::minutes(20);
+                    for (m, entry) in routine_discharge(5) {
+                        run(
+                            &mut board,
+                            needle_out + Duration::minutes(m),
+                            Command::Record { visit, entry },
+                        );
+                    }
+                }
+                _ => {}
+            }
             run(
                 &mut board,
-                start + Duration::minutes(5 * (k as i64 + 1)),
+                at,
                 Command::Advance {
                     visit,
                     to: *to,
                     bed,
+                    lot: (*to == Stage::Administration).then(|| lot("EX-1", now)),
                 },
             );
         }

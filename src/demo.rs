@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::{Command, Stage, VisitId};
+use crate::config::{Config, Level};
+use crate::domain::clinical::{Consciousness, Lot, Plan, Vitals};
+use crate::domain::{Check, Command, Entry, ReactionKind, Stage, VisitId};
 use crate::protocol::Request;
 
 /// What happens to one demo patient, as minutes before `now`.
@@ -17,8 +19,20 @@ struct Story {
     /// administration, observation, discharged), as far as the patient got.
     steps: &'static [i64],
     bed: Option<&'static str>,
+    /// Screening items answered "yes".
+    yes: &'static [&'static str],
+    /// How far counselling got: screening only, or everything.
+    counselled: Counselled,
+    /// A reaction: minutes ago, kind, minutes ago it resolved.
+    reaction: Option<(i64, ReactionKind, i64)>,
     /// Leaves the flow this many minutes ago, with this reason.
     exit: Option<(i64, Exit, &'static str)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Counselled {
+    Fully,
+    ScreeningOnly,
 }
 
 #[derive(Clone, Copy)]
@@ -35,6 +49,9 @@ const MORNING: &[Story] = &[
         arrived: 125,
         steps: &[118, 100, 95, 80, 60],
         bed: None,
+        yes: &[],
+        counselled: Counselled::Fully,
+        reaction: None,
         exit: None,
     },
     Story {
@@ -44,6 +61,9 @@ const MORNING: &[Story] = &[
         arrived: 105,
         steps: &[98, 80, 72, 38],
         bed: Some("1"),
+        yes: &["vasovagal_risk"],
+        counselled: Counselled::Fully,
+        reaction: Some((36, ReactionKind::Vasovagal, 30)),
         exit: None,
     },
     Story {
@@ -53,6 +73,9 @@ const MORNING: &[Story] = &[
         arrived: 100,
         steps: &[95],
         bed: None,
+        yes: &["pregnant"],
+        counselled: Counselled::ScreeningOnly,
+        reaction: None,
         exit: Some((85, Exit::Defer, "may be pregnant")),
     },
     Story {
@@ -62,6 +85,9 @@ const MORNING: &[Story] = &[
         arrived: 90,
         steps: &[],
         bed: None,
+        yes: &[],
+        counselled: Counselled::Fully,
+        reaction: None,
         exit: Some((80, Exit::Cancel, "left before counselling (work call)")),
     },
     Story {
@@ -71,6 +97,9 @@ const MORNING: &[Story] = &[
         arrived: 75,
         steps: &[66, 45, 33],
         bed: Some("2"),
+        yes: &["blood_thinner"],
+        counselled: Counselled::Fully,
+        reaction: None,
         exit: None,
     },
     Story {
@@ -80,6 +109,9 @@ const MORNING: &[Story] = &[
         arrived: 62,
         steps: &[56, 40, 30, 10],
         bed: None,
+        yes: &[],
+        counselled: Counselled::Fully,
+        reaction: None,
         exit: None,
     },
     Story {
@@ -89,6 +121,9 @@ const MORNING: &[Story] = &[
         arrived: 52,
         steps: &[46, 30, 12],
         bed: Some("3"),
+        yes: &["drug_allergy"],
+        counselled: Counselled::Fully,
+        reaction: None,
         exit: None,
     },
     Story {
@@ -98,6 +133,9 @@ const MORNING: &[Story] = &[
         arrived: 44,
         steps: &[],
         bed: None,
+        yes: &[],
+        counselled: Counselled::Fully,
+        reaction: None,
         exit: None,
     },
     Story {
@@ -107,6 +145,9 @@ const MORNING: &[Story] = &[
         arrived: 41,
         steps: &[32, 20, 8],
         bed: None,
+        yes: &[],
+        counselled: Counselled::Fully,
+        reaction: None,
         exit: None,
     },
     Story {
@@ -116,6 +157,9 @@ const MORNING: &[Story] = &[
         arrived: 36,
         steps: &[21],
         bed: None,
+        yes: &["vasovagal_history"],
+        counselled: Counselled::ScreeningOnly,
+        reaction: None,
         exit: None,
     },
     Story {
@@ -125,6 +169,9 @@ const MORNING: &[Story] = &[
         arrived: 31,
         steps: &[26, 18],
         bed: None,
+        yes: &["first_session"],
+        counselled: Counselled::Fully,
+        reaction: None,
         exit: None,
     },
     Story {
@@ -134,6 +181,9 @@ const MORNING: &[Story] = &[
         arrived: 24,
         steps: &[],
         bed: None,
+        yes: &[],
+        counselled: Counselled::Fully,
+        reaction: None,
         exit: None,
     },
     Story {
@@ -143,6 +193,9 @@ const MORNING: &[Story] = &[
         arrived: 9,
         steps: &[],
         bed: None,
+        yes: &[],
+        counselled: Counselled::Fully,
+        reaction: None,
         exit: None,
     },
 ];
@@ -150,11 +203,12 @@ const MORNING: &[Story] = &[
 /// The requests that build the demo morning on an empty board, in the
 /// order they happened. Visit ids on an empty board are 1, 2, … in order
 /// of arrival, which is the order of `MORNING`.
-pub fn morning(now: DateTime<Utc>) -> Vec<Request> {
+pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
     let ago = |m: i64| now - Duration::minutes(m);
     let mut timed: Vec<(DateTime<Utc>, Command)> = Vec::new();
     for (i, s) in MORNING.iter().enumerate() {
         let visit = VisitId(i as u64 + 1);
+        let record = |entry: Entry| Command::Record { visit, entry };
         timed.push((
             ago(s.arrived),
             Command::Arrive {
@@ -170,9 +224,10 @@ pub fn morning(now: DateTime<Utc>) -> Vec<Request> {
             Stage::Observation,
             Stage::Discharged,
         ];
-        for (to, minutes) in flow.iter().zip(s.steps) {
+        for (k, (to, minutes)) in flow.iter().zip(s.steps).enumerate() {
+            let at = ago(*minutes);
             timed.push((
-                ago(*minutes),
+                at,
                 Command::Advance {
                     visit,
                     to: *to,
@@ -181,8 +236,103 @@ pub fn morning(now: DateTime<Utc>) -> Vec<Request> {
                     } else {
                         None
                     },
+                    lot: (*to == Stage::Administration).then(|| Lot {
+                        number: format!("EXO-2611-{:02}", i + 1),
+                        expiry: now.date_naive().checked_add_days(chrono::Days::new(60)),
+                    }),
                 },
             ));
+            // What each stage records, a minute or two after it began.
+            let soon = |m: i64| at + Duration::minutes(m);
+            match to {
+                Stage::Counselling => {
+                    let answers = config
+                        .screening
+                        .iter()
+                        .map(|q| (q.id.clone(), s.yes.contains(&q.id.as_str())))
+                        .collect();
+                    timed.push((soon(1), record(Entry::Screening { answers })));
+                    if s.counselled == Counselled::Fully {
+                        if s.yes.iter().any(|y| {
+                            config
+                                .screening_item(y)
+                                .is_some_and(|q| q.level == Level::Caution)
+                        }) {
+                            timed.push((
+                                soon(2),
+                                record(Entry::CautionsAcknowledged {
+                                    doctor: "Dr. Mori".into(),
+                                }),
+                            ));
+                        }
+                        let items = config.consent.iter().map(|c| c.id.clone()).collect();
+                        timed.push((soon(2), record(Entry::Consent { items })));
+                        timed.push((soon(3), record(Entry::Plan { plan: plan(s) })));
+                        timed.push((
+                            soon(4),
+                            record(Entry::Vitals {
+                                vitals: vitals(118, 74),
+                            }),
+                        ));
+                    }
+                }
+                Stage::Administration if s.treatment == "drip" => {
+                    for m in config.administration.drip_check_minutes.iter() {
+                        let check = at + Duration::minutes(i64::from(*m));
+                        if check < now && i64::from(*m) < 30 {
+                            timed.push((check, record(Entry::DripCheck { minute: *m })));
+                        }
+                    }
+                }
+                Stage::Observation if k + 1 < s.steps.len() => {
+                    // Discharged later: the whole checklist was done.
+                    timed.push((
+                        soon(0),
+                        record(Entry::Checklist {
+                            item: Check::HemostasisPressure,
+                        }),
+                    ));
+                    timed.push((
+                        soon(6),
+                        record(Entry::Checklist {
+                            item: Check::HemostasisConfirmed,
+                        }),
+                    ));
+                    timed.push((
+                        soon(7),
+                        record(Entry::Vitals {
+                            vitals: vitals(116, 72),
+                        }),
+                    ));
+                    for item in &Check::REQUIRED[1..] {
+                        timed.push((soon(8), record(Entry::Checklist { item: *item })));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some((at, reaction, resolved)) = s.reaction {
+            timed.push((
+                ago(at),
+                record(Entry::Reaction {
+                    reaction,
+                    signs: "pale, sweating, dizzy on sitting up".into(),
+                    action: "lay flat, legs raised, stayed with her".into(),
+                }),
+            ));
+            timed.push((
+                ago(at - 1),
+                record(Entry::Vitals {
+                    vitals: vitals(96, 60),
+                }),
+            ));
+            timed.push((
+                ago(resolved + 1),
+                record(Entry::Vitals {
+                    vitals: vitals(112, 70),
+                }),
+            ));
+            timed.push((ago(resolved), record(Entry::SymptomFree)));
         }
         if let Some((minutes, exit, reason)) = s.exit {
             let reason = reason.to_string();
@@ -215,6 +365,119 @@ pub fn morning(now: DateTime<Utc>) -> Vec<Request> {
         .collect()
 }
 
+fn plan(s: &Story) -> Plan {
+    Plan {
+        treatment: s.treatment.into(),
+        method: (s.treatment != "drip").then_some(crate::domain::clinical::Method::Nappage),
+        sites: match s.treatment {
+            "face" => vec!["face".into()],
+            "scalp" => vec!["scalp".into()],
+            _ => Vec::new(),
+        },
+        dose_ml: if s.treatment == "drip" { 10.0 } else { 3.0 },
+        product: "Exosome 10B (umbilical cord MSC)".into(),
+        origin: Some(crate::domain::clinical::Origin::UmbilicalCord),
+        nurse: "KS".into(),
+        weight_kg: Some(54.0),
+    }
+}
+
+fn vitals(systolic: u16, pulse: u16) -> Vitals {
+    Vitals {
+        systolic,
+        diastolic: systolic - 44,
+        pulse,
+        spo2: 98,
+        temperature: 36.5,
+        respiratory_rate: 14,
+        consciousness: Consciousness::Alert,
+    }
+}
+
+/// The entries of a routine counselling with everything in order: the
+/// screening (`yes` items answered yes, every other no), the doctor's
+/// acknowledgement when a caution was answered yes, full consent, a plan
+/// and pre-treatment vitals. Used by the demo, the benchmarks and tests.
+pub fn routine_counselling(config: &Config, treatment: &str, yes: &[&str]) -> Vec<Entry> {
+    let answers = config
+        .screening
+        .iter()
+        .map(|q| (q.id.clone(), yes.contains(&q.id.as_str())))
+        .collect();
+    let mut out = vec![Entry::Screening { answers }];
+    if yes.iter().any(|y| {
+        config
+            .screening_item(y)
+            .is_some_and(|q| q.level == Level::Caution)
+    }) {
+        out.push(Entry::CautionsAcknowledged {
+            doctor: "Dr. Mori".into(),
+        });
+    }
+    out.push(Entry::Consent {
+        items: config.consent.iter().map(|c| c.id.clone()).collect(),
+    });
+    let story = Story {
+        name: "",
+        treatment: if treatment == "drip" { "drip" } else { "face" },
+        chart_no: "",
+        arrived: 0,
+        steps: &[],
+        bed: None,
+        yes: &[],
+        counselled: Counselled::Fully,
+        reaction: None,
+        exit: None,
+    };
+    let mut p = plan(&story);
+    p.treatment = treatment.to_string();
+    out.push(Entry::Plan { plan: p });
+    out.push(Entry::Vitals {
+        vitals: vitals(118, 74),
+    });
+    out
+}
+
+/// A lot that is in date at `now`.
+pub fn lot(number: &str, now: DateTime<Utc>) -> Lot {
+    Lot {
+        number: number.into(),
+        expiry: now.date_naive().checked_add_days(chrono::Days::new(60)),
+    }
+}
+
+/// The discharge checklist as done after the pressure time: minutes after
+/// the needle came out, and the entry.
+pub fn routine_discharge(pressure_minutes: u32) -> Vec<(i64, Entry)> {
+    let after = i64::from(pressure_minutes) + 1;
+    let mut out = vec![
+        (
+            0,
+            Entry::Checklist {
+                item: Check::HemostasisPressure,
+            },
+        ),
+        (
+            after,
+            Entry::Checklist {
+                item: Check::HemostasisConfirmed,
+            },
+        ),
+        (
+            after,
+            Entry::Vitals {
+                vitals: vitals(116, 72),
+            },
+        ),
+    ];
+    out.extend(
+        Check::REQUIRED[1..]
+            .iter()
+            .map(|item| (after, Entry::Checklist { item: *item })),
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,7 +487,7 @@ mod tests {
     fn played(now: DateTime<Utc>) -> (Board, Config) {
         let config = Config::default();
         let mut board = Board::default();
-        for r in morning(now) {
+        for r in morning(now, &config) {
             let ctx = Context {
                 now,
                 at: r.at,

@@ -40,6 +40,7 @@ impl fmt::Display for Lang {
 
 /// Every fixed string the screens show.
 pub struct Texts {
+    pub lang: Lang,
     pub stages: [&'static str; 9],
     pub beds_free: &'static str,
     pub no_alerts: &'static str,
@@ -104,6 +105,7 @@ pub struct EventWords {
 }
 
 const EN: Texts = Texts {
+    lang: Lang::En,
     stages: [
         "Waiting",
         "Counselling",
@@ -173,6 +175,7 @@ const EN: Texts = Texts {
 };
 
 const JA: Texts = Texts {
+    lang: Lang::Ja,
     stages: [
         "受付済・待合",
         "カウンセリング",
@@ -431,6 +434,7 @@ pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
 /// The sentence for an alert, as the staff read it.
 pub fn alert_message(lang: Lang, alert: &Alert, route: Option<Route>) -> String {
     let m = alert.minutes;
+    let d = &alert.detail;
     let what = match (lang, route) {
         (Lang::En, Some(Route::Drip)) => "drip",
         (Lang::En, _) => "injection",
@@ -464,5 +468,400 @@ pub fn alert_message(lang: Lang, alert: &Alert, route: Option<Route>) -> String 
         }
         (Lang::Ja, AlertCode::ObservationComplete) => "経過観察終了：帰宅可".to_string(),
         (Lang::Ja, AlertCode::DischargeOverdue) => format!("帰宅予定を{m}分超過"),
+        (Lang::En, AlertCode::Contraindication) => {
+            format!("contraindication ({d}): defer, or a doctor's override")
+        }
+        (Lang::Ja, AlertCode::Contraindication) => {
+            format!("禁忌あり（{d}）：施術見送り、または医師の判断")
+        }
+        (Lang::En, AlertCode::CautionNeedsDoctor) => {
+            format!("caution ({d}): needs the doctor's acknowledgement")
+        }
+        (Lang::Ja, AlertCode::CautionNeedsDoctor) => format!("要注意（{d}）：医師の確認が必要"),
+        (Lang::En, AlertCode::Fever) => format!("fever {d} C: infection flag"),
+        (Lang::Ja, AlertCode::Fever) => format!("発熱 {d}℃：感染症の疑い"),
+        (Lang::En, AlertCode::Vitals) => format!("vital signs: {d}"),
+        (Lang::Ja, AlertCode::Vitals) => format!("バイタル異常：{d}"),
+        (Lang::En, AlertCode::DripCheckDue) => {
+            format!("drip check at {d} min: volume, rate, tubing, site, patient")
+        }
+        (Lang::Ja, AlertCode::DripCheckDue) => {
+            format!("点滴{d}分チェック：残量・速度・ルート・刺入部・患者")
+        }
+        (Lang::En, AlertCode::DripPaused) => format!("drip paused for {m} min"),
+        (Lang::Ja, AlertCode::DripPaused) => format!("点滴一時停止中（{m}分）"),
+        (Lang::En, AlertCode::Vasovagal) => {
+            "vasovagal reaction: needle out, lie flat, legs up, stay with the patient".to_string()
+        }
+        (Lang::Ja, AlertCode::Vasovagal) => {
+            "迷走神経反射：抜針・仰臥位・下肢挙上・患者から離れない".to_string()
+        }
+        (Lang::En, AlertCode::VitalsDue) => {
+            "vitals due (every 5 min during a reaction)".to_string()
+        }
+        (Lang::Ja, AlertCode::VitalsDue) => "バイタル測定の時間です（反応中は5分ごと）".to_string(),
+        (Lang::En, AlertCode::Allergic) if alert.severity == crate::domain::Severity::Critical => {
+            "allergic reaction: CALL THE DOCTOR, drip paused".to_string()
+        }
+        (Lang::En, AlertCode::Allergic) => "allergic reaction: doctor present".to_string(),
+        (Lang::Ja, AlertCode::Allergic) if alert.severity == crate::domain::Severity::Critical => {
+            "アレルギー反応：医師を呼ぶ・点滴停止中".to_string()
+        }
+        (Lang::Ja, AlertCode::Allergic) => "アレルギー反応：医師対応中".to_string(),
+        (Lang::En, AlertCode::Emergency) => {
+            format!(
+                "EMERGENCY anaphylaxis: adrenaline {d} mg IM (thigh), lie flat, call the doctor"
+            )
+        }
+        (Lang::Ja, AlertCode::Emergency) => {
+            format!("緊急 アナフィラキシー：アドレナリン {d} mg 筋注（大腿）・仰臥位・医師")
+        }
+        (Lang::En, AlertCode::AdrenalineRepeatDue) => {
+            format!("adrenaline repeat due ({d} mg) if problems persist")
+        }
+        (Lang::Ja, AlertCode::AdrenalineRepeatDue) => {
+            format!("症状が続けばアドレナリン再投与（{d} mg）")
+        }
+        (Lang::En, AlertCode::CallAmbulance) => "call the ambulance / arrange transfer".to_string(),
+        (Lang::Ja, AlertCode::CallAmbulance) => "救急車要請・搬送手配".to_string(),
+        (Lang::En, AlertCode::HemostasisDue) => "pressure time is up: check hemostasis".to_string(),
+        (Lang::Ja, AlertCode::HemostasisDue) => "圧迫時間終了：止血確認".to_string(),
+    }
+}
+
+/// A short word for an alert on a board row (after its severity symbol),
+/// for the alerts added by the clinical rules.
+pub fn alert_short(lang: Lang, code: AlertCode) -> &'static str {
+    use AlertCode::*;
+    match (lang, code) {
+        (Lang::En, Contraindication) => "contraind.",
+        (Lang::Ja, Contraindication) => "禁忌",
+        (Lang::En, CautionNeedsDoctor) => "dr check",
+        (Lang::Ja, CautionNeedsDoctor) => "医師確認",
+        (Lang::En, Fever) => "fever",
+        (Lang::Ja, Fever) => "発熱",
+        (Lang::En, Vitals) => "vitals",
+        (Lang::Ja, Vitals) => "バイタル",
+        (Lang::En, DripCheckDue) => "check",
+        (Lang::Ja, DripCheckDue) => "点検",
+        (Lang::En, DripPaused) => "paused",
+        (Lang::Ja, DripPaused) => "停止中",
+        (Lang::En, Vasovagal) => "VVR",
+        (Lang::Ja, Vasovagal) => "迷走神経",
+        (Lang::En, VitalsDue) => "vitals due",
+        (Lang::Ja, VitalsDue) => "要測定",
+        (Lang::En, Allergic) => "ALLERGY",
+        (Lang::Ja, Allergic) => "アレルギー",
+        (Lang::En, Emergency) => "EMERGENCY",
+        (Lang::Ja, Emergency) => "緊急",
+        (Lang::En, AdrenalineRepeatDue) => "adrenaline",
+        (Lang::Ja, AdrenalineRepeatDue) => "再投与",
+        (Lang::En, CallAmbulance) => "ambulance",
+        (Lang::Ja, CallAmbulance) => "救急車",
+        (Lang::En, HemostasisDue) => "hemostasis",
+        (Lang::Ja, HemostasisDue) => "止血確認",
+        (Lang::En, WaitedTooLong) => "waited",
+        (Lang::Ja, WaitedTooLong) => "待ち",
+        (Lang::En, AdministrationDue) => "due",
+        (Lang::Ja, AdministrationDue) => "終了",
+        (Lang::En, AdministrationOverdue) => "overdue",
+        (Lang::Ja, AdministrationOverdue) => "超過",
+        (Lang::En, ObservationComplete) => "obs. done",
+        (Lang::Ja, ObservationComplete) => "観察済",
+        (Lang::En, DischargeOverdue) => "discharge",
+        (Lang::Ja, DischargeOverdue) => "帰宅超過",
+    }
+}
+
+fn label<'a>(lang: Lang, label: &'a str, label_ja: &'a Option<String>) -> &'a str {
+    match (lang, label_ja) {
+        (Lang::Ja, Some(ja)) => ja,
+        _ => label,
+    }
+}
+
+/// A screening item's, consent item's or aftercare item's label.
+pub fn item_label(lang: Lang, config: &crate::config::Config, id: &str) -> String {
+    if let Some(q) = config.screening_item(id) {
+        return label(lang, &q.label, &q.label_ja).to_string();
+    }
+    config
+        .consent
+        .iter()
+        .chain(config.discharge.aftercare.iter())
+        .find(|c| c.id == id)
+        .map_or(id.to_string(), |c| {
+            label(lang, &c.label, &c.label_ja).to_string()
+        })
+}
+
+pub fn reaction_name(lang: Lang, kind: crate::domain::ReactionKind) -> &'static str {
+    use crate::domain::ReactionKind::*;
+    match (lang, kind) {
+        (Lang::En, Local) => "local (injection site)",
+        (Lang::Ja, Local) => "局所反応",
+        (Lang::En, Vasovagal) => "vasovagal",
+        (Lang::Ja, Vasovagal) => "迷走神経反射",
+        (Lang::En, Allergic) => "allergic",
+        (Lang::Ja, Allergic) => "アレルギー反応",
+        (Lang::En, Anaphylaxis) => "anaphylaxis",
+        (Lang::Ja, Anaphylaxis) => "アナフィラキシー",
+    }
+}
+
+pub fn check_name(lang: Lang, check: crate::domain::Check) -> &'static str {
+    use crate::domain::Check::*;
+    match (lang, check) {
+        (Lang::En, HemostasisPressure) => "pressure on the site (hemostasis timer)",
+        (Lang::Ja, HemostasisPressure) => "圧迫止血開始",
+        (Lang::En, HemostasisConfirmed) => "hemostasis confirmed",
+        (Lang::Ja, HemostasisConfirmed) => "止血確認",
+        (Lang::En, FeelsWellWalksSteadily) => "feels well, walks steadily",
+        (Lang::Ja, FeelsWellWalksSteadily) => "気分不良なし・歩行安定",
+        (Lang::En, AftercareExplained) => "aftercare explained",
+        (Lang::Ja, AftercareExplained) => "アフターケア説明",
+        (Lang::En, BloodDonationDeferralExplained) => "no blood donation explained",
+        (Lang::Ja, BloodDonationDeferralExplained) => "献血不可の説明",
+        (Lang::En, NextVisitSuggested) => "next visit suggested",
+        (Lang::Ja, NextVisitSuggested) => "次回来院の案内",
+        (Lang::En, WhomToCallExplained) => "whom to call explained",
+        (Lang::Ja, WhomToCallExplained) => "連絡先の案内",
+    }
+}
+
+pub fn flag_name(lang: Lang, flag: crate::config::RiskFlag) -> &'static str {
+    use crate::config::RiskFlag::*;
+    match (lang, flag) {
+        (Lang::En, Allergy) => "allergy hx",
+        (Lang::Ja, Allergy) => "アレルギー歴",
+        (Lang::En, Vasovagal) => "VVR/fall risk: lying down",
+        (Lang::Ja, Vasovagal) => "VVR・転倒リスク：臥位で",
+        (Lang::En, FirstSession) => "1st: test dose?",
+        (Lang::Ja, FirstSession) => "初回：テスト注射検討",
+        (Lang::En, BloodThinner) => "blood thinner",
+        (Lang::Ja, BloodThinner) => "抗凝固薬",
+        (Lang::En, BloodDonor) => "donor",
+        (Lang::Ja, BloodDonor) => "献血者",
+        (Lang::En, Infection) => "infection?",
+        (Lang::Ja, Infection) => "感染症疑い",
+    }
+}
+
+/// A badge as shown on a board row.
+pub fn badge_text(lang: Lang, badge: &crate::domain::Badge, tz: chrono_tz::Tz) -> String {
+    use crate::domain::Badge;
+    match (lang, badge) {
+        (Lang::En, Badge::PriorReaction { reaction, at }) => format!(
+            "PAST {} {}",
+            reaction_name(lang, *reaction).to_uppercase(),
+            at.with_timezone(&tz).format("%Y-%m-%d")
+        ),
+        (Lang::Ja, Badge::PriorReaction { reaction, at }) => format!(
+            "過去に{} {}",
+            reaction_name(lang, *reaction),
+            at.with_timezone(&tz).format("%Y-%m-%d")
+        ),
+        (Lang::En, Badge::Override { doctor }) => format!("override: {doctor}"),
+        (Lang::Ja, Badge::Override { doctor }) => format!("医師判断: {doctor}"),
+        (_, Badge::Risk { flag }) => flag_name(lang, *flag).to_string(),
+        (Lang::En, Badge::Session { n, of }) => format!("session {n}/{of}"),
+        (Lang::Ja, Badge::Session { n, of }) => format!("{n}/{of}回目"),
+    }
+}
+
+/// What a move still needs, as a line in a form or a status message.
+pub fn missing_text(
+    lang: Lang,
+    missing: &crate::domain::Missing,
+    config: &crate::config::Config,
+) -> String {
+    use crate::domain::Missing::*;
+    let items = |ids: &[String]| {
+        ids.iter()
+            .map(|i| item_label(lang, config, i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let at = |t: &chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&config.timezone)
+            .format("%H:%M")
+            .to_string()
+    };
+    match (lang, missing) {
+        (Lang::En, Screening) => "screening answers".into(),
+        (Lang::Ja, Screening) => "問診の回答".into(),
+        (Lang::En, Contraindication { items: i }) => format!(
+            "contraindication: {} (defer, or doctor's override)",
+            items(i)
+        ),
+        (Lang::Ja, Contraindication { items: i }) => {
+            format!("禁忌：{}（見送り、または医師の判断）", items(i))
+        }
+        (Lang::En, CautionAcknowledgement { items: i }) => {
+            format!("doctor's acknowledgement: {}", items(i))
+        }
+        (Lang::Ja, CautionAcknowledgement { items: i }) => format!("医師の確認：{}", items(i)),
+        (Lang::En, Consent { items: i }) => format!("consent: {}", items(i)),
+        (Lang::Ja, Consent { items: i }) => format!("同意：{}", items(i)),
+        (Lang::En, Plan) => "the plan (dose, product, nurse)".into(),
+        (Lang::Ja, Plan) => "施術計画（量・製品・担当看護師）".into(),
+        (Lang::En, PreTreatmentVitals) => "pre-treatment vitals".into(),
+        (Lang::Ja, PreTreatmentVitals) => "施術前バイタル".into(),
+        (Lang::En, Lot) => "the lot number".into(),
+        (Lang::Ja, Lot) => "ロット番号".into(),
+        (Lang::En, Observation { until: Some(t) }) => format!("observation until {}", at(t)),
+        (Lang::Ja, Observation { until: Some(t) }) => format!("経過観察 {} まで", at(t)),
+        (Lang::En, Observation { until: None }) => "observation until symptom-free".into(),
+        (Lang::Ja, Observation { until: None }) => "症状消失まで経過観察".into(),
+        (Lang::En, EndVitals) => "end-of-observation vitals".into(),
+        (Lang::Ja, EndVitals) => "観察終了時バイタル".into(),
+        (Lang::En, EndVitalsInRange) => "end vitals in range".into(),
+        (Lang::Ja, EndVitalsInRange) => "終了時バイタルが基準内".into(),
+        (_, Check { item }) => check_name(lang, *item).to_string(),
+        (Lang::En, DoctorClearance) => "the doctor's clearance".into(),
+        (Lang::Ja, DoctorClearance) => "医師の帰宅許可".into(),
+    }
+}
+
+/// A recorded entry in the detail pane.
+pub fn entry_words(
+    lang: Lang,
+    entry: &crate::domain::Entry,
+    config: &crate::config::Config,
+) -> String {
+    use crate::domain::Entry::*;
+    let ja = lang == Lang::Ja;
+    match entry {
+        Screening { answers } => {
+            let yes: Vec<String> = answers
+                .iter()
+                .filter(|(_, y)| **y)
+                .map(|(id, _)| item_label(lang, config, id))
+                .collect();
+            let head = if ja { "問診" } else { "screening" };
+            if yes.is_empty() {
+                format!("{head}: {}", if ja { "該当なし" } else { "all no" })
+            } else {
+                format!("{head}: {}", yes.join(", "))
+            }
+        }
+        CautionsAcknowledged { doctor } => {
+            if ja {
+                format!("医師確認（要注意）: {doctor}")
+            } else {
+                format!("cautions acknowledged by {doctor}")
+            }
+        }
+        Override { doctor, reason } => {
+            if ja {
+                format!("医師判断で実施: {doctor}（{reason}）")
+            } else {
+                format!("override by {doctor}: {reason}")
+            }
+        }
+        Consent { items } => {
+            if ja {
+                format!("同意 {}/{}", items.len(), config.consent.len())
+            } else {
+                format!("consent {}/{}", items.len(), config.consent.len())
+            }
+        }
+        Plan { plan } => format!(
+            "{} {} {} mL, {} ({})",
+            if ja { "計画" } else { "plan" },
+            plan.treatment,
+            plan.dose_ml,
+            plan.product,
+            plan.nurse
+        ),
+        Vitals { vitals: v } => format!(
+            "{} {}/{} {} {} SpO2 {} {:.1} RR {}",
+            if ja { "バイタル" } else { "vitals" },
+            v.systolic,
+            v.diastolic,
+            if ja { "脈" } else { "P" },
+            v.pulse,
+            v.spo2,
+            v.temperature,
+            v.respiratory_rate
+        ),
+        DripCheck { minute } => {
+            if ja {
+                format!("点滴{minute}分チェック済")
+            } else {
+                format!("drip check at {minute} min done")
+            }
+        }
+        Pause { reason } => {
+            if ja {
+                format!("点滴一時停止: {reason}")
+            } else {
+                format!("drip paused: {reason}")
+            }
+        }
+        Resume => {
+            if ja {
+                "点滴再開".into()
+            } else {
+                "drip resumed".into()
+            }
+        }
+        Reaction {
+            reaction,
+            signs,
+            action,
+        } => format!(
+            "{} {}: {signs}{}",
+            if ja { "反応" } else { "reaction" },
+            reaction_name(lang, *reaction),
+            if action.is_empty() {
+                String::new()
+            } else {
+                format!(" -> {action}")
+            }
+        ),
+        DoctorPresent { doctor } => {
+            if ja {
+                format!("医師到着: {doctor}")
+            } else {
+                format!("doctor present: {doctor}")
+            }
+        }
+        SymptomFree => {
+            if ja {
+                "症状消失".into()
+            } else {
+                "symptom-free".into()
+            }
+        }
+        Adrenaline { dose_mg } => {
+            if ja {
+                format!("アドレナリン {dose_mg} mg 筋注")
+            } else {
+                format!("adrenaline {dose_mg} mg IM")
+            }
+        }
+        AmbulanceCalled => {
+            if ja {
+                "救急車要請".into()
+            } else {
+                "ambulance called".into()
+            }
+        }
+        Acknowledge { code } => {
+            if ja {
+                format!("確認済: {code}")
+            } else {
+                format!("acknowledged: {code}")
+            }
+        }
+        Clearance { doctor } => {
+            if ja {
+                format!("医師の帰宅許可: {doctor}")
+            } else {
+                format!("cleared for discharge by {doctor}")
+            }
+        }
+        Checklist { item } => format!("[x] {}", check_name(lang, *item)),
     }
 }

@@ -345,7 +345,8 @@ async fn demo_with(data: &DataDir, lang: Option<Lang>, operator: Option<String>)
             Err(e) => return Err(e.into()),
         }
     };
-    for request in flowboard::demo::morning(Utc::now()) {
+    let config = conn.welcome.config.clone();
+    for request in flowboard::demo::morning(Utc::now(), &config) {
         let reply = conn.request(request).await?;
         if !reply.ok {
             return Err(format!(

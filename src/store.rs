@@ -112,6 +112,7 @@ impl Store {
             let (_, value) = item?;
             let visit: Visit = decode(&value, "visit")?;
             board.last_visit = board.last_visit.max(visit.id.0);
+            board.index_chart(&visit);
             board.visits.insert(visit.id, visit);
         }
         board.last_seq = match self.meta.get(LAST_SEQ_KEY)? {
@@ -295,6 +296,7 @@ mod tests {
                 visit: id,
                 to: Stage::Counselling,
                 bed: None,
+                lot: None,
             },
         );
         run(

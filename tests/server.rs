@@ -104,12 +104,18 @@ fn the_snapshot_json_has_the_documented_fields() {
     let clinic = Clinic::started();
     clinic.ok(&["add", "--name", "Sato", "--treatment", "drip"]);
     let mut raw = Raw::operator(&clinic);
-    for to in ["counselling", "ready"] {
-        let r = raw.request(&json!({"cmd": "advance", "visit": 1, "to": to}).to_string());
-        assert_eq!(r["ok"], true, "{r}");
+    let r = raw.request(&json!({"cmd": "advance", "visit": 1, "to": "counselling"}).to_string());
+    assert_eq!(r["ok"], true, "{r}");
+    for line in common::counselling_lines(1, "drip") {
+        let r = raw.request(&line);
+        assert_eq!(r["ok"], true, "{line}: {r}");
     }
+    let r = raw.request(&json!({"cmd": "advance", "visit": 1, "to": "ready"}).to_string());
+    assert_eq!(r["ok"], true, "{r}");
     let r = raw.request(
-        &json!({"cmd": "advance", "visit": 1, "to": "administration", "bed": "2"}).to_string(),
+        &json!({"cmd": "advance", "visit": 1, "to": "administration", "bed": "2",
+                "lot": {"number": "EX-2611-01", "expiry": "2099-01-31"}})
+        .to_string(),
     );
     assert_eq!(r["ok"], true, "{r}");
     let snap = clinic.snapshot();

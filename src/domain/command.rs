@@ -5,8 +5,10 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::clinical::{EarlyStop, Entry, Lot};
 use super::event::{EventKind, EventRecord};
 use super::model::{Board, Route, Stage, Visit, VisitId};
+use super::rules::{self, Missing};
 use super::text::{MAX_NAME_CHARS, MAX_REASON_CHARS, sanitize};
 use crate::config::Config;
 
@@ -28,7 +30,19 @@ pub enum Command {
         to: Stage,
         #[serde(default)]
         bed: Option<String>,
+        /// The product lot, required to start administration.
+        #[serde(default)]
+        lot: Option<Lot>,
     },
+    /// Stop a drip before its time: observation begins.
+    StopEarly {
+        visit: VisitId,
+        reason: String,
+        #[serde(default)]
+        volume_ml: Option<f32>,
+    },
+    /// Record a clinical fact (screening, vitals, a reaction …).
+    Record { visit: VisitId, entry: Entry },
     /// A contraindication found at counselling: no administration today.
     Defer { visit: VisitId, reason: String },
     /// The patient left, did not come, or withdrew.
@@ -47,6 +61,8 @@ impl Command {
             | Command::Defer { visit, .. }
             | Command::Cancel { visit, .. }
             | Command::Transfer { visit, .. }
+            | Command::StopEarly { visit, .. }
+            | Command::Record { visit, .. }
             | Command::Undo { visit } => Some(*visit),
         }
     }
@@ -62,7 +78,7 @@ pub struct Context {
 }
 
 /// Why a command was refused. The text is shown to the user as is.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Rejection {
     #[error("there is no visit {0}")]
     UnknownVisit(VisitId),
@@ -103,6 +119,16 @@ pub enum Rejection {
     AtInFuture(String),
     #[error("the time {at} is more than {limit_minutes} minutes ago")]
     AtTooOld { at: String, limit_minutes: u32 },
+    #[error("{name} cannot go to {to} yet: {}", list(missing))]
+    NotReady {
+        name: String,
+        to: Stage,
+        missing: Vec<Missing>,
+    },
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{0}")]
+    NotNow(String),
     #[error("the time {at} is before {name} entered {stage} ({since})")]
     AtBeforeStage {
         at: String,
@@ -134,6 +160,13 @@ impl Rejection {
             Rejection::AtInFuture(_) => "at_in_future",
             Rejection::AtTooOld { .. } => "at_too_old",
             Rejection::AtBeforeStage { .. } => "at_before_stage",
+            Rejection::NotReady {
+                to: Stage::Discharged,
+                ..
+            } => "discharge_blocked",
+            Rejection::NotReady { .. } => "not_ready",
+            Rejection::Invalid { .. } => "invalid",
+            Rejection::NotNow(_) => "not_now",
         }
     }
 }
@@ -180,6 +213,13 @@ pub fn decide(
                 Some(c) => Some(clean_chart_no(c)?),
             };
             let ticket = next_ticket(board, config.timezone, at);
+            let history = chart_no
+                .as_deref()
+                .map(|c| board.history(c, treatment, at))
+                .unwrap_or_else(|| super::clinical::History {
+                    session: 1,
+                    ..Default::default()
+                });
             Ok(vec![event(
                 board.next_visit_id(),
                 at,
@@ -188,14 +228,64 @@ pub fn decide(
                     chart_no,
                     treatment: treatment.clone(),
                     ticket,
+                    history,
                 },
             )])
         }
-        Command::Advance { visit, to, bed } => {
+        Command::Advance {
+            visit,
+            to,
+            bed,
+            lot,
+        } => {
             let v = open_visit(board, *visit)?;
             check_after_stage_start(v, at, config.timezone)?;
-            let kind = advance(board, config, v, *to, bed.as_deref())?;
+            let kind = advance(board, config, v, *to, bed.as_deref(), lot.as_ref(), at)?;
             Ok(vec![event(v.id, at, kind)])
+        }
+        Command::StopEarly {
+            visit,
+            reason,
+            volume_ml,
+        } => {
+            let v = open_visit(board, *visit)?;
+            check_after_stage_start(v, at, config.timezone)?;
+            if v.stage != Stage::Administration {
+                return Err(Rejection::NotNow(format!(
+                    "{} is not in administration: nothing to stop",
+                    v.name
+                )));
+            }
+            let reason = clean_reason(reason)?;
+            if let Some(ml) = volume_ml
+                && !(0.0..=1000.0).contains(ml)
+            {
+                return Err(invalid(
+                    "volume_ml",
+                    format!("{ml} mL is not possible: enter 0-1000"),
+                ));
+            }
+            Ok(vec![event(
+                v.id,
+                at,
+                EventKind::AdministrationEnded {
+                    early: Some(EarlyStop {
+                        reason,
+                        volume_ml: *volume_ml,
+                    }),
+                },
+            )])
+        }
+        Command::Record { visit, entry } => {
+            let v = open_visit(board, *visit)?;
+            let entries = super::record::check(config, v, entry, at, ctx.now)?;
+            let mut events: Vec<EventRecord> = Vec::new();
+            for (i, kind) in entries.into_iter().enumerate() {
+                let mut e = event(v.id, at, kind);
+                e.seq += i as u64;
+                events.push(e);
+            }
+            Ok(events)
         }
         Command::Defer { visit, reason } => {
             let v = open_visit(board, *visit)?;
@@ -263,6 +353,8 @@ fn advance(
     v: &Visit,
     to: Stage,
     bed: Option<&str>,
+    lot: Option<&Lot>,
+    at: DateTime<Utc>,
 ) -> Result<EventKind, Rejection> {
     if v.stage == to {
         return Err(Rejection::AlreadyThere {
@@ -288,10 +380,33 @@ fn advance(
             hint,
         });
     }
+    let missing = match to {
+        Stage::Ready => rules::missing_for_ready(v, config),
+        Stage::Administration => {
+            let mut m = rules::missing_for_administration(v, config);
+            if lot.is_none_or(|l| l.number.trim().is_empty()) {
+                m.push(Missing::Lot);
+            }
+            m
+        }
+        Stage::Discharged => rules::missing_for_discharge(v, config, at),
+        _ => Vec::new(),
+    };
+    if !missing.is_empty() {
+        return Err(Rejection::NotReady {
+            name: v.name.clone(),
+            to,
+            missing,
+        });
+    }
     Ok(match to {
         Stage::Counselling => EventKind::CounsellingStarted,
         Stage::Ready => EventKind::MarkedReady,
         Stage::Administration => {
+            let lot = match lot {
+                Some(l) => Some(clean_lot(l, at, config)?),
+                None => None,
+            };
             let route = config.treatment(&v.treatment).map(|t| t.route);
             let bed = match bed.map(str::trim).filter(|b| !b.is_empty()) {
                 Some(b) => Some(free_bed(board, config, b)?),
@@ -302,9 +417,9 @@ fn advance(
                 }
                 None => None,
             };
-            EventKind::AdministrationStarted { bed }
+            EventKind::AdministrationStarted { bed, lot }
         }
-        Stage::Observation => EventKind::AdministrationEnded,
+        Stage::Observation => EventKind::AdministrationEnded { early: None },
         Stage::Discharged => EventKind::Discharged,
         // `next()` only yields the stages above.
         _ => {
@@ -395,6 +510,64 @@ fn check_after_stage_start(v: &Visit, at: DateTime<Utc>, tz: Tz) -> Result<(), R
         });
     }
     Ok(())
+}
+
+pub(super) fn invalid(field: &str, message: impl Into<String>) -> Rejection {
+    Rejection::Invalid {
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+fn clean_lot(lot: &Lot, at: DateTime<Utc>, config: &Config) -> Result<Lot, Rejection> {
+    let number = sanitize(&lot.number);
+    if number.is_empty() {
+        return Err(invalid(
+            "lot",
+            "the lot number is blank: copy it from the vial",
+        ));
+    }
+    if number.chars().count() > 40 {
+        return Err(invalid(
+            "lot",
+            "the lot number is longer than 40 characters",
+        ));
+    }
+    if let Some(expiry) = lot.expiry
+        && expiry < at.with_timezone(&config.timezone).date_naive()
+    {
+        return Err(invalid(
+            "lot_expiry",
+            format!("lot {number} expired on {expiry}: do not use it"),
+        ));
+    }
+    Ok(Lot {
+        number,
+        expiry: lot.expiry,
+    })
+}
+
+/// Cleans a free-text field a person fills in (a doctor's name, signs).
+pub(super) fn clean_text(field: &str, text: &str, required: bool) -> Result<String, Rejection> {
+    let text = sanitize(text);
+    if required && text.is_empty() {
+        return Err(invalid(field, "required"));
+    }
+    if text.chars().count() > MAX_REASON_CHARS {
+        return Err(invalid(
+            field,
+            format!("longer than {MAX_REASON_CHARS} characters"),
+        ));
+    }
+    Ok(text)
+}
+
+fn list(missing: &[Missing]) -> String {
+    missing
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn clean_name(name: &str) -> Result<String, Rejection> {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::clinical::{EarlyStop, Entry, History, Lot};
 use super::model::{Board, Visit, VisitId};
 
 /// One event as stored in the log.
@@ -32,14 +33,27 @@ pub enum EventKind {
         chart_no: Option<String>,
         treatment: String,
         ticket: u32,
+        /// What the board knew of earlier visits of this chart number.
+        #[serde(default)]
+        history: History,
     },
     CounsellingStarted,
     MarkedReady,
     AdministrationStarted {
         bed: Option<String>,
+        #[serde(default)]
+        lot: Option<Lot>,
     },
-    /// Needle out: observation begins.
-    AdministrationEnded,
+    /// Needle out: observation begins (`early` when stopped before its
+    /// time).
+    AdministrationEnded {
+        #[serde(default)]
+        early: Option<EarlyStop>,
+    },
+    /// A clinical fact recorded without a change of stage.
+    Recorded {
+        entry: Entry,
+    },
     Discharged,
     Deferred {
         reason: String,
@@ -65,7 +79,8 @@ impl EventKind {
             EventKind::CounsellingStarted => "counselling_started",
             EventKind::MarkedReady => "marked_ready",
             EventKind::AdministrationStarted { .. } => "administration_started",
-            EventKind::AdministrationEnded => "administration_ended",
+            EventKind::AdministrationEnded { .. } => "administration_ended",
+            EventKind::Recorded { entry } => entry.name(),
             EventKind::Discharged => "discharged",
             EventKind::Deferred { .. } => "deferred",
             EventKind::Cancelled { .. } => "cancelled",
@@ -89,6 +104,7 @@ pub fn apply(board: &mut Board, event: EventRecord) {
     };
     events.push(event);
     if let Some(visit) = Visit::from_events(events) {
+        board.index_chart(&visit);
         board.visits.insert(id, visit);
     }
 }

@@ -6,16 +6,22 @@
 //! `alerts(board, config, now)` and `timer(visit, config, now)` derive what
 //! the screen shows.
 
+pub mod clinical;
 mod command;
 mod event;
 mod model;
+mod record;
 mod rules;
 pub mod text;
 
+pub use clinical::{Care, Check, Entry, History, ReactionKind, Vitals};
 pub use command::{Command, Context, Rejection, decide, free_beds, parse_at};
 pub use event::{EventKind, EventRecord, apply, replay};
-pub use model::{Board, Route, Stage, Visit, VisitId};
-pub use rules::{Alert, AlertCode, Severity, Timer, alerts, expected_secs, timer, visit_alerts};
+pub use model::{Board, ChartVisit, Route, Stage, Visit, VisitId};
+pub use rules::{
+    Alert, AlertCode, Badge, Missing, Severity, Timer, alerts, badges, expected_secs, timer,
+    visit_alerts,
+};
 
 #[cfg(test)]
 mod tests;

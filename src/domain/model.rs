@@ -7,6 +7,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::clinical::{Answers, Care, History, ReactionKind};
 use super::event::{EventKind, EventRecord};
 
 /// Identifies one visit (one patient, one day). Assigned by the board.
@@ -121,6 +122,12 @@ pub struct Visit {
     pub bed: Option<String>,
     /// Why the visit left the flow (deferred, cancelled, transferred).
     pub exit_reason: Option<String>,
+    /// Earlier visits of the same chart number, as known at arrival.
+    #[serde(default)]
+    pub history: History,
+    /// Everything recorded about the care given.
+    #[serde(default)]
+    pub care: Care,
     /// Every event of this visit, in order, corrections included.
     pub events: Vec<EventRecord>,
 }
@@ -135,6 +142,7 @@ impl Visit {
             chart_no,
             treatment,
             ticket,
+            history,
         } = &first.kind
         else {
             return None;
@@ -150,6 +158,8 @@ impl Visit {
             arrived_at: first.at,
             bed: None,
             exit_reason: None,
+            history: history.clone(),
+            care: Care::default(),
             events: Vec::new(),
         };
         let reverted: Vec<u64> = events
@@ -178,11 +188,33 @@ impl Visit {
             EventKind::Arrived { .. } | EventKind::Reverted { .. } => {}
             EventKind::CounsellingStarted => enter(self, Stage::Counselling),
             EventKind::MarkedReady => enter(self, Stage::Ready),
-            EventKind::AdministrationStarted { bed } => {
+            EventKind::AdministrationStarted { bed, lot } => {
                 enter(self, Stage::Administration);
                 self.bed = bed.clone();
+                self.care.lot = lot.clone();
+                self.care.administration_started = Some(event.at);
             }
-            EventKind::AdministrationEnded => enter(self, Stage::Observation),
+            EventKind::AdministrationEnded { early } => {
+                // A pause still running ends with the drip.
+                self.care.record(
+                    &super::clinical::Entry::Resume,
+                    event.at,
+                    event.seq,
+                    self.stage,
+                    None,
+                );
+                self.care.early_stop = early.clone();
+                enter(self, Stage::Observation);
+            }
+            EventKind::Recorded { entry } => {
+                self.care.record(
+                    entry,
+                    event.at,
+                    event.seq,
+                    self.stage,
+                    event.operator.as_deref(),
+                );
+            }
             EventKind::Discharged => {
                 enter(self, Stage::Discharged);
                 self.bed = None;
@@ -232,6 +264,22 @@ pub struct Board {
     /// are pruned from memory.
     #[serde(default)]
     pub last_visit: u64,
+    /// Every visit ever, summarised by chart number: the patient history
+    /// new arrivals are linked to. Derived from the visits (never sent to
+    /// clients, never stored); kept when old visits are pruned.
+    #[serde(skip)]
+    pub charts: BTreeMap<String, BTreeMap<VisitId, ChartVisit>>,
+}
+
+/// What a later visit needs to know about an earlier one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartVisit {
+    pub arrived_at: DateTime<Utc>,
+    pub treatment: String,
+    /// Administration began (a session of the course was given).
+    pub administered: bool,
+    pub reactions: Vec<(ReactionKind, DateTime<Utc>)>,
+    pub answers: Option<Answers>,
 }
 
 impl Board {
@@ -252,6 +300,55 @@ impl Board {
     pub fn prune(&mut self, keep_since: DateTime<Utc>) {
         self.visits
             .retain(|_, v| v.stage.is_active() || v.arrived_at >= keep_since);
+    }
+
+    /// Files a visit under its chart number (or refreshes it there).
+    pub fn index_chart(&mut self, visit: &Visit) {
+        let Some(chart) = &visit.chart_no else {
+            return;
+        };
+        self.charts.entry(chart.clone()).or_default().insert(
+            visit.id,
+            ChartVisit {
+                arrived_at: visit.arrived_at,
+                treatment: visit.treatment.clone(),
+                administered: visit.care.administration_started.is_some(),
+                reactions: visit
+                    .care
+                    .reactions
+                    .iter()
+                    .map(|r| (r.kind, r.at))
+                    .collect(),
+                answers: visit.care.screening.clone(),
+            },
+        );
+    }
+
+    /// What is known of a chart number's visits before `at`, for a new
+    /// visit of `treatment`.
+    pub fn history(&self, chart: &str, treatment: &str, at: DateTime<Utc>) -> History {
+        let earlier: Vec<&ChartVisit> = self
+            .charts
+            .get(chart)
+            .map(|visits| visits.values().filter(|v| v.arrived_at < at).collect())
+            .unwrap_or_default();
+        History {
+            session: 1 + earlier
+                .iter()
+                .filter(|v| v.administered && v.treatment == treatment)
+                .count() as u32,
+            reactions: earlier
+                .iter()
+                .flat_map(|v| v.reactions.iter().copied())
+                .filter(|(kind, _)| *kind != ReactionKind::Local)
+                .collect(),
+            last_answers: earlier
+                .iter()
+                .filter_map(|v| v.answers.as_ref().map(|a| (v.arrived_at, a)))
+                .max_by_key(|(at, _)| *at)
+                .map(|(_, a)| a.clone()),
+            last_visit: earlier.iter().map(|v| v.arrived_at).max(),
+        }
     }
 
     pub fn next_visit_id(&self) -> VisitId {

@@ -66,15 +66,55 @@ impl Clinic {
         )
     }
 
+    /// Moves a visit on, doing first what the move needs when all is in
+    /// order: a routine counselling before Ready, a lot for
+    /// administration, the discharge checklist before discharge.
     fn advance(&mut self, now: DateTime<Utc>, visit: VisitId, to: Stage, bed: Option<&str>) {
+        match to {
+            Stage::Ready => {
+                let treatment = self.board.visit(visit).unwrap().treatment.clone();
+                for entry in crate::demo::routine_counselling(&self.config, &treatment, &[]) {
+                    self.record(now, visit, entry);
+                }
+            }
+            Stage::Discharged => {
+                let needle_out = self.board.visit(visit).unwrap().stage_since;
+                for (m, entry) in crate::demo::routine_discharge(5) {
+                    self.record_at(
+                        now,
+                        needle_out + mins(m).min(now - needle_out),
+                        visit,
+                        entry,
+                    );
+                }
+            }
+            _ => {}
+        }
         self.at(
             now,
             Command::Advance {
                 visit,
                 to,
                 bed: bed.map(str::to_string),
+                lot: (to == Stage::Administration).then(|| crate::demo::lot("EX-1", now)),
             },
         );
+    }
+
+    fn record(&mut self, now: DateTime<Utc>, visit: VisitId, entry: Entry) {
+        self.at(now, Command::Record { visit, entry });
+    }
+
+    fn record_at(&mut self, now: DateTime<Utc>, at: DateTime<Utc>, visit: VisitId, entry: Entry) {
+        self.try_ctx(
+            Context {
+                now,
+                at: Some(at),
+                operator: None,
+            },
+            Command::Record { visit, entry },
+        )
+        .expect("entry accepted");
     }
 
     /// A patient taken to the start of administration at `start`.
@@ -90,10 +130,13 @@ impl Clinic {
         self.board.visit(v).unwrap().stage
     }
 
+    /// The alerts of a visit, leaving out the drip-check reminders (they
+    /// have tests of their own).
     fn codes(&self, v: VisitId, now: DateTime<Utc>) -> Vec<(Severity, AlertCode)> {
         visit_alerts(self.board.visit(v).unwrap(), &self.config, now)
             .into_iter()
             .map(|a| (a.severity, a.code))
+            .filter(|(_, code)| *code != AlertCode::DripCheckDue)
             .collect()
     }
 }
@@ -115,7 +158,12 @@ fn a_patient_walks_the_whole_flow_and_each_stage_starts_its_own_clock() {
     let visit = c.board.visit(v).unwrap();
     assert_eq!(visit.stage, Stage::Discharged);
     assert_eq!(visit.bed, None, "discharge frees the bed");
-    assert_eq!(visit.events.len(), 6);
+    let moves = visit
+        .events
+        .iter()
+        .filter(|e| !matches!(e.kind, EventKind::Recorded { .. }))
+        .count();
+    assert_eq!(moves, 6, "arrival and five moves");
 }
 
 #[test]
@@ -129,6 +177,7 @@ fn administration_before_counselling_is_refused_with_the_reason() {
                 visit: v,
                 to: Stage::Administration,
                 bed: None,
+                lot: Some(crate::demo::lot("EX-1", nine())),
             },
         )
         .unwrap_err();
@@ -153,6 +202,7 @@ fn skipping_a_stage_names_the_next_one() {
                 visit: v,
                 to: Stage::Observation,
                 bed: None,
+                lot: None,
             },
         )
         .unwrap_err();
@@ -170,6 +220,7 @@ fn two_terminals_pressing_enter_at_once_move_the_patient_only_once() {
             visit: v,
             to: Stage::Counselling,
             bed: None,
+            lot: None,
         },
     );
     assert_eq!(second.unwrap_err().code(), "already_there");
@@ -191,6 +242,7 @@ fn a_drip_needs_a_bed_and_is_told_which_are_free() {
                 visit: v,
                 to: Stage::Administration,
                 bed: None,
+                lot: Some(crate::demo::lot("EX-1", nine())),
             },
         )
         .unwrap_err();
@@ -212,6 +264,7 @@ fn a_second_patient_in_an_occupied_bed_is_refused() {
                 visit: v,
                 to: Stage::Administration,
                 bed: Some("1".into()),
+                lot: Some(crate::demo::lot("EX-1", nine())),
             },
         )
         .unwrap_err();
@@ -231,6 +284,7 @@ fn a_bed_that_does_not_exist_is_refused() {
                 visit: v,
                 to: Stage::Administration,
                 bed: Some("9".into()),
+                lot: Some(crate::demo::lot("EX-1", nine())),
             },
         )
         .unwrap_err();
@@ -375,6 +429,7 @@ fn nothing_can_be_done_to_a_closed_visit() {
                 visit: v,
                 to: Stage::Counselling,
                 bed: None,
+                lot: None,
             },
         )
         .unwrap_err();
@@ -420,8 +475,19 @@ fn undo_twice_walks_back_two_actions_and_not_past_the_arrival() {
     let mut c = Clinic::new();
     let v = c.arrive(nine(), "A", "drip");
     c.advance(nine(), v, Stage::Counselling, None);
-    c.advance(nine(), v, Stage::Ready, None);
+    c.record(
+        nine(),
+        v,
+        crate::demo::routine_counselling(&c.config, "drip", &[])
+            .pop()
+            .unwrap(),
+    );
+    assert_eq!(c.board.visit(v).unwrap().care.vitals.len(), 1);
     c.at(nine(), Command::Undo { visit: v });
+    assert!(
+        c.board.visit(v).unwrap().care.vitals.is_empty(),
+        "the vitals entry is undone"
+    );
     assert_eq!(c.stage(v), Stage::Counselling);
     c.at(nine(), Command::Undo { visit: v });
     assert_eq!(c.stage(v), Stage::Waiting);
@@ -471,6 +537,7 @@ fn an_entry_after_the_fact_keeps_both_times() {
             visit: v,
             to: Stage::Counselling,
             bed: None,
+            lot: None,
         },
     )
     .unwrap();
@@ -526,6 +593,7 @@ fn an_entry_dated_before_the_stage_began_is_refused() {
                 visit: v,
                 to: Stage::Counselling,
                 bed: None,
+                lot: None,
             },
         )
         .unwrap_err();

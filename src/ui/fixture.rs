@@ -78,20 +78,36 @@ impl Day {
         )
     }
 
+    /// Moves a visit to its next stage at h:m, doing first what the move
+    /// needs when all is in order (a routine counselling, a lot, the
+    /// discharge checklist).
     pub fn advance(&mut self, (h, m): (u32, u32), visit: VisitId, bed: Option<&str>) {
-        let to = self
-            .board
-            .visit(visit)
-            .and_then(|v| v.stage.next())
-            .expect("a next stage");
+        let now = tokyo(h, m);
+        let v = self.board.visit(visit).expect("a visit").clone();
+        let to = v.stage.next().expect("a next stage");
+        match to {
+            Stage::Ready => {
+                for entry in crate::demo::routine_counselling(&self.config, &v.treatment, &[]) {
+                    self.run(now, None, None, Command::Record { visit, entry });
+                }
+            }
+            Stage::Discharged => {
+                for (m, entry) in crate::demo::routine_discharge(5) {
+                    let at = (v.stage_since + chrono::Duration::minutes(m)).min(now);
+                    self.run(now, Some(at), None, Command::Record { visit, entry });
+                }
+            }
+            _ => {}
+        }
         self.run(
-            tokyo(h, m),
+            now,
             None,
             None,
             Command::Advance {
                 visit,
                 to,
                 bed: bed.map(str::to_string),
+                lot: (to == Stage::Administration).then(|| crate::demo::lot("EX-2611", now)),
             },
         );
     }
@@ -227,6 +243,7 @@ pub fn busy_morning(names: [&str; 13]) -> (Day, VisitId) {
             visit: sho,
             to: Stage::Counselling,
             bed: None,
+            lot: None,
         },
     );
     let nao = day.arrive((9, 30), nao, "scalp");

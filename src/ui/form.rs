@@ -325,7 +325,12 @@ impl Form {
                 if self.bed_required && bed.is_none() {
                     self.set_error(Some(FieldId::Bed), ui.err_bed_required.to_string());
                 }
-                Command::Advance { visit, to, bed }
+                Command::Advance {
+                    visit,
+                    to,
+                    bed,
+                    lot: None,
+                }
             }
             FormKind::Cancel { visit } => {
                 let reason = sanitize(self.text(FieldId::Reason));

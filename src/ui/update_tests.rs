@@ -112,7 +112,8 @@ fn enter_enter_takes_a_waiting_patient_to_counselling_now() {
         Command::Advance {
             visit: a,
             to: Stage::Counselling,
-            bed: None
+            bed: None,
+            lot: None
         }
     );
     assert_eq!(request.id, Some(1));
@@ -184,7 +185,8 @@ fn a_drip_does_not_start_until_a_bed_is_chosen() {
         Command::Advance {
             visit: drip,
             to: Stage::Administration,
-            bed: Some("1".into())
+            bed: Some("1".into()),
+            lot: None
         }
     );
 }
@@ -202,7 +204,8 @@ fn an_injection_may_start_without_a_bed() {
         Command::Advance {
             visit: face,
             to: Stage::Administration,
-            bed: None
+            bed: None,
+            lot: None
         }
     );
 }

@@ -135,3 +135,15 @@ impl Drop for Clinic {
             .status();
     }
 }
+
+/// Protocol lines that record a routine counselling for `visit` (all
+/// screening answers no, full consent, a plan, pre-treatment vitals).
+pub fn counselling_lines(visit: u64, treatment: &str) -> Vec<String> {
+    let config = flowboard::config::Config::default();
+    flowboard::demo::routine_counselling(&config, treatment, &[])
+        .into_iter()
+        .map(|entry| {
+            serde_json::json!({"cmd": "record", "visit": visit, "entry": entry}).to_string()
+        })
+        .collect()
+}

@@ -150,6 +150,7 @@ fn badge(t: &Texts, alert: &Alert) -> String {
         AlertCode::AdministrationOverdue => minutes(ui.badge_overdue),
         AlertCode::ObservationComplete => ui.badge_observed.to_string(),
         AlertCode::DischargeOverdue => minutes(ui.badge_discharge),
+        other => crate::i18n::alert_short(t.lang, other).to_string(),
     };
     format!("{} {text}", symbol(alert.severity))
 }

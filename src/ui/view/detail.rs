@@ -12,6 +12,7 @@ use ratatui::widgets::Paragraph;
 
 use super::fmt::clock;
 use super::style::{bold, dim, selected};
+use crate::config::Config;
 use crate::domain::text::width;
 use crate::domain::{EventKind, EventRecord, Visit};
 use crate::i18n::{Texts, stage_name, texts};
@@ -116,13 +117,13 @@ fn undone(v: &Visit, seq: u64) -> bool {
 }
 
 /// What an event did, in the staff's words.
-pub fn event_words(t: &Texts, v: &Visit, kind: &EventKind) -> String {
+pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> String {
     let words = &t.events;
     match kind {
         EventKind::Arrived { .. } => words.arrived.to_string(),
         EventKind::CounsellingStarted => words.counselling_started.to_string(),
         EventKind::MarkedReady => words.marked_ready.to_string(),
-        EventKind::AdministrationStarted { bed: Some(bed) } => {
+        EventKind::AdministrationStarted { bed: Some(bed), .. } => {
             format!(
                 "{} ({} {})",
                 words.administration_started,
@@ -130,18 +131,21 @@ pub fn event_words(t: &Texts, v: &Visit, kind: &EventKind) -> String {
                 clean(bed)
             )
         }
-        EventKind::AdministrationStarted { bed: None } => words.administration_started.to_string(),
-        EventKind::AdministrationEnded => words.administration_ended.to_string(),
+        EventKind::AdministrationStarted { bed: None, .. } => {
+            words.administration_started.to_string()
+        }
+        EventKind::AdministrationEnded { .. } => words.administration_ended.to_string(),
         EventKind::Discharged => words.discharged.to_string(),
         EventKind::Deferred { reason } => format!("{}: {}", words.deferred, clean(reason)),
         EventKind::Cancelled { reason } => format!("{}: {}", words.cancelled, clean(reason)),
         EventKind::Transferred { reason } => format!("{}: {}", words.transferred, clean(reason)),
+        EventKind::Recorded { entry } => crate::i18n::entry_words(t.lang, entry, config),
         EventKind::Reverted { target } => {
             let what = v
                 .events
                 .iter()
                 .find(|e| e.seq == *target)
-                .map(|e| event_words(t, v, &e.kind))
+                .map(|e| event_words(t, config, v, &e.kind))
                 .unwrap_or_default();
             format!("{} {what}", words.reverted)
         }
@@ -150,7 +154,11 @@ pub fn event_words(t: &Texts, v: &Visit, kind: &EventKind) -> String {
 
 fn event_line(app: &App, t: &Texts, v: &Visit, e: &EventRecord, w: usize) -> Line<'static> {
     let tz = app.config.timezone;
-    let mut text = format!("{}  {}", clock(tz, e.at), event_words(t, v, &e.kind));
+    let mut text = format!(
+        "{}  {}",
+        clock(tz, e.at),
+        event_words(t, &app.config, v, &e.kind)
+    );
     if (e.recorded_at - e.at).num_seconds().abs() > LATE_ENTRY_SECS {
         text = format!(
             "{text}  ({} {})",

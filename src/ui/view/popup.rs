@@ -170,7 +170,7 @@ pub fn render_confirm_undo(frame: &mut Frame, area: Rect, app: &App, visit: Visi
             inner_w,
         )));
         if let Some(last) = v.effective_events().last() {
-            let what = event_words(t, v, &last.kind);
+            let what = event_words(t, &app.config, v, &last.kind);
             lines.push(Line::raw(cell(
                 &format!(
                     "{}: {} {what}",
