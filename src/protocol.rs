@@ -95,10 +95,17 @@ pub struct Reply {
     pub error: Option<ErrorBody>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
+    /// The field the error is about (`systolic`, `lot` …), when there is
+    /// one: forms show the message next to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// What a move still needs (code `not_ready` / `discharge_blocked`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<crate::domain::Missing>,
 }
 
 impl ErrorBody {
@@ -106,7 +113,36 @@ impl ErrorBody {
         ErrorBody {
             code: code.to_string(),
             message: message.into(),
+            field: None,
+            missing: Vec::new(),
         }
+    }
+
+    /// The reply body of a rejected command.
+    pub fn rejected(rejection: &crate::domain::Rejection) -> ErrorBody {
+        use crate::domain::Rejection;
+        let mut body = ErrorBody::new(rejection.code(), rejection.to_string());
+        match rejection {
+            Rejection::Invalid { field, message } => {
+                body.field = Some(field.clone());
+                body.message = message.clone();
+            }
+            Rejection::NotReady { missing, .. } => body.missing = missing.clone(),
+            Rejection::BedRequired { .. }
+            | Rejection::UnknownBed { .. }
+            | Rejection::BedOccupied { .. } => body.field = Some("bed".into()),
+            Rejection::AtInFuture(_)
+            | Rejection::AtTooOld { .. }
+            | Rejection::AtBeforeStage { .. } => {
+                body.field = Some("at".into());
+            }
+            Rejection::EmptyName | Rejection::NameTooLong => body.field = Some("name".into()),
+            Rejection::EmptyReason | Rejection::ReasonTooLong => body.field = Some("reason".into()),
+            Rejection::BadChartNo(_) => body.field = Some("chart_no".into()),
+            Rejection::UnknownTreatment { .. } => body.field = Some("treatment".into()),
+            _ => {}
+        }
+        body
     }
 }
 

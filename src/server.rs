@@ -197,9 +197,7 @@ fn writer(
             operator,
         };
         let reply = match decide(&board, config, &command, &ctx) {
-            Err(rejection) => {
-                Reply::failed(id, ErrorBody::new(rejection.code(), rejection.to_string()))
-            }
+            Err(rejection) => Reply::failed(id, ErrorBody::rejected(&rejection)),
             Ok(events) => {
                 // Apply in place; on a failed write put back what changed.
                 let before: Vec<_> = events

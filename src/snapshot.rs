@@ -6,8 +6,37 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::domain::{Board, Severity, Stage, Timer, Visit, alerts, timer, visit_alerts};
-use crate::i18n::{Lang, alert_message};
+use crate::domain::{
+    Badge, Board, Missing, Severity, Stage, Timer, Visit, alerts, badges, timer, visit_alerts,
+};
+use crate::i18n::{Lang, alert_message, badge_text};
+
+/// What the move to the next stage still needs.
+pub fn next_needs(v: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<Missing> {
+    use crate::domain::rules;
+    match v.stage {
+        Stage::Counselling => rules::missing_for_ready(v, config),
+        Stage::Ready => {
+            let mut m = rules::missing_for_administration(v, config);
+            m.push(Missing::Lot);
+            m
+        }
+        Stage::Observation => rules::missing_for_discharge(v, config, now),
+        _ => Vec::new(),
+    }
+}
+
+fn badge_code(b: &Badge) -> String {
+    match b {
+        Badge::PriorReaction { .. } => "prior_reaction".into(),
+        Badge::Override { .. } => "override".into(),
+        Badge::Risk { flag } => serde_json::to_value(flag)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        Badge::Session { .. } => "session".into(),
+    }
+}
 
 /// The visits the board shows at `now`: everyone still in the clinic
 /// (whatever day they arrived: a patient present after midnight stays),
@@ -74,6 +103,29 @@ pub struct VisitView {
     pub timer: Timer,
     pub exit_reason: Option<String>,
     pub alerts: Vec<AlertView>,
+    /// Standing facts: a reaction at an earlier visit, an override, the
+    /// risks the screening implies, the session in the course.
+    pub badges: Vec<BadgeView>,
+    /// This visit's session in its course (1 = first).
+    pub session: u32,
+    pub lot: Option<crate::domain::clinical::Lot>,
+    pub reactions: Vec<ReactionView>,
+    /// What the move to the next stage still needs (English).
+    pub next_needs: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BadgeView {
+    pub severity: Severity,
+    pub code: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReactionView {
+    pub kind: crate::domain::ReactionKind,
+    pub at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -144,6 +196,30 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
                     alerts: visit_alerts(v, config, now)
                         .iter()
                         .map(alert_view)
+                        .collect(),
+                    badges: badges(v, config)
+                        .iter()
+                        .map(|b| BadgeView {
+                            severity: b.severity(),
+                            code: badge_code(b),
+                            text: badge_text(Lang::En, b, config.timezone),
+                        })
+                        .collect(),
+                    session: v.history.session.max(1),
+                    lot: v.care.lot.clone(),
+                    reactions: v
+                        .care
+                        .reactions
+                        .iter()
+                        .map(|r| ReactionView {
+                            kind: r.kind,
+                            at: r.at,
+                            resolved_at: r.resolved_at,
+                        })
+                        .collect(),
+                    next_needs: next_needs(v, config, now)
+                        .iter()
+                        .map(ToString::to_string)
                         .collect(),
                 }
             })

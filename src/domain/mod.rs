@@ -11,7 +11,7 @@ mod command;
 mod event;
 mod model;
 mod record;
-mod rules;
+pub mod rules;
 pub mod text;
 
 pub use clinical::{Care, Check, Entry, History, ReactionKind, Vitals};
