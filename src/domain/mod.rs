@@ -24,4 +24,6 @@ pub use rules::{
 };
 
 #[cfg(test)]
+mod clinical_tests;
+#[cfg(test)]
 mod tests;
