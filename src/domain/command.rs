@@ -278,6 +278,19 @@ pub fn decide(
         }
         Command::Record { visit, entry } => {
             let v = open_visit(board, *visit)?;
+            if at < v.arrived_at {
+                let fmt = |t: DateTime<Utc>| {
+                    t.with_timezone(&config.timezone)
+                        .format("%H:%M")
+                        .to_string()
+                };
+                return Err(Rejection::AtBeforeStage {
+                    at: fmt(at),
+                    name: v.name.clone(),
+                    stage: Stage::Waiting,
+                    since: fmt(v.arrived_at),
+                });
+            }
             let entries = super::record::check(config, v, entry, at, ctx.now)?;
             let mut events: Vec<EventRecord> = Vec::new();
             for (i, kind) in entries.into_iter().enumerate() {

@@ -72,6 +72,31 @@ pub enum AlertCode {
 }
 
 impl AlertCode {
+    /// Order among alerts of the same severity: the emergency path first,
+    /// then the patient's condition, then the flow.
+    pub fn rank(self) -> u8 {
+        match self {
+            AlertCode::Emergency => 0,
+            AlertCode::AdrenalineRepeatDue => 1,
+            AlertCode::CallAmbulance => 2,
+            AlertCode::Allergic => 3,
+            AlertCode::Vitals => 4,
+            AlertCode::Vasovagal => 5,
+            AlertCode::VitalsDue => 6,
+            AlertCode::Fever => 7,
+            AlertCode::Contraindication => 8,
+            AlertCode::CautionNeedsDoctor => 9,
+            AlertCode::AdministrationOverdue => 10,
+            AlertCode::AdministrationDue => 11,
+            AlertCode::DripPaused => 12,
+            AlertCode::HemostasisDue => 13,
+            AlertCode::DripCheckDue => 14,
+            AlertCode::DischargeOverdue => 15,
+            AlertCode::ObservationComplete => 16,
+            AlertCode::WaitedTooLong => 17,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AlertCode::WaitedTooLong => "waited_too_long",
@@ -703,7 +728,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
         }
         Stage::Discharged | Stage::Deferred | Stage::Cancelled | Stage::Transferred => {}
     }
-    out.sort_by_key(|a| std::cmp::Reverse(a.severity));
+    out.sort_by_key(|a| (std::cmp::Reverse(a.severity), a.code.rank()));
     out
 }
 
@@ -785,6 +810,7 @@ pub fn alerts(board: &Board, config: &Config, now: DateTime<Utc>) -> Vec<Alert> 
     all.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
+            .then(a.code.rank().cmp(&b.code.rank()))
             .then(b.minutes.cmp(&a.minutes))
             .then(a.visit.cmp(&b.visit))
     });

@@ -1,0 +1,430 @@
+//! A whole clinic morning played through the real server, with the
+//! clinical rules: every entry goes over the socket as a real client sends
+//! it, dated when it happened (entries after the fact), and what the board
+//! says is read back through `flowboard snapshot --json`.
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value, json};
+
+use common::Clinic;
+use flowboard::client::Connection;
+use flowboard::config::Config;
+use flowboard::demo::{routine_counselling, routine_discharge};
+use flowboard::domain::clinical::{Consciousness, Vitals};
+use flowboard::domain::{Command, Entry, ReactionKind, Stage, VisitId};
+use flowboard::protocol::{Reply, Request, Role};
+
+/// The morning began three hours ago: every entry is dated from then.
+struct Morning {
+    clinic: Clinic,
+    rt: tokio::runtime::Runtime,
+    conn: Connection,
+    start: DateTime<Utc>,
+    config: Config,
+}
+
+impl Morning {
+    fn new() -> Morning {
+        let clinic = Clinic::started();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let conn = rt
+            .block_on(Connection::connect(
+                &clinic.socket(),
+                Role::Operator,
+                "test",
+            ))
+            .unwrap();
+        Morning {
+            clinic,
+            rt,
+            conn,
+            start: Utc::now() - Duration::minutes(180),
+            config: Config::default(),
+        }
+    }
+
+    /// Sends a command dated `minute` minutes into the morning.
+    fn try_at(&mut self, minute: i64, command: Command) -> Reply {
+        let request = Request {
+            id: None,
+            at: Some(self.start + Duration::minutes(minute)),
+            operator: Some("KS".into()),
+            command,
+        };
+        self.rt.block_on(self.conn.request(request)).unwrap()
+    }
+
+    fn at(&mut self, minute: i64, command: Command) -> Reply {
+        let shown = format!("{command:?}");
+        let reply = self.try_at(minute, command);
+        assert!(reply.ok, "{shown} at minute {minute}: {:?}", reply.error);
+        reply
+    }
+
+    fn record(&mut self, minute: i64, visit: VisitId, entry: Entry) {
+        self.at(minute, Command::Record { visit, entry });
+    }
+
+    fn arrive(&mut self, minute: i64, name: &str, treatment: &str, chart: &str) -> VisitId {
+        self.at(
+            minute,
+            Command::Arrive {
+                name: name.into(),
+                treatment: treatment.into(),
+                chart_no: Some(chart.into()),
+            },
+        )
+        .visit
+        .unwrap()
+    }
+
+    fn advance(&mut self, minute: i64, visit: VisitId, to: Stage, bed: Option<&str>) -> Reply {
+        let lot =
+            (to == Stage::Administration).then(|| flowboard::demo::lot("EXO-2611-01", Utc::now()));
+        self.try_at(
+            minute,
+            Command::Advance {
+                visit,
+                to,
+                bed: bed.map(str::to_string),
+                lot,
+            },
+        )
+    }
+
+    /// Arrival, counselling with `yes` answers, ready: a patient whose
+    /// counselling found nothing the doctor did not clear.
+    fn counselled(
+        &mut self,
+        minute: i64,
+        name: &str,
+        treatment: &str,
+        chart: &str,
+        yes: &[&str],
+    ) -> VisitId {
+        let v = self.arrive(minute, name, treatment, chart);
+        assert!(self.advance(minute + 2, v, Stage::Counselling, None).ok);
+        for entry in routine_counselling(&self.config, treatment, yes) {
+            self.record(minute + 8, v, entry);
+        }
+        v
+    }
+
+    fn discharge_checklist(&mut self, needle_out: i64, v: VisitId) {
+        for (m, entry) in routine_discharge(5) {
+            self.record(needle_out + m, v, entry);
+        }
+    }
+
+    fn snapshot_visit(&self, v: VisitId) -> Value {
+        let snap = self.clinic.snapshot();
+        snap["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == v.0)
+            .cloned()
+            .unwrap_or_else(|| panic!("visit {v} not on the board: {snap}"))
+    }
+}
+
+fn codes(visit: &Value) -> Vec<String> {
+    visit["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_patient() {
+    let mut m = Morning::new();
+
+    // 1. Pregnant: counselling finds it, the visit is deferred with the reason.
+    let aoi = m.counselled(0, "鈴木 葵", "drip", "20001", &["pregnant"]);
+    let refused = m.advance(10, aoi, Stage::Ready, None);
+    assert_eq!(refused.error.as_ref().unwrap().code, "not_ready");
+    assert!(
+        refused
+            .error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("contraindication (pregnant)")
+    );
+    m.at(
+        11,
+        Command::Defer {
+            visit: aoi,
+            reason: "may be pregnant".into(),
+        },
+    );
+    let v = m.snapshot_visit(aoi);
+    assert_eq!(v["stage"], "deferred");
+    assert_eq!(v["exit_reason"], "may be pregnant");
+
+    // 2. Cancer treatment finished 3 years ago: the doctor overrides, with a reason.
+    let ren = m.counselled(5, "Kobayashi Ren", "face", "20002", &["cancer_recent"]);
+    m.record(
+        14,
+        ren,
+        Entry::Override {
+            doctor: "Dr. Mori".into(),
+            reason: "oncologist's clearance letter on file".into(),
+        },
+    );
+    assert!(m.advance(15, ren, Stage::Ready, None).ok);
+    let badges = m.snapshot_visit(ren)["badges"].clone();
+    assert!(
+        badges
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["code"] == "override"),
+        "{badges}"
+    );
+
+    // 3. A drip with a vasovagal reaction during it, observed until 15
+    //    minutes after symptom-free, then discharged.
+    let sho = m.counselled(10, "伊藤 翔", "drip", "20003", &["vasovagal_history"]);
+    assert!(m.advance(20, sho, Stage::Ready, None).ok);
+    assert!(m.advance(22, sho, Stage::Administration, Some("1")).ok);
+    m.record(
+        27,
+        sho,
+        Entry::Reaction {
+            reaction: ReactionKind::Vasovagal,
+            signs: "pale, sweating, pulse 48".into(),
+            action: "needle out, lay flat, legs raised".into(),
+        },
+    );
+    let during = m.snapshot_visit(sho);
+    assert!(
+        codes(&during).contains(&"vasovagal".to_string()),
+        "{}",
+        during["alerts"]
+    );
+    m.at(
+        28,
+        Command::StopEarly {
+            visit: sho,
+            reason: "vasovagal reaction".into(),
+            volume_ml: Some(3.0),
+        },
+    );
+    m.record(
+        29,
+        sho,
+        Entry::Vitals {
+            vitals: vitals(98, 50),
+        },
+    );
+    m.record(
+        45,
+        sho,
+        Entry::Vitals {
+            vitals: vitals(116, 68),
+        },
+    );
+    m.record(45, sho, Entry::SymptomFree);
+    m.discharge_checklist(28, sho);
+    // Not before 45 + 15 minutes.
+    let early = m.advance(55, sho, Stage::Discharged, None);
+    assert_eq!(early.error.as_ref().unwrap().code, "discharge_blocked");
+    assert!(m.advance(61, sho, Stage::Discharged, None).ok);
+
+    // 4. Anaphylaxis during a drip: the drip stops, two adrenaline doses,
+    //    ambulance called, transferred.
+    let yui = m.counselled(20, "高橋 結衣", "drip", "20004", &[]);
+    assert!(m.advance(30, yui, Stage::Ready, None).ok);
+    assert!(m.advance(32, yui, Stage::Administration, Some("2")).ok);
+    m.record(
+        36,
+        yui,
+        Entry::Reaction {
+            reaction: ReactionKind::Anaphylaxis,
+            signs: "wheeze, hives, BP 80/48".into(),
+            action: "drip stopped, lying flat, doctor called".into(),
+        },
+    );
+    let emergency = m.snapshot_visit(yui);
+    assert_eq!(emergency["stage"], "observation", "the drip was stopped");
+    // The emergency is still open now: every terminal sees it.
+    let snap = m.clinic.snapshot();
+    assert_eq!(
+        snap["alerts"][0]["code"], "emergency",
+        "most severe first: {}",
+        snap["alerts"]
+    );
+    assert!(
+        snap["alerts"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("adrenaline 0.50 mg")
+    );
+    m.record(37, yui, Entry::Adrenaline { dose_mg: 0.5 });
+    m.record(42, yui, Entry::Adrenaline { dose_mg: 0.5 });
+    m.record(38, yui, Entry::AmbulanceCalled);
+    let blocked = m.advance(60, yui, Stage::Discharged, None);
+    assert_eq!(blocked.error.as_ref().unwrap().code, "discharge_blocked");
+    m.at(
+        55,
+        Command::Transfer {
+            visit: yui,
+            reason: "ambulance to the university hospital".into(),
+        },
+    );
+    let v = m.snapshot_visit(yui);
+    assert_eq!(v["stage"], "transferred");
+    assert_eq!(v["reactions"][0]["kind"], "anaphylaxis");
+
+    // 5. A normal drip and a scalp injection, discharged on time.
+    let hana = m.counselled(40, "山田 花子", "drip", "20005", &[]);
+    assert!(m.advance(50, hana, Stage::Ready, None).ok);
+    assert!(m.advance(52, hana, Stage::Administration, Some("3")).ok);
+    for minute in [0, 15, 30] {
+        m.record(
+            52 + minute,
+            hana,
+            Entry::DripCheck {
+                minute: minute as u32,
+            },
+        );
+    }
+    assert!(m.advance(82, hana, Stage::Observation, None).ok);
+    m.discharge_checklist(82, hana);
+    assert!(
+        m.advance(97, hana, Stage::Discharged, None).ok,
+        "15 minutes of observation"
+    );
+
+    let sora = m.counselled(45, "Yamamoto Sora", "scalp", "20006", &[]);
+    assert!(m.advance(55, sora, Stage::Ready, None).ok);
+    assert!(
+        m.advance(60, sora, Stage::Administration, None).ok,
+        "no bed for an injection"
+    );
+    assert!(m.advance(72, sora, Stage::Observation, None).ok);
+    m.discharge_checklist(72, sora);
+    assert!(m.advance(87, sora, Stage::Discharged, None).ok);
+    for v in [hana, sora] {
+        let shown = m.snapshot_visit(v);
+        assert_eq!(shown["stage"], "discharged");
+        assert_eq!(
+            shown["lot"]["number"], "EXO-2611-01",
+            "the lot stays on the record"
+        );
+    }
+
+    // 6. A patient with an allergic reaction earlier, back today with the
+    //    same chart number: flagged on arrival.
+    let kai = m.counselled(60, "Inoue Kai", "face", "20007", &[]);
+    assert!(m.advance(70, kai, Stage::Ready, None).ok);
+    assert!(m.advance(72, kai, Stage::Administration, None).ok);
+    m.record(
+        75,
+        kai,
+        Entry::Reaction {
+            reaction: ReactionKind::Allergic,
+            signs: "hives on the neck".into(),
+            action: "doctor called".into(),
+        },
+    );
+    m.record(
+        76,
+        kai,
+        Entry::DoctorPresent {
+            doctor: "Dr. Mori".into(),
+        },
+    );
+    m.at(
+        80,
+        Command::Cancel {
+            visit: kai,
+            reason: "sent home with antihistamine by the doctor".into(),
+        },
+    );
+    let back = m.arrive(170, "Inoue Kai", "face", "20007");
+    let v = m.snapshot_visit(back);
+    let first_badge = &v["badges"][0];
+    assert_eq!(first_badge["code"], "prior_reaction", "{}", v["badges"]);
+    assert_eq!(first_badge["severity"], "critical");
+    assert!(first_badge["text"].as_str().unwrap().contains("ALLERGIC"));
+    assert_eq!(v["session"], 2);
+
+    // The store agrees with its own log after all of this.
+    m.clinic.kill9();
+    let store = flowboard::store::Store::open(&m.clinic.data().join("db")).unwrap();
+    assert!(store.verify().unwrap().is_empty());
+}
+
+#[test]
+fn bad_clinical_input_is_refused_next_to_its_field_and_nothing_is_saved() {
+    let mut m = Morning::new();
+    let v = m.counselled(0, "A", "drip", "1", &[]);
+    let bad = |m: &mut Morning, line: Value| {
+        let out = m.clinic.run(&["send", &line.to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{line}");
+        let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+        reply["error"].clone()
+    };
+    // A blood pressure of "abc": the protocol refuses the line.
+    let e = bad(
+        &mut m,
+        json!({"cmd": "record", "visit": v.0, "entry": {"kind": "vitals", "vitals": {"systolic": "abc", "diastolic": 80, "pulse": 70, "spo2": 98, "temperature": 36.5, "respiratory_rate": 14, "consciousness": "alert"}}}),
+    );
+    assert_eq!(e["code"], "bad_request");
+    assert!(
+        e["message"].as_str().unwrap().contains("systolic")
+            || e["message"].as_str().unwrap().contains("invalid type"),
+        "{e}"
+    );
+    // 400 mmHg, and a diastolic above the systolic.
+    let vitals = |sys: u16, dia: u16| json!({"cmd": "record", "visit": v.0, "entry": {"kind": "vitals", "vitals": {"systolic": sys, "diastolic": dia, "pulse": 70, "spo2": 98, "temperature": 36.5, "respiratory_rate": 14, "consciousness": "alert"}}});
+    let e = bad(&mut m, vitals(400, 80));
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("invalid"), Some("systolic"))
+    );
+    let e = bad(&mut m, vitals(110, 120));
+    assert_eq!(e["field"], "diastolic");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be below the systolic")
+    );
+    // A weight of 0.
+    let e = bad(
+        &mut m,
+        json!({"cmd": "record", "visit": v.0, "entry": {"kind": "plan", "plan": {"treatment": "drip", "dose_ml": 10.0, "product": "X", "nurse": "KS", "weight_kg": 0.0}}}),
+    );
+    assert_eq!(e["field"], "weight_kg");
+    // A blank lot number.
+    assert!(m.advance(10, v, Stage::Ready, None).ok);
+    let e = bad(
+        &mut m,
+        json!({"cmd": "advance", "visit": v.0, "to": "administration", "bed": "1", "lot": {"number": "  "}}),
+    );
+    assert_eq!(e["code"], "not_ready");
+    assert_eq!(e["missing"][0]["missing"], "lot");
+    // Nothing of it was saved: only the routine vitals are on record.
+    let snap = m.clinic.snapshot();
+    assert_eq!(snap["visits"][0]["stage"], "ready");
+    assert_eq!(m.conn.board().visit(v).unwrap().care.vitals.len(), 1);
+}
+
+fn vitals(systolic: u16, pulse: u16) -> Vitals {
+    Vitals {
+        systolic,
+        diastolic: systolic - 40,
+        pulse,
+        spo2: 98,
+        temperature: 36.5,
+        respiratory_rate: 14,
+        consciousness: Consciousness::Alert,
+    }
+}
