@@ -205,6 +205,24 @@ impl Connection {
         }
     }
 
+    /// Asks a question about the records and waits for the answer.
+    pub async fn query(&mut self, query: crate::protocol::Query) -> Result<Reply, ClientError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let line = encode(&crate::protocol::QueryRequest {
+            id: Some(id),
+            query,
+        });
+        self.writer.write_all(line.as_bytes()).await?;
+        loop {
+            match self.recv().await? {
+                ServerMsg::Reply(r) if r.id == Some(id) => return Ok(r),
+                ServerMsg::Error(e) => return Ok(Reply::failed(Some(id), e)),
+                _ => {}
+            }
+        }
+    }
+
     pub fn board(&self) -> &Board {
         &self.welcome.board
     }

@@ -46,6 +46,43 @@ pub struct Config {
     pub reactions: ReactionRules,
     /// The discharge checklist.
     pub discharge: DischargeRules,
+    /// The day sheet (appointments imported from the reservation system).
+    pub day_sheet: DaySheet,
+    /// What the board shows.
+    pub board: BoardRules,
+    /// Years records are kept. Never below 5 (Medical Practitioners Act
+    /// art. 24); nothing is ever deleted by flowboard.
+    pub retention_years: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DaySheet {
+    /// An expected patient is "late" this long after the booked time.
+    pub late_grace_minutes: u32,
+}
+
+impl Default for DaySheet {
+    fn default() -> Self {
+        DaySheet {
+            late_grace_minutes: 15,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BoardRules {
+    /// Patients who went home (or left) stay on the board this long.
+    pub left_visible_minutes: u32,
+}
+
+impl Default for BoardRules {
+    fn default() -> Self {
+        BoardRules {
+            left_visible_minutes: 120,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -283,6 +320,9 @@ impl Default for Config {
             vitals: VitalsRules::default(),
             reactions: ReactionRules::default(),
             discharge: DischargeRules::default(),
+            day_sheet: DaySheet::default(),
+            board: BoardRules::default(),
+            retention_years: 10,
         }
     }
 }
@@ -778,6 +818,18 @@ impl Config {
                 "discharge.hemostasis_minutes_blood_thinner",
                 "needs 1 <= hemostasis_minutes <= hemostasis_minutes_blood_thinner".into(),
             );
+        }
+        if self.retention_years < 5 {
+            return bad(
+                "retention_years",
+                format!(
+                    "is {}, but records must be kept at least 5 years (Medical Practitioners Act art. 24)",
+                    self.retention_years
+                ),
+            );
+        }
+        if self.board.left_visible_minutes == 0 {
+            return bad("board.left_visible_minutes", "must be at least 1".into());
         }
         if self.observation.discharge_overdue_minutes == 0 {
             return bad(

@@ -348,9 +348,26 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
     // Arrivals first keeps ids in MORNING order; within a visit the
     // events are already in time order, and the server only checks each
     // visit's own order.
+    // The rest of the day sheet, imported at opening: one patient late,
+    // one due later.
+    for (name, treatment, chart, minutes) in [
+        ("中島 結衣", "face", "10490", -20),
+        ("Olivia Brown", "scalp", "10495", 30),
+    ] {
+        timed.push((
+            ago(130),
+            Command::Expect {
+                name: name.into(),
+                treatment: treatment.into(),
+                chart_no: Some(chart.into()),
+                expected_at: now + Duration::minutes(minutes),
+                key: Some(format!("demo-{chart}")),
+            },
+        ));
+    }
     let (arrivals, rest): (Vec<_>, Vec<_>) = timed
         .into_iter()
-        .partition(|(_, c)| matches!(c, Command::Arrive { .. }));
+        .partition(|(_, c)| matches!(c, Command::Arrive { .. } | Command::Expect { .. }));
     let mut rest = rest;
     rest.sort_by_key(|(at, _)| *at);
     arrivals

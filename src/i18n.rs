@@ -41,7 +41,7 @@ impl fmt::Display for Lang {
 /// Every fixed string the screens show.
 pub struct Texts {
     pub lang: Lang,
-    pub stages: [&'static str; 9],
+    pub stages: [&'static str; 10],
     pub beds_free: &'static str,
     pub no_alerts: &'static str,
     pub no_patients: &'static str,
@@ -112,6 +112,7 @@ const EN: Texts = Texts {
         "Ready",
         "Administration",
         "Observation",
+        "Expected",
         "Discharged",
         "Deferred",
         "Cancelled",
@@ -182,6 +183,7 @@ const JA: Texts = Texts {
         "施術待ち",
         "施術・投与",
         "経過観察",
+        "予約（未来院）",
         "帰宅済",
         "施術見送り",
         "キャンセル",
@@ -524,6 +526,8 @@ pub fn alert_message(lang: Lang, alert: &Alert, route: Option<Route>) -> String 
         }
         (Lang::En, AlertCode::CallAmbulance) => "call the ambulance / arrange transfer".to_string(),
         (Lang::Ja, AlertCode::CallAmbulance) => "救急車要請・搬送手配".to_string(),
+        (Lang::En, AlertCode::Late) => format!("late: expected {m} min ago"),
+        (Lang::Ja, AlertCode::Late) => format!("予約時刻から{m}分経過（未来院）"),
         (Lang::En, AlertCode::HemostasisDue) => "pressure time is up: check hemostasis".to_string(),
         (Lang::Ja, AlertCode::HemostasisDue) => "圧迫時間終了：止血確認".to_string(),
     }
@@ -568,6 +572,8 @@ pub fn alert_short(lang: Lang, code: AlertCode) -> &'static str {
         (Lang::Ja, AdministrationOverdue) => "超過",
         (Lang::En, ObservationComplete) => "obs. done",
         (Lang::Ja, ObservationComplete) => "観察済",
+        (Lang::En, Late) => "late",
+        (Lang::Ja, Late) => "遅刻",
         (Lang::En, DischargeOverdue) => "discharge",
         (Lang::Ja, DischargeOverdue) => "帰宅超過",
     }
@@ -863,5 +869,51 @@ pub fn entry_words(
             }
         }
         Checklist { item } => format!("[x] {}", check_name(lang, *item)),
+    }
+}
+
+/// Words for the day-sheet and correction events in the detail pane.
+pub fn record_event_words(
+    lang: Lang,
+    kind: &crate::domain::EventKind,
+    tz: chrono_tz::Tz,
+) -> String {
+    use crate::domain::Correction;
+    use crate::domain::EventKind;
+    let ja = lang == Lang::Ja;
+    match kind {
+        EventKind::Expected { expected_at, .. } => {
+            let t = expected_at.with_timezone(&tz).format("%H:%M");
+            if ja {
+                format!("予約 {t}")
+            } else {
+                format!("booked for {t}")
+            }
+        }
+        EventKind::CheckedIn { ticket } => {
+            if ja {
+                format!("来院（受付番号 {ticket}）")
+            } else {
+                format!("arrived (ticket {ticket})")
+            }
+        }
+        EventKind::Corrected {
+            correction,
+            reason,
+            old,
+        } => {
+            let new = match correction {
+                Correction::Name { name } => name.clone(),
+                Correction::ChartNo { chart_no } => chart_no.clone().unwrap_or_default(),
+                Correction::Lot { number } => number.clone(),
+                Correction::Time { at, .. } => at.with_timezone(&tz).format("%H:%M").to_string(),
+            };
+            if ja {
+                format!("訂正: {old} -> {new}（{reason}）")
+            } else {
+                format!("corrected: {old} -> {new} ({reason})")
+            }
+        }
+        _ => String::new(),
     }
 }

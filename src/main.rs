@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 
 use flowboard::client::{AutoStart, ClientEvent, Connection, run_link};
@@ -15,6 +15,7 @@ use flowboard::domain::{Command, parse_at};
 use flowboard::i18n::Lang;
 use flowboard::paths::DataDir;
 use flowboard::protocol::{Request, Role, ServerMsg};
+use flowboard::records::{self, Format};
 use flowboard::server::Server;
 use flowboard::{snapshot, ui};
 
@@ -81,6 +82,66 @@ enum Mode {
     },
     /// The board on a throwaway database filled with a realistic morning.
     Demo,
+    /// Import the day sheet: an appointments CSV (time, name, chart_no,
+    /// treatment; UTF-8 or Shift_JIS). Re-importing skips rows already in.
+    Import {
+        file: PathBuf,
+        /// The day of the appointments (default: today, clinic time zone).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// Reports over the records.
+    Report {
+        #[command(subcommand)]
+        report: ReportKind,
+    },
+    /// Every administration of a lot: patient, chart number, time, dose, nurse.
+    TraceLot {
+        lot: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// The full event record of a date range, for an EMR or an auditor.
+    Export {
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Start the CSV with a UTF-8 byte order mark (for Excel in Japan).
+        #[arg(long)]
+        bom: bool,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// A consistent copy of the database, made by the running server.
+    Backup { dir: PathBuf },
+    /// Restore a backup into an empty data directory (no server running).
+    Restore { dir: PathBuf },
+    /// Rebuild the state from the event log and report any disagreement.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum ReportKind {
+    /// A day's figures: treatments, deferrals, reactions, time in stage, beds, overrides.
+    Day {
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Every reaction in a date range, with what was done and how it ended.
+    Reactions {
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -141,6 +202,15 @@ fn main() -> ExitCode {
         )),
         Some(Mode::Send { lines }) => runtime.block_on(send(&data, autostart, lines)),
         Some(Mode::Demo) => runtime.block_on(demo(config_path, cli.lang, cli.operator)),
+        Some(Mode::Restore { dir }) => Ok(records_outcome(records::restore(&data, &dir))),
+        Some(
+            mode @ (Mode::Import { .. }
+            | Mode::Report { .. }
+            | Mode::TraceLot { .. }
+            | Mode::Export { .. }
+            | Mode::Backup { .. }
+            | Mode::Verify),
+        ) => runtime.block_on(records_mode(&data, autostart, cli.operator, mode)),
         None => {
             let role = if cli.read_only {
                 Role::ReadOnly
@@ -162,6 +232,59 @@ fn main() -> ExitCode {
 }
 
 type Outcome = Result<ExitCode, Box<dyn std::error::Error>>;
+
+fn records_outcome(outcome: records::Outcome) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("flowboard: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+async fn records_mode(
+    data: &DataDir,
+    autostart: Option<AutoStart>,
+    operator: Option<String>,
+    mode: Mode,
+) -> Outcome {
+    // Backwards ranges are caught before any connection.
+    if let Mode::Export { from, to, .. }
+    | Mode::Report {
+        report: ReportKind::Reactions { from, to, .. },
+    } = &mode
+        && to < from
+    {
+        eprintln!("flowboard: the range is backwards: --from {from} is after --to {to}");
+        return Ok(ExitCode::from(2));
+    }
+    let role = match mode {
+        Mode::Import { .. } | Mode::Backup { .. } => Role::Operator,
+        _ => Role::ReadOnly,
+    };
+    let mut conn = Connection::connect_or_start(data, autostart.as_ref(), role, "records").await?;
+    let outcome = match mode {
+        Mode::Import { file, date } => records::import(&mut conn, &file, date, operator).await,
+        Mode::Report {
+            report: ReportKind::Day { date, format },
+        } => records::report_day(&mut conn, date, format).await,
+        Mode::Report {
+            report: ReportKind::Reactions { from, to, format },
+        } => records::report_reactions(&mut conn, from, to, format).await,
+        Mode::TraceLot { lot, format } => records::trace_lot(&mut conn, &lot, format).await,
+        Mode::Export {
+            from,
+            to,
+            format,
+            bom,
+            output,
+        } => records::export(&mut conn, from, to, format, bom, output).await,
+        Mode::Backup { dir } => records::backup(&mut conn, &dir).await,
+        _ => records::verify(&mut conn).await,
+    };
+    Ok(records_outcome(outcome))
+}
 
 async fn serve(data: DataDir, config: Config) -> Outcome {
     data.create()?;

@@ -57,6 +57,34 @@ pub struct Request {
     pub command: Command,
 }
 
+/// A question about the records (reports, lot trace, export, backup).
+/// Read-only connections may ask all but `backup`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "query", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Query {
+    /// Visits that arrived (or were expected) in `[from, to)`, each with
+    /// all its events.
+    Visits {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
+    /// Visits given product from this lot.
+    TraceLot { lot: String },
+    /// A consistent copy of the database into `dir` (on the server's
+    /// machine; the directory must be new or empty).
+    Backup { dir: std::path::PathBuf },
+    /// Rebuilds the state from the event log and compares.
+    Verify,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryRequest {
+    #[serde(default)]
+    pub id: Option<u64>,
+    #[serde(flatten)]
+    pub query: Query,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ServerMsg {
@@ -93,6 +121,9 @@ pub struct Reply {
     pub events: Vec<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorBody>,
+    /// The answer to a query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -154,6 +185,7 @@ impl Reply {
             visit: None,
             events: Vec::new(),
             error: Some(error),
+            data: None,
         }
     }
 }

@@ -19,8 +19,8 @@ use crate::config::Config;
 use crate::domain::{Board, Context, apply, decide};
 use crate::paths::DataDir;
 use crate::protocol::{
-    ClientMsg, ErrorBody, MAX_LINE_BYTES, PROTOCOL_VERSION, Reply, Request, Role, ServerMsg,
-    Welcome, encode,
+    ClientMsg, ErrorBody, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, QueryRequest, Reply, Request,
+    Role, ServerMsg, Welcome, encode,
 };
 use crate::store::{Store, StoreError};
 
@@ -56,10 +56,17 @@ impl Published {
     }
 }
 
-/// A command on its way to the writer, with where to send the answer.
+/// Work for the writer, with where to send the answer.
 struct Job {
-    request: Request,
+    work: Work,
     reply: oneshot::Sender<Reply>,
+}
+
+enum Work {
+    Command(Request),
+    /// Queries run in the writer too, between commands, so a report or a
+    /// backup never sees half a command.
+    Query(QueryRequest),
 }
 
 /// A running server: the database is open and the socket is listening.
@@ -185,12 +192,19 @@ fn writer(
     board_tx: watch::Sender<Arc<Published>>,
 ) {
     while let Some(job) = jobs.blocking_recv() {
+        let request = match job.work {
+            Work::Command(r) => r,
+            Work::Query(q) => {
+                let _ = job.reply.send(answer(&store, q));
+                continue;
+            }
+        };
         let Request {
             id,
             at,
             operator,
             command,
-        } = job.request;
+        } = request;
         let ctx = Context {
             now: Utc::now(),
             at,
@@ -227,6 +241,7 @@ fn writer(
                             visit: events.first().map(|e| e.visit),
                             events: events.iter().map(|e| e.seq).collect(),
                             error: None,
+                            data: None,
                         }
                     }
                     Err(e) => {
@@ -251,6 +266,51 @@ fn writer(
             }
         };
         let _ = job.reply.send(reply);
+    }
+}
+
+/// Answers a query from the store.
+fn answer(store: &Store, q: QueryRequest) -> Reply {
+    let data = match q.query {
+        Query::Visits { from, to } => {
+            if to < from {
+                return Reply::failed(
+                    q.id,
+                    ErrorBody::new(
+                        "bad_range",
+                        "the range ends before it starts: give --from before --to",
+                    ),
+                );
+            }
+            store
+                .visits_between(from, to)
+                .map(|v| serde_json::json!({ "visits": v }))
+        }
+        Query::TraceLot { lot } => store
+            .trace_lot(lot.trim())
+            .map(|v| serde_json::json!({ "visits": v })),
+        Query::Backup { dir } => store.backup(&dir).map(|events| {
+            tracing::info!("backup of {events} events into {}", dir.display());
+            serde_json::json!({ "events": events, "dir": dir })
+        }),
+        Query::Verify => store.verify().map(|bad| {
+            serde_json::json!({
+                "ok": bad.is_empty(),
+                "events": store.events().count(),
+                "disagree": bad,
+            })
+        }),
+    };
+    match data {
+        Ok(data) => Reply {
+            id: q.id,
+            ok: true,
+            visit: None,
+            events: Vec::new(),
+            error: None,
+            data: Some(data),
+        },
+        Err(e) => Reply::failed(q.id, ErrorBody::new("storage", e.to_string())),
     }
 }
 
@@ -371,6 +431,30 @@ impl Conn {
     }
 
     async fn handle(&self, line: &[u8], role: Role) -> Reply {
+        let is_query = serde_json::from_slice::<serde_json::Value>(line)
+            .ok()
+            .is_some_and(|v| v.get("query").is_some());
+        if is_query {
+            return match serde_json::from_slice::<QueryRequest>(line) {
+                Ok(q) if role == Role::ReadOnly && matches!(q.query, Query::Backup { .. }) => {
+                    Reply::failed(
+                        q.id,
+                        ErrorBody::new("read_only", "a read-only connection cannot start a backup"),
+                    )
+                }
+                Ok(q) => {
+                    let id = q.id;
+                    self.submit(id, Work::Query(q)).await
+                }
+                Err(e) => Reply::failed(
+                    None,
+                    ErrorBody::new(
+                        "bad_request",
+                        format!("could not read the query: {e}. See docs/PROTOCOL.md"),
+                    ),
+                ),
+            };
+        }
         let request: Request = match serde_json::from_slice(line) {
             Ok(r) => r,
             Err(e) => {
@@ -399,8 +483,12 @@ impl Conn {
             );
         }
         let id = request.id;
+        self.submit(id, Work::Command(request)).await
+    }
+
+    async fn submit(&self, id: Option<u64>, work: Work) -> Reply {
         let (tx, rx) = oneshot::channel();
-        if self.jobs.send(Job { request, reply: tx }).await.is_err() {
+        if self.jobs.send(Job { work, reply: tx }).await.is_err() {
             return Reply::failed(
                 id,
                 ErrorBody::new(

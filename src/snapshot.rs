@@ -40,22 +40,36 @@ fn badge_code(b: &Badge) -> String {
 
 /// The visits the board shows at `now`: everyone still in the clinic
 /// (whatever day they arrived: a patient present after midnight stays),
-/// and everyone who arrived on the clinic's current day. Ordered by stage
-/// in flow order, then by time in the stage (longest first).
+/// today's expected patients, and today's patients who left in the last
+/// `board.left_visible_minutes`. Ordered by stage (in the clinic, in flow
+/// order; expected; left), then by time in the stage (longest first).
 pub fn on_board<'a>(board: &'a Board, config: &Config, now: DateTime<Utc>) -> Vec<&'a Visit> {
     let today = now.with_timezone(&config.timezone).date_naive();
+    let left_visible = chrono::Duration::minutes(i64::from(config.board.left_visible_minutes));
     let mut visits: Vec<&Visit> = board
         .visits
         .values()
         .filter(|v| {
-            v.stage.is_active()
-                || v.arrived_at.with_timezone(&config.timezone).date_naive() == today
+            let is_today = v.arrived_at.with_timezone(&config.timezone).date_naive() == today;
+            match v.stage {
+                s if s.is_active() => true,
+                Stage::Expected => is_today,
+                _ => is_today && now - v.stage_since < left_visible,
+            }
         })
         .collect();
+    // Expected patients in the order of their bookings.
+    let since = |v: &Visit| {
+        if v.stage == Stage::Expected {
+            v.arrived_at
+        } else {
+            v.stage_since
+        }
+    };
     visits.sort_by(|a, b| {
         a.stage
             .cmp(&b.stage)
-            .then(a.stage_since.cmp(&b.stage_since))
+            .then(since(a).cmp(&since(b)))
             .then(a.id.cmp(&b.id))
     });
     visits

@@ -6,8 +6,15 @@
 //! * `visits` — big-endian u64 visit id -> visit as folded (JSON);
 //! * `meta`   — `schema_version` (u32 BE), `last_seq` (u64 BE).
 //!
+//! * `index`  — lookup keys, no values: `t` + arrival instant + visit id
+//!   (visits by day, for reports and export), `l` + lot number + 0 + visit
+//!   id (trace a lot in milliseconds over years of records);
+//! * `visit_keys` — visit id -> the index keys it has now (so a changed
+//!   visit's old keys can be removed in the same transaction).
+//!
 //! The log is the truth; `visits` is a cache of `replay(log)` that makes the
-//! server start fast. `verify` proves the two agree.
+//! server start fast, and `index` is derived from `visits`. `verify` proves
+//! they agree.
 
 use std::path::Path;
 
@@ -17,7 +24,8 @@ use sled::{Transactional, Tree};
 use crate::domain::{Board, EventRecord, Visit, VisitId, replay};
 
 /// Version of the on-disk layout. A newer database is refused.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: adds `index` and `visit_keys` (built from `visits` when missing).
+pub const SCHEMA_VERSION: u32 = 2;
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const LAST_SEQ_KEY: &[u8] = b"last_seq";
@@ -49,6 +57,30 @@ pub struct Store {
     log: Tree,
     visits: Tree,
     meta: Tree,
+    index: Tree,
+    visit_keys: Tree,
+}
+
+/// The index keys of a visit as it is now.
+fn index_keys(v: &Visit) -> Vec<Vec<u8>> {
+    let mut keys = Vec::with_capacity(2);
+    let mut t = vec![b't'];
+    t.extend_from_slice(&instant_key(v.arrived_at));
+    t.extend_from_slice(&v.id.0.to_be_bytes());
+    keys.push(t);
+    if let Some(lot) = &v.care.lot {
+        let mut l = vec![b'l'];
+        l.extend_from_slice(lot.number.as_bytes());
+        l.push(0);
+        l.extend_from_slice(&v.id.0.to_be_bytes());
+        keys.push(l);
+    }
+    keys
+}
+
+/// An instant as 8 bytes that sort like time.
+fn instant_key(t: chrono::DateTime<chrono::Utc>) -> [u8; 8] {
+    ((t.timestamp_millis() as u64) ^ (1 << 63)).to_be_bytes()
 }
 
 impl Store {
@@ -78,6 +110,8 @@ impl Store {
             log: db.open_tree("log")?,
             visits: db.open_tree("visits")?,
             meta: db.open_tree("meta")?,
+            index: db.open_tree("index")?,
+            visit_keys: db.open_tree("visit_keys")?,
             db,
         };
         match store.meta.get(SCHEMA_KEY)? {
@@ -93,6 +127,13 @@ impl Store {
                         found,
                         supported: SCHEMA_VERSION,
                     });
+                }
+                if found < 2 {
+                    store.rebuild_index()?;
+                    store
+                        .meta
+                        .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+                    store.db.flush()?;
                 }
             }
             None => {
@@ -133,19 +174,38 @@ impl Store {
         for e in events {
             log_rows.push((e.seq.to_be_bytes(), encode(e)?));
             if let Some(v) = after.visit(e.visit)
-                && !visit_rows.iter().any(|(id, _)| *id == v.id)
+                && !visit_rows.iter().any(|(id, _, _, _)| *id == v.id)
             {
-                visit_rows.push((v.id, encode(v)?));
+                let keys = index_keys(v);
+                visit_rows.push((v.id, encode(v)?, encode(&keys)?, keys));
             }
         }
         let last_seq = after.last_seq.to_be_bytes();
-        (&self.log, &self.visits, &self.meta)
-            .transaction(|(log, visits, meta)| {
+        (
+            &self.log,
+            &self.visits,
+            &self.meta,
+            &self.index,
+            &self.visit_keys,
+        )
+            .transaction(|(log, visits, meta, index, visit_keys)| {
                 for (key, value) in &log_rows {
                     log.insert(key, value.as_slice())?;
                 }
-                for (id, value) in &visit_rows {
-                    visits.insert(&id.0.to_be_bytes(), value.as_slice())?;
+                for (id, value, keys_json, keys) in &visit_rows {
+                    let id_key = id.0.to_be_bytes();
+                    visits.insert(&id_key, value.as_slice())?;
+                    let old: Vec<Vec<u8>> = visit_keys
+                        .get(id_key)?
+                        .and_then(|v| serde_json::from_slice(&v).ok())
+                        .unwrap_or_default();
+                    for k in old.iter().filter(|k| !keys.contains(k)) {
+                        index.remove(k.as_slice())?;
+                    }
+                    for k in keys {
+                        index.insert(k.as_slice(), &[])?;
+                    }
+                    visit_keys.insert(&id_key, keys_json.as_slice())?;
                 }
                 meta.insert(LAST_SEQ_KEY, &last_seq)?;
                 Ok::<(), ConflictableTransactionError<()>>(())
@@ -195,6 +255,16 @@ impl Store {
         if bad.is_empty() && stored.last_seq != rebuilt.last_seq {
             bad.push(VisitId(0));
         }
+        // The index must hold exactly the keys of the visits.
+        let mut expected: Vec<Vec<u8>> = rebuilt.visits.values().flat_map(index_keys).collect();
+        expected.sort();
+        let mut actual = Vec::new();
+        for item in self.index.iter() {
+            actual.push(item?.0.to_vec());
+        }
+        if expected != actual && !bad.contains(&VisitId(0)) {
+            bad.push(VisitId(0));
+        }
         Ok(bad)
     }
 
@@ -219,6 +289,100 @@ impl Store {
             .insert(LAST_SEQ_KEY, &board.last_seq.to_be_bytes())?;
         self.db.flush()?;
         Ok(board)
+    }
+
+    /// Builds the index from the materialised visits (a database from
+    /// before the index, or a repair).
+    pub fn rebuild_index(&self) -> Result<(), StoreError> {
+        self.index.clear()?;
+        self.visit_keys.clear()?;
+        for item in self.visits.iter() {
+            let (id, value) = item?;
+            let visit: Visit = decode(&value, "visit")?;
+            let keys = index_keys(&visit);
+            for k in &keys {
+                self.index.insert(k.as_slice(), &[])?;
+            }
+            self.visit_keys.insert(id, encode(&keys)?)?;
+        }
+        Ok(())
+    }
+
+    fn visits_by_keys(&self, prefix_scan: sled::Iter) -> Result<Vec<Visit>, StoreError> {
+        let mut out = Vec::new();
+        for item in prefix_scan {
+            let (key, _) = item?;
+            let id = &key[key.len() - 8..];
+            if let Some(value) = self.visits.get(id)? {
+                out.push(decode(&value, "visit")?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every visit that arrived (or was expected) in `[from, to)`, by
+    /// arrival.
+    pub fn visits_between(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Visit>, StoreError> {
+        let mut start = vec![b't'];
+        start.extend_from_slice(&instant_key(from));
+        let mut end = vec![b't'];
+        end.extend_from_slice(&instant_key(to));
+        self.visits_by_keys(self.index.range(start..end))
+    }
+
+    /// Every visit given product from `lot` (exact lot number).
+    pub fn trace_lot(&self, lot: &str) -> Result<Vec<Visit>, StoreError> {
+        let mut prefix = vec![b'l'];
+        prefix.extend_from_slice(lot.as_bytes());
+        prefix.push(0);
+        let mut visits = self.visits_by_keys(self.index.scan_prefix(prefix))?;
+        visits.sort_by_key(|v| v.care.administration_started);
+        Ok(visits)
+    }
+
+    /// A consistent copy of the whole database into `dir` (a new sled
+    /// database there). Called by the server's writer between commands,
+    /// so no write is half in the copy.
+    pub fn backup(&self, dir: &Path) -> Result<u64, StoreError> {
+        if dir.exists()
+            && std::fs::read_dir(dir)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(true)
+        {
+            return Err(StoreError::Corrupt {
+                what: "backup".into(),
+                detail: format!(
+                    "{} is not empty: back up into a new directory",
+                    dir.display()
+                ),
+            });
+        }
+        let copy = Store::open(dir)?;
+        let mut events = 0;
+        for (from, to) in [
+            (&self.log, &copy.log),
+            (&self.visits, &copy.visits),
+            (&self.meta, &copy.meta),
+            (&self.index, &copy.index),
+            (&self.visit_keys, &copy.visit_keys),
+        ] {
+            let mut batch = sled::Batch::default();
+            for item in from.iter() {
+                let (k, v) = item?;
+                batch.insert(k, v);
+            }
+            to.apply_batch(batch)?;
+        }
+        for item in copy.log.iter() {
+            item?;
+            events += 1;
+        }
+        copy.db.flush()?;
+        Ok(events)
     }
 
     /// Overwrites the schema version (tests of the "newer schema" refusal).

@@ -27,7 +27,9 @@ struct Morning {
 
 impl Morning {
     fn new() -> Morning {
-        let clinic = Clinic::started();
+        // The morning is three hours long: keep those who left on the board.
+        let clinic =
+            Clinic::started_with("left_visible_minutes = 120", "left_visible_minutes = 600");
         let rt = tokio::runtime::Runtime::new().unwrap();
         let conn = rt
             .block_on(Connection::connect(

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::clinical::{EarlyStop, Entry, Lot};
-use super::event::{EventKind, EventRecord};
+use super::event::{Correction, EventKind, EventRecord};
 use super::model::{Board, Route, Stage, Visit, VisitId};
 use super::rules::{self, Missing};
 use super::text::{MAX_NAME_CHARS, MAX_REASON_CHARS, sanitize};
@@ -51,6 +51,25 @@ pub enum Command {
     Transfer { visit: VisitId, reason: String },
     /// Undo the last action on a visit (recorded as a correction).
     Undo { visit: VisitId },
+    /// A booking from the day sheet (`flowboard import`).
+    Expect {
+        name: String,
+        treatment: String,
+        #[serde(default)]
+        chart_no: Option<String>,
+        expected_at: DateTime<Utc>,
+        /// Identifies the row; a second booking with the same key is
+        /// refused as a duplicate.
+        #[serde(default)]
+        key: Option<String>,
+    },
+    /// Correct a recorded value, with the reason. The old value stays in
+    /// the record.
+    Correct {
+        visit: VisitId,
+        correction: Correction,
+        reason: String,
+    },
 }
 
 impl Command {
@@ -63,7 +82,9 @@ impl Command {
             | Command::Transfer { visit, .. }
             | Command::StopEarly { visit, .. }
             | Command::Record { visit, .. }
+            | Command::Correct { visit, .. }
             | Command::Undo { visit } => Some(*visit),
+            Command::Expect { .. } => None,
         }
     }
 }
@@ -129,6 +150,8 @@ pub enum Rejection {
     Invalid { field: String, message: String },
     #[error("{0}")]
     NotNow(String),
+    #[error("{name} is already on the day sheet (same row imported before)")]
+    Duplicate { name: String },
     #[error("the time {at} is before {name} entered {stage} ({since})")]
     AtBeforeStage {
         at: String,
@@ -167,6 +190,7 @@ impl Rejection {
             Rejection::NotReady { .. } => "not_ready",
             Rejection::Invalid { .. } => "invalid",
             Rejection::NotNow(_) => "not_now",
+            Rejection::Duplicate { .. } => "duplicate",
         }
     }
 }
@@ -300,6 +324,65 @@ pub fn decide(
             }
             Ok(events)
         }
+        Command::Expect {
+            name,
+            treatment,
+            chart_no,
+            expected_at,
+            key,
+        } => {
+            let name = clean_name(name)?;
+            if config.treatment(treatment).is_none() {
+                return Err(Rejection::UnknownTreatment {
+                    given: sanitize(treatment),
+                    known: join(config.treatments.iter().map(|t| t.id.as_str())),
+                });
+            }
+            let chart_no = match chart_no.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(c) => Some(clean_chart_no(c)?),
+            };
+            let key = key.as_deref().map(sanitize).filter(|k| !k.is_empty());
+            if let Some(k) = &key
+                && let Some(dup) = board
+                    .visits
+                    .values()
+                    .find(|v| v.import_key.as_deref() == Some(k.as_str()))
+            {
+                return Err(Rejection::Duplicate {
+                    name: dup.name.clone(),
+                });
+            }
+            Ok(vec![event(
+                board.next_visit_id(),
+                at,
+                EventKind::Expected {
+                    name,
+                    chart_no,
+                    treatment: treatment.clone(),
+                    expected_at: *expected_at,
+                    key,
+                },
+            )])
+        }
+        Command::Correct {
+            visit,
+            correction,
+            reason,
+        } => {
+            let v = board.visit(*visit).ok_or(Rejection::UnknownVisit(*visit))?;
+            let reason = clean_reason(reason)?;
+            let (correction, old) = correct(v, correction, ctx.now, config)?;
+            Ok(vec![event(
+                v.id,
+                ctx.now,
+                EventKind::Corrected {
+                    correction,
+                    reason,
+                    old,
+                },
+            )])
+        }
         Command::Defer { visit, reason } => {
             let v = open_visit(board, *visit)?;
             check_after_stage_start(v, at, config.timezone)?;
@@ -413,6 +496,9 @@ fn advance(
         });
     }
     Ok(match to {
+        Stage::Waiting => EventKind::CheckedIn {
+            ticket: next_ticket(board, config.timezone, at),
+        },
         Stage::Counselling => EventKind::CounsellingStarted,
         Stage::Ready => EventKind::MarkedReady,
         Stage::Administration => {
@@ -473,7 +559,7 @@ fn free_bed(board: &Board, config: &Config, bed: &str) -> Result<String, Rejecti
 
 fn open_visit(board: &Board, id: VisitId) -> Result<&Visit, Rejection> {
     let v = board.visit(id).ok_or(Rejection::UnknownVisit(id))?;
-    if !v.stage.is_active() {
+    if !v.stage.is_open() {
         return Err(Rejection::Closed {
             name: v.name.clone(),
             stage: v.stage,
@@ -615,6 +701,114 @@ fn clean_reason(reason: &str) -> Result<String, Rejection> {
         return Err(Rejection::ReasonTooLong);
     }
     Ok(reason)
+}
+
+/// Checks a correction and returns it cleaned, with the old value.
+fn correct(
+    v: &Visit,
+    correction: &Correction,
+    now: DateTime<Utc>,
+    config: &Config,
+) -> Result<(Correction, String), Rejection> {
+    Ok(match correction {
+        Correction::Name { name } => (
+            Correction::Name {
+                name: clean_name(name)?,
+            },
+            v.name.clone(),
+        ),
+        Correction::ChartNo { chart_no } => {
+            let chart_no = match chart_no.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(c) => Some(clean_chart_no(c)?),
+            };
+            (
+                Correction::ChartNo { chart_no },
+                v.chart_no.clone().unwrap_or_default(),
+            )
+        }
+        Correction::Lot { number } => {
+            let Some(old) = &v.care.lot else {
+                return Err(Rejection::NotNow(format!(
+                    "{} has no lot recorded to correct",
+                    v.name
+                )));
+            };
+            let cleaned = clean_lot(
+                &Lot {
+                    number: number.clone(),
+                    expiry: None,
+                },
+                now,
+                config,
+            )?;
+            (
+                Correction::Lot {
+                    number: cleaned.number,
+                },
+                old.number.clone(),
+            )
+        }
+        Correction::Time { event, at } => {
+            // Only the moments that start a stage can be re-timed, and the
+            // order of the stages must stay as it was.
+            let moves: Vec<&EventRecord> = v
+                .effective_events()
+                .filter(|e| {
+                    !matches!(
+                        e.kind,
+                        EventKind::Recorded { .. } | EventKind::Corrected { .. }
+                    )
+                })
+                .collect();
+            let Some(pos) = moves.iter().position(|e| e.seq == *event) else {
+                return Err(invalid(
+                    "event",
+                    format!("event {event} is not a stage change of {}", v.name),
+                ));
+            };
+            if *at > now {
+                return Err(Rejection::AtInFuture(
+                    at.with_timezone(&config.timezone)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                ));
+            }
+            // A neighbour's time as it stands, after earlier corrections.
+            let when = |e: &EventRecord| {
+                v.effective_events()
+                    .filter_map(|c| match &c.kind {
+                        EventKind::Corrected {
+                            correction: Correction::Time { event, at },
+                            ..
+                        } if *event == e.seq => Some(*at),
+                        _ => None,
+                    })
+                    .last()
+                    .unwrap_or(e.at)
+            };
+            let prev = pos.checked_sub(1).map(|p| when(moves[p]));
+            let next = moves.get(pos + 1).map(|e| when(e));
+            if prev.is_some_and(|p| *at < p) || next.is_some_and(|n| *at > n) {
+                return Err(invalid(
+                    "at",
+                    "the corrected time must stay between the stage before and the stage after",
+                ));
+            }
+            let old = moves[pos]
+                .at
+                .with_timezone(&config.timezone)
+                .format("%H:%M")
+                .to_string();
+            (
+                Correction::Time {
+                    event: *event,
+                    at: *at,
+                },
+                old,
+            )
+        }
+    })
 }
 
 /// Reception numbers restart every clinic day.

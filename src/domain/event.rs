@@ -37,6 +37,28 @@ pub enum EventKind {
         #[serde(default)]
         history: History,
     },
+    /// A booking from the day sheet: the visit exists, the patient has not
+    /// arrived.
+    Expected {
+        name: String,
+        chart_no: Option<String>,
+        treatment: String,
+        expected_at: DateTime<Utc>,
+        /// Identifies the day-sheet row, so a re-import skips it.
+        #[serde(default)]
+        key: Option<String>,
+    },
+    /// An expected patient arrived.
+    CheckedIn {
+        ticket: u32,
+    },
+    /// A recorded value was wrong: the new value, why, and the old one
+    /// (which stays in the log).
+    Corrected {
+        correction: Correction,
+        reason: String,
+        old: String,
+    },
     CounsellingStarted,
     MarkedReady,
     AdministrationStarted {
@@ -76,6 +98,9 @@ impl EventKind {
     pub fn name(&self) -> &'static str {
         match self {
             EventKind::Arrived { .. } => "arrived",
+            EventKind::Expected { .. } => "expected",
+            EventKind::CheckedIn { .. } => "checked_in",
+            EventKind::Corrected { .. } => "corrected",
             EventKind::CounsellingStarted => "counselling_started",
             EventKind::MarkedReady => "marked_ready",
             EventKind::AdministrationStarted { .. } => "administration_started",
@@ -90,6 +115,27 @@ impl EventKind {
     }
 }
 
+/// A correction of a recorded value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "field", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Correction {
+    Name {
+        name: String,
+    },
+    ChartNo {
+        chart_no: Option<String>,
+    },
+    /// The lot number recorded at the start of administration.
+    Lot {
+        number: String,
+    },
+    /// The time an event happened (a wrong start time, a wrong arrival).
+    Time {
+        event: u64,
+        at: DateTime<Utc>,
+    },
+}
+
 /// Applies one event to the board. Events come from `decide` (or from the
 /// log), so they are already valid; an event for an unknown visit that is
 /// not an arrival is ignored rather than inventing a visit.
@@ -99,7 +145,13 @@ pub fn apply(board: &mut Board, event: EventRecord) {
     board.last_visit = board.last_visit.max(id.0);
     let mut events = match board.visits.remove(&id) {
         Some(visit) => visit.events,
-        None if matches!(event.kind, EventKind::Arrived { .. }) => Vec::new(),
+        None if matches!(
+            event.kind,
+            EventKind::Arrived { .. } | EventKind::Expected { .. }
+        ) =>
+        {
+            Vec::new()
+        }
         None => return,
     };
     events.push(event);

@@ -16,7 +16,7 @@ pub mod text;
 
 pub use clinical::{Care, Check, Entry, History, ReactionKind, Vitals};
 pub use command::{Command, Context, Rejection, decide, free_beds, parse_at};
-pub use event::{EventKind, EventRecord, apply, replay};
+pub use event::{Correction, EventKind, EventRecord, apply, replay};
 pub use model::{Board, ChartVisit, Route, Stage, Visit, VisitId};
 pub use rules::{
     Alert, AlertCode, Badge, Missing, Severity, Timer, alerts, badges, expected_secs, timer,
@@ -25,5 +25,7 @@ pub use rules::{
 
 #[cfg(test)]
 mod clinical_tests;
+#[cfg(test)]
+mod records_tests;
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::clinical::{Answers, Care, History, ReactionKind};
-use super::event::{EventKind, EventRecord};
+use super::event::{Correction, EventKind, EventRecord};
 
 /// Identifies one visit (one patient, one day). Assigned by the board.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -22,7 +22,9 @@ impl fmt::Display for VisitId {
 }
 
 /// Where a visit is in the clinic's flow. The order of the variants is the
-/// order of the flow, then the side exits.
+/// order the board lists them in: the patients in the clinic in the order
+/// of the flow, then the expected ones (booked, not arrived yet), then the
+/// ones who left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -31,6 +33,8 @@ pub enum Stage {
     Ready,
     Administration,
     Observation,
+    /// On the day sheet, not arrived yet.
+    Expected,
     Discharged,
     Deferred,
     Cancelled,
@@ -38,12 +42,13 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 9] = [
+    pub const ALL: [Stage; 10] = [
         Stage::Waiting,
         Stage::Counselling,
         Stage::Ready,
         Stage::Administration,
         Stage::Observation,
+        Stage::Expected,
         Stage::Discharged,
         Stage::Deferred,
         Stage::Cancelled,
@@ -67,6 +72,7 @@ impl Stage {
             Stage::Ready => "ready",
             Stage::Administration => "administration",
             Stage::Observation => "observation",
+            Stage::Expected => "expected",
             Stage::Discharged => "discharged",
             Stage::Deferred => "deferred",
             Stage::Cancelled => "cancelled",
@@ -78,9 +84,15 @@ impl Stage {
         Stage::ACTIVE.contains(&self)
     }
 
+    /// Still open: in the clinic, or expected.
+    pub fn is_open(self) -> bool {
+        self.is_active() || self == Stage::Expected
+    }
+
     /// The next stage of the main flow, if there is one.
     pub fn next(self) -> Option<Stage> {
         match self {
+            Stage::Expected => Some(Stage::Waiting),
             Stage::Waiting => Some(Stage::Counselling),
             Stage::Counselling => Some(Stage::Ready),
             Stage::Ready => Some(Stage::Administration),
@@ -118,7 +130,14 @@ pub struct Visit {
     /// When the current stage began (the time it happened, not when it
     /// was recorded).
     pub stage_since: DateTime<Utc>,
+    /// When the patient arrived (for an expected visit: when expected).
     pub arrived_at: DateTime<Utc>,
+    /// The booked time, for a visit from the day sheet.
+    #[serde(default)]
+    pub expected_at: Option<DateTime<Utc>>,
+    /// The day-sheet row it came from (re-imports skip it).
+    #[serde(default)]
+    pub import_key: Option<String>,
     pub bed: Option<String>,
     /// Why the visit left the flow (deferred, cancelled, transferred).
     pub exit_reason: Option<String>,
@@ -128,6 +147,10 @@ pub struct Visit {
     /// Everything recorded about the care given.
     #[serde(default)]
     pub care: Care,
+    /// Each stage entered, with when (after undos and corrections): the
+    /// time spent in each stage, for the reports.
+    #[serde(default)]
+    pub stage_log: Vec<(Stage, DateTime<Utc>)>,
     /// Every event of this visit, in order, corrections included.
     pub events: Vec<EventRecord>,
 }
@@ -137,30 +160,45 @@ impl Visit {
     /// events that a later `Reverted` event undoes have no effect.
     pub fn from_events(events: Vec<EventRecord>) -> Option<Visit> {
         let first = events.first()?;
-        let EventKind::Arrived {
-            name,
-            chart_no,
-            treatment,
-            ticket,
-            history,
-        } = &first.kind
-        else {
-            return None;
-        };
-        let mut visit = Visit {
-            id: first.visit,
-            ticket: *ticket,
-            name: name.clone(),
-            chart_no: chart_no.clone(),
-            treatment: treatment.clone(),
-            stage: Stage::Waiting,
-            stage_since: first.at,
-            arrived_at: first.at,
-            bed: None,
-            exit_reason: None,
-            history: history.clone(),
-            care: Care::default(),
-            events: Vec::new(),
+        let mut visit = match &first.kind {
+            EventKind::Arrived {
+                name,
+                chart_no,
+                treatment,
+                ticket,
+                history,
+            } => Visit::new(
+                first,
+                name,
+                chart_no,
+                treatment,
+                *ticket,
+                history,
+                Stage::Waiting,
+            ),
+            EventKind::Expected {
+                name,
+                chart_no,
+                treatment,
+                expected_at,
+                key,
+            } => {
+                let mut v = Visit::new(
+                    first,
+                    name,
+                    chart_no,
+                    treatment,
+                    0,
+                    &History::default(),
+                    Stage::Expected,
+                );
+                v.arrived_at = *expected_at;
+                v.stage_since = first.at;
+                v.expected_at = Some(*expected_at);
+                v.import_key = key.clone();
+                v
+            }
+            _ => return None,
         };
         let reverted: Vec<u64> = events
             .iter()
@@ -169,23 +207,94 @@ impl Visit {
                 _ => None,
             })
             .collect();
+        // Corrected times replace the recorded ones (the records stay).
+        let mut times: BTreeMap<u64, DateTime<Utc>> = BTreeMap::new();
+        for e in &events {
+            if let EventKind::Corrected {
+                correction: Correction::Time { event, at },
+                ..
+            } = &e.kind
+                && !reverted.contains(&e.seq)
+            {
+                times.insert(*event, *at);
+            }
+        }
+        if let Some(at) = times.get(&first.seq) {
+            visit.arrived_at = *at;
+            visit.stage_since = *at;
+            visit.stage_log[0].1 = *at;
+        }
         for event in events.iter().skip(1) {
             if reverted.contains(&event.seq) {
                 continue;
             }
-            visit.fold(event);
+            match times.get(&event.seq) {
+                Some(at) => {
+                    let mut e = event.clone();
+                    e.at = *at;
+                    visit.fold(&e);
+                }
+                None => visit.fold(event),
+            }
         }
         visit.events = events;
         Some(visit)
+    }
+
+    fn new(
+        first: &EventRecord,
+        name: &str,
+        chart_no: &Option<String>,
+        treatment: &str,
+        ticket: u32,
+        history: &History,
+        stage: Stage,
+    ) -> Visit {
+        Visit {
+            id: first.visit,
+            ticket,
+            name: name.to_string(),
+            chart_no: chart_no.clone(),
+            treatment: treatment.to_string(),
+            stage,
+            stage_since: first.at,
+            arrived_at: first.at,
+            expected_at: None,
+            import_key: None,
+            bed: None,
+            exit_reason: None,
+            history: history.clone(),
+            care: Care::default(),
+            stage_log: vec![(stage, first.at)],
+            events: Vec::new(),
+        }
     }
 
     fn fold(&mut self, event: &EventRecord) {
         let enter = |visit: &mut Visit, stage: Stage| {
             visit.stage = stage;
             visit.stage_since = event.at;
+            visit.stage_log.push((stage, event.at));
         };
         match &event.kind {
-            EventKind::Arrived { .. } | EventKind::Reverted { .. } => {}
+            EventKind::Arrived { .. } | EventKind::Expected { .. } | EventKind::Reverted { .. } => {
+            }
+            EventKind::CheckedIn { ticket } => {
+                self.ticket = *ticket;
+                self.arrived_at = event.at;
+                enter(self, Stage::Waiting);
+            }
+            EventKind::Corrected { correction, .. } => match correction {
+                Correction::Name { name } => self.name = name.clone(),
+                Correction::ChartNo { chart_no } => self.chart_no = chart_no.clone(),
+                Correction::Lot { number } => {
+                    if let Some(lot) = &mut self.care.lot {
+                        lot.number = number.clone();
+                    }
+                }
+                // Applied before the fold (see `from_events`).
+                Correction::Time { .. } => {}
+            },
             EventKind::CounsellingStarted => enter(self, Stage::Counselling),
             EventKind::MarkedReady => enter(self, Stage::Ready),
             EventKind::AdministrationStarted { bed, lot } => {
@@ -300,6 +409,8 @@ impl Board {
     pub fn prune(&mut self, keep_since: DateTime<Utc>) {
         self.visits
             .retain(|_, v| v.stage.is_active() || v.arrived_at >= keep_since);
+        // (Expected visits are dated by their booking: a no-show from two
+        // days ago goes, tomorrow's booking stays.)
     }
 
     /// Files a visit under its chart number (or refreshes it there).

@@ -69,6 +69,8 @@ pub enum AlertCode {
     CallAmbulance,
     /// Pressure time is up: release and check hemostasis.
     HemostasisDue,
+    /// An expected patient is later than the grace time.
+    Late,
 }
 
 impl AlertCode {
@@ -94,6 +96,7 @@ impl AlertCode {
             AlertCode::DischargeOverdue => 15,
             AlertCode::ObservationComplete => 16,
             AlertCode::WaitedTooLong => 17,
+            AlertCode::Late => 18,
         }
     }
 
@@ -117,6 +120,7 @@ impl AlertCode {
             AlertCode::AdrenalineRepeatDue => "adrenaline_repeat_due",
             AlertCode::CallAmbulance => "call_ambulance",
             AlertCode::HemostasisDue => "hemostasis_due",
+            AlertCode::Late => "late",
         }
     }
 }
@@ -484,6 +488,20 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
             detail,
         });
     };
+    if visit.stage == Stage::Expected
+        && let Some(expected) = visit.expected_at
+    {
+        let late_at = expected + Duration::minutes(i64::from(config.day_sheet.late_grace_minutes));
+        if now >= late_at {
+            alert(
+                Severity::Warning,
+                AlertCode::Late,
+                (now - expected).num_minutes(),
+                late_at,
+                String::new(),
+            );
+        }
+    }
     if !visit.stage.is_active() {
         return out;
     }
@@ -726,7 +744,11 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
                 }
             }
         }
-        Stage::Discharged | Stage::Deferred | Stage::Cancelled | Stage::Transferred => {}
+        Stage::Expected
+        | Stage::Discharged
+        | Stage::Deferred
+        | Stage::Cancelled
+        | Stage::Transferred => {}
     }
     out.sort_by_key(|a| (std::cmp::Reverse(a.severity), a.code.rank()));
     out

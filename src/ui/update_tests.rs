@@ -41,6 +41,7 @@ fn reply(id: u64, ok: bool, error: Option<(&str, &str)>) -> Msg {
         visit: None,
         events: Vec::new(),
         error: error.map(|(code, message)| ErrorBody::new(code, message)),
+        data: None,
     }))
 }
 
@@ -307,6 +308,7 @@ fn a_registered_arrival_is_selected_when_the_board_shows_it() {
             visit: Some(new),
             events: vec![4],
             error: None,
+            data: None,
         })),
         ten(),
     );

@@ -11,6 +11,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_flowboard");
 pub struct Clinic {
     pub dir: tempfile::TempDir,
     pub server: Option<Child>,
+    /// A config of the test's own, instead of the repository's config.toml.
+    pub own_config: Option<PathBuf>,
 }
 
 impl Clinic {
@@ -22,7 +24,21 @@ impl Clinic {
                 .tempdir()
                 .expect("temp dir"),
             server: None,
+            own_config: None,
         }
+    }
+
+    /// A server started with the repository's config.toml with one line
+    /// replaced by another.
+    pub fn started_with(line: &str, replacement: &str) -> Clinic {
+        let mut c = Clinic::new();
+        let base = std::fs::read_to_string(c.config()).expect("config.toml");
+        assert!(base.contains(line), "config.toml has no line {line:?}");
+        let path = c.dir.path().join("clinic.toml");
+        std::fs::write(&path, base.replace(line, replacement)).expect("write config");
+        c.own_config = Some(path);
+        c.start();
+        c
     }
 
     /// A data directory with a server started on it.
@@ -41,7 +57,9 @@ impl Clinic {
     }
 
     pub fn config(&self) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml")
+        self.own_config
+            .clone()
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"))
     }
 
     /// `flowboard ARGS` with this clinic's data dir and config, no autostart

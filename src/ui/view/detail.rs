@@ -139,6 +139,9 @@ pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> S
         EventKind::Deferred { reason } => format!("{}: {}", words.deferred, clean(reason)),
         EventKind::Cancelled { reason } => format!("{}: {}", words.cancelled, clean(reason)),
         EventKind::Transferred { reason } => format!("{}: {}", words.transferred, clean(reason)),
+        EventKind::Expected { .. } | EventKind::CheckedIn { .. } | EventKind::Corrected { .. } => {
+            crate::i18n::record_event_words(t.lang, kind, config.timezone)
+        }
         EventKind::Recorded { entry } => crate::i18n::entry_words(t.lang, entry, config),
         EventKind::Reverted { target } => {
             let what = v

@@ -1,0 +1,323 @@
+//! Records through the real binary and server: the day sheet, corrections,
+//! reports, lot trace, export, backup / restore / verify.
+
+mod common;
+
+use std::io::Write;
+use std::os::unix::net::UnixStream;
+use std::process::Command as Process;
+
+use chrono::Utc;
+use common::Clinic;
+use serde_json::{Value, json};
+
+fn today() -> String {
+    Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+fn write(clinic: &Clinic, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = clinic.dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn the_day_sheet_is_imported_once_with_bad_rows_reported_by_line() {
+    let clinic = Clinic::started();
+    let file = write(
+        &clinic,
+        "day.csv",
+        "time,name,chart_no,treatment\n10:00,山田 花子,10077,drip\n10:30,佐藤 健,10102,scalp\n1030,Bad Time,1,drip\n11:00,鈴木 葵,10333,botox\n".as_bytes(),
+    );
+    let path = file.to_str().unwrap();
+    let out = clinic.run(&["import", path]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "bad rows make the exit status 1"
+    );
+    let text = stdout(&out);
+    assert!(text.contains("2 expected patients added"), "{text}");
+    assert!(
+        text.contains("line 4: time \"1030\" is not HH:MM"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 5: unknown treatment \"botox\""),
+        "{text}"
+    );
+    let names = clinic.visit_names();
+    assert_eq!(names, vec!["山田 花子", "佐藤 健"]);
+    assert!(
+        clinic.snapshot()["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["stage"] == "expected")
+    );
+
+    // Re-importing the same file duplicates nobody.
+    let again = stdout(&clinic.run(&["import", path]));
+    assert!(
+        again.contains("0 expected patients added") && again.contains("2 already on the board"),
+        "{again}"
+    );
+    assert_eq!(clinic.visit_names().len(), 2);
+}
+
+#[test]
+fn a_shift_jis_day_sheet_from_japanese_reservation_software_is_read() {
+    let clinic = Clinic::started();
+    let text = "予約時間,患者名,診察券番号,施術内容\r\n09:30,高橋 直子,10290,顔 注射\r\n";
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+    let file = write(&clinic, "sjis.csv", &bytes);
+    let out = clinic.ok(&["import", file.to_str().unwrap()]);
+    assert!(
+        out.contains("1 expected patients added") && out.contains("Shift_JIS"),
+        "{out}"
+    );
+    let v = &clinic.snapshot()["visits"][0];
+    assert_eq!(v["name"], "高橋 直子");
+    assert_eq!(v["treatment"], "face");
+    assert_eq!(v["chart_no"], "10290");
+}
+
+#[test]
+fn an_expected_patient_checks_in_and_a_correction_keeps_the_old_value() {
+    let clinic = Clinic::started();
+    let file = write(
+        &clinic,
+        "d.csv",
+        b"time,name,chart_no,treatment\n10:00,Yamda Hanako,10077,face\n",
+    );
+    clinic.ok(&["import", file.to_str().unwrap()]);
+    let replies = clinic.ok(&[
+        "send",
+        &json!({"cmd": "advance", "visit": 1, "to": "waiting"}).to_string(),
+        &json!({"cmd": "correct", "visit": 1, "correction": {"field": "name", "name": "Yamada Hanako"}, "reason": "typo in the reservation system"}).to_string(),
+    ]);
+    assert_eq!(replies.lines().count(), 2, "{replies}");
+    let v = &clinic.snapshot()["visits"][0];
+    assert_eq!(v["stage"], "waiting");
+    assert_eq!(v["ticket"], 1);
+    assert_eq!(v["name"], "Yamada Hanako");
+    // The export keeps both: the booking under the old name, and the correction.
+    let day = today();
+    let csv = clinic.ok(&["export", "--from", &day, "--to", &day, "--format", "csv"]);
+    assert!(csv.contains("corrected"), "{csv}");
+    assert!(csv.contains("Yamda Hanako"), "the old value stays: {csv}");
+}
+
+#[test]
+fn a_lot_is_traced_and_an_unknown_lot_is_an_empty_answer() {
+    let clinic = Clinic::started();
+    let mut lines = vec![
+        json!({"cmd": "arrive", "name": "山田 花子", "treatment": "drip", "chart_no": "10077"})
+            .to_string(),
+        json!({"cmd": "advance", "visit": 1, "to": "counselling"}).to_string(),
+    ];
+    lines.extend(common::counselling_lines(1, "drip"));
+    lines.push(json!({"cmd": "advance", "visit": 1, "to": "ready"}).to_string());
+    lines.push(json!({"cmd": "advance", "visit": 1, "to": "administration", "bed": "1", "lot": {"number": "EXO-2611-07"}}).to_string());
+    let mut args = vec!["send"];
+    args.extend(lines.iter().map(String::as_str));
+    clinic.ok(&args);
+    let json: Value =
+        serde_json::from_str(&clinic.ok(&["trace-lot", "EXO-2611-07", "--format", "json"]))
+            .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 1);
+    assert_eq!(json[0]["name"], "山田 花子");
+    assert_eq!(json[0]["chart_no"], "10077");
+    assert_eq!(json[0]["nurse"], "KS");
+    assert_eq!(json[0]["dose_ml"], 10.0);
+    let none = clinic.run(&["trace-lot", "NO-SUCH-LOT"]);
+    assert_eq!(none.status.code(), Some(0));
+    assert!(stdout(&none).contains("no administration of lot \"NO-SUCH-LOT\" is on record"));
+
+    // A wrong lot number corrected: the trace follows.
+    clinic.ok(&["send", &json!({"cmd": "correct", "visit": 1, "correction": {"field": "lot", "number": "EXO-2611-08"}, "reason": "misread the vial"}).to_string()]);
+    assert!(stdout(&clinic.run(&["trace-lot", "EXO-2611-07"])).contains("no administration"));
+    assert!(
+        clinic
+            .ok(&["trace-lot", "EXO-2611-08"])
+            .contains("山田 花子")
+    );
+}
+
+#[test]
+fn report_and_export_refuse_a_backwards_range_and_an_unwritable_file() {
+    let clinic = Clinic::started();
+    let out = clinic.run(&[
+        "report",
+        "reactions",
+        "--from",
+        "2026-11-21",
+        "--to",
+        "2026-11-01",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the range is backwards"));
+    let day = today();
+    let out = clinic.run(&[
+        "export",
+        "--from",
+        &day,
+        "--to",
+        &day,
+        "--output",
+        "/nonexistent/dir/x.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("cannot write the export to /nonexistent/dir/x.csv")
+    );
+}
+
+#[test]
+fn the_export_csv_opens_in_japanese_spreadsheet_software_with_a_bom() {
+    let clinic = Clinic::started();
+    clinic.ok(&["add", "--name", "山田 花子", "--treatment", "face"]);
+    let file = clinic.dir.path().join("export.csv");
+    let day = today();
+    clinic.ok(&[
+        "export",
+        "--from",
+        &day,
+        "--to",
+        &day,
+        "--bom",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"\xef\xbb\xbfseq,"));
+    assert!(String::from_utf8(bytes).unwrap().contains("山田 花子"));
+}
+
+#[test]
+fn the_day_report_counts_the_day() {
+    let clinic = Clinic::started();
+    clinic.ok(&["add", "--name", "A", "--treatment", "face"]);
+    clinic.ok(&["add", "--name", "B", "--treatment", "drip"]);
+    clinic.ok(&[
+        "send",
+        &json!({"cmd": "advance", "visit": 2, "to": "counselling"}).to_string(),
+    ]);
+    clinic.ok(&[
+        "send",
+        &json!({"cmd": "defer", "visit": 2, "reason": "fever 38.2"}).to_string(),
+    ]);
+    let json: Value =
+        serde_json::from_str(&clinic.ok(&["report", "day", "--format", "json"])).unwrap();
+    let arrived: Vec<(String, u64)> = json["treatments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["treatment"].as_str().unwrap().to_string(),
+                t["arrived"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        arrived.contains(&("face".into(), 1)) && arrived.contains(&("drip".into(), 1)),
+        "{arrived:?}"
+    );
+    assert_eq!(json["deferred"][0]["reason"], "fever 38.2");
+    let text = clinic.ok(&["report", "day"]);
+    assert!(text.contains("Deferred: 1"), "{text}");
+}
+
+#[test]
+fn a_backup_taken_during_a_stream_of_commands_restores_and_verifies() {
+    let clinic = Clinic::started();
+    // A stream of arrivals from another client while the backup runs.
+    let socket = clinic.socket();
+    let streamer = std::thread::spawn(move || {
+        let mut s = UnixStream::connect(socket).unwrap();
+        let mut r = std::io::BufReader::new(s.try_clone().unwrap());
+        s.write_all(b"{\"hello\":{\"protocol\":1}}\n").unwrap();
+        let mut acked = 0;
+        for i in 0..300 {
+            let line =
+                json!({"id": i, "cmd": "arrive", "name": format!("P{i}"), "treatment": "face"});
+            s.write_all(format!("{line}\n").as_bytes()).unwrap();
+            loop {
+                let mut l = String::new();
+                std::io::BufRead::read_line(&mut r, &mut l).unwrap();
+                if l.contains("\"reply\"") {
+                    acked += 1;
+                    break;
+                }
+            }
+        }
+        acked
+    });
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let backup = clinic.dir.path().join("backup");
+    let out = clinic.ok(&["backup", backup.to_str().unwrap()]);
+    assert!(out.contains("backed up"), "{out}");
+    assert_eq!(streamer.join().unwrap(), 300);
+    assert!(clinic.ok(&["verify"]).contains("verified"));
+
+    // Restore into a new data directory: it verifies, and it holds a
+    // consistent prefix of the stream.
+    let restored = clinic.dir.path().join("restored");
+    let out = Process::new(common::BIN)
+        .arg("--data-dir")
+        .arg(&restored)
+        .arg("restore")
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = flowboard::store::Store::open(&restored.join("db")).unwrap();
+    assert!(store.verify().unwrap().is_empty());
+    let board = store.load_board().unwrap();
+    let n = board.visits.len();
+    assert!(n > 0 && n <= 300, "{n}");
+    let names: Vec<String> = (0..n).map(|i| format!("P{i}")).collect();
+    let mut got: Vec<String> = board.visits.values().map(|v| v.name.clone()).collect();
+    got.sort_by_key(|s| s[1..].parse::<u32>().unwrap());
+    assert_eq!(got, names, "the first n arrivals, none missing");
+
+    // Restoring over a database is refused.
+    let again = Process::new(common::BIN)
+        .arg("--data-dir")
+        .arg(&restored)
+        .arg("restore")
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a database"));
+}
+
+#[test]
+fn a_config_that_keeps_records_less_than_five_years_is_refused() {
+    let clinic = Clinic::new();
+    let bad = write(&clinic, "short.toml", b"retention_years = 1\n");
+    let out = Process::new(common::BIN)
+        .arg("--config")
+        .arg(&bad)
+        .arg("--data-dir")
+        .arg(clinic.data())
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 5 years"));
+}
