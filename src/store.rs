@@ -90,7 +90,8 @@ impl Store {
         let shown = dir.parent().unwrap_or(dir).display().to_string();
         let db = sled::Config::new()
             .path(dir)
-            .mode(sled::Mode::HighThroughput)
+            .mode(sled::Mode::LowSpace)
+            .use_compression(true)
             .open()
             .map_err(|e| match e {
                 // sled wraps the lock failure (EWOULDBLOCK) in its own
