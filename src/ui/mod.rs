@@ -15,12 +15,14 @@
 
 mod app;
 mod cell;
+mod clinic_forms;
 mod form;
 mod input;
 pub mod keymap;
 mod msg;
 mod rows;
 mod run;
+mod submit;
 mod update;
 mod view;
 

@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::board::alert_style;
 use super::style::{dim, severity_style, severity_word, symbol};
 use crate::domain::text::width;
 use crate::domain::{Alert, Severity, alerts};
@@ -81,15 +82,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
             cell(symbol(alert.severity), 2),
             cell(severity_word(alert.severity, t), word_w)
         );
-        let text = format!(
+        let mut text = format!(
             "  #{} {}  {}",
             visit.ticket,
             clean(&visit.name),
             alert_message(app.lang, alert, route)
         );
+        if let Some(who) = &alert.acknowledged_by {
+            let who = if who.is_empty() { "-" } else { who.as_str() };
+            text = format!(
+                "{text}  [{}]",
+                t.clinic.acknowledged_by.replace("{who}", &clean(who))
+            );
+        }
         let text_w = w.saturating_sub(width(&badge) + width(&more));
         lines.push(Line::from(vec![
-            Span::styled(clip(&badge, w), severity_style(alert.severity)),
+            Span::styled(clip(&badge, w), alert_style(alert, now)),
             Span::raw(cell(&text, text_w)),
             Span::styled(
                 clip(&more, w.saturating_sub(width(&badge) + text_w)),
