@@ -995,6 +995,8 @@ pub struct ClinicTexts {
     pub reaction_resolved: &'static str,
     pub checklist: &'static str,
     pub next_needs: &'static str,
+    /// `{n}` consent items not agreed yet (the detail pane's short form).
+    pub consent_count: &'static str,
     pub badges: &'static str,
     /// `{who}` acknowledged the alert.
     pub acknowledged_by: &'static str,
@@ -1132,6 +1134,7 @@ const EN_CLINIC: ClinicTexts = ClinicTexts {
     reaction_resolved: "symptom-free {t}",
     checklist: "Checklist",
     next_needs: "Next needs",
+    consent_count: "consent ({n} items)",
     badges: "Flags",
     acknowledged_by: "ack {who}",
     paused: "paused",
@@ -1261,6 +1264,7 @@ const JA_CLINIC: ClinicTexts = ClinicTexts {
     reaction_resolved: "{t} 症状消失",
     checklist: "チェック",
     next_needs: "次に必要",
+    consent_count: "同意（{n}項目）",
     badges: "注意事項",
     acknowledged_by: "{who} 確認済",
     paused: "一時停止",

@@ -247,9 +247,11 @@ impl Form {
             .collect();
         // The likeliest next step first.
         let care = &visit.care;
+        use crate::domain::ReactionKind::{Allergic, Anaphylaxis};
         let index = match care.open_reaction().map(|r| r.kind) {
-            Some(crate::domain::ReactionKind::Anaphylaxis) if care.doses.is_empty() => 2,
-            Some(crate::domain::ReactionKind::Allergic) if care.doctor_present.is_none() => 0,
+            Some(Anaphylaxis) if care.doses.is_empty() => 2,
+            Some(Anaphylaxis) if care.ambulance_called.is_none() => 3,
+            Some(Allergic) if care.doctor_present.is_none() => 0,
             Some(_) => 1,
             None => 5,
         };

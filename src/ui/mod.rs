@@ -35,6 +35,10 @@ pub use update::{Action, update};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
 #[cfg(test)]
+mod clinic_screens_tests;
+#[cfg(test)]
+mod clinic_tests;
+#[cfg(test)]
 mod fixture;
 #[cfg(test)]
 mod screens_tests;

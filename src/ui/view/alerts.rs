@@ -1,7 +1,8 @@
 //! The alert strip: what needs attention now, most severe first, as many
 //! as fit (2 to 4 lines by terminal height), "+N more" when cut. Every
 //! alert on the board is listed whatever the filter: a filter must not
-//! hide a critical alert.
+//! hide a critical alert. The emergency path comes first; an
+//! acknowledged alert says who took it in hand.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -12,7 +13,7 @@ use ratatui::widgets::Paragraph;
 use super::board::alert_style;
 use super::style::{dim, severity_style, severity_word, symbol};
 use crate::domain::text::width;
-use crate::domain::{Alert, Severity, alerts};
+use crate::domain::{Alert, AlertCode, Severity, alerts};
 use crate::i18n::{alert_message, texts};
 use crate::snapshot::on_board;
 use crate::ui::app::App;
@@ -24,10 +25,19 @@ pub fn board_alerts(app: &App, now: DateTime<Utc>) -> Vec<Alert> {
         .iter()
         .map(|v| v.id)
         .collect();
-    alerts(&app.board, &app.config, now)
+    let mut list: Vec<Alert> = alerts(&app.board, &app.config, now)
         .into_iter()
         .filter(|a| shown.contains(&a.visit))
-        .collect()
+        .collect();
+    // The emergency path before any other critical alert (stable: the
+    // domain's order otherwise).
+    list.sort_by_key(|a| {
+        !matches!(
+            a.code,
+            AlertCode::Emergency | AlertCode::AdrenalineRepeatDue | AlertCode::CallAmbulance
+        )
+    });
+    list
 }
 
 fn max_lines(screen_height: u16) -> usize {

@@ -16,7 +16,7 @@ use super::style::{bold, dim, selected, symbol};
 use crate::config::Config;
 use crate::domain::rules::vitals_alert;
 use crate::domain::text::width;
-use crate::domain::{Check, EventKind, EventRecord, Stage, Visit, badges};
+use crate::domain::{Check, EventKind, EventRecord, Missing, Stage, Visit, badges};
 use crate::i18n::{Texts, badge_text, missing_text, reaction_name, stage_name, texts};
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clean, clip, wrap};
@@ -231,7 +231,10 @@ fn care_summary(app: &App, v: &Visit, now: DateTime<Utc>) -> Vec<(&'static str, 
     }
     let needs: Vec<String> = next_needs(v, config, now)
         .iter()
-        .map(|m| missing_text(app.lang, m, config))
+        .map(|m| match m {
+            Missing::Consent { items } => c.consent_count.replace("{n}", &items.len().to_string()),
+            m => missing_text(app.lang, m, config),
+        })
         .collect();
     if !needs.is_empty() {
         out.push((c.next_needs, needs.join("; ")));

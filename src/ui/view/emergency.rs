@@ -14,6 +14,7 @@ use ratatui::widgets::Paragraph;
 
 use super::alerts::board_alerts;
 use crate::domain::AlertCode;
+use crate::domain::text::width;
 use crate::i18n::texts;
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clean, wrap};
@@ -47,12 +48,39 @@ fn lines(app: &App, now: DateTime<Utc>, width: u16) -> Vec<String> {
         if open(AlertCode::CallAmbulance) {
             parts.push(c.call_ambulance.to_string());
         }
-        let text = parts.join("  ");
-        let mut wrapped = wrap(&text, width.saturating_sub(2));
+        let mut wrapped = pack(&parts, width.saturating_sub(2));
         wrapped.truncate(LINES_EACH);
         out.extend(wrapped.iter().map(|l| cell(&format!(" {l}"), width)));
     }
     out
+}
+
+/// Lays the parts out two spaces apart, never breaking one across lines
+/// unless it is longer than a whole line ("CALL AMBULANCE" stays whole).
+fn pack(parts: &[String], cols: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for part in parts {
+        let joined = if line.is_empty() {
+            part.clone()
+        } else {
+            format!("{line}  {part}")
+        };
+        if width(&joined) <= cols {
+            line = joined;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut pieces = wrap(part, cols);
+        line = pieces.pop().unwrap_or_default();
+        lines.extend(pieces);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Lines the banner takes on a screen `width` wide.

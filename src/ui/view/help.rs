@@ -5,9 +5,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
-use super::style::{BORDER, bold, centered, dim};
+use super::style::{BORDER, bold, centered, clear_popup, dim};
 use crate::i18n::{Texts, texts};
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clip};
@@ -35,7 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         area.width.saturating_sub(2).min(100),
         area.height.saturating_sub(2),
     );
-    frame.render_widget(Clear, popup);
+    clear_popup(frame, popup);
     let block = Block::bordered()
         .border_set(BORDER)
         .title(Span::styled(format!(" {} ", t.help_title), bold()));

@@ -9,12 +9,12 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::care::{hemostasis_text, next_visit_text, vitals_text};
 use super::detail::event_words;
 use super::fmt::clock;
-use super::style::{BORDER, bold, centered, dim, error, selected, severity_style};
+use super::style::{BORDER, bold, centered, clear_popup, dim, error, selected, severity_style};
 use crate::config::{Config, Level};
 use crate::domain::rules::{adrenaline_dose, missing_for_administration, missing_for_discharge};
 use crate::domain::text::width;
@@ -345,7 +345,7 @@ fn items(app: &App, form: &Form, now: DateTime<Utc>) -> Vec<Item> {
                             .into_iter()
                             .collect()
                     }
-                    Check::AftercareExplained => config
+                    Check::AftercareExplained if !v.care.checklist.contains_key(&item) => config
                         .discharge
                         .aftercare
                         .iter()
@@ -538,7 +538,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
     let wanted = 2 + head + body.len() + 1;
     let height = u16::try_from(wanted).unwrap_or(u16::MAX).min(area.height);
     let popup = centered(area, popup_w, height);
-    frame.render_widget(Clear, popup);
+    clear_popup(frame, popup);
     let room = usize::from(popup.height.saturating_sub(2)).saturating_sub(head + 1);
     // Scroll so the focused field and the line under it are in view.
     let offset = (focus_line + 2)
@@ -590,7 +590,7 @@ pub fn render_confirm_undo(frame: &mut Frame, area: Rect, app: &App, visit: Visi
     let t = texts(app.lang);
     let popup = centered(area, MAX_WIDTH.min(area.width.saturating_sub(4)), 6);
     let inner_w = usize::from(popup.width.saturating_sub(4));
-    frame.render_widget(Clear, popup);
+    clear_popup(frame, popup);
     let block = frame_block(t.key_undo, inner_w);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
