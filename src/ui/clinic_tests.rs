@@ -907,3 +907,42 @@ fn the_emergency_banner_shows_on_every_terminal_even_over_a_form() {
         "readable without colour"
     );
 }
+
+#[test]
+fn on_the_last_field_of_the_counselling_form_what_is_missing_is_in_view() {
+    let (day, p) = clinic();
+    let mut app = screen(&day, p.returning);
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::BackTab); // from the first field to the last
+    assert_eq!(form(&app).focused().unwrap().id, FieldId::Weight);
+    let screen = draw(&app, 80, 24).backend().to_string();
+    assert!(screen.contains("Still missing before ready"), "{screen}");
+    assert!(
+        screen.contains("the plan (dose, product, nurse)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_help_scrolls_to_the_last_care_key_on_a_small_screen() {
+    let (day, p) = clinic();
+    let mut app = screen(&day, p.ready);
+    press(&mut app, KeyCode::Char('?'));
+    assert!(
+        !draw(&app, 80, 24)
+            .backend()
+            .to_string()
+            .contains("acknowledge alerts")
+    );
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    assert!(
+        draw(&app, 80, 24)
+            .backend()
+            .to_string()
+            .contains("acknowledge alerts")
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.help_scroll, 0);
+}

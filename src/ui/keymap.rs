@@ -227,13 +227,13 @@ pub const NORMAL: &[Binding] = &[
         shown: "r",
         keys: &[(ch('r'), Op::Reaction)],
         describe: |t| t.clinic.key_reaction,
-        footer: Some(1),
+        footer: Some(2),
     },
     Binding {
         shown: "f",
         keys: &[(ch('f'), Op::FollowUp)],
         describe: |t| t.clinic.key_followup,
-        footer: Some(3),
+        footer: Some(1),
     },
     Binding {
         shown: "A",

@@ -154,8 +154,16 @@ fn missing_items(t: &Texts, config: &Config, heading: &str, missing: &[Missing])
         out.push(note(format!("  {}", t.clinic.nothing_missing)));
     }
     for m in missing {
+        // The consent items are ticked right above: a count is enough.
+        let text = match m {
+            Missing::Consent { items } => t
+                .clinic
+                .consent_count
+                .replace("{n}", &items.len().to_string()),
+            m => missing_text(t.lang, m, config),
+        };
         out.push(Item::Note(
-            format!("  - {}", missing_text(t.lang, m, config)),
+            format!("  - {text}"),
             severity_style(Severity::Warning),
         ));
     }
@@ -540,9 +548,17 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
     let popup = centered(area, popup_w, height);
     clear_popup(frame, popup);
     let room = usize::from(popup.height.saturating_sub(2)).saturating_sub(head + 1);
-    // Scroll so the focused field and the line under it are in view.
-    let offset = (focus_line + 2)
+    // Scroll so the focused field and the line under it are in view; on
+    // the last field, everything after it too (what is still missing).
+    let last = (0..form.fields.len()).rev().find(|i| form.shown(*i));
+    let end = if last == Some(form.focus) {
+        body.len()
+    } else {
+        focus_line + 2
+    };
+    let offset = end
         .saturating_sub(room)
+        .min(focus_line)
         .min(body.len().saturating_sub(room));
     let mut block = frame_block(&title(app, t, form), inner_w);
     if offset > 0 {
