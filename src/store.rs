@@ -87,6 +87,22 @@ impl Store {
     /// Opens (or creates) the database in `dir`. Only one process may hold
     /// it; a second gets `StoreError::Locked`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        // sled releases its file lock a moment after the last handle in
+        // this process is dropped (its flusher thread): a reopen right
+        // after a close (restore, tests) waits for it rather than failing.
+        let mut tries = 0;
+        loop {
+            match Store::open_once(dir) {
+                Err(StoreError::Locked(_)) if tries < 25 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(dir: &Path) -> Result<Store, StoreError> {
         let shown = dir.parent().unwrap_or(dir).display().to_string();
         let db = sled::Config::new()
             .path(dir)

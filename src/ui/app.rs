@@ -23,7 +23,7 @@ pub enum Connection {
 }
 
 /// What the keyboard is talking to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Normal,
     Help,
@@ -52,6 +52,9 @@ pub struct Status {
 pub enum Pending {
     Form(FormKind),
     Undo(VisitId),
+    /// A record made by one key on the board (acknowledge, drip check,
+    /// resume): its outcome goes to the status line.
+    Quick(VisitId),
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +84,8 @@ pub struct App {
     /// False under `NO_COLOR`: only modifiers (bold, reverse) are drawn.
     pub color: bool,
     pub mode: Mode,
+    /// Lines the help is scrolled down.
+    pub help_scroll: u16,
     pub status: Option<Status>,
     /// Requests awaiting their reply, by request id.
     pub pending: BTreeMap<u64, Pending>,
@@ -105,6 +110,7 @@ impl App {
             select_when_seen: None,
             filter: TextInput::new(),
             mode: Mode::Normal,
+            help_scroll: 0,
             status: None,
             pending: BTreeMap::new(),
             next_request: 1,

@@ -296,3 +296,202 @@ pub fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal.draw(|f| view(f, app, ten())).unwrap();
     terminal
 }
+
+/// The patients of the clinical morning.
+pub struct Clinic {
+    /// Returning (chart 10077): reacted (allergic) on 2026-10-01, in
+    /// counselling since 9:35.
+    pub returning: VisitId,
+    /// A drip patient ready since 9:20 (vitals taken).
+    pub ready: VisitId,
+    /// On a drip on bed 2 since 9:40 (weight 54 kg): the 15-minute check
+    /// is due at 10:00.
+    pub dripping: VisitId,
+    /// Needle out at 9:40 (observation done at 9:55); hemostasis
+    /// confirmed, end vitals, feels well and aftercare ticked; three items
+    /// left.
+    pub observed: VisitId,
+}
+
+fn record(day: &mut Day, (h, m): (u32, u32), visit: VisitId, entry: crate::domain::Entry) {
+    day.run(
+        tokyo(h, m),
+        None,
+        Some("Nurse Sato"),
+        Command::Record { visit, entry },
+    );
+}
+
+/// A morning for the clinical screens, every patient brought there
+/// through the domain: a returning patient who reacted last time, one
+/// ready, one on a drip, one nearly discharged.
+pub fn clinic_morning(names: [&str; 4]) -> (Day, Clinic) {
+    use crate::domain::{Check, Entry, ReactionKind};
+    let mut day = Day::new();
+    // 2026-10-01: the returning patient's first visit, an allergic
+    // reaction on the drip.
+    let tz = chrono_tz::Asia::Tokyo;
+    let oct = |h, m| {
+        tz.with_ymd_and_hms(2026, 10, 1, h, m, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let first = day.run(
+        oct(9, 0),
+        None,
+        None,
+        Command::Arrive {
+            name: names[0].into(),
+            treatment: "drip".into(),
+            chart_no: Some("10077".into()),
+        },
+    );
+    let steps: [(u32, u32); 3] = [(9, 5), (9, 15), (9, 20)];
+    for (h, m) in steps {
+        let now = oct(h, m);
+        let v = day.board.visit(first).unwrap().clone();
+        let to = v.stage.next().unwrap();
+        if to == Stage::Ready {
+            for entry in crate::demo::routine_counselling(&day.config, "drip", &["drug_allergy"]) {
+                day.run(
+                    now,
+                    None,
+                    None,
+                    Command::Record {
+                        visit: first,
+                        entry,
+                    },
+                );
+            }
+        }
+        day.run(
+            now,
+            None,
+            None,
+            Command::Advance {
+                visit: first,
+                to,
+                bed: Some("1".into()),
+                lot: (to == Stage::Administration).then(|| crate::demo::lot("EX-2610", now)),
+            },
+        );
+    }
+    day.run(
+        oct(9, 30),
+        None,
+        None,
+        Command::Record {
+            visit: first,
+            entry: Entry::Reaction {
+                reaction: ReactionKind::Allergic,
+                signs: "hives on both arms".into(),
+                action: "drip paused, doctor called".into(),
+            },
+        },
+    );
+    day.run(
+        oct(9, 50),
+        None,
+        None,
+        Command::Cancel {
+            visit: first,
+            reason: "drip not resumed; home with the doctor's clearance".into(),
+        },
+    );
+
+    // Today.
+    let dripping = day.arrive((9, 0), names[2], "drip");
+    let observed = day.arrive((9, 0), names[3], "drip");
+    day.flow(observed, &[(9, 2), (9, 5), (9, 10), (9, 40)], Some("3"));
+    let ready = day.arrive((9, 10), names[1], "drip");
+    day.flow(dripping, &[(9, 12), (9, 30), (9, 40)], Some("2"));
+    day.flow(ready, &[(9, 15), (9, 20)], None);
+    let returning = day.run(
+        tokyo(9, 30),
+        None,
+        None,
+        Command::Arrive {
+            name: names[0].into(),
+            treatment: "drip".into(),
+            chart_no: Some("10077".into()),
+        },
+    );
+    day.advance((9, 35), returning, None);
+    record(
+        &mut day,
+        (9, 41),
+        observed,
+        Entry::Checklist {
+            item: Check::HemostasisPressure,
+        },
+    );
+    record(
+        &mut day,
+        (9, 47),
+        observed,
+        Entry::Checklist {
+            item: Check::HemostasisConfirmed,
+        },
+    );
+    record(
+        &mut day,
+        (9, 55),
+        observed,
+        Entry::Vitals {
+            vitals: crate::domain::Vitals {
+                systolic: 116,
+                diastolic: 72,
+                pulse: 70,
+                spo2: 98,
+                temperature: 36.4,
+                respiratory_rate: 14,
+                consciousness: crate::domain::clinical::Consciousness::Alert,
+            },
+        },
+    );
+    record(
+        &mut day,
+        (9, 56),
+        observed,
+        Entry::Checklist {
+            item: Check::FeelsWellWalksSteadily,
+        },
+    );
+    record(
+        &mut day,
+        (9, 57),
+        observed,
+        Entry::Checklist {
+            item: Check::AftercareExplained,
+        },
+    );
+    (
+        day,
+        Clinic {
+            returning,
+            ready,
+            dripping,
+            observed,
+        },
+    )
+}
+
+pub const CLINIC_EN: [&str; 4] = ["Yamada Hanako", "Ito Sho", "Sato Ken", "Suzuki Misaki"];
+pub const CLINIC_JA: [&str; 4] = ["山田 花子", "伊藤 翔", "佐藤 健", "鈴木 美咲"];
+
+/// Anaphylaxis on the drip at 9:50, one dose of adrenaline at 9:52, the
+/// ambulance not yet called: at 10:00 the repeat dose is due.
+pub fn anaphylaxis(day: &mut Day, visit: VisitId) {
+    use crate::domain::{Entry, ReactionKind};
+    record(
+        day,
+        (9, 50),
+        visit,
+        Entry::Reaction {
+            reaction: ReactionKind::Anaphylaxis,
+            signs: "wheeze, BP 82/50, hives".into(),
+            action: "drip stopped, lying flat".into(),
+        },
+    );
+    record(day, (9, 52), visit, Entry::Adrenaline { dose_mg: 0.5 });
+}

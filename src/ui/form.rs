@@ -1,14 +1,16 @@
 //! Forms as model state: which fields a form has, what is typed or chosen
-//! in each, where the focus is, the errors shown next to fields, and the
-//! request it is waiting for. Turning a filled form into a command
-//! (with client-side checks) lives here too.
+//! in each, which are shown now, where the focus is, the errors shown next
+//! to fields, and the requests it is waiting for. Turning a filled form
+//! into requests (with client-side checks) lives in `submit.rs`; the
+//! clinical forms are built in `clinic_forms.rs`.
 
 use chrono::{DateTime, Utc};
 
 use super::input::TextInput;
-use crate::config::Config;
-use crate::domain::{Board, Command, Route, Stage, VisitId, free_beds, parse_at, text::sanitize};
+use crate::config::{Config, Level};
+use crate::domain::{Board, Check, Missing, Route, Stage, VisitId, free_beds, text::sanitize};
 use crate::i18n::{Lang, texts};
+use crate::protocol::ErrorBody;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldId {
@@ -18,6 +20,45 @@ pub enum FieldId {
     Bed,
     Reason,
     At,
+    // Counselling.
+    /// The screening item at this index of the config.
+    Screening(usize),
+    /// Defer, or the doctor's override, when a block item is yes.
+    Decision,
+    /// The doctor of an override, a follow-up or a clearance.
+    Doctor,
+    /// The doctor who acknowledges the caution answers.
+    CautionDoctor,
+    /// The consent item at this index of the config.
+    Consent(usize),
+    Method,
+    Sites,
+    DoseMl,
+    Product,
+    Origin,
+    Nurse,
+    Weight,
+    // Vitals.
+    Systolic,
+    Diastolic,
+    Pulse,
+    Spo2,
+    Temperature,
+    RespRate,
+    Consciousness,
+    // Start of administration.
+    Lot,
+    LotExpiry,
+    // Stop early.
+    Volume,
+    // Reactions.
+    Kind,
+    Signs,
+    ActionTaken,
+    FollowUp,
+    DoseMg,
+    // The discharge checklist (the state comes from the board).
+    Check(Check),
 }
 
 /// One option of a choice field: the value sent (`None`: nothing chosen,
@@ -31,7 +72,12 @@ pub struct Choice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldValue {
     Text(TextInput),
-    Choice { options: Vec<Choice>, index: usize },
+    Choice {
+        options: Vec<Choice>,
+        index: usize,
+    },
+    /// A checkbox.
+    Tick(bool),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,40 +92,115 @@ pub struct Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormKind {
     Arrival,
-    Advance { visit: VisitId, to: Stage },
-    Cancel { visit: VisitId },
+    /// Moving a visit on; into administration it asks for bed and lot.
+    Advance {
+        visit: VisitId,
+        to: Stage,
+    },
+    Cancel {
+        visit: VisitId,
+    },
+    /// Screening, consent and plan; then ready (from counselling).
+    Counselling {
+        visit: VisitId,
+    },
+    Vitals {
+        visit: VisitId,
+    },
+    Pause {
+        visit: VisitId,
+    },
+    StopEarly {
+        visit: VisitId,
+    },
+    Reaction {
+        visit: VisitId,
+    },
+    FollowUp {
+        visit: VisitId,
+    },
+    /// The discharge checklist (Space ticks, Enter discharges).
+    Discharge {
+        visit: VisitId,
+    },
 }
 
 impl FormKind {
     pub fn visit(self) -> Option<VisitId> {
         match self {
             FormKind::Arrival => None,
-            FormKind::Advance { visit, .. } | FormKind::Cancel { visit } => Some(visit),
+            FormKind::Advance { visit, .. }
+            | FormKind::Cancel { visit }
+            | FormKind::Counselling { visit }
+            | FormKind::Vitals { visit }
+            | FormKind::Pause { visit }
+            | FormKind::StopEarly { visit }
+            | FormKind::Reaction { visit }
+            | FormKind::FollowUp { visit }
+            | FormKind::Discharge { visit } => Some(visit),
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The follow-up actions after a reaction, in the order of the menu.
+pub const FOLLOW_UPS: [&str; 6] = [
+    "doctor_present",
+    "symptom_free",
+    "adrenaline",
+    "ambulance_called",
+    "transfer",
+    "clearance",
+];
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Form {
     pub kind: FormKind,
     pub fields: Vec<Field>,
     pub focus: usize,
     /// An error that belongs to no field, shown at the bottom.
     pub error: Option<String>,
-    /// The request sent for this form, while its reply is awaited.
-    pub pending: Option<u64>,
+    /// The requests sent for this form, in order, while their replies are
+    /// awaited; with the field a refusal of each is about.
+    pub pending: Vec<(u64, Option<FieldId>)>,
     /// A drip cannot start without a bed.
     pub bed_required: bool,
+    /// What the server said is still missing (a refused move).
+    pub missing: Vec<Missing>,
+    /// Some request of the last batch was refused.
+    pub failed: bool,
+    /// Whether the form closes when every request of the batch is saved.
+    pub close_on_ok: bool,
+    /// The status line once the batch is saved (else "Saved").
+    pub saved_note: Option<String>,
+    /// The level of each screening item (config order).
+    pub levels: Vec<Level>,
+    /// Treatments given by drip (no method or sites).
+    pub drip_treatments: Vec<String>,
+    /// The screening answers came from the visit on this date.
+    pub answers_from: Option<DateTime<Utc>>,
+    /// First visit: "first session" was answered yes for the staff.
+    pub first_visit: bool,
 }
 
-/// A form that passed the client-side checks.
+/// One request of a submitted form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub command: crate::domain::Command,
+    pub at: Option<DateTime<Utc>>,
+    /// The field a refusal of this request is shown next to, when the
+    /// server names none the form has.
+    pub field: Option<FieldId>,
+}
+
+/// A form that passed the client-side checks: its requests, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
-    pub command: Command,
-    pub at: Option<DateTime<Utc>>,
+    pub parts: Vec<Part>,
+    pub close: bool,
+    pub saved_note: Option<String>,
 }
 
-fn text_field(id: FieldId) -> Field {
+pub(super) fn text_field(id: FieldId) -> Field {
     Field {
         id,
         value: FieldValue::Text(TextInput::new()),
@@ -87,15 +208,46 @@ fn text_field(id: FieldId) -> Field {
     }
 }
 
+pub(super) fn text_with(id: FieldId, text: &str) -> Field {
+    Field {
+        id,
+        value: FieldValue::Text(TextInput::with_text(text)),
+        error: None,
+    }
+}
+
+pub(super) fn choice_field(id: FieldId, options: Vec<Choice>, index: usize) -> Field {
+    Field {
+        id,
+        value: FieldValue::Choice { options, index },
+        error: None,
+    }
+}
+
+pub(super) fn choice(value: Option<&str>, label: &str) -> Choice {
+    Choice {
+        value: value.map(str::to_string),
+        label: label.to_string(),
+    }
+}
+
 impl Form {
-    fn new(kind: FormKind, fields: Vec<Field>) -> Form {
+    pub(super) fn new(kind: FormKind, fields: Vec<Field>) -> Form {
         Form {
             kind,
             fields,
             focus: 0,
             error: None,
-            pending: None,
+            pending: Vec::new(),
             bed_required: false,
+            missing: Vec::new(),
+            failed: false,
+            close_on_ok: true,
+            saved_note: None,
+            levels: Vec::new(),
+            drip_treatments: Vec::new(),
+            answers_from: None,
+            first_visit: false,
         }
     }
 
@@ -114,19 +266,16 @@ impl Form {
             vec![
                 text_field(FieldId::Name),
                 text_field(FieldId::ChartNo),
-                Field {
-                    id: FieldId::Treatment,
-                    value: FieldValue::Choice { options, index: 0 },
-                    error: None,
-                },
+                choice_field(FieldId::Treatment, options, 0),
                 text_field(FieldId::At),
             ],
         )
     }
 
     /// Moving a patient on. Into administration it asks for the bed
-    /// (required for a drip, "none" allowed for an injection); every other
-    /// move only asks for the time, so Enter, Enter is the common case.
+    /// (required for a drip, "none" allowed for an injection) and the lot;
+    /// every other move only asks for the time, so Enter, Enter is the
+    /// common case.
     pub fn advance(board: &Board, config: &Config, lang: Lang, visit: VisitId, to: Stage) -> Form {
         let mut fields = Vec::new();
         let mut bed_required = false;
@@ -152,11 +301,9 @@ impl Form {
                     label: b.to_string(),
                 }))
                 .collect();
-            fields.push(Field {
-                id: FieldId::Bed,
-                value: FieldValue::Choice { options, index: 0 },
-                error: None,
-            });
+            fields.push(choice_field(FieldId::Bed, options, 0));
+            fields.push(text_field(FieldId::Lot));
+            fields.push(text_field(FieldId::LotExpiry));
         }
         fields.push(text_field(FieldId::At));
         let mut form = Form::new(FormKind::Advance { visit, to }, fields);
@@ -174,10 +321,6 @@ impl Form {
 
     pub fn field(&self, id: FieldId) -> Option<&Field> {
         self.fields.iter().find(|f| f.id == id)
-    }
-
-    fn field_mut(&mut self, id: FieldId) -> Option<&mut Field> {
-        self.fields.iter_mut().find(|f| f.id == id)
     }
 
     pub fn focused(&self) -> Option<&Field> {
@@ -206,20 +349,112 @@ impl Form {
         }
     }
 
+    /// Whether a checkbox is ticked.
+    pub fn ticked(&self, id: FieldId) -> bool {
+        matches!(
+            self.field(id).map(|f| &f.value),
+            Some(FieldValue::Tick(true))
+        )
+    }
+
+    /// Whether the screening item at `i` is answered yes.
+    pub fn yes(&self, i: usize) -> bool {
+        self.chosen(FieldId::Screening(i)) == Some("yes")
+    }
+
+    /// Whether some screening item of `level` is answered yes.
+    pub fn any_yes(&self, level: Level) -> bool {
+        self.levels
+            .iter()
+            .enumerate()
+            .any(|(i, l)| *l == level && self.yes(i))
+    }
+
+    /// The counselling ends in deferral: only the screening and the
+    /// deferral are sent.
+    pub fn deferring(&self) -> bool {
+        self.any_yes(Level::Block) && self.chosen(FieldId::Decision) == Some("defer")
+    }
+
+    fn follow_up_choice(&self) -> Option<&str> {
+        self.chosen(FieldId::FollowUp)
+    }
+
+    /// Whether the field at `i` is shown now: some fields only matter for
+    /// some answers (the override for a block answer, the method for an
+    /// injection, the dose for adrenaline).
+    pub fn shown(&self, i: usize) -> bool {
+        let Some(field) = self.fields.get(i) else {
+            return false;
+        };
+        let counselling = matches!(self.kind, FormKind::Counselling { .. });
+        let follow_up = matches!(self.kind, FormKind::FollowUp { .. });
+        match field.id {
+            FieldId::Decision => self.any_yes(Level::Block),
+            FieldId::Doctor if counselling => {
+                self.any_yes(Level::Block) && self.chosen(FieldId::Decision) == Some("override")
+            }
+            FieldId::Doctor if follow_up => {
+                matches!(
+                    self.follow_up_choice(),
+                    Some("doctor_present" | "clearance")
+                )
+            }
+            FieldId::Reason if counselling => {
+                self.any_yes(Level::Block) && self.chosen(FieldId::Decision).is_some()
+            }
+            FieldId::Reason if follow_up => self.follow_up_choice() == Some("transfer"),
+            FieldId::DoseMg => self.follow_up_choice() == Some("adrenaline"),
+            FieldId::CautionDoctor => self.any_yes(Level::Caution) && !self.deferring(),
+            FieldId::Method | FieldId::Sites => {
+                !self.deferring()
+                    && self
+                        .chosen(FieldId::Treatment)
+                        .is_some_and(|t| !self.drip_treatments.iter().any(|d| d == t))
+            }
+            FieldId::Consent(_)
+            | FieldId::DoseMl
+            | FieldId::Product
+            | FieldId::Origin
+            | FieldId::Nurse
+            | FieldId::Weight => !self.deferring(),
+            FieldId::Treatment if counselling => !self.deferring(),
+            _ => true,
+        }
+    }
+
+    /// Whether the form shows a field with this id now.
+    pub fn has_shown(&self, id: FieldId) -> bool {
+        self.fields
+            .iter()
+            .position(|f| f.id == id)
+            .is_some_and(|i| self.shown(i))
+    }
+
     pub fn focus_next(&mut self) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + 1) % self.fields.len();
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + step) % n;
+            if self.shown(i) {
+                self.focus = i;
+                return;
+            }
         }
     }
 
     pub fn focus_prev(&mut self) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + n - step) % n;
+            if self.shown(i) {
+                self.focus = i;
+                return;
+            }
         }
     }
 
-    /// Left/Right: the previous/next option of a choice, or the cursor of
-    /// a text field.
+    /// Left/Right: the previous/next option of a choice, the cursor of a
+    /// text field, or a checkbox.
     pub fn step(&mut self, forward: bool) {
         let Some(field) = self.focused_mut() else {
             return;
@@ -237,6 +472,40 @@ impl Form {
                     };
                 }
             }
+            FieldValue::Tick(on) => *on = !*on,
+        }
+    }
+
+    /// Space on a checkbox ticks or unticks it. Returns whether the focus
+    /// was on one.
+    pub fn toggle(&mut self) -> bool {
+        match self.focused_mut().map(|f| &mut f.value) {
+            Some(FieldValue::Tick(on)) => {
+                *on = !*on;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `y` / `n` on a yes/no choice answers it. Returns whether the focus
+    /// was on one.
+    pub fn answer(&mut self, yes: bool) -> bool {
+        let want = if yes { "yes" } else { "no" };
+        match self.focused_mut().map(|f| &mut f.value) {
+            Some(FieldValue::Choice { options, index }) => {
+                match options
+                    .iter()
+                    .position(|c| c.value.as_deref() == Some(want))
+                {
+                    Some(i) => {
+                        *index = i;
+                        true
+                    }
+                    None => false,
+                }
+            }
+            _ => false,
         }
     }
 
@@ -248,106 +517,105 @@ impl Form {
         }
     }
 
-    fn clear_errors(&mut self) {
+    pub(super) fn clear_errors(&mut self) {
         self.error = None;
         for f in &mut self.fields {
             f.error = None;
         }
     }
 
-    /// Shows `message` next to `field` (at the bottom when the form has no
-    /// such field) and moves the focus to the first field in error.
+    /// Shows `message` next to `field` (at the bottom when the form shows
+    /// no such field) and moves the focus to the first field in error.
+    /// The first message of a batch stays: later refusals are often its
+    /// consequence.
     pub fn set_error(&mut self, field: Option<FieldId>, message: String) {
-        match field.and_then(|id| self.field_mut(id)) {
-            Some(f) => f.error = Some(message),
-            None => self.error = Some(message),
+        let index = field.and_then(|id| {
+            self.fields
+                .iter()
+                .position(|f| f.id == id)
+                .filter(|i| self.shown(*i))
+        });
+        match index {
+            Some(i) => {
+                if self.fields[i].error.is_none() {
+                    self.fields[i].error = Some(message);
+                }
+            }
+            None => {
+                if self.error.is_none() {
+                    self.error = Some(message);
+                }
+            }
         }
         if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
             self.focus = i;
         }
     }
 
-    /// The server refused this form's request: say why, next to the field
-    /// it is about, and keep everything typed.
-    pub fn rejected(&mut self, code: &str, message: &str) {
-        self.pending = None;
-        self.clear_errors();
-        self.set_error(field_for_code(code), sanitize(message));
+    /// The server refused one of this form's requests: say why, next to
+    /// the field it is about, list what is missing, keep everything typed.
+    pub fn rejected(&mut self, body: &ErrorBody, hint: Option<FieldId>) {
+        self.failed = true;
+        if !body.missing.is_empty() {
+            self.missing = body.missing.clone();
+        }
+        let named = body
+            .field
+            .as_deref()
+            .and_then(|name| field_for_name(name, hint))
+            .filter(|id| self.has_shown(*id));
+        let field = named
+            .or(hint)
+            .or_else(|| field_for_code(&body.code))
+            .filter(|id| self.has_shown(*id));
+        self.set_error(field, sanitize(&body.message));
     }
 
     pub fn has_errors(&self) -> bool {
         self.error.is_some() || self.fields.iter().any(|f| f.error.is_some())
     }
 
-    /// Checks what can be checked here (empty name, bad time, missing
-    /// bed) and builds the command. On failure the errors are shown next
-    /// to their fields and nothing is to be sent.
-    pub fn submit(
-        &mut self,
-        config: &Config,
-        lang: Lang,
-        now: DateTime<Utc>,
-    ) -> Option<Submission> {
-        self.clear_errors();
-        let ui = &texts(lang).ui;
-        let at_text = self.text(FieldId::At).trim().to_string();
-        let at = if at_text.is_empty() {
-            None
-        } else {
-            match parse_at(&at_text, config.timezone, now) {
-                Ok(at) => Some(at),
-                Err(_) => {
-                    self.set_error(Some(FieldId::At), ui.err_bad_time.to_string());
-                    None
-                }
-            }
-        };
-        let command = match self.kind {
-            FormKind::Arrival => {
-                let name = sanitize(self.text(FieldId::Name));
-                if name.is_empty() {
-                    self.set_error(Some(FieldId::Name), ui.err_name_empty.to_string());
-                }
-                let chart_no =
-                    Some(sanitize(self.text(FieldId::ChartNo))).filter(|c| !c.is_empty());
-                let treatment = self
-                    .chosen(FieldId::Treatment)
-                    .unwrap_or_default()
-                    .to_string();
-                Command::Arrive {
-                    name,
-                    treatment,
-                    chart_no,
-                }
-            }
-            FormKind::Advance { visit, to } => {
-                let bed = self.chosen(FieldId::Bed).map(str::to_string);
-                if self.bed_required && bed.is_none() {
-                    self.set_error(Some(FieldId::Bed), ui.err_bed_required.to_string());
-                }
-                Command::Advance {
-                    visit,
-                    to,
-                    bed,
-                    lot: None,
-                }
-            }
-            FormKind::Cancel { visit } => {
-                let reason = sanitize(self.text(FieldId::Reason));
-                if reason.is_empty() {
-                    self.set_error(Some(FieldId::Reason), ui.err_reason_empty.to_string());
-                }
-                Command::Cancel { visit, reason }
-            }
-        };
-        if self.has_errors() {
-            return None;
-        }
-        Some(Submission { command, at })
+    /// The form is waiting for the server.
+    pub fn is_pending(&self) -> bool {
+        !self.pending.is_empty()
     }
 }
 
-/// Which field a server error is about, by its stable code.
+/// Which field a server error is about, by the field the server names.
+/// "doctor" and "reason" belong to the request's own field when it has one
+/// (the counselling form has two doctors).
+pub fn field_for_name(name: &str, hint: Option<FieldId>) -> Option<FieldId> {
+    Some(match name {
+        "doctor" | "reason" if hint.is_some() => return hint,
+        "name" => FieldId::Name,
+        "chart_no" => FieldId::ChartNo,
+        "treatment" => FieldId::Treatment,
+        "bed" => FieldId::Bed,
+        "reason" => FieldId::Reason,
+        "at" => FieldId::At,
+        "doctor" => FieldId::Doctor,
+        "dose_ml" => FieldId::DoseMl,
+        "weight_kg" => FieldId::Weight,
+        "product" => FieldId::Product,
+        "nurse" => FieldId::Nurse,
+        "systolic" => FieldId::Systolic,
+        "diastolic" => FieldId::Diastolic,
+        "pulse" => FieldId::Pulse,
+        "spo2" => FieldId::Spo2,
+        "temperature" => FieldId::Temperature,
+        "respiratory_rate" => FieldId::RespRate,
+        "lot" => FieldId::Lot,
+        "lot_expiry" => FieldId::LotExpiry,
+        "volume_ml" => FieldId::Volume,
+        "signs" => FieldId::Signs,
+        "action" => FieldId::ActionTaken,
+        "dose_mg" => FieldId::DoseMg,
+        _ => return None,
+    })
+}
+
+/// Which field a server error is about, by its stable code (for replies
+/// that name no field).
 pub fn field_for_code(code: &str) -> Option<FieldId> {
     match code {
         "bed_required" | "unknown_bed" | "bed_occupied" => Some(FieldId::Bed),

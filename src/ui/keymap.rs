@@ -24,6 +24,15 @@ pub enum Op {
     Filter,
     ClearFilter,
     Help,
+    // Patient care on the board.
+    Counselling,
+    Vitals,
+    DripCheck,
+    Pause,
+    StopEarly,
+    Reaction,
+    FollowUp,
+    Acknowledge,
     // Forms and the filter line.
     FieldNext,
     FieldPrev,
@@ -35,6 +44,11 @@ pub enum Op {
     End,
     Submit,
     Abort,
+    /// Space: tick a checkbox (a letter in a text field).
+    Toggle,
+    /// `y` / `n` on a yes/no question (letters in a text field).
+    AnswerYes,
+    AnswerNo,
     KeepFilter,
     // Confirmation and help.
     Yes,
@@ -46,7 +60,21 @@ impl Op {
     /// Whether the op leads to a change of the board (refused on a
     /// read-only terminal, and not offered there).
     pub fn changes_board(self) -> bool {
-        matches!(self, Op::Arrival | Op::Next | Op::Cancel | Op::Undo)
+        matches!(
+            self,
+            Op::Arrival
+                | Op::Next
+                | Op::Cancel
+                | Op::Undo
+                | Op::Counselling
+                | Op::Vitals
+                | Op::DripCheck
+                | Op::Pause
+                | Op::StopEarly
+                | Op::Reaction
+                | Op::FollowUp
+                | Op::Acknowledge
+        )
     }
 }
 
@@ -100,7 +128,7 @@ pub const NORMAL: &[Binding] = &[
             (key(KeyCode::Up), Op::Up),
         ],
         describe: |t| t.key_select,
-        footer: Some(3),
+        footer: Some(4),
     },
     Binding {
         shown: "PgUp/PgDn",
@@ -164,7 +192,60 @@ pub const NORMAL: &[Binding] = &[
         describe: |t| t.key_quit,
         footer: Some(2),
     },
+    // Patient care: from here on the help lists them apart (CARE_FROM).
+    Binding {
+        shown: "c",
+        keys: &[(ch('c'), Op::Counselling)],
+        describe: |t| t.clinic.key_counselling,
+        footer: Some(3),
+    },
+    Binding {
+        shown: "v",
+        keys: &[(ch('v'), Op::Vitals)],
+        describe: |t| t.clinic.key_vitals,
+        footer: Some(2),
+    },
+    Binding {
+        shown: "t",
+        keys: &[(ch('t'), Op::DripCheck)],
+        describe: |t| t.clinic.key_drip_check,
+        footer: Some(1),
+    },
+    Binding {
+        shown: "p",
+        keys: &[(ch('p'), Op::Pause)],
+        describe: |t| t.clinic.key_pause,
+        footer: Some(3),
+    },
+    Binding {
+        shown: "s",
+        keys: &[(ch('s'), Op::StopEarly)],
+        describe: |t| t.clinic.key_stop,
+        footer: Some(5),
+    },
+    Binding {
+        shown: "r",
+        keys: &[(ch('r'), Op::Reaction)],
+        describe: |t| t.clinic.key_reaction,
+        footer: Some(2),
+    },
+    Binding {
+        shown: "f",
+        keys: &[(ch('f'), Op::FollowUp)],
+        describe: |t| t.clinic.key_followup,
+        footer: Some(1),
+    },
+    Binding {
+        shown: "A",
+        keys: &[(ch('A'), Op::Acknowledge)],
+        describe: |t| t.clinic.key_ack,
+        footer: Some(1),
+    },
 ];
+
+/// Where the patient-care keys begin in `NORMAL` (the help shows them as
+/// their own section).
+pub const CARE_FROM: usize = 11;
 
 /// Keys that edit a line of text (forms and the filter line).
 const EDITING: [Binding; 2] = [
@@ -187,14 +268,20 @@ const EDITING: [Binding; 2] = [
 
 pub const FORM: &[Binding] = &[
     Binding {
-        shown: "Tab",
-        keys: &[(key(KeyCode::Tab), Op::FieldNext)],
+        shown: "Tab/Down",
+        keys: &[
+            (key(KeyCode::Tab), Op::FieldNext),
+            (key(KeyCode::Down), Op::FieldNext),
+        ],
         describe: |t| t.ui.key_field_next,
         footer: Some(1),
     },
     Binding {
-        shown: "Shift-Tab",
-        keys: &[(key(KeyCode::BackTab), Op::FieldPrev)],
+        shown: "S-Tab/Up",
+        keys: &[
+            (key(KeyCode::BackTab), Op::FieldPrev),
+            (key(KeyCode::Up), Op::FieldPrev),
+        ],
         describe: |t| t.ui.key_field_prev,
         footer: Some(3),
     },
@@ -218,6 +305,16 @@ pub const FORM: &[Binding] = &[
         keys: &[(key(KeyCode::Esc), Op::Abort)],
         describe: |t| t.ui.key_abort,
         footer: Some(0),
+    },
+    Binding {
+        shown: "Space/y/n",
+        keys: &[
+            (ch(' '), Op::Toggle),
+            (ch('y'), Op::AnswerYes),
+            (ch('n'), Op::AnswerNo),
+        ],
+        describe: |t| t.clinic.key_toggle,
+        footer: Some(2),
     },
     EDITING[0],
     EDITING[1],
@@ -264,24 +361,38 @@ pub const CONFIRM: &[Binding] = &[
     },
 ];
 
-pub const HELP: &[Binding] = &[Binding {
-    shown: "Esc/?/q",
-    keys: &[
-        (key(KeyCode::Esc), Op::Close),
-        (ch('?'), Op::Close),
-        (ch('q'), Op::Close),
-    ],
-    describe: |t| t.key_close,
-    footer: Some(0),
-}];
+pub const HELP: &[Binding] = &[
+    Binding {
+        shown: "Esc/?/q",
+        keys: &[
+            (key(KeyCode::Esc), Op::Close),
+            (ch('?'), Op::Close),
+            (ch('q'), Op::Close),
+        ],
+        describe: |t| t.key_close,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "j/k",
+        keys: &[
+            (ch('j'), Op::Down),
+            (key(KeyCode::Down), Op::Down),
+            (ch('k'), Op::Up),
+            (key(KeyCode::Up), Op::Up),
+        ],
+        describe: |t| t.clinic.key_scroll,
+        footer: Some(1),
+    },
+];
 
 /// A section of the help screen: its title and its keys.
 pub type Section = (fn(&Texts) -> &'static str, &'static [Binding]);
 
 /// The sections of the help screen.
-pub fn help_sections() -> [Section; 4] {
+pub fn help_sections() -> [Section; 5] {
     [
-        (|t| t.ui.help_board, NORMAL),
+        (|t| t.ui.help_board, NORMAL.split_at(CARE_FROM).0),
+        (|t| t.clinic.help_care, NORMAL.split_at(CARE_FROM).1),
         (|t| t.ui.help_form, FORM),
         (|t| t.ui.help_filter, FILTER),
         (|t| t.ui.help_confirm, CONFIRM),
@@ -318,8 +429,9 @@ mod tests {
 
     #[test]
     fn every_board_key_is_in_the_help() {
-        let board = help_sections()[0].1;
-        assert_eq!(board.len(), NORMAL.len());
+        let [board, care, ..] = help_sections();
+        assert_eq!(board.1.len() + care.1.len(), NORMAL.len());
+        assert_eq!(care.1[0].keys[0].1, Op::Counselling);
         let press = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(NORMAL, &press), Some(Op::Quit));
         let press = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);

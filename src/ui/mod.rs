@@ -15,12 +15,14 @@
 
 mod app;
 mod cell;
+mod clinic_forms;
 mod form;
 mod input;
 pub mod keymap;
 mod msg;
 mod rows;
 mod run;
+mod submit;
 mod update;
 mod view;
 
@@ -32,6 +34,10 @@ pub use run::run;
 pub use update::{Action, update};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
+#[cfg(test)]
+mod clinic_screens_tests;
+#[cfg(test)]
+mod clinic_tests;
 #[cfg(test)]
 mod fixture;
 #[cfg(test)]

@@ -88,15 +88,23 @@ async fn event_loop(
             _ = tick.tick() => Msg::Tick,
         };
         let action = update(&mut app, msg, Utc::now());
-        if let Some(request) = action.send {
+        // In order; once one cannot be sent, the rest are not sent either
+        // (a later one depends on the earlier: ready after the screening).
+        let mut unsent: Option<String> = None;
+        for request in action.send {
             let id = request.id;
-            if let Err(e) = requests.try_send(request) {
+            let failed = match &unsent {
+                Some(why) => Some(why.clone()),
+                None => requests.try_send(request).err().map(|e| e.to_string()),
+            };
+            if let Some(why) = failed {
                 // The link is gone or jammed: the form hears it like a refusal.
                 let reply = Reply::failed(
                     id,
-                    ErrorBody::new("not_connected", format!("not sent: {e}")),
+                    ErrorBody::new("not_connected", format!("not sent: {why}")),
                 );
                 update(&mut app, Msg::Client(ClientEvent::Reply(reply)), Utc::now());
+                unsent = Some(why);
             }
         }
         if action.quit {

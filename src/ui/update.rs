@@ -10,15 +10,18 @@ use super::input::TextInput;
 use super::keymap::{self, Op};
 use super::msg::Msg;
 use crate::client::ClientEvent;
-use crate::domain::{Command, EventKind, Stage, text::sanitize};
+use crate::domain::{
+    AlertCode, Command, Entry, EventKind, Stage, VisitId, text::sanitize, visit_alerts,
+};
 use crate::i18n::texts;
-use crate::protocol::{Reply, Request, Role};
+use crate::protocol::{ErrorBody, Reply, Request, Role};
 
 /// What the loop is to do after an update.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Action {
-    /// A request for the server.
-    pub send: Option<Request>,
+    /// Requests for the server, to be sent in this order (a form may
+    /// record several facts and then move the patient on).
+    pub send: Vec<Request>,
     pub quit: bool,
 }
 
@@ -29,14 +32,14 @@ impl Action {
 
     fn quit() -> Action {
         Action {
-            send: None,
+            send: Vec::new(),
             quit: true,
         }
     }
 
     fn send(request: Request) -> Action {
         Action {
-            send: Some(request),
+            send: vec![request],
             quit: false,
         }
     }
@@ -69,8 +72,14 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
     match app.mode {
         Mode::Normal => on_board_key(app, key, now),
         Mode::Help => {
-            if keymap::lookup(keymap::HELP, &key) == Some(Op::Close) {
-                app.mode = Mode::Normal;
+            match keymap::lookup(keymap::HELP, &key) {
+                Some(Op::Close) => {
+                    app.mode = Mode::Normal;
+                    app.help_scroll = 0;
+                }
+                Some(Op::Down) => app.help_scroll = app.help_scroll.saturating_add(1),
+                Some(Op::Up) => app.help_scroll = app.help_scroll.saturating_sub(1),
+                _ => {}
             }
             Action::none()
         }
@@ -134,6 +143,8 @@ fn on_board_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
             Some((visit, stage)) => match stage.next() {
                 None if !stage.is_active() => error(app, ui.not_active),
                 None => error(app, ui.no_next),
+                Some(Stage::Ready) => return care_key(app, Op::Counselling, now),
+                Some(Stage::Discharged) => return care_key(app, Op::Next, now),
                 Some(to) => {
                     let form = Form::advance(&app.board, &app.config, app.lang, visit, to);
                     app.mode = Mode::Form(form);
@@ -165,9 +176,110 @@ fn on_board_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
         }
         Op::ClearFilter => app.filter.clear(),
         Op::Help => app.mode = Mode::Help,
+        Op::Counselling
+        | Op::Vitals
+        | Op::DripCheck
+        | Op::Pause
+        | Op::StopEarly
+        | Op::Reaction
+        | Op::FollowUp
+        | Op::Acknowledge => return care_key(app, op, now),
         _ => {}
     }
     Action::none()
+}
+
+/// The patient-care keys: a clinical form, or one record sent at once.
+/// `Op::Next` here means the discharge checklist (Enter in observation).
+fn care_key(app: &mut App, op: Op, now: DateTime<Utc>) -> Action {
+    let ui = &texts(app.lang).ui;
+    let c = &texts(app.lang).clinic;
+    let Some(v) = app.selected_visit(now) else {
+        error(app, ui.nothing_selected);
+        return Action::none();
+    };
+    if !v.stage.is_active() {
+        error(app, ui.not_active);
+        return Action::none();
+    }
+    let visit = v.id;
+    let from_administration = matches!(v.stage, Stage::Administration | Stage::Observation);
+    let form = match op {
+        Op::Next => Form::discharge(v),
+        Op::Counselling if matches!(v.stage, Stage::Counselling | Stage::Ready) => {
+            Form::counselling(&app.config, app.lang, v)
+        }
+        Op::Counselling => {
+            error(app, c.only_counselling);
+            return Action::none();
+        }
+        Op::Vitals => Form::vitals(app.lang, v),
+        Op::DripCheck => {
+            let due = visit_alerts(v, &app.config, now)
+                .into_iter()
+                .find(|a| a.code == AlertCode::DripCheckDue)
+                .and_then(|a| a.detail.parse::<u32>().ok());
+            return match due {
+                Some(minute) => quick(app, visit, vec![Entry::DripCheck { minute }]),
+                None => {
+                    error(app, c.no_drip_check);
+                    Action::none()
+                }
+            };
+        }
+        Op::Pause | Op::StopEarly if v.stage != Stage::Administration => {
+            error(app, c.only_administration);
+            return Action::none();
+        }
+        Op::Pause if v.care.paused_since.is_some() => {
+            app.status = Some(Status {
+                kind: StatusKind::Info,
+                text: c.resuming.to_string(),
+            });
+            return quick(app, visit, vec![Entry::Resume]);
+        }
+        Op::Pause => Form::pause(v),
+        Op::StopEarly => Form::stop_early(v),
+        Op::Reaction | Op::FollowUp if !from_administration => {
+            error(app, c.only_from_administration);
+            return Action::none();
+        }
+        Op::Reaction => Form::reaction(app.lang, v),
+        Op::FollowUp => Form::follow_up(&app.config, app.lang, v),
+        Op::Acknowledge => {
+            let mut codes: Vec<&'static str> = Vec::new();
+            for a in visit_alerts(v, &app.config, now) {
+                if a.acknowledged_by.is_none() && !codes.contains(&a.code.as_str()) {
+                    codes.push(a.code.as_str());
+                }
+            }
+            if codes.is_empty() {
+                error(app, c.no_unacknowledged);
+                return Action::none();
+            }
+            let entries = codes
+                .into_iter()
+                .map(|code| Entry::Acknowledge {
+                    code: code.to_string(),
+                })
+                .collect();
+            return quick(app, visit, entries);
+        }
+        _ => return Action::none(),
+    };
+    app.mode = Mode::Form(form);
+    Action::none()
+}
+
+/// Records sent at once from the board, one request each.
+fn quick(app: &mut App, visit: VisitId, entries: Vec<Entry>) -> Action {
+    let mut send = Vec::new();
+    for entry in entries {
+        let id = app.take_request_id();
+        app.pending.insert(id, Pending::Quick(visit));
+        send.push(request(app, id, None, Command::Record { visit, entry }));
+    }
+    Action { send, quit: false }
 }
 
 /// Typing, Backspace, Delete, the cursor keys: the same in every line of
@@ -213,48 +325,71 @@ fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
     let Mode::Form(form) = &mut app.mode else {
         return Action::none();
     };
-    let op = keymap::lookup(keymap::FORM, &key);
-    match op {
+    let mut op = keymap::lookup(keymap::FORM, &key);
+    // Space, y and n answer a question; in a text field they are letters.
+    if matches!(op, Some(Op::Toggle | Op::AnswerYes | Op::AnswerNo)) && form.input_mut().is_some() {
+        op = None;
+    }
+    let submission = match op {
         Some(Op::Abort) => {
             app.mode = Mode::Normal;
-            Action::none()
+            return Action::none();
         }
         Some(Op::FieldNext) => {
             form.focus_next();
-            Action::none()
+            return Action::none();
         }
         Some(Op::FieldPrev) => {
             form.focus_prev();
-            Action::none()
+            return Action::none();
         }
-        Some(Op::Submit) => {
-            // One request per form at a time: a second Enter while the
-            // server has not answered would record the action twice.
-            if form.pending.is_some() {
-                return Action::none();
+        // One batch per form at a time: a second Enter while the server
+        // has not answered would record the action twice.
+        Some(Op::Submit | Op::Toggle) if form.is_pending() => return Action::none(),
+        Some(Op::Submit) => form.submit(&app.board, &app.config, app.lang, now),
+        Some(Op::Toggle) => {
+            if form.toggle() {
+                form.tick()
+            } else {
+                None
             }
-            let Some(submission) = form.submit(&app.config, app.lang, now) else {
-                return Action::none();
-            };
-            let kind = form.kind;
-            let id = app.take_request_id();
-            if let Mode::Form(form) = &mut app.mode {
-                form.pending = Some(id);
+        }
+        Some(Op::AnswerYes | Op::AnswerNo) => {
+            if form.answer(op == Some(Op::AnswerYes)) {
+                form.focus_next();
             }
-            app.pending.insert(id, Pending::Form(kind));
-            Action::send(request(app, id, submission.at, submission.command))
+            None
         }
         Some(Op::Left) | Some(Op::Right) => {
             form.step(op == Some(Op::Right));
-            Action::none()
+            None
         }
         _ => {
             if let Some(input) = form.input_mut() {
                 edit(input, op, &key);
             }
-            Action::none()
+            None
         }
+    };
+    let Some(submission) = submission else {
+        return Action::none();
+    };
+    let kind = form.kind;
+    let mut send = Vec::new();
+    let mut pending = Vec::new();
+    for part in submission.parts {
+        let id = app.take_request_id();
+        app.pending.insert(id, Pending::Form(kind));
+        pending.push((id, part.field));
+        send.push(request(app, id, part.at, part.command));
     }
+    if let Mode::Form(form) = &mut app.mode {
+        form.pending = pending;
+        form.failed = false;
+        form.close_on_ok = submission.close;
+        form.saved_note = submission.saved_note;
+    }
+    Action { send, quit: false }
 }
 
 fn on_client(app: &mut App, event: ClientEvent) {
@@ -281,8 +416,8 @@ fn on_client(app: &mut App, event: ClientEvent) {
             app.pending.clear();
             let lost = texts(app.lang).ui.lost_pending;
             match &mut app.mode {
-                Mode::Form(form) if form.pending.is_some() => {
-                    form.pending = None;
+                Mode::Form(form) if form.is_pending() => {
+                    form.pending.clear();
                     form.set_error(None, lost.to_string());
                 }
                 _ => error(app, lost),
@@ -298,9 +433,24 @@ fn on_reply(app: &mut App, reply: Reply) {
     let Some(from) = app.pending.remove(&id) else {
         return;
     };
-    let in_open_form = matches!(&app.mode, Mode::Form(f) if f.pending == Some(id));
-    if reply.ok {
-        if in_open_form {
+    let body = reply
+        .error
+        .unwrap_or_else(|| ErrorBody::new("unknown", "the server refused the request"));
+    if let Mode::Form(form) = &mut app.mode
+        && let Some(at) = form.pending.iter().position(|(p, _)| *p == id)
+    {
+        let (_, field) = form.pending.remove(at);
+        if !reply.ok {
+            form.rejected(&body, field);
+        }
+        if form.is_pending() || form.failed {
+            return;
+        }
+        let text = form
+            .saved_note
+            .take()
+            .unwrap_or_else(|| texts(app.lang).sent.to_string());
+        if form.close_on_ok {
             app.mode = Mode::Normal;
         }
         if from == Pending::Form(FormKind::Arrival) {
@@ -308,20 +458,46 @@ fn on_reply(app: &mut App, reply: Reply) {
         }
         app.status = Some(Status {
             kind: StatusKind::Info,
-            text: texts(app.lang).sent.to_string(),
+            text,
         });
         return;
     }
-    let (code, message) = match reply.error {
-        Some(e) => (e.code, e.message),
-        None => (
-            "unknown".to_string(),
-            "the server refused the request".to_string(),
-        ),
-    };
-    match &mut app.mode {
-        Mode::Form(form) if in_open_form => form.rejected(&code, &message),
-        _ => error(app, &sanitize(&message)),
+    if reply.ok {
+        if from == Pending::Form(FormKind::Arrival) {
+            app.select_when_seen = reply.visit;
+        }
+        app.status = Some(Status {
+            kind: StatusKind::Info,
+            text: texts(app.lang).sent.to_string(),
+        });
+    } else {
+        error(app, &sanitize(&body.message));
+    }
+}
+
+/// Whether a board key applies to the selected patient now (the footer
+/// offers only those; the key itself says why when it does not).
+pub fn offers(app: &App, op: Op, now: DateTime<Utc>) -> bool {
+    let v = app.selected_visit(now);
+    let stage = v.map(|v| v.stage);
+    match op {
+        Op::Counselling => matches!(stage, Some(Stage::Counselling | Stage::Ready)),
+        Op::Vitals => stage.is_some_and(Stage::is_active),
+        Op::Pause | Op::StopEarly => stage == Some(Stage::Administration),
+        Op::Reaction | Op::FollowUp => {
+            matches!(stage, Some(Stage::Administration | Stage::Observation))
+        }
+        Op::DripCheck => v.is_some_and(|v| {
+            visit_alerts(v, &app.config, now)
+                .iter()
+                .any(|a| a.code == AlertCode::DripCheckDue)
+        }),
+        Op::Acknowledge => v.is_some_and(|v| {
+            visit_alerts(v, &app.config, now)
+                .iter()
+                .any(|a| a.acknowledged_by.is_none())
+        }),
+        _ => true,
     }
 }
 

@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::fixture::{Day, connect, draw, press, ten, tokyo, type_text};
 use super::{Action, App, Connection, FieldId, FormKind, Mode, Msg, StatusKind, update};
 use crate::client::ClientEvent;
+use crate::domain::clinical::Lot;
 use crate::domain::{Command, Stage, VisitId};
 use crate::i18n::{Lang, texts};
 use crate::protocol::{ErrorBody, Reply};
@@ -31,7 +32,8 @@ fn field_error(app: &App, id: FieldId) -> Option<String> {
 }
 
 fn sent(action: Action) -> crate::protocol::Request {
-    action.send.expect("a request was sent")
+    assert_eq!(action.send.len(), 1, "one request was sent");
+    action.send.into_iter().next().expect("a request was sent")
 }
 
 fn reply(id: u64, ok: bool, error: Option<(&str, &str)>) -> Msg {
@@ -120,7 +122,11 @@ fn enter_enter_takes_a_waiting_patient_to_counselling_now() {
     assert_eq!(request.id, Some(1));
     assert_eq!(request.at, None, "an empty time means now");
     assert_eq!(request.operator.as_deref(), Some("Nurse Sato"));
-    assert_eq!(form(&app).pending, Some(1), "the form waits for the server");
+    assert_eq!(
+        form(&app).pending,
+        [(1, None)],
+        "the form waits for the server"
+    );
     assert_eq!(
         press(&mut app, KeyCode::Enter),
         Action::default(),
@@ -173,13 +179,15 @@ fn a_drip_does_not_start_until_a_bed_is_chosen() {
     assert_eq!(form(&app).fields[0].id, FieldId::Bed);
 
     let nothing = press(&mut app, KeyCode::Enter);
-    assert_eq!(nothing.send, None, "nothing is sent without a bed");
+    assert!(nothing.send.is_empty(), "nothing is sent without a bed");
     assert_eq!(
         field_error(&app, FieldId::Bed).as_deref(),
         Some(texts(Lang::En).ui.err_bed_required)
     );
 
     press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "EX-2611");
     let request = sent(press(&mut app, KeyCode::Enter));
     assert_eq!(
         request.command,
@@ -187,7 +195,10 @@ fn a_drip_does_not_start_until_a_bed_is_chosen() {
             visit: drip,
             to: Stage::Administration,
             bed: Some("1".into()),
-            lot: None
+            lot: Some(Lot {
+                number: "EX-2611".into(),
+                expiry: None
+            })
         }
     );
 }
@@ -199,6 +210,8 @@ fn an_injection_may_start_without_a_bed() {
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(app.selected, Some(face));
     press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "EX-2611");
     let request = sent(press(&mut app, KeyCode::Enter));
     assert_eq!(
         request.command,
@@ -206,7 +219,10 @@ fn an_injection_may_start_without_a_bed() {
             visit: face,
             to: Stage::Administration,
             bed: None,
-            lot: None
+            lot: Some(Lot {
+                number: "EX-2611".into(),
+                expiry: None
+            })
         }
     );
 }
@@ -217,6 +233,9 @@ fn a_refused_request_keeps_the_form_open_with_the_reason_next_to_the_field() {
     let mut app = day.app(Lang::En);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "EX-2611");
+    press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "09:15");
     let first = sent(press(&mut app, KeyCode::Enter));
@@ -242,7 +261,7 @@ fn a_refused_request_keeps_the_form_open_with_the_reason_next_to_the_field() {
         "09:15",
         "what was typed is kept"
     );
-    assert_eq!(form(&app).pending, None);
+    assert!(form(&app).pending.is_empty());
 
     // The time was before she was ready: the message goes next to the time.
     let second = sent(press(&mut app, KeyCode::Enter));
@@ -264,7 +283,7 @@ fn a_refused_request_keeps_the_form_open_with_the_reason_next_to_the_field() {
             .unwrap()
             .contains("before Aoki Ami entered ready")
     );
-    assert_eq!(form(&app).focus, 1, "the focus goes to the field in error");
+    assert_eq!(form(&app).focus, 3, "the focus goes to the field in error");
 
     // Anything else is said at the bottom of the form.
     let third = sent(press(&mut app, KeyCode::Enter));
@@ -329,7 +348,7 @@ fn an_arrival_without_a_name_or_with_a_bad_time_is_not_sent() {
     press(&mut app, KeyCode::BackTab);
     type_text(&mut app, "25:99");
     let action = press(&mut app, KeyCode::Enter);
-    assert_eq!(action.send, None);
+    assert!(action.send.is_empty());
     let ui = &texts(Lang::Ja).ui;
     assert_eq!(
         field_error(&app, FieldId::Name).as_deref(),
@@ -464,7 +483,7 @@ fn a_cancellation_needs_a_reason() {
     let (day, [a, ..]) = three_waiting();
     let mut app = day.app(Lang::En);
     press(&mut app, KeyCode::Char('x'));
-    assert_eq!(press(&mut app, KeyCode::Enter).send, None);
+    assert!(press(&mut app, KeyCode::Enter).send.is_empty());
     assert_eq!(
         field_error(&app, FieldId::Reason).as_deref(),
         Some(texts(Lang::En).ui.err_reason_empty)
@@ -601,7 +620,7 @@ fn losing_the_connection_while_a_form_waits_says_it_may_not_be_saved() {
     // Back again: the board is the server's, the form can be sent again.
     connect(&mut app, &day.board, ten());
     assert_eq!(app.connection, Connection::Connected);
-    assert!(press(&mut app, KeyCode::Enter).send.is_some());
+    assert!(!press(&mut app, KeyCode::Enter).send.is_empty());
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The alert strip: what needs attention now, most severe first, as many
 //! as fit (2 to 4 lines by terminal height), "+N more" when cut. Every
 //! alert on the board is listed whatever the filter: a filter must not
-//! hide a critical alert.
+//! hide a critical alert. The emergency path comes first; an
+//! acknowledged alert says who took it in hand.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -9,9 +10,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::board::alert_style;
 use super::style::{dim, severity_style, severity_word, symbol};
 use crate::domain::text::width;
-use crate::domain::{Alert, Severity, alerts};
+use crate::domain::{Alert, AlertCode, Severity, alerts};
 use crate::i18n::{alert_message, texts};
 use crate::snapshot::on_board;
 use crate::ui::app::App;
@@ -23,10 +25,19 @@ pub fn board_alerts(app: &App, now: DateTime<Utc>) -> Vec<Alert> {
         .iter()
         .map(|v| v.id)
         .collect();
-    alerts(&app.board, &app.config, now)
+    let mut list: Vec<Alert> = alerts(&app.board, &app.config, now)
         .into_iter()
         .filter(|a| shown.contains(&a.visit))
-        .collect()
+        .collect();
+    // The emergency path before any other critical alert (stable: the
+    // domain's order otherwise).
+    list.sort_by_key(|a| {
+        !matches!(
+            a.code,
+            AlertCode::Emergency | AlertCode::AdrenalineRepeatDue | AlertCode::CallAmbulance
+        )
+    });
+    list
 }
 
 fn max_lines(screen_height: u16) -> usize {
@@ -81,15 +92,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
             cell(symbol(alert.severity), 2),
             cell(severity_word(alert.severity, t), word_w)
         );
-        let text = format!(
+        let mut text = format!(
             "  #{} {}  {}",
             visit.ticket,
             clean(&visit.name),
             alert_message(app.lang, alert, route)
         );
+        if let Some(who) = &alert.acknowledged_by {
+            let who = if who.is_empty() { "-" } else { who.as_str() };
+            text = format!(
+                "{text}  [{}]",
+                t.clinic.acknowledged_by.replace("{who}", &clean(who))
+            );
+        }
         let text_w = w.saturating_sub(width(&badge) + width(&more));
         lines.push(Line::from(vec![
-            Span::styled(clip(&badge, w), severity_style(alert.severity)),
+            Span::styled(clip(&badge, w), alert_style(alert, now)),
             Span::raw(cell(&text, text_w)),
             Span::styled(
                 clip(&more, w.saturating_sub(width(&badge) + text_w)),

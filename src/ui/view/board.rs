@@ -7,15 +7,15 @@
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fmt::timer_text;
 use super::style::{bold, dim, selected, severity_style, symbol};
 use crate::domain::text::width;
-use crate::domain::{Alert, AlertCode, Visit, visit_alerts};
-use crate::i18n::{Texts, stage_name, texts};
+use crate::domain::{Alert, AlertCode, Severity, Visit, badges, visit_alerts};
+use crate::i18n::{Texts, badge_text, stage_name, texts};
 use crate::ui::app::App;
 use crate::ui::cell::{cell, cell_right, clean, clip};
 use crate::ui::form::treatment_label;
@@ -119,11 +119,15 @@ fn visit_row(app: &App, t: &Texts, cols: &Columns, v: &Visit, now: DateTime<Utc>
     if let Some(reason) = &v.exit_reason {
         spans.push(Span::styled(clip(&clean(reason), cols.alerts), dim()));
     }
+    // The first mark may be cut; the others show whole or not at all.
     let mut left = cols.alerts;
-    for alert in visit_alerts(v, &app.config, now) {
-        let badge = clip(&badge(t, &alert), left);
-        left = left.saturating_sub(width(&badge) + 1);
-        spans.push(Span::styled(badge, severity_style(alert.severity)));
+    for (i, (text, style)) in marks(app, t, v, now).into_iter().enumerate() {
+        if i > 0 && width(&text) > left {
+            break;
+        }
+        let text = clip(&text, left);
+        left = left.saturating_sub(width(&text) + 1);
+        spans.push(Span::styled(text, style));
         if left == 0 {
             break;
         }
@@ -138,6 +142,48 @@ fn visit_row(app: &App, t: &Texts, cols: &Columns, v: &Visit, now: DateTime<Utc>
     } else {
         line
     }
+}
+
+/// What a row says after its timer, most severe first, as room allows:
+/// the alerts (an unacknowledged critical one flashing) and the standing
+/// badges (a reaction at an earlier visit is critical).
+fn marks(app: &App, t: &Texts, v: &Visit, now: DateTime<Utc>) -> Vec<(String, Style)> {
+    let mut out: Vec<(Severity, String, Style)> = visit_alerts(v, &app.config, now)
+        .iter()
+        .map(|a| (a.severity, badge(t, a), alert_style(a, now)))
+        .collect();
+    if v.stage.is_active() {
+        out.extend(badges(v, &app.config).iter().map(|b| {
+            let severity = b.severity();
+            let text = format!(
+                "{} {}",
+                symbol(severity),
+                clean(&badge_text(app.lang, b, app.config.timezone))
+            );
+            (severity, text, severity_style(severity))
+        }));
+    }
+    // Stable: alerts before badges of the same severity.
+    out.sort_by_key(|(severity, _, _)| std::cmp::Reverse(*severity));
+    out.into_iter()
+        .map(|(_, text, style)| (text, style))
+        .collect()
+}
+
+/// An unacknowledged critical alert flashes: reverse video on even
+/// seconds of `now` (the view stays a pure function of the time).
+pub fn alert_style(alert: &Alert, now: DateTime<Utc>) -> Style {
+    let style = severity_style(alert.severity);
+    if flashing(alert) && now.timestamp().rem_euclid(2) == 0 {
+        style.add_modifier(Modifier::REVERSED)
+    } else {
+        style
+    }
+}
+
+/// Whether an alert still asks to be taken in hand.
+pub fn flashing(alert: &Alert) -> bool {
+    alert.severity == Severity::Critical && alert.acknowledged_by.is_none()
 }
 
 /// A row's badge for an alert: the severity symbol and a short word.

@@ -10,14 +10,16 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::care::{hemostasis_text, next_needs, vitals_text};
 use super::fmt::clock;
-use super::style::{bold, dim, selected};
+use super::style::{bold, dim, selected, symbol};
 use crate::config::Config;
+use crate::domain::rules::vitals_alert;
 use crate::domain::text::width;
-use crate::domain::{EventKind, EventRecord, Visit};
-use crate::i18n::{Texts, stage_name, texts};
+use crate::domain::{Check, EventKind, EventRecord, Missing, Stage, Visit, badges};
+use crate::i18n::{Texts, badge_text, missing_text, reaction_name, stage_name, texts};
 use crate::ui::app::App;
-use crate::ui::cell::{cell, clean, clip};
+use crate::ui::cell::{cell, clean, clip, wrap};
 use crate::ui::form::treatment_label;
 
 /// An event recorded more than this after it happened shows both times.
@@ -62,15 +64,41 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
             second = format!("{second}  {}: {reason}", t.ui.exit_reason);
         }
         head.push(Line::styled(cell(&second, w), bold()));
+        let care = care_summary(app, v, now);
+        let flags = care
+            .iter()
+            .find(|(label, _)| *label == t.clinic.badges)
+            .map(|(_, text)| text.clone());
+        if let Some(flags) = flags {
+            head.push(Line::raw(cell(&flags, w)));
+        }
+        let rest: Vec<String> = care
+            .iter()
+            .filter(|(label, _)| {
+                [t.clinic.vitals, t.clinic.reactions, t.clinic.next_needs].contains(label)
+            })
+            .map(|(label, text)| format!("{label}: {text}"))
+            .collect();
+        if !rest.is_empty() {
+            head.push(Line::raw(cell(&rest.join("  "), w)));
+        }
     } else {
         head.push(Line::styled(cell(t.detail_title, w), selected()));
         head.push(Line::styled(cell(&title, w), bold()));
+        let c = &t.clinic;
         let label_w = [
             t.field_chart_no,
             t.field_treatment,
             t.col_bed,
             t.ui.exit_reason,
             t.ui.stage,
+            c.badges,
+            c.plan,
+            c.lot,
+            c.vitals,
+            c.reactions,
+            c.checklist,
+            c.next_needs,
         ]
         .iter()
         .map(|l| width(l))
@@ -94,6 +122,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
         if let Some(reason) = &reason {
             field(t.ui.exit_reason, reason);
         }
+        // The care, each value wrapped under its label.
+        let value_w = w.saturating_sub(label_w);
+        for (label, text) in care_summary(app, v, now) {
+            for (i, part) in wrap(&text, value_w).into_iter().enumerate() {
+                let shown = if i == 0 { label } else { "" };
+                head.push(Line::from(vec![
+                    Span::styled(cell(shown, label_w), dim()),
+                    Span::raw(cell(&part, value_w)),
+                ]));
+            }
+        }
         head.push(Line::styled(cell(t.ui.events_title, w), bold()));
     }
 
@@ -108,6 +147,99 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
     let mut lines = head;
     lines.extend(events.into_iter().skip(skip));
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The care of a visit, as (label, words): flags, plan, lot, vitals with
+/// NEWS2, reactions, checklist progress, what the next stage needs.
+fn care_summary(app: &App, v: &Visit, now: DateTime<Utc>) -> Vec<(&'static str, String)> {
+    let t = texts(app.lang);
+    let c = &t.clinic;
+    let config = &app.config;
+    let tz = config.timezone;
+    let care = &v.care;
+    let mut out = Vec::new();
+    let flags: Vec<String> = badges(v, config)
+        .iter()
+        .map(|b| clean(&badge_text(app.lang, b, tz)))
+        .collect();
+    if !flags.is_empty() {
+        out.push((c.badges, flags.join(", ")));
+    }
+    if let Some(p) = &care.plan {
+        let mut text = format!("{} mL {}", p.dose_ml, clean(&p.product));
+        if !p.sites.is_empty() {
+            text = format!("{text} ({})", clean(&p.sites.join(", ")));
+        }
+        text = format!("{text}, {} {}", c.field_nurse, clean(&p.nurse));
+        if let Some(kg) = p.weight_kg {
+            text = format!("{text}, {kg} kg");
+        }
+        out.push((c.plan, text));
+    }
+    if let Some(lot) = &care.lot {
+        let text = match lot.expiry {
+            Some(e) => format!("{} ({} {e})", clean(&lot.number), c.field_lot_expiry),
+            None => clean(&lot.number),
+        };
+        out.push((c.lot, text));
+    }
+    if let Some(last) = care.latest_vitals() {
+        let mut text = vitals_text(app.lang, config, last);
+        if let Some((severity, why)) = vitals_alert(&last.vitals, care.baseline(), config) {
+            text = format!("{text}  {} {why}", symbol(severity));
+        }
+        out.push((c.vitals, text));
+    }
+    if !care.reactions.is_empty() || care.paused_since.is_some() {
+        let mut parts: Vec<String> = care
+            .reactions
+            .iter()
+            .map(|r| {
+                let status = match r.resolved_at {
+                    Some(at) => c.reaction_resolved.replace("{t}", &clock(tz, at)),
+                    None => c.reaction_open.to_string(),
+                };
+                format!(
+                    "{} {} {status}",
+                    clock(tz, r.at),
+                    reaction_name(app.lang, r.kind)
+                )
+            })
+            .collect();
+        parts.extend(care.doses.iter().map(|(at, dose)| {
+            format!(
+                "{} {}",
+                clock(tz, *at),
+                c.adrenaline_im.replace("{d}", &format!("{dose:.2}"))
+            )
+        }));
+        if care.paused_since.is_some() {
+            parts.push(c.paused.to_string());
+        }
+        out.push((c.reactions, parts.join(", ")));
+    }
+    if v.stage == Stage::Observation {
+        let done = Check::REQUIRED
+            .iter()
+            .filter(|i| care.checklist.contains_key(i))
+            .count();
+        let mut text = format!("{done}/{}", Check::REQUIRED.len());
+        if let Some(h) = hemostasis_text(app.lang, config, v, now) {
+            text = format!("{text}  {h}");
+        }
+        out.push((c.checklist, text));
+    }
+    let needs: Vec<String> = next_needs(v, config, now)
+        .iter()
+        .map(|m| match m {
+            Missing::Consent { items } => c.consent_count.replace("{n}", &items.len().to_string()),
+            m => missing_text(app.lang, m, config),
+        })
+        .collect();
+    if !needs.is_empty() {
+        out.push((c.next_needs, needs.join("; ")));
+    }
+    out
 }
 
 fn undone(v: &Visit, seq: u64) -> bool {

@@ -14,7 +14,7 @@ use crate::i18n::{stage_name, texts};
 use crate::ui::app::{App, Mode, StatusKind};
 use crate::ui::cell::{cell, clean, clip};
 use crate::ui::keymap::{self, Binding, Op};
-use crate::ui::update::next_stage;
+use crate::ui::update::{next_stage, offers};
 
 /// Lines the status line takes now.
 pub fn status_height(app: &App) -> u16 {
@@ -71,6 +71,9 @@ pub fn render_keys(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>)
         .filter_map(|(i, b)| {
             let priority = b.footer?;
             if app.read_only && b.keys.iter().any(|(_, op)| op.changes_board()) {
+                return None;
+            }
+            if app.mode == Mode::Normal && b.keys.iter().any(|(_, op)| !offers(app, *op, now)) {
                 return None;
             }
             let mut words = (b.describe)(t).to_string();

@@ -1,12 +1,13 @@
 //! The help overlay: every key of every mode with what it does, read from
-//! the same binding table as the key handling and the footer.
+//! the same binding table as the key handling and the footer. The board
+//! and patient-care keys on the left, the others on the right.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
-use super::style::{BORDER, bold, centered, dim};
+use super::style::{BORDER, bold, centered, clear_popup, dim};
 use crate::i18n::{Texts, texts};
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clip};
@@ -34,7 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         area.width.saturating_sub(2).min(100),
         area.height.saturating_sub(2),
     );
-    frame.render_widget(Clear, popup);
+    clear_popup(frame, popup);
     let block = Block::bordered()
         .border_set(BORDER)
         .title(Span::styled(format!(" {} ", t.help_title), bold()));
@@ -59,7 +60,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             .collect();
         listed.extend(new.iter().map(|b| (b.shown, (b.describe)(t))));
         let lines = section_lines(t, title(t), &new, col_w);
-        if i == 0 { &mut left } else { &mut right }.extend(lines);
+        if i <= 1 { &mut left } else { &mut right }.extend(lines);
     }
     let rows = left.len().max(right.len());
     let mut lines = Vec::with_capacity(rows + 1);
@@ -73,8 +74,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         lines.push(Line::from(spans));
     }
-    // The way out, on the last line whatever the height.
+    // The way out, on the last line whatever the height; j/k scroll a
+    // screen too short for every key.
     let body = usize::from(inner.height).saturating_sub(1);
+    let scroll = usize::from(app.help_scroll).min(lines.len().saturating_sub(body));
+    let mut lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
     lines.truncate(body);
     while lines.len() < body {
         lines.push(Line::raw(""));

@@ -5,7 +5,9 @@
 mod alerts;
 mod banner;
 mod board;
+mod care;
 mod detail;
+mod emergency;
 mod fmt;
 mod footer;
 mod header;
@@ -46,7 +48,16 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
         too_small(frame, area, app);
         return;
     }
-    let [head, banner_area, alert_area, main, status, keys] = Layout::vertical([
+    let [
+        emergency_area,
+        head,
+        banner_area,
+        alert_area,
+        main,
+        status,
+        keys,
+    ] = Layout::vertical([
+        Constraint::Length(emergency::height(app, now, area.width)),
         Constraint::Length(header::HEIGHT),
         Constraint::Length(banner::height(app, area.width)),
         Constraint::Length(alerts::height(app, now, area.height)),
@@ -56,6 +67,7 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
     ])
     .areas(area);
 
+    emergency::render(frame, emergency_area, app, now);
     header::render(frame, head, app, now);
     banner::render(frame, banner_area, app);
     alerts::render(frame, alert_area, app, now);
@@ -87,17 +99,24 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
     footer::render_status(frame, status, app);
     footer::render_keys(frame, keys, app, now);
 
+    // Nothing covers the emergency banner.
+    let below = Rect {
+        y: area.y + emergency_area.height,
+        height: area.height - emergency_area.height,
+        ..area
+    };
     match &app.mode {
-        Mode::Form(form) => popup::render_form(frame, main_or(area, main), app, form),
+        Mode::Form(form) => popup::render_form(frame, main_or(below, main), app, form, now),
         Mode::ConfirmUndo(visit) => {
-            popup::render_confirm_undo(frame, main_or(area, main), app, *visit)
+            popup::render_confirm_undo(frame, main_or(below, main), app, *visit)
         }
-        Mode::Help => help::render(frame, area, app),
+        Mode::Help => help::render(frame, below, app),
         Mode::Normal | Mode::Filter => {}
     }
 }
 
-/// Popups sit over the board, or over the whole screen when it is cramped.
+/// Popups sit over the board, or over the whole screen (below the
+/// emergency banner) when it is cramped.
 fn main_or(area: Rect, main: Rect) -> Rect {
     if main.height >= 14 { main } else { area }
 }

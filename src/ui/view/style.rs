@@ -74,3 +74,19 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         height,
     }
 }
+
+/// Clears `area` for a popup. A wide (Japanese) character just left of it
+/// would spill its second half over the popup's border: it is blanked.
+pub fn clear_popup(frame: &mut ratatui::Frame, area: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buffer = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        let cell = &mut buffer[(area.x - 1, y)];
+        if crate::domain::text::width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
+    }
+}
