@@ -439,9 +439,23 @@ pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
 }
 
 /// The sentence for an alert, as the staff read it.
-pub fn alert_message(lang: Lang, alert: &Alert, route: Option<Route>) -> String {
+pub fn alert_message(
+    lang: Lang,
+    alert: &Alert,
+    route: Option<Route>,
+    config: &crate::config::Config,
+) -> String {
     let m = alert.minutes;
-    let d = &alert.detail;
+    // Screening answers are named by their labels, not their ids.
+    let d = &match alert.code {
+        AlertCode::Contraindication | AlertCode::CautionNeedsDoctor => alert
+            .detail
+            .split(", ")
+            .map(|id| item_label(lang, config, id))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => alert.detail.clone(),
+    };
     let what = match (lang, route) {
         (Lang::En, Some(Route::Drip)) => "drip",
         (Lang::En, _) => "injection",

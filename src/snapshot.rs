@@ -113,6 +113,8 @@ pub struct VisitView {
     pub route: Option<crate::domain::Route>,
     pub bed: Option<String>,
     pub arrived_at: DateTime<Utc>,
+    /// The booked time, for a visit from the day sheet.
+    pub expected_at: Option<DateTime<Utc>>,
     pub stage_since: DateTime<Utc>,
     pub timer: Timer,
     pub exit_reason: Option<String>,
@@ -161,7 +163,7 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
             visit: a.visit.0,
             severity: a.severity,
             code: a.code.as_str(),
-            message: alert_message(Lang::En, a, route),
+            message: alert_message(Lang::En, a, route, config),
         }
     };
     let mut counts: std::collections::BTreeMap<&'static str, usize> =
@@ -204,6 +206,7 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
                     route: treatment.map(|t| t.route),
                     bed: v.bed.clone(),
                     arrived_at: v.arrived_at,
+                    expected_at: v.expected_at,
                     stage_since: v.stage_since,
                     timer: timer(v, config, now),
                     exit_reason: v.exit_reason.clone(),
@@ -275,6 +278,9 @@ pub fn to_text(snap: &Snapshot, config: &Config) -> String {
     );
     for v in &snap.visits {
         let timer = match v.timer.remaining_secs {
+            _ if v.stage == Stage::Expected => v.expected_at.map_or(String::new(), |t| {
+                format!("@{}", t.with_timezone(&config.timezone).format("%H:%M"))
+            }),
             Some(r) if r >= 0 => format!("{} left", clock(r)),
             Some(r) => format!("+{} over", clock(-r)),
             None => clock(v.timer.elapsed_secs),
@@ -287,7 +293,11 @@ pub fn to_text(snap: &Snapshot, config: &Config) -> String {
         let _ = writeln!(
             out,
             "{:>3} {} {} {} {} {} {}",
-            v.ticket,
+            if v.ticket == 0 {
+                "-".to_string()
+            } else {
+                v.ticket.to_string()
+            },
             fit(&v.name, 16),
             fit(v.stage.as_str(), 14),
             fit(&v.treatment_label, 16),

@@ -899,7 +899,7 @@ fn a_vasovagal_reaction_shows_the_steps_asks_for_vitals_every_5_minutes_and_exte
     );
     let a = c.alert(v, t(9, 52), AlertCode::Vasovagal).unwrap();
     assert_eq!(a.severity, Severity::Warning);
-    let text = crate::i18n::alert_message(crate::i18n::Lang::En, &a, None);
+    let text = crate::i18n::alert_message(crate::i18n::Lang::En, &a, None, &c.config);
     assert!(
         text.contains("lie flat, legs up, stay with the patient"),
         "{text}"
@@ -951,7 +951,8 @@ fn an_allergic_reaction_pauses_the_drip_calls_the_doctor_and_needs_clearance() {
     let a = c.alert(v, t(9, 31), AlertCode::Allergic).unwrap();
     assert_eq!(a.severity, Severity::Critical);
     assert!(
-        crate::i18n::alert_message(crate::i18n::Lang::En, &a, None).contains("CALL THE DOCTOR")
+        crate::i18n::alert_message(crate::i18n::Lang::En, &a, None, &c.config)
+            .contains("CALL THE DOCTOR")
     );
     let err = c.try_record(t(9, 32), v, Entry::Resume).unwrap_err();
     assert!(err.to_string().contains("the doctor decides"), "{err}");

@@ -346,6 +346,15 @@ impl Visit {
         }
     }
 
+    /// The reception number as shown: "-" before the patient arrived.
+    pub fn ticket_text(&self) -> String {
+        if self.ticket == 0 {
+            "-".to_string()
+        } else {
+            self.ticket.to_string()
+        }
+    }
+
     /// The events that still count (not undone, not undo markers), newest
     /// last. `u` undoes the last of these.
     pub fn effective_events(&self) -> impl Iterator<Item = &EventRecord> {

@@ -638,7 +638,8 @@ fn drip_due_is_a_warning_to_remove_the_needle_and_check_hemostasis() {
         vec![(Severity::Warning, AlertCode::AdministrationDue)]
     );
     let alert = &visit_alerts(c.board.visit(v).unwrap(), &c.config, nine() + mins(30))[0];
-    let text = crate::i18n::alert_message(crate::i18n::Lang::En, alert, Some(Route::Drip));
+    let text =
+        crate::i18n::alert_message(crate::i18n::Lang::En, alert, Some(Route::Drip), &c.config);
     assert_eq!(text, "drip due: remove needle, check hemostasis");
 }
 

@@ -94,9 +94,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
         );
         let mut text = format!(
             "  #{} {}  {}",
-            visit.ticket,
+            visit.ticket_text(),
             clean(&visit.name),
-            alert_message(app.lang, alert, route)
+            alert_message(app.lang, alert, route, &app.config)
         );
         if let Some(who) = &alert.acknowledged_by {
             let who = if who.is_empty() { "-" } else { who.as_str() };

@@ -109,7 +109,7 @@ fn visit_row(app: &App, t: &Texts, cols: &Columns, v: &Visit, now: DateTime<Utc>
     let bed = v.bed.as_deref().map_or("-".to_string(), clean);
     let text = format!(
         "{} {} {} {} {} ",
-        cell_right(&v.ticket.to_string(), cols.no),
+        cell_right(&v.ticket_text(), cols.no),
         cell(&clean(&v.name), cols.name),
         cell(&clean(&treatment), cols.treatment),
         cell(&bed, cols.bed),

@@ -48,7 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
     let reason = v.exit_reason.as_deref().map(clean);
 
     let mut head: Vec<Line> = Vec::new();
-    let title = format!("#{} {}", v.ticket, clean(&v.name));
+    let title = format!("#{} {}", v.ticket_text(), clean(&v.name));
     if compact {
         let mut parts = vec![title];
         if let Some(chart) = &chart {

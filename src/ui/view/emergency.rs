@@ -35,8 +35,8 @@ fn lines(app: &App, now: DateTime<Utc>, width: u16) -> Vec<String> {
         };
         let mut parts = vec![c.emergency.to_string()];
         parts.push(match &v.bed {
-            Some(bed) => format!("#{} {} {}", v.ticket, c.bed, clean(bed)),
-            None => format!("#{}", v.ticket),
+            Some(bed) => format!("#{} {} {}", v.ticket_text(), c.bed, clean(bed)),
+            None => format!("#{}", v.ticket_text()),
         });
         parts.push(clean(&v.name));
         parts.push(c.anaphylaxis.to_string());

@@ -28,6 +28,10 @@ pub fn duration(secs: i64) -> String {
 /// counselling and ready; time left (or over) for administration and
 /// observation; the clock time they left for the others.
 pub fn timer_text(visit: &Visit, config: &Config, t: &Texts, now: DateTime<Utc>) -> String {
+    if let (crate::domain::Stage::Expected, Some(at)) = (visit.stage, visit.expected_at) {
+        // The booked time.
+        return format!("@{}", clock(config.timezone, at));
+    }
     if !visit.stage.is_active() {
         return clock(config.timezone, visit.stage_since);
     }

@@ -98,7 +98,7 @@ fn level_word(t: &Texts, level: Level) -> &'static str {
 /// "#3 Yamada Hanako  Ready -> Administration": whom the form is about.
 fn subject(app: &App, form: &Form) -> Option<String> {
     let v = app.board.visit(form.kind.visit()?)?;
-    let who = format!("#{} {}", v.ticket, clean(&v.name));
+    let who = format!("#{} {}", v.ticket_text(), clean(&v.name));
     Some(match form.kind {
         FormKind::Advance { to, .. } => format!(
             "{who}  {} -> {}",
@@ -618,7 +618,7 @@ pub fn render_confirm_undo(frame: &mut Frame, area: Rect, app: &App, visit: Visi
     let mut lines = vec![Line::styled(cell(t.confirm_undo, inner_w), bold())];
     if let Some(v) = app.board.visit(visit) {
         lines.push(Line::raw(cell(
-            &format!("#{} {}", v.ticket, clean(&v.name)),
+            &format!("#{} {}", v.ticket_text(), clean(&v.name)),
             inner_w,
         )));
         if let Some(last) = v.effective_events().last() {
