@@ -6,6 +6,7 @@
 //! `domain`. The domain is pure; only `store` touches sled.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod client;
 pub mod config;
 pub mod demo;

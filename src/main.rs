@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 
+use flowboard::access::{SocketGroup, resolve_group};
 use flowboard::client::{AutoStart, ClientEvent, Connection, run_link};
 use flowboard::config::{self, Config};
 use flowboard::domain::{Command, parse_at};
@@ -121,7 +122,27 @@ fn main() -> ExitCode {
         })
     };
     let result = match cli.command {
-        Some(Mode::Serve) => runtime.block_on(serve(data, config)),
+        Some(Mode::Serve) => {
+            // A socket group that does not exist is a config mistake: stop
+            // before any data is touched, like any other bad key.
+            let group = match config.socket_group.as_deref().map(resolve_group) {
+                None => None,
+                Some(Ok(group)) => Some(group),
+                Some(Err(problem)) => {
+                    let file = config_path.clone().unwrap_or_default();
+                    eprintln!(
+                        "flowboard: {}",
+                        config::ConfigError::Invalid {
+                            file,
+                            key: "socket_group".into(),
+                            problem,
+                        }
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            runtime.block_on(serve(data, config, group))
+        }
         Some(Mode::Snapshot { json }) => runtime.block_on(print_snapshot(&data, autostart, json)),
         Some(Mode::Add {
             name,
@@ -163,10 +184,10 @@ fn main() -> ExitCode {
 
 type Outcome = Result<ExitCode, Box<dyn std::error::Error>>;
 
-async fn serve(data: DataDir, config: Config) -> Outcome {
+async fn serve(data: DataDir, config: Config, group: Option<SocketGroup>) -> Outcome {
     data.create()?;
     init_log(&data)?;
-    let server = match Server::bind(data, config) {
+    let server = match Server::bind(data, config, group) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!("{e}");

@@ -11,6 +11,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_flowboard");
 pub struct Clinic {
     pub dir: tempfile::TempDir,
     pub server: Option<Child>,
+    /// The config file every command of this clinic uses.
+    pub config: PathBuf,
 }
 
 impl Clinic {
@@ -22,7 +24,17 @@ impl Clinic {
                 .tempdir()
                 .expect("temp dir"),
             server: None,
+            config: Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"),
         }
+    }
+
+    /// A clinic whose config file holds `text` (no server yet).
+    pub fn with_config(text: &str) -> Clinic {
+        let mut c = Clinic::new();
+        let path = c.dir.path().join("clinic.toml");
+        std::fs::write(&path, text).expect("write config");
+        c.config = path;
+        c
     }
 
     /// A data directory with a server started on it.
@@ -41,7 +53,7 @@ impl Clinic {
     }
 
     pub fn config(&self) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml")
+        self.config.clone()
     }
 
     /// `flowboard ARGS` with this clinic's data dir and config, no autostart
