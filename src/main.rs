@@ -321,9 +321,9 @@ async fn board(
         ev_tx,
     ));
     let (config, _) = config::resolve(None).unwrap_or_default();
-    // https://no-color.org: any non-empty value turns colour off.
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut app = ui::App::new(config, operator).with_color(color);
+    // TERM decides the colours (the Linux console has eight), and
+    // https://no-color.org: any non-empty NO_COLOR turns colour off.
+    let mut app = ui::App::new(config, operator).with_palette(ui::palette::Palette::from_env());
     if let Some(lang) = lang {
         app = app.with_lang(lang);
     }

@@ -14,21 +14,23 @@
 //! footer and the help screen share.
 
 mod app;
-mod cell;
+pub mod bell;
+pub mod cell;
 mod form;
 mod input;
 pub mod keymap;
 mod msg;
+pub mod palette;
 mod rows;
 mod run;
 mod update;
-mod view;
+pub(crate) mod view;
 
 pub use app::{App, Connection, Mode, Pending, Status, StatusKind};
 pub use form::{FieldId, Form, FormKind};
 pub use input::TextInput;
 pub use msg::Msg;
-pub use run::run;
+pub use run::{Screen, run};
 pub use update::{Action, update};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 

@@ -20,6 +20,8 @@ pub struct Action {
     /// A request for the server.
     pub send: Option<Request>,
     pub quit: bool,
+    /// Ring the terminal bell (a new critical alert).
+    pub bell: bool,
 }
 
 impl Action {
@@ -29,15 +31,15 @@ impl Action {
 
     fn quit() -> Action {
         Action {
-            send: None,
             quit: true,
+            ..Action::default()
         }
     }
 
     fn send(request: Request) -> Action {
         Action {
             send: Some(request),
-            quit: false,
+            ..Action::default()
         }
     }
 }
@@ -46,7 +48,7 @@ impl Action {
 const PAGE: isize = 10;
 
 pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Action {
-    let action = match msg {
+    let mut action = match msg {
         Msg::Key(key) => on_key(app, key, now),
         Msg::Tick | Msg::Resize => Action::none(),
         Msg::Client(event) => {
@@ -55,6 +57,10 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Action {
         }
     };
     app.reconcile_selection(now);
+    if app.connection == Connection::Connected {
+        let alerts = app.board_alerts(now);
+        action.bell = app.bell.check(&alerts) && app.config.terminal.bell;
+    }
     action
 }
 
@@ -268,6 +274,7 @@ fn on_client(app: &mut App, event: ClientEvent) {
                 app.lang = app.config.language;
             }
             app.connection = Connection::Connected;
+            app.bell.reset();
         }
         ClientEvent::Board(board) => app.board = *board,
         ClientEvent::Reply(reply) => on_reply(app, reply),
