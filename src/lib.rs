@@ -18,3 +18,4 @@ pub mod server;
 pub mod snapshot;
 pub mod store;
 pub mod ui;
+pub mod wall;

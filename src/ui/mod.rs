@@ -35,7 +35,7 @@ pub use update::{Action, update};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod screens_tests;
 #[cfg(test)]
