@@ -49,14 +49,7 @@ pub fn labels(visits: &[&Visit], mode: WallNames, lang: Lang) -> BTreeMap<VisitI
     let mut out: BTreeMap<VisitId, String> = visits.iter().map(|v| (v.id, base(v))).collect();
     // Colliding labels get the reception number; should that collide too
     // (yesterday's patient still here with today's number), the visit id.
-    let steps: [&dyn Fn(&Visit, &str) -> String; 2] = [
-        &|v: &Visit, label: &str| match mode {
-            WallNames::Ticket => label.to_string(),
-            _ => format!("{label} #{}", v.ticket),
-        },
-        &|v: &Visit, label: &str| format!("{label}/{}", v.id),
-    ];
-    for step in steps {
+    for step in 0..2 {
         let mut count: BTreeMap<&str, usize> = BTreeMap::new();
         for label in out.values() {
             *count.entry(label.as_str()).or_default() += 1;
@@ -68,7 +61,11 @@ pub fn labels(visits: &[&Visit], mode: WallNames, lang: Lang) -> BTreeMap<VisitI
             .collect();
         for id in clashing {
             if let Some(v) = visits.iter().find(|v| v.id == id) {
-                let label = step(v, &out[&id]);
+                let label = match (step, mode) {
+                    (0, WallNames::Ticket) => out[&id].clone(),
+                    (0, _) => format!("{} #{}", out[&id], v.ticket),
+                    _ => format!("{}/{}", out[&id], v.id),
+                };
                 out.insert(id, label);
             }
         }

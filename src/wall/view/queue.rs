@@ -27,7 +27,7 @@ const MIN_COL_W: u16 = 24;
 const GAP: u16 = 2;
 
 /// The groups: each active stage with its patients not on a bed.
-fn groups<'a>(wall: &'a Wall, now: DateTime<Utc>) -> Vec<(Stage, Vec<&'a Visit>)> {
+fn groups(wall: &Wall, now: DateTime<Utc>) -> Vec<(Stage, Vec<&Visit>)> {
     let present = wall.present(now);
     Stage::ACTIVE
         .iter()
