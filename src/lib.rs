@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod operator;
 pub mod paths;
 pub mod protocol;
 pub mod server;

@@ -23,6 +23,8 @@ use crate::wall::Wall;
 
 /// A column is never narrower than this.
 const MIN_COL_W: u16 = 24;
+/// Nor wider than this.
+const MAX_COL_W: u16 = 44;
 /// Columns are this far apart.
 const GAP: u16 = 2;
 
@@ -98,7 +100,8 @@ fn flow<'a>(groups: &[(Stage, Vec<&'a Visit>)], area: Rect) -> Flow<'a> {
         }
     }
     let n = u16::try_from(per_page).unwrap_or(1);
-    let col_w = area.width.saturating_sub((n - 1) * GAP) / n;
+    // A name and its timer stay close enough to read as one line.
+    let col_w = (area.width.saturating_sub((n - 1) * GAP) / n).min(MAX_COL_W);
     Flow {
         columns,
         per_page,
