@@ -35,7 +35,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fb serve 2>>"$work/serve.err" &
+# The binary itself in the background (not the shell function), so that
+# $! is the server and the clean-up stops it.
+"$bin" --data-dir "$data" --config "$work/clinic.toml" serve 2>>"$work/serve.err" &
 server=$!
 for _ in $(seq 100); do [ -S "$data/flowboard.sock" ] && break; sleep 0.1; done
 
