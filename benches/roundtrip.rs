@@ -29,7 +29,7 @@ fn main() {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = DataDir::new(dir.path().join("data"));
         rt.block_on(async {
-            let server = Server::bind(data.clone(), Config::default()).expect("server");
+            let server = Server::bind(data.clone(), Config::default(), None).expect("server");
             let task = tokio::spawn(server.run());
             let mut conn = Connection::connect(&data.socket(), Role::Operator, "bench")
                 .await

@@ -75,9 +75,16 @@ impl Connection {
             role,
             client: Some(client.to_string()),
         });
-        writer.write_all(encode(&hello).as_bytes()).await?;
+        // A server that refuses us says why and closes at once, maybe before
+        // our hello is written: read its answer before reporting the write.
+        let wrote = writer.write_all(encode(&hello).as_bytes()).await;
         let mut reader = BufReader::new(read);
-        let welcome = match read_msg(&mut reader).await? {
+        let answer = match (read_msg(&mut reader).await, wrote) {
+            (Ok(msg), _) => msg,
+            (Err(_), Err(e)) => return Err(e.into()),
+            (Err(e), Ok(())) => return Err(e),
+        };
+        let welcome = match answer {
             ServerMsg::Welcome(w) => *w,
             ServerMsg::Error(e) if e.code == "protocol_version" => {
                 return Err(ClientError::VersionMismatch {

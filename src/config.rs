@@ -53,6 +53,64 @@ pub struct Config {
     /// Years records are kept. Never below 5 (Medical Practitioners Act
     /// art. 24); nothing is ever deleted by flowboard.
     pub retention_years: u32,
+    /// A Unix group whose members may attach to the server (socket 0660);
+    /// none: only the server's own user (socket 0600).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub socket_group: Option<String>,
+    /// The wall display: privacy and paging.
+    pub wall: Wall,
+    /// How every terminal behaves: bell, date format.
+    pub terminal: Terminal,
+}
+
+/// How the wall shows a patient. The treatment is never shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WallNames {
+    /// `Y.S.` (Latin), `山.花.` (Japanese): the first character of the
+    /// family and the given name.
+    #[default]
+    Initials,
+    /// The reception number only.
+    Ticket,
+    /// The full name: only if the clinic opts in.
+    Full,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Wall {
+    pub names: WallNames,
+    /// When more patients wait than fit, the queue shows the next page
+    /// every this many seconds.
+    pub page_seconds: u32,
+}
+
+impl Default for Wall {
+    fn default() -> Self {
+        Wall {
+            names: WallNames::Initials,
+            page_seconds: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Terminal {
+    /// Ring the terminal bell once when a critical alert appears.
+    pub bell: bool,
+    /// How dates are written (strftime, as in `date +FORMAT`).
+    pub date_format: String,
+}
+
+impl Default for Terminal {
+    fn default() -> Self {
+        Terminal {
+            bell: true,
+            date_format: "%Y-%m-%d".to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,6 +381,9 @@ impl Default for Config {
             day_sheet: DaySheet::default(),
             board: BoardRules::default(),
             retention_years: 10,
+            socket_group: None,
+            wall: Wall::default(),
+            terminal: Terminal::default(),
         }
     }
 }
@@ -830,6 +891,37 @@ impl Config {
         }
         if self.board.left_visible_minutes == 0 {
             return bad("board.left_visible_minutes", "must be at least 1".into());
+        }
+        if !(3..=600).contains(&self.wall.page_seconds) {
+            return bad(
+                "wall.page_seconds",
+                format!(
+                    "must be between 3 and 600 seconds, got {}",
+                    self.wall.page_seconds
+                ),
+            );
+        }
+        let format = &self.terminal.date_format;
+        let valid_format = chrono::format::StrftimeItems::new(format).parse().is_ok();
+        if format.trim().is_empty() || !valid_format || format.chars().any(char::is_control) {
+            return bad(
+                "terminal.date_format",
+                format!(
+                    "{format:?} is not a date format: use strftime fields such as \"%Y-%m-%d\""
+                ),
+            );
+        }
+        if let Some(group) = &self.socket_group {
+            let ok = !group.is_empty()
+                && group
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !ok {
+                return bad(
+                    "socket_group",
+                    format!("{group:?} is not a group name: use letters, digits, '_', '-' or '.'"),
+                );
+            }
         }
         if self.observation.discharge_overdue_minutes == 0 {
             return bad(

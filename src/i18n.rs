@@ -89,6 +89,36 @@ pub struct Texts {
     /// Words of the clinical forms, the emergency banner and the care
     /// summary (issue 3).
     pub clinic: ClinicTexts,
+    /// Words of the wall display (and of the start-up questions).
+    pub wall: WallTexts,
+}
+
+/// Words of the wall display. It faces the waiting room: nothing here
+/// names a treatment, a reaction or what an alert is about.
+pub struct WallTexts {
+    /// `{b}` is the bed's name.
+    pub bed: &'static str,
+    pub free: &'static str,
+    /// A patient named by reception number: `{n}`.
+    pub ticket: &'static str,
+    /// Alerts, without detail: warning and critical.
+    pub attention: &'static str,
+    pub attention_now: &'static str,
+    pub emergency: &'static str,
+    pub reconnecting: &'static str,
+    pub connecting: &'static str,
+    /// `{n}` / `{m}`.
+    pub page: &'static str,
+    pub nobody_waiting: &'static str,
+    pub left: &'static str,
+    pub over: &'static str,
+    /// A bed's state: being treated, resting in observation.
+    pub treating: &'static str,
+    pub resting: &'static str,
+    pub too_small: &'static str,
+    /// The question asked at start when `--as` is not given.
+    pub ask_operator: &'static str,
+    pub ask_operator_again: &'static str,
 }
 
 /// Words for event kinds in the detail pane.
@@ -177,6 +207,25 @@ const EN: Texts = Texts {
     },
     ui: EN_UI,
     clinic: EN_CLINIC,
+    wall: WallTexts {
+        bed: "Bed {b}",
+        free: "free",
+        ticket: "No. {n}",
+        attention: "needs attention",
+        attention_now: "needs attention now",
+        emergency: "EMERGENCY",
+        reconnecting: "RECONNECTING to the server... the board may be out of date",
+        connecting: "Connecting to the server...",
+        page: "page {n}/{m}",
+        nobody_waiting: "Nobody waiting",
+        left: "left",
+        over: "over",
+        treating: "treating",
+        resting: "resting",
+        too_small: "Wall too small: need at least 40x10",
+        ask_operator: "Who is working at this terminal? Your initials",
+        ask_operator_again: "Initials are needed: 1 to 8 letters or digits",
+    },
 };
 
 const JA: Texts = Texts {
@@ -249,6 +298,25 @@ const JA: Texts = Texts {
     },
     ui: JA_UI,
     clinic: JA_CLINIC,
+    wall: WallTexts {
+        bed: "ベッド {b}",
+        free: "空き",
+        ticket: "{n}番",
+        attention: "対応が必要です",
+        attention_now: "至急対応",
+        emergency: "緊急",
+        reconnecting: "再接続中：表示が古い可能性があります",
+        connecting: "サーバーに接続しています...",
+        page: "{n}/{m} ページ",
+        nobody_waiting: "お待ちの方はいません",
+        left: "残り",
+        over: "超過",
+        treating: "施術中",
+        resting: "経過観察中",
+        too_small: "画面が小さすぎます：40x10 以上が必要です",
+        ask_operator: "この端末の担当者は？ イニシャル",
+        ask_operator_again: "イニシャルを入力してください（英数字 1〜8 文字）",
+    },
 };
 
 /// Words of the terminal UI. Placeholders in braces (`{n}`) are replaced

@@ -6,12 +6,14 @@
 //! `domain`. The domain is pure; only `store` touches sled.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod client;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod import;
+pub mod operator;
 pub mod paths;
 pub mod protocol;
 pub mod records;
@@ -20,3 +22,4 @@ pub mod server;
 pub mod snapshot;
 pub mod store;
 pub mod ui;
+pub mod wall;

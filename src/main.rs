@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 
+use flowboard::access::{SocketGroup, resolve_group};
 use flowboard::client::{AutoStart, ClientEvent, Connection, run_link};
 use flowboard::config::{self, Config};
 use flowboard::domain::{Command, parse_at};
@@ -80,6 +81,9 @@ enum Mode {
         /// Command lines; read from standard input when none are given.
         lines: Vec<String>,
     },
+    /// The wall display: read-only (enforced by the server), names masked,
+    /// no input needed; for a monitor in the waiting room.
+    Wall,
     /// The board on a throwaway database filled with a realistic morning.
     Demo,
     /// Import the day sheet: an appointments CSV (time, name, chart_no,
@@ -182,7 +186,27 @@ fn main() -> ExitCode {
         })
     };
     let result = match cli.command {
-        Some(Mode::Serve) => runtime.block_on(serve(data, config)),
+        Some(Mode::Serve) => {
+            // A socket group that does not exist is a config mistake: stop
+            // before any data is touched, like any other bad key.
+            let group = match config.socket_group.as_deref().map(resolve_group) {
+                None => None,
+                Some(Ok(group)) => Some(group),
+                Some(Err(problem)) => {
+                    let file = config_path.clone().unwrap_or_default();
+                    eprintln!(
+                        "flowboard: {}",
+                        config::ConfigError::Invalid {
+                            file,
+                            key: "socket_group".into(),
+                            problem,
+                        }
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            runtime.block_on(serve(data, config, group))
+        }
         Some(Mode::Snapshot { json }) => runtime.block_on(print_snapshot(&data, autostart, json)),
         Some(Mode::Add {
             name,
@@ -211,6 +235,7 @@ fn main() -> ExitCode {
             | Mode::Backup { .. }
             | Mode::Verify),
         ) => runtime.block_on(records_mode(&data, autostart, cli.operator, mode)),
+        Some(Mode::Wall) => runtime.block_on(wall(data, autostart, cli.lang)),
         None => {
             let role = if cli.read_only {
                 Role::ReadOnly
@@ -286,10 +311,10 @@ async fn records_mode(
     Ok(records_outcome(outcome))
 }
 
-async fn serve(data: DataDir, config: Config) -> Outcome {
+async fn serve(data: DataDir, config: Config, group: Option<SocketGroup>) -> Outcome {
     data.create()?;
     init_log(&data)?;
-    let server = match Server::bind(data, config) {
+    let server = match Server::bind(data, config, group) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!("{e}");
@@ -412,6 +437,23 @@ async fn board(
             "the board needs a terminal; for scripts use `flowboard snapshot --json`".into(),
         );
     }
+    let (config, _) = config::resolve(None).unwrap_or_default();
+    // Every change is recorded with who made it: ask when --as is not given
+    // (a read-only board records nothing, so it does not ask).
+    let operator = match (operator, role) {
+        (Some(typed), _) => match flowboard::operator::initials(&typed) {
+            Some(who) => Some(who),
+            None => {
+                return Err(format!(
+                    "--as {typed:?}: use 1 to {} letters or digits",
+                    flowboard::operator::MAX_INITIALS
+                )
+                .into());
+            }
+        },
+        (None, Role::Operator) => Some(ask_operator(lang.unwrap_or(config.language))?),
+        (None, Role::ReadOnly) => None,
+    };
     let (req_tx, req_rx) = tokio::sync::mpsc::channel(32);
     let (ev_tx, ev_rx) = tokio::sync::mpsc::channel::<ClientEvent>(64);
     tokio::spawn(run_link(
@@ -422,10 +464,9 @@ async fn board(
         req_rx,
         ev_tx,
     ));
-    let (config, _) = config::resolve(None).unwrap_or_default();
-    // https://no-color.org: any non-empty value turns colour off.
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut app = ui::App::new(config, operator).with_color(color);
+    // TERM decides the colours (the Linux console has eight), and
+    // https://no-color.org: any non-empty NO_COLOR turns colour off.
+    let mut app = ui::App::new(config, operator).with_palette(ui::palette::Palette::from_env());
     if let Some(lang) = lang {
         app = app.with_lang(lang);
     }
@@ -481,4 +522,78 @@ async fn demo_with(data: &DataDir, lang: Option<Lang>, operator: Option<String>)
     }
     drop(conn);
     board(data.clone(), None, Role::Operator, lang, operator).await
+}
+
+/// Asks who is working at this terminal, offering the initials this
+/// terminal remembers; remembers the answer (README: operator identity).
+fn ask_operator(lang: Lang) -> Result<String, Box<dyn std::error::Error>> {
+    use flowboard::operator::{
+        initials, memory_file, remember, remembered, state_dir, terminal_name,
+    };
+    let t = &flowboard::i18n::texts(lang).wall;
+    let file = terminal_name()
+        .zip(state_dir())
+        .map(|(tty, dir)| memory_file(&dir, &tty));
+    let offered = file.as_deref().and_then(remembered);
+    let mut err = std::io::stderr().lock();
+    let stdin = std::io::stdin();
+    loop {
+        match &offered {
+            Some(who) => write!(err, "{} [{who}]: ", t.ask_operator)?,
+            None => write!(err, "{}: ", t.ask_operator)?,
+        }
+        err.flush()?;
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line)? == 0 {
+            return Err("no initials given: say who works here with --as INITIALS".into());
+        }
+        let answer = if line.trim().is_empty() {
+            offered.clone()
+        } else {
+            initials(&line)
+        };
+        match answer {
+            Some(who) => {
+                if let Some(file) = &file
+                    && let Err(e) = remember(file, &who)
+                {
+                    writeln!(
+                        err,
+                        "flowboard: cannot remember the initials in {}: {e}",
+                        file.display()
+                    )?;
+                }
+                return Ok(who);
+            }
+            None => writeln!(err, "{}", t.ask_operator_again)?,
+        }
+    }
+}
+
+async fn wall(data: DataDir, autostart: Option<AutoStart>, lang: Option<Lang>) -> Outcome {
+    if !std::io::stdout().is_terminal() {
+        return Err(
+            "the wall needs a terminal (over SSH: ssh -t); for scripts use `flowboard snapshot --json`"
+                .into(),
+        );
+    }
+    let (config, _) = config::resolve(None).unwrap_or_default();
+    // The wall sends nothing (and the server would refuse it anything).
+    let (req_tx, req_rx) = tokio::sync::mpsc::channel(1);
+    let (ev_tx, ev_rx) = tokio::sync::mpsc::channel::<ClientEvent>(64);
+    tokio::spawn(run_link(
+        data,
+        autostart,
+        Role::ReadOnly,
+        "wall".to_string(),
+        req_rx,
+        ev_tx,
+    ));
+    let mut screen =
+        flowboard::wall::Wall::new(config).with_palette(ui::palette::Palette::from_env());
+    if let Some(lang) = lang {
+        screen = screen.with_lang(lang);
+    }
+    ui::run(screen, ev_rx, req_tx).await?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -50,13 +50,15 @@ impl DataDir {
 
     /// Creates the directory readable by its owner only (like tmux's
     /// socket directory), so nobody else can reach the socket or the data.
+    /// A directory the server opened to its socket group (0710: the group
+    /// may pass through to the socket, not list or read) is left so.
     pub fn create(&self) -> io::Result<()> {
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(&self.root)?;
         let perms = std::fs::metadata(&self.root)?.permissions();
-        if perms.mode() & 0o077 != 0 {
+        if perms.mode() & 0o067 != 0 {
             std::fs::set_permissions(&self.root, std::fs::Permissions::from_mode(0o700))?;
         }
         Ok(())

@@ -6,7 +6,7 @@
 //! acknowledged before it is on disk. Read-only connections are refused
 //! any command here, whatever the client does.
 
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -14,6 +14,7 @@ use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use crate::access::{Peer, SocketGroup, apply_modes, may_attach};
 use crate::client::{LineRead, read_bounded_line};
 use crate::config::Config;
 use crate::domain::{Board, Context, apply, decide};
@@ -77,12 +78,18 @@ pub struct Server {
     board_rx: watch::Receiver<Arc<Published>>,
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
+    group: Option<Arc<SocketGroup>>,
 }
 
 impl Server {
     /// Opens the store (refused if another server holds it), replaces a
-    /// stale socket left by a crash, and binds the socket with mode 0600.
-    pub fn bind(data: DataDir, config: Config) -> Result<Server, ServeError> {
+    /// stale socket left by a crash, and binds the socket with mode 0600,
+    /// or 0660 for `group` (resolved from the config's `socket_group`).
+    pub fn bind(
+        data: DataDir,
+        config: Config,
+        group: Option<SocketGroup>,
+    ) -> Result<Server, ServeError> {
         data.create().map_err(|source| ServeError::DataDir {
             dir: data.root().display().to_string(),
             source,
@@ -104,12 +111,17 @@ impl Server {
             socket: socket.display().to_string(),
             source,
         })?;
-        std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600)).map_err(
-            |source| ServeError::Listen {
-                socket: socket.display().to_string(),
-                source,
-            },
-        )?;
+        apply_modes(
+            data.root(),
+            &socket,
+            &data.db(),
+            &data.log(),
+            group.as_ref(),
+        )
+        .map_err(|source| ServeError::Listen {
+            socket: socket.display().to_string(),
+            source,
+        })?;
         let owner_uid = std::fs::metadata(&socket)
             .map_err(|source| ServeError::Listen {
                 socket: socket.display().to_string(),
@@ -141,6 +153,7 @@ impl Server {
             board_rx,
             jobs,
             owner_uid,
+            group: group.map(Arc::new),
         })
     }
 
@@ -160,6 +173,7 @@ impl Server {
                             board_rx: self.board_rx.clone(),
                             jobs: self.jobs.clone(),
                             owner_uid: self.owner_uid,
+                            group: self.group.clone(),
                         };
                         tokio::spawn(async move {
                             if let Err(e) = conn.serve(stream).await {
@@ -319,17 +333,28 @@ struct Conn {
     board_rx: watch::Receiver<Arc<Published>>,
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
+    group: Option<Arc<SocketGroup>>,
 }
 
 impl Conn {
     async fn serve(mut self, stream: UnixStream) -> std::io::Result<()> {
-        // Only the user who runs the server may connect (the socket is 0600
-        // too; this holds even if someone loosens the file mode).
-        if let Ok(cred) = stream.peer_cred()
-            && cred.uid() != self.owner_uid
-            && cred.uid() != 0
-        {
-            tracing::warn!("refused a connection from uid {}", cred.uid());
+        // Only the user who runs the server (and the socket group's members)
+        // may connect: the socket's mode says so too, and this holds even if
+        // someone loosens the file mode.
+        let allowed = match stream.peer_cred() {
+            Ok(cred) => may_attach(
+                Peer {
+                    uid: cred.uid(),
+                    gid: cred.gid(),
+                },
+                self.owner_uid,
+                self.group.as_deref(),
+            ),
+            Err(_) => false,
+        };
+        if !allowed {
+            let cred = stream.peer_cred().map(|c| c.uid()).unwrap_or(u32::MAX);
+            tracing::warn!("refused a connection from uid {cred}");
             let (_, mut w) = stream.into_split();
             let msg = ServerMsg::Error(ErrorBody::new(
                 "forbidden",

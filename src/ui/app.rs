@@ -5,12 +5,15 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::bell::Bell;
 use super::form::{Form, FormKind};
 use super::input::TextInput;
+use super::palette::Palette;
 use super::rows;
 use crate::config::Config;
-use crate::domain::{Board, Visit, VisitId};
+use crate::domain::{Alert, Board, Visit, VisitId, alerts};
 use crate::i18n::Lang;
+use crate::snapshot::on_board;
 
 /// The link to the server, as the screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,8 +84,11 @@ pub struct App {
     /// A visit to select as soon as it appears (a just-registered arrival).
     pub select_when_seen: Option<VisitId>,
     pub filter: TextInput,
-    /// False under `NO_COLOR`: only modifiers (bold, reverse) are drawn.
-    pub color: bool,
+    /// What the terminal can show: full colour, the Linux console's eight
+    /// colours, or none (`NO_COLOR`: only bold and reverse video).
+    pub palette: Palette,
+    /// Rings once per new critical alert (`[terminal] bell`).
+    pub bell: Bell,
     pub mode: Mode,
     /// Lines the help is scrolled down.
     pub help_scroll: u16,
@@ -114,15 +120,34 @@ impl App {
             status: None,
             pending: BTreeMap::new(),
             next_request: 1,
-            color: true,
+            palette: Palette::Full,
+            bell: Bell::default(),
         }
     }
 
     /// Draws without colour (`NO_COLOR`): severities still read from their
     /// symbols and words, the selection from reverse video.
-    pub fn with_color(mut self, color: bool) -> App {
-        self.color = color;
+    pub fn with_color(self, color: bool) -> App {
+        self.with_palette(if color { Palette::Full } else { Palette::Mono })
+    }
+
+    /// Draws with the colours the terminal has (see [`Palette`]).
+    pub fn with_palette(mut self, palette: Palette) -> App {
+        self.palette = palette;
         self
+    }
+
+    /// The alerts of the visits on the board, most severe first (every
+    /// alert, whatever the filter: a filter must not hide a critical one).
+    pub fn board_alerts(&self, now: DateTime<Utc>) -> Vec<Alert> {
+        let shown: Vec<VisitId> = on_board(&self.board, &self.config, now)
+            .iter()
+            .map(|v| v.id)
+            .collect();
+        alerts(&self.board, &self.config, now)
+            .into_iter()
+            .filter(|a| shown.contains(&a.visit))
+            .collect()
     }
 
     /// Fixes the language whatever the server's config says.

@@ -14,23 +14,25 @@
 //! footer and the help screen share.
 
 mod app;
-mod cell;
+pub mod bell;
+pub mod cell;
 mod clinic_forms;
 mod form;
 mod input;
 pub mod keymap;
 mod msg;
+pub mod palette;
 mod rows;
 mod run;
 mod submit;
 mod update;
-mod view;
+pub(crate) mod view;
 
 pub use app::{App, Connection, Mode, Pending, Status, StatusKind};
 pub use form::{FieldId, Form, FormKind};
 pub use input::TextInput;
 pub use msg::Msg;
-pub use run::run;
+pub use run::{Screen, run};
 pub use update::{Action, update};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
@@ -39,7 +41,7 @@ mod clinic_screens_tests;
 #[cfg(test)]
 mod clinic_tests;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod screens_tests;
 #[cfg(test)]

@@ -1,27 +1,45 @@
 //! The real loop: the terminal, the keyboard thread, the server link and
-//! the clock, wired to `update` and `view`. Redraws on a key, on news from
-//! the server and once a second; never spins.
+//! the clock, wired to a screen's `update` and `view` (the board's, the
+//! wall's). Redraws on a key, on news from the server and once a second;
+//! never spins, never clears: ratatui writes only the cells that changed.
 
-use std::io;
+use std::io::{self, Write};
 use std::time::Duration;
 
+use chrono::DateTime;
 use chrono::Utc;
-use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, Event};
+use ratatui::{DefaultTerminal, Frame};
 use tokio::sync::mpsc;
 use tokio::time::MissedTickBehavior;
 
 use super::app::App;
 use super::msg::Msg;
-use super::update::update;
+use super::update::{Action, update};
 use super::view::view;
 use crate::client::ClientEvent;
 use crate::protocol::{ErrorBody, Reply, Request};
 
-/// Runs the board until the user quits. Restores the terminal on the way
+/// A screen the loop can drive: the Elm architecture's update and view.
+pub trait Screen {
+    fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Action;
+    fn view(&self, frame: &mut Frame, now: DateTime<Utc>);
+}
+
+impl Screen for App {
+    fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Action {
+        update(self, msg, now)
+    }
+
+    fn view(&self, frame: &mut Frame, now: DateTime<Utc>) {
+        view(frame, self, now);
+    }
+}
+
+/// Runs a screen until the user quits. Restores the terminal on the way
 /// out, and on a panic (the hook `ratatui::try_init` installs).
-pub async fn run(
-    app: App,
+pub async fn run<S: Screen>(
+    app: S,
     events: mpsc::Receiver<ClientEvent>,
     requests: mpsc::Sender<Request>,
 ) -> io::Result<()> {
@@ -57,9 +75,9 @@ fn spawn_terminal_reader() -> io::Result<mpsc::Receiver<io::Result<Event>>> {
     Ok(rx)
 }
 
-async fn event_loop(
+async fn event_loop<S: Screen>(
     terminal: &mut DefaultTerminal,
-    mut app: App,
+    mut app: S,
     mut events: mpsc::Receiver<ClientEvent>,
     requests: mpsc::Sender<Request>,
 ) -> io::Result<()> {
@@ -67,7 +85,7 @@ async fn event_loop(
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut link_open = true;
-    terminal.draw(|f| view(f, &app, Utc::now()))?;
+    terminal.draw(|f| app.view(f, Utc::now()))?;
     loop {
         let msg = tokio::select! {
             event = keys.recv() => match event {
@@ -87,7 +105,7 @@ async fn event_loop(
             },
             _ = tick.tick() => Msg::Tick,
         };
-        let action = update(&mut app, msg, Utc::now());
+        let action = app.update(msg, Utc::now());
         // In order; once one cannot be sent, the rest are not sent either
         // (a later one depends on the earlier: ready after the screening).
         let mut unsent: Option<String> = None;
@@ -103,13 +121,18 @@ async fn event_loop(
                     id,
                     ErrorBody::new("not_connected", format!("not sent: {why}")),
                 );
-                update(&mut app, Msg::Client(ClientEvent::Reply(reply)), Utc::now());
+                app.update(Msg::Client(ClientEvent::Reply(reply)), Utc::now());
                 unsent = Some(why);
             }
         }
         if action.quit {
             return Ok(());
         }
-        terminal.draw(|f| view(f, &app, Utc::now()))?;
+        terminal.draw(|f| app.view(f, Utc::now()))?;
+        if action.bell {
+            let out = terminal.backend_mut();
+            out.write_all(b"\x07")?;
+            out.flush()?;
+        }
     }
 }

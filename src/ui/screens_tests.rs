@@ -244,3 +244,27 @@ fn with_no_color_severity_still_reads_from_symbols_and_the_selection_from_revers
     );
     assert!(b.backend().to_string().contains("!! CRITICAL"));
 }
+
+/// The Linux console of a small wall computer (TERM=linux): eight colours,
+/// no grey, no italics. The style map shows where colour and reverse video
+/// fall (`R` red, `Y` yellow, `C` cyan, `r` reverse, `.` plain).
+#[test]
+fn the_board_on_the_linux_console_uses_eight_colours() {
+    use crate::ui::palette::{Palette, is_basic, style_map};
+    let app = morning(ENGLISH, Lang::En).with_palette(Palette::Basic8);
+    let t = draw(&app, 80, 24);
+    let cells = &t.backend().buffer().content;
+    assert!(cells.iter().all(|c| is_basic(c.fg) && is_basic(c.bg)));
+    assert!(cells.iter().any(|c| c.fg == ratatui::style::Color::Red));
+    assert_snapshot!(style_map(t.backend().buffer()));
+}
+
+#[test]
+fn the_board_with_no_color_is_reverse_video_and_plain_text_only() {
+    use crate::ui::palette::{Palette, style_map};
+    let app = morning(ENGLISH, Lang::En).with_palette(Palette::Mono);
+    let t = draw(&app, 80, 24);
+    let map = style_map(t.backend().buffer());
+    assert!(map.chars().all(|c| matches!(c, '.' | 'r' | '\n')), "{map}");
+    assert_snapshot!(map);
+}

@@ -23,6 +23,8 @@ pub struct Action {
     /// record several facts and then move the patient on).
     pub send: Vec<Request>,
     pub quit: bool,
+    /// Ring the terminal bell (a new critical alert).
+    pub bell: bool,
 }
 
 impl Action {
@@ -32,15 +34,15 @@ impl Action {
 
     fn quit() -> Action {
         Action {
-            send: Vec::new(),
             quit: true,
+            ..Action::default()
         }
     }
 
     fn send(request: Request) -> Action {
         Action {
             send: vec![request],
-            quit: false,
+            ..Action::default()
         }
     }
 }
@@ -49,7 +51,7 @@ impl Action {
 const PAGE: isize = 10;
 
 pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Action {
-    let action = match msg {
+    let mut action = match msg {
         Msg::Key(key) => on_key(app, key, now),
         Msg::Tick | Msg::Resize => Action::none(),
         Msg::Client(event) => {
@@ -58,6 +60,10 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Action {
         }
     };
     app.reconcile_selection(now);
+    if app.connection == Connection::Connected {
+        let alerts = app.board_alerts(now);
+        action.bell = app.bell.check(&alerts) && app.config.terminal.bell;
+    }
     action
 }
 
@@ -279,7 +285,10 @@ fn quick(app: &mut App, visit: VisitId, entries: Vec<Entry>) -> Action {
         app.pending.insert(id, Pending::Quick(visit));
         send.push(request(app, id, None, Command::Record { visit, entry }));
     }
-    Action { send, quit: false }
+    Action {
+        send,
+        ..Action::default()
+    }
 }
 
 /// Typing, Backspace, Delete, the cursor keys: the same in every line of
@@ -389,7 +398,10 @@ fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
         form.close_on_ok = submission.close;
         form.saved_note = submission.saved_note;
     }
-    Action { send, quit: false }
+    Action {
+        send,
+        ..Action::default()
+    }
 }
 
 fn on_client(app: &mut App, event: ClientEvent) {
@@ -403,6 +415,7 @@ fn on_client(app: &mut App, event: ClientEvent) {
                 app.lang = app.config.language;
             }
             app.connection = Connection::Connected;
+            app.bell.reset();
         }
         ClientEvent::Board(board) => app.board = *board,
         ClientEvent::Reply(reply) => on_reply(app, reply),

@@ -11,8 +11,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_flowboard");
 pub struct Clinic {
     pub dir: tempfile::TempDir,
     pub server: Option<Child>,
-    /// A config of the test's own, instead of the repository's config.toml.
-    pub own_config: Option<PathBuf>,
+    /// The config file every command of this clinic uses.
+    pub config: PathBuf,
 }
 
 impl Clinic {
@@ -24,19 +24,27 @@ impl Clinic {
                 .tempdir()
                 .expect("temp dir"),
             server: None,
-            own_config: None,
+            config: Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"),
         }
+    }
+
+    /// A clinic whose config file holds `text` (no server yet).
+    pub fn with_config(text: &str) -> Clinic {
+        let mut c = Clinic::new();
+        let path = c.dir.path().join("clinic.toml");
+        std::fs::write(&path, text).expect("write config");
+        c.config = path;
+        c
     }
 
     /// A server started with the repository's config.toml with one line
     /// replaced by another.
     pub fn started_with(line: &str, replacement: &str) -> Clinic {
-        let mut c = Clinic::new();
-        let base = std::fs::read_to_string(c.config()).expect("config.toml");
+        let base =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"))
+                .expect("config.toml");
         assert!(base.contains(line), "config.toml has no line {line:?}");
-        let path = c.dir.path().join("clinic.toml");
-        std::fs::write(&path, base.replace(line, replacement)).expect("write config");
-        c.own_config = Some(path);
+        let mut c = Clinic::with_config(&base.replace(line, replacement));
         c.start();
         c
     }
@@ -57,9 +65,7 @@ impl Clinic {
     }
 
     pub fn config(&self) -> PathBuf {
-        self.own_config
-            .clone()
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"))
+        self.config.clone()
     }
 
     /// `flowboard ARGS` with this clinic's data dir and config, no autostart

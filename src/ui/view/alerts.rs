@@ -13,31 +13,14 @@ use ratatui::widgets::Paragraph;
 use super::board::alert_style;
 use super::style::{dim, severity_style, severity_word, symbol};
 use crate::domain::text::width;
-use crate::domain::{Alert, AlertCode, Severity, alerts};
+use crate::domain::{Alert, Severity};
 use crate::i18n::{alert_message, texts};
-use crate::snapshot::on_board;
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clean, clip};
 
 /// The alerts of the visits on the board, most severe first.
 pub fn board_alerts(app: &App, now: DateTime<Utc>) -> Vec<Alert> {
-    let shown: Vec<_> = on_board(&app.board, &app.config, now)
-        .iter()
-        .map(|v| v.id)
-        .collect();
-    let mut list: Vec<Alert> = alerts(&app.board, &app.config, now)
-        .into_iter()
-        .filter(|a| shown.contains(&a.visit))
-        .collect();
-    // The emergency path before any other critical alert (stable: the
-    // domain's order otherwise).
-    list.sort_by_key(|a| {
-        !matches!(
-            a.code,
-            AlertCode::Emergency | AlertCode::AdrenalineRepeatDue | AlertCode::CallAmbulance
-        )
-    });
-    list
+    app.board_alerts(now)
 }
 
 fn max_lines(screen_height: u16) -> usize {

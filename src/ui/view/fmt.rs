@@ -8,6 +8,18 @@ use crate::config::Config;
 use crate::domain::{Visit, timer};
 use crate::i18n::Texts;
 
+/// The date in the clinic's time zone and format (`[terminal]
+/// date_format`; the config refuses a bad one, and `%Y-%m-%d` stands in
+/// should one get here anyway: formatting must never panic).
+pub fn date(tz: Tz, format: &str, t: DateTime<Utc>) -> String {
+    use chrono::format::StrftimeItems;
+    let local = t.with_timezone(&tz);
+    match StrftimeItems::new(format).parse() {
+        Ok(items) => local.format_with_items(items.into_iter()).to_string(),
+        Err(_) => local.format("%Y-%m-%d").to_string(),
+    }
+}
+
 /// `HH:MM` in the clinic's time zone.
 pub fn clock(tz: Tz, t: DateTime<Utc>) -> String {
     t.with_timezone(&tz).format("%H:%M").to_string()
@@ -46,6 +58,17 @@ pub fn timer_text(visit: &Visit, config: &Config, t: &Texts, now: DateTime<Utc>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_follow_the_clinic_format_and_a_bad_format_cannot_panic() {
+        use chrono::TimeZone;
+        let tz = chrono_tz::Asia::Tokyo;
+        // 2026-11-20 23:30 UTC is already the 21st in Tokyo.
+        let t = Utc.with_ymd_and_hms(2026, 11, 20, 23, 30, 0).unwrap();
+        assert_eq!(date(tz, "%Y-%m-%d", t), "2026-11-21");
+        assert_eq!(date(tz, "%Y年%m月%d日", t), "2026年11月21日");
+        assert_eq!(date(tz, "%Q", t), "2026-11-21");
+    }
 
     #[test]
     fn durations_read_like_a_stopwatch() {

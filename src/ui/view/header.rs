@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::fmt::date;
 use super::style::{bold, dim};
 use crate::domain::text::width;
 use crate::domain::{Stage, free_beds};
@@ -24,9 +25,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
     let config = &app.config;
 
     let free = free_beds(&app.board, config).count();
-    let clock = now
-        .with_timezone(&config.timezone)
-        .format("%Y-%m-%d %H:%M:%S");
+    let clock = format!(
+        "{} {}",
+        date(config.timezone, &config.terminal.date_format, now),
+        now.with_timezone(&config.timezone).format("%H:%M:%S")
+    );
     let right = format!("{} {free}/{}   {clock}", t.beds_free, config.beds.len());
     let right = clip(&right, w);
     let left_w = w.saturating_sub(width(&right) + 1);

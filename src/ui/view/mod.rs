@@ -8,12 +8,12 @@ mod board;
 mod care;
 mod detail;
 mod emergency;
-mod fmt;
+pub(crate) mod fmt;
 mod footer;
 mod header;
 mod help;
 mod popup;
-mod style;
+pub(crate) mod style;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -33,13 +33,8 @@ pub const SIDE_BY_SIDE_WIDTH: u16 = 120;
 
 pub fn view(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
     draw(frame, app, now);
-    if !app.color {
-        // One pass at the end rather than a colour check in every widget.
-        for cell in frame.buffer_mut().content.iter_mut() {
-            cell.fg = ratatui::style::Color::Reset;
-            cell.bg = ratatui::style::Color::Reset;
-        }
-    }
+    // One pass at the end rather than a colour check in every widget.
+    app.palette.apply(frame.buffer_mut());
 }
 
 fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {

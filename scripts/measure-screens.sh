@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Measures what a screen that runs all day costs: the wall and the board,
+# each in its own tmux window (160x48 by default), on a clinic with 30
+# patients on live timers, for 60 s. Prints the CPU seconds each process
+# used and the bytes per second each wrote to its terminal (tmux
+# pipe-pane counts every byte the program writes).
+#
+#   scripts/measure-screens.sh            # 60 s at 160x48
+#   SECONDS_TO_MEASURE=20 SIZE=80x24 scripts/measure-screens.sh
+#
+# Needs tmux. Builds the release binary first. Leaves nothing running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=${SECONDS_TO_MEASURE:-60}
+size=${SIZE:-160x48}
+cols=${size%x*}
+rows=${size#*x}
+
+cargo build --release --quiet
+bin=$PWD/target/release/flowboard
+work=$(mktemp -d /tmp/flowboard-measure.XXXXXX)
+sock=fb-measure-$$
+data=$work/data
+cat >"$work/clinic.toml" <<'TOML'
+clinic_name = "Measure Clinic"
+beds = ["1", "2", "3", "4", "5", "6", "7", "8"]
+TOML
+fb() { "$bin" --data-dir "$data" --config "$work/clinic.toml" --no-autostart "$@"; }
+
+cleanup() {
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  if [ -n "${server:-}" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The binary itself in the background (not the shell function), so that
+# $! is the server and the clean-up stops it.
+"$bin" --data-dir "$data" --config "$work/clinic.toml" serve 2>>"$work/serve.err" &
+server=$!
+for _ in $(seq 100); do [ -S "$data/flowboard.sock" ] && break; sleep 0.1; done
+
+# 30 patients: 8 on drips in the beds, 4 injections, 4 in observation,
+# the rest waiting, in counselling or ready: every one has a live timer.
+for i in $(seq 1 30); do
+  case $((i % 3)) in 0) t=face ;; 1) t=drip ;; 2) t=scalp ;; esac
+  if [ "$i" -le 8 ]; then t=drip; elif [ "$i" -le 16 ]; then t=face; fi
+  fb add --name "Patient$i Test$i" --treatment "$t" >/dev/null
+done
+advance() { fb send "{\"cmd\":\"advance\",\"visit\":$1,\"to\":\"$2\"${3:+,\"bed\":\"$3\"}}" >/dev/null; }
+for v in $(seq 1 16); do advance "$v" counselling; advance "$v" ready; done
+for v in $(seq 1 8); do advance "$v" administration "$v"; done
+for v in $(seq 9 16); do advance "$v" administration; done
+for v in $(seq 13 16); do advance "$v" observation; done
+for v in $(seq 17 22); do advance "$v" counselling; done
+
+tmux -L "$sock" -f /dev/null new-session -d -s wall -x "$cols" -y "$rows" \
+  "exec $bin --data-dir $data --config $work/clinic.toml --no-autostart wall"
+tmux -L "$sock" new-session -d -s board -x "$cols" -y "$rows" \
+  "exec $bin --data-dir $data --config $work/clinic.toml --no-autostart --as MS"
+for s in wall board; do
+  tmux -L "$sock" pipe-pane -o -t "$s" "cat >> $work/$s.bytes"
+done
+sleep 3 # first full draw, not counted
+
+ticks=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+bytes() { stat -c %s "$work/$1.bytes" 2>/dev/null || echo 0; }
+declare -A pid c0 b0
+for s in wall board; do
+  pid[$s]=$(tmux -L "$sock" display-message -p -t "$s" '#{pane_pid}')
+  c0[$s]=$(cpu "${pid[$s]}"); b0[$s]=$(bytes "$s")
+done
+s0=$(cpu "$server")
+sleep "$duration"
+
+echo "flowboard screens, ${size}, 30 patients on live timers, ${duration} s"
+printf '%-8s %12s %12s %14s\n' screen "CPU s" "% of a core" "bytes/s"
+for s in wall board; do
+  c=$(( $(cpu "${pid[$s]}") - c0[$s] ))
+  b=$(( $(bytes "$s") - b0[$s] ))
+  awk -v s="$s" -v c="$c" -v t="$ticks" -v d="$duration" -v b="$b" \
+    'BEGIN { printf "%-8s %12.2f %12.2f %14.0f\n", s, c / t, 100 * c / t / d, b / d }'
+done
+awk -v c="$(( $(cpu "$server") - s0 ))" -v t="$ticks" -v d="$duration" \
+  'BEGIN { printf "%-8s %12.2f %12.2f %14s\n", "server", c / t, 100 * c / t / d, "-" }'

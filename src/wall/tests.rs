@@ -1,0 +1,363 @@
+//! The wall as the waiting room sees it, at 10:00 on the busy morning
+//! (src/wall/snapshots/). Review a changed snapshot as the room would:
+//! can it be read from across the room, does it give anything away?
+
+use chrono::{DateTime, Duration, Utc};
+use insta::assert_snapshot;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::{Wall, draw_with, emergency_banner, update, view};
+use crate::client::ClientEvent;
+use crate::config::WallNames;
+use crate::i18n::Lang;
+use crate::protocol::{Role, Welcome};
+use crate::ui::fixture::{Day, ENGLISH, JAPANESE, busy_morning, ten, tokyo};
+use crate::ui::palette::{Palette, style_map};
+use crate::ui::{Connection, Msg};
+
+/// A wall connected (read-only) to the clinic of `day`.
+fn wall_of(day: &Day, lang: Lang) -> Wall {
+    let mut wall = Wall::new(day.config.clone()).with_lang(lang);
+    let welcome = Welcome {
+        protocol: crate::protocol::PROTOCOL_VERSION,
+        server_version: "test".into(),
+        role: Role::ReadOnly,
+        config: day.config.clone(),
+        board: day.board.clone(),
+    };
+    update(
+        &mut wall,
+        Msg::Client(ClientEvent::Connected(Box::new(welcome))),
+        ten(),
+    );
+    wall
+}
+
+fn morning(names: [&str; 13], lang: Lang) -> Wall {
+    let (day, _) = busy_morning(names);
+    wall_of(&day, lang)
+}
+
+fn draw_at(wall: &Wall, w: u16, h: u16, now: DateTime<Utc>) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view(f, wall, now)).unwrap();
+    terminal
+}
+
+fn draw(wall: &Wall, w: u16, h: u16) -> Terminal<TestBackend> {
+    draw_at(wall, w, h, ten())
+}
+
+fn text(terminal: &Terminal<TestBackend>) -> String {
+    terminal.backend().to_string()
+}
+
+#[test]
+fn busy_morning_in_english_at_80x24() {
+    assert_snapshot!(draw(&morning(ENGLISH, Lang::En), 80, 24).backend());
+}
+
+#[test]
+fn busy_morning_in_english_at_160x48() {
+    assert_snapshot!(draw(&morning(ENGLISH, Lang::En), 160, 48).backend());
+}
+
+#[test]
+fn busy_morning_in_english_at_240x67() {
+    assert_snapshot!(draw(&morning(ENGLISH, Lang::En), 240, 67).backend());
+}
+
+#[test]
+fn busy_morning_in_japanese_at_80x24() {
+    assert_snapshot!(draw(&morning(JAPANESE, Lang::Ja), 80, 24).backend());
+}
+
+#[test]
+fn busy_morning_in_japanese_at_160x48() {
+    assert_snapshot!(draw(&morning(JAPANESE, Lang::Ja), 160, 48).backend());
+}
+
+#[test]
+fn busy_morning_in_japanese_at_240x67() {
+    assert_snapshot!(draw(&morning(JAPANESE, Lang::Ja), 240, 67).backend());
+}
+
+/// Every screen size and language: no full name, no treatment, no reason
+/// for leaving, no detail of an alert reaches the waiting room.
+#[test]
+fn the_wall_never_shows_a_name_a_treatment_or_what_an_alert_is_about() {
+    for (names, lang) in [
+        (ENGLISH, Lang::En),
+        (JAPANESE, Lang::Ja),
+        (ENGLISH, Lang::Ja),
+    ] {
+        let wall = morning(names, lang);
+        for (w, h) in [(40, 10), (80, 24), (120, 30), (160, 48), (240, 67)] {
+            let shown = text(&draw(&wall, w, h));
+            for name in names {
+                for part in name.split(' ').filter(|p| p.chars().count() > 1) {
+                    assert!(!shown.contains(part), "{part} shown at {w}x{h}:\n{shown}");
+                }
+            }
+            for t in &wall.config.treatments {
+                assert!(!shown.contains(&t.label), "{} at {w}x{h}", t.label);
+                if let Some(ja) = &t.label_ja {
+                    assert!(!shown.contains(ja.as_str()), "{ja} at {w}x{h}");
+                }
+            }
+            for secret in [
+                "drip",
+                "injection",
+                "anaphylaxis",
+                "fever",
+                "hemostasis",
+                "点滴",
+                "注射",
+                "止血",
+                "waited",
+                "overdue",
+            ] {
+                assert!(!shown.contains(secret), "{secret} at {w}x{h}:\n{shown}");
+            }
+        }
+    }
+}
+
+/// Kobayashi Ren (waiting, #7) and Kato Riku (on bed 3, #5) are both
+/// K.R.; Tanaka Yui (#13) gets two more T.Y.s for company.
+#[test]
+fn colliding_initials_get_their_reception_numbers() {
+    let (mut day, _) = busy_morning(ENGLISH);
+    day.arrive((9, 55), "Tanaka Yuto", "face");
+    day.arrive((9, 56), "Takeda Yoko", "drip");
+    let wall = wall_of(&day, Lang::En);
+    let shown = text(&draw(&wall, 80, 24));
+    for label in ["K.R. #7", "K.R. #5", "T.Y. #13", "T.Y. #14", "T.Y. #15"] {
+        assert!(shown.contains(label), "{label} missing:\n{shown}");
+    }
+    assert_snapshot!(shown);
+}
+
+#[test]
+fn the_wall_can_show_reception_numbers_only() {
+    let (mut day, _) = busy_morning(JAPANESE);
+    day.config.wall.names = WallNames::Ticket;
+    let wall = wall_of(&day, Lang::Ja);
+    let shown = text(&draw(&wall, 80, 24));
+    assert!(shown.contains("13番"), "{shown}");
+    assert!(!shown.contains("田."), "{shown}");
+}
+
+/// Forty-five patients waiting do not fit at 80x24: the queue turns its page
+/// every ten seconds (the default), says which page it shows, and every
+/// patient is on one of the pages.
+#[test]
+fn a_long_queue_pages_every_page_seconds() {
+    let mut day = Day::new();
+    for i in 0..45u32 {
+        let name = format!("Patient{i:02} Test{i:02}");
+        let treatment = ["drip", "face", "scalp"][i as usize % 3];
+        day.arrive((9 + i / 60, i % 60), &name, treatment);
+    }
+    let wall = wall_of(&day, Lang::En);
+    let first = text(&draw_at(&wall, 80, 24, tokyo(10, 0)));
+    let second = text(&draw_at(
+        &wall,
+        80,
+        24,
+        tokyo(10, 0) + Duration::seconds(10),
+    ));
+    let back = text(&draw_at(
+        &wall,
+        80,
+        24,
+        tokyo(10, 0) + Duration::seconds(20),
+    ));
+    assert_ne!(first, second);
+    assert!(first.contains("page 1/2"), "{first}");
+    assert!(second.contains("page 2/2"), "{second}");
+    assert!(
+        back.contains("page 1/2") && back.contains("P.T. #1 "),
+        "{back}"
+    );
+    // Every patient is on one of the pages.
+    let all = format!("{first}{second}");
+    for i in 1..=45 {
+        assert!(all.contains(&format!("P.T. #{i} ")), "#{i} on no page");
+    }
+    assert_snapshot!("paging_first_page", first);
+    assert_snapshot!("paging_second_page", second);
+}
+
+#[test]
+fn the_emergency_banner_alone() {
+    let mut terminal = Terminal::new(TestBackend::new(60, 3)).unwrap();
+    terminal
+        .draw(|f| emergency_banner(f, f.area(), "Bed 2", Lang::En))
+        .unwrap();
+    assert_snapshot!(terminal.backend());
+    let mut terminal = Terminal::new(TestBackend::new(60, 3)).unwrap();
+    terminal
+        .draw(|f| emergency_banner(f, f.area(), "ベッド 2", Lang::Ja))
+        .unwrap();
+    assert_snapshot!(terminal.backend());
+}
+
+fn with_emergency(wall: &Wall, w: u16, h: u16, place: &str) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| draw_with(f, wall, ten(), &[place.to_string()]))
+        .unwrap();
+    terminal
+}
+
+#[test]
+fn the_emergency_banner_over_the_wall_in_english_at_80x24() {
+    let wall = morning(ENGLISH, Lang::En);
+    assert_snapshot!(with_emergency(&wall, 80, 24, "Bed 2").backend());
+}
+
+#[test]
+fn the_emergency_banner_over_the_wall_in_japanese_at_160x48() {
+    let wall = morning(JAPANESE, Lang::Ja);
+    assert_snapshot!(with_emergency(&wall, 160, 48, "ベッド 2").backend());
+}
+
+#[test]
+fn the_emergency_banner_reads_without_colour() {
+    let wall = morning(ENGLISH, Lang::En).with_palette(Palette::Mono);
+    let t = with_emergency(&wall, 80, 24, "Bed 2");
+    let buffer = t.backend().buffer();
+    // Reverse video on the banner's whole width, with no colour at all.
+    let map = style_map(buffer);
+    let banner_line = map.lines().nth(2).unwrap();
+    assert_eq!(banner_line, "r".repeat(80), "{map}");
+}
+
+#[test]
+fn an_anaphylaxis_puts_the_emergency_banner_on_the_wall_without_saying_what_it_is() {
+    let (mut day, _) = busy_morning(ENGLISH);
+    let on_bed_2 = day.board.occupant("2").expect("someone on bed 2").id;
+    let name = day.board.visit(on_bed_2).unwrap().name.clone();
+    day.run(
+        ten() - Duration::minutes(2),
+        None,
+        Some("KS"),
+        crate::domain::Command::Record {
+            visit: on_bed_2,
+            entry: crate::domain::Entry::Reaction {
+                reaction: crate::domain::ReactionKind::Anaphylaxis,
+                signs: "wheeze, hives".into(),
+                action: "drip stopped".into(),
+            },
+        },
+    );
+    let wall = wall_of(&day, Lang::En);
+    assert_eq!(super::emergencies(&wall, ten()), vec!["Bed 2".to_string()]);
+    let shown = text(&draw(&wall, 80, 24));
+    assert!(shown.contains("EMERGENCY"), "{shown}");
+    assert!(
+        !shown.contains("naphylaxis") && !shown.contains("wheeze"),
+        "{shown}"
+    );
+    assert!(!shown.contains(&name), "no full name on the wall: {shown}");
+    // And without one, no banner.
+    let calm = morning(ENGLISH, Lang::En);
+    assert!(super::emergencies(&calm, ten()).is_empty());
+    assert!(!text(&draw(&calm, 80, 24)).contains("EMERGENCY"));
+}
+
+#[test]
+fn reconnecting_is_shown_over_the_last_board_seen() {
+    let mut wall = morning(JAPANESE, Lang::Ja);
+    update(
+        &mut wall,
+        Msg::Client(ClientEvent::Lost("the server closed the connection".into())),
+        ten(),
+    );
+    assert!(matches!(wall.connection, Connection::Lost(_)));
+    assert_snapshot!(draw(&wall, 80, 24).backend());
+}
+
+#[test]
+fn too_small_a_wall_says_so() {
+    assert_snapshot!(draw(&morning(ENGLISH, Lang::En), 39, 9).backend());
+}
+
+#[test]
+fn no_size_makes_the_wall_panic() {
+    let wall = morning(JAPANESE, Lang::Ja);
+    for w in [
+        0, 1, 2, 10, 39, 40, 41, 59, 60, 79, 80, 81, 119, 160, 250, 400,
+    ] {
+        for h in [0, 1, 5, 9, 10, 11, 19, 20, 24, 48, 67, 100] {
+            draw(&wall, w, h);
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal
+                .draw(|f| draw_with(f, &wall, ten(), &["ベッド 2".into(), "Bed 4".into()]))
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_wall_ignores_every_key_but_leaving() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut wall = morning(ENGLISH, Lang::En);
+    let before = wall.board.clone();
+    for code in [
+        KeyCode::Char('a'),
+        KeyCode::Enter,
+        KeyCode::Char('x'),
+        KeyCode::Char('u'),
+        KeyCode::Down,
+    ] {
+        let action = update(
+            &mut wall,
+            Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+            ten(),
+        );
+        assert!(action.send.is_empty() && !action.quit, "{code:?}");
+    }
+    assert_eq!(wall.board, before);
+    let quit = update(
+        &mut wall,
+        Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
+        ten(),
+    );
+    assert!(quit.quit);
+}
+
+/// A patient arrives at 9:50 and waits: at 10:10 a warning (no bell), at
+/// 10:30 the wait turns critical and the bell rings, once; with the bell
+/// off in the config, never.
+#[test]
+fn the_bell_rings_once_when_a_critical_alert_appears() {
+    let mut day = Day::new();
+    day.arrive((9, 50), "Tanaka Yui", "face");
+    let ring = |wall: &mut Wall, now| update(wall, Msg::Tick, now).bell;
+    let mut wall = wall_of(&day, Lang::En);
+    assert!(!ring(&mut wall, tokyo(10, 10)));
+    assert!(!ring(&mut wall, tokyo(10, 29)));
+    assert!(ring(&mut wall, tokyo(10, 30)));
+    assert!(!ring(&mut wall, tokyo(10, 31)));
+    day.config.terminal.bell = false;
+    let mut quiet = wall_of(&day, Lang::En);
+    assert!(!ring(&mut quiet, tokyo(10, 29)));
+    assert!(!ring(&mut quiet, tokyo(10, 30)));
+}
+
+#[test]
+fn on_the_linux_console_the_wall_uses_eight_colours() {
+    let wall = morning(ENGLISH, Lang::En).with_palette(Palette::Basic8);
+    let t = draw(&wall, 80, 24);
+    assert!(
+        t.backend()
+            .buffer()
+            .content
+            .iter()
+            .all(|c| crate::ui::palette::is_basic(c.fg) && crate::ui::palette::is_basic(c.bg))
+    );
+    assert_snapshot!(style_map(t.backend().buffer()));
+}

@@ -1,0 +1,297 @@
+//! The wall, drawn from the model and `now`: a header with the clock, the
+//! emergency banner, the connection banner, alerts without detail, the bed
+//! map, the queue by stage. Pages turn with the clock (`now`), so the view
+//! stays a pure function and every wall shows the same page.
+
+mod banner;
+mod beds;
+pub mod digits;
+mod queue;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub use banner::emergency_banner;
+
+use super::model::Wall;
+use super::names;
+use crate::domain::text::width;
+use crate::domain::{Alert, AlertCode, Severity, VisitId, alerts};
+use crate::i18n::texts;
+use crate::ui::Connection;
+use crate::ui::cell::{cell, clean, clip, wrap};
+use crate::ui::view::fmt::{clock, date};
+use crate::ui::view::style::{bold, severity_style, symbol};
+
+/// Smaller than this, the wall says so instead of drawing garbage.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+/// The lines the alert strip may take.
+const STRIP_LINES: usize = 2;
+
+pub fn view(frame: &mut Frame, wall: &Wall, now: DateTime<Utc>) {
+    let emergencies = emergencies(wall, now);
+    draw_with(frame, wall, now, &emergencies);
+}
+
+/// Draws the wall with these emergencies (bed or patient label each).
+pub fn draw_with(frame: &mut Frame, wall: &Wall, now: DateTime<Utc>, emergencies: &[String]) {
+    draw(frame, wall, now, emergencies);
+    wall.palette.apply(frame.buffer_mut());
+}
+
+/// The alerts of the patients on the wall, most severe first.
+pub fn wall_alerts(wall: &Wall, now: DateTime<Utc>) -> Vec<Alert> {
+    let present: Vec<VisitId> = wall.present(now).iter().map(|v| v.id).collect();
+    alerts(&wall.board, &wall.config, now)
+        .into_iter()
+        .filter(|a| present.contains(&a.visit))
+        .collect()
+}
+
+/// Where the wall says an alert is: the bed when the patient is on one,
+/// else the patient's masked label.
+fn place(wall: &Wall, labels: &BTreeMap<VisitId, String>, visit: VisitId) -> String {
+    let t = &texts(wall.lang).wall;
+    match wall.board.visit(visit).and_then(|v| v.bed.as_deref()) {
+        Some(bed) => t.bed.replace("{b}", &clean(bed)),
+        None => labels.get(&visit).cloned().unwrap_or_default(),
+    }
+}
+
+/// The emergencies now, as the places the banner names.
+///
+/// The one place where alerts become emergencies on the wall: an open
+/// anaphylaxis. No wildcard: a new alert code must be decided here.
+pub fn emergencies(wall: &Wall, now: DateTime<Utc>) -> Vec<String> {
+    let present = wall.present(now);
+    let labels = names::labels(&present, wall.config.wall.names, wall.lang);
+    let mut out: Vec<String> = Vec::new();
+    for alert in wall_alerts(wall, now) {
+        let emergency = match alert.code {
+            AlertCode::Emergency => true,
+            AlertCode::AdrenalineRepeatDue
+            | AlertCode::CallAmbulance
+            | AlertCode::Allergic
+            | AlertCode::Vasovagal
+            | AlertCode::Vitals
+            | AlertCode::VitalsDue
+            | AlertCode::Fever
+            | AlertCode::Contraindication
+            | AlertCode::CautionNeedsDoctor
+            | AlertCode::DripCheckDue
+            | AlertCode::DripPaused
+            | AlertCode::HemostasisDue
+            | AlertCode::Late
+            | AlertCode::WaitedTooLong
+            | AlertCode::AdministrationDue
+            | AlertCode::AdministrationOverdue
+            | AlertCode::ObservationComplete
+            | AlertCode::DischargeOverdue => false,
+        };
+        let where_ = place(wall, &labels, alert.visit);
+        if emergency && !out.contains(&where_) {
+            out.push(where_);
+        }
+    }
+    out
+}
+
+/// Which page shows now, of `pages`: turns every `page_seconds`.
+pub fn page_now(now: DateTime<Utc>, page_seconds: u32, pages: usize) -> usize {
+    if pages <= 1 {
+        return 0;
+    }
+    let turn = now.timestamp().max(0) / i64::from(page_seconds.max(1));
+    usize::try_from(turn).unwrap_or(0) % pages
+}
+
+fn draw(frame: &mut Frame, wall: &Wall, now: DateTime<Utc>, emergencies: &[String]) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, wall);
+        return;
+    }
+    let w = usize::from(area.width);
+    let present = wall.present(now);
+    let labels = names::labels(&present, wall.config.wall.names, wall.lang);
+    let strip = strip_lines(wall, now, &labels, w);
+
+    let mut y = area.y;
+    let mut take = |h: u16| {
+        let h = h.min(area.bottom().saturating_sub(y));
+        let r = Rect {
+            x: area.x,
+            y,
+            width: area.width,
+            height: h,
+        };
+        y += h;
+        r
+    };
+    let header = take(1);
+    if !emergencies.is_empty() {
+        let h = if area.height >= 20 { 3 } else { 1 };
+        emergency_banner(frame, take(h), &emergencies.join(", "), wall.lang);
+    }
+    if wall.connection != Connection::Connected {
+        banner::connection(frame, take(1), wall);
+    }
+    if !strip.is_empty() {
+        let h = u16::try_from(strip.len()).unwrap_or(1);
+        frame.render_widget(Paragraph::new(strip), take(h));
+    }
+    let roomy = area.height >= 20;
+    if roomy {
+        take(1);
+    }
+    let rest = take(u16::MAX);
+
+    // The bed map takes up to three fifths of what is left; the queue the rest.
+    let plan = beds::plan(wall.config.beds.len(), rest.width, rest.height * 3 / 5);
+    let beds_h = plan.height();
+    let gap = u16::from(roomy && beds_h > 0);
+    let beds_area = Rect {
+        height: beds_h,
+        ..rest
+    };
+    let queue_area = Rect {
+        y: rest.y + beds_h + gap,
+        height: rest.height.saturating_sub(beds_h + gap),
+        ..rest
+    };
+    let queue_pages = queue::pages(wall, now, queue_area);
+    let pages = plan.pages.max(queue_pages);
+    let page = page_now(now, wall.config.wall.page_seconds, pages);
+
+    render_header(frame, header, wall, now, page, pages);
+    beds::render(frame, beds_area, wall, now, &labels, &plan, page);
+    queue::render(frame, queue_area, wall, now, &labels, page);
+}
+
+fn render_header(
+    frame: &mut Frame,
+    area: Rect,
+    wall: &Wall,
+    now: DateTime<Utc>,
+    page: usize,
+    pages: usize,
+) {
+    let t = &texts(wall.lang).wall;
+    let w = usize::from(area.width);
+    let tz = wall.config.timezone;
+    let mut right = format!(
+        "{} {}",
+        date(tz, &wall.config.terminal.date_format, now),
+        clock(tz, now)
+    );
+    if pages > 1 {
+        let p = t
+            .page
+            .replace("{n}", &(page + 1).to_string())
+            .replace("{m}", &pages.to_string());
+        right = format!("{p}   {right}");
+    }
+    let right = clip(&right, w);
+    let left_w = w.saturating_sub(width(&right) + 1);
+    let line = Line::from(vec![
+        Span::styled(cell(&clean(&wall.config.clinic_name), left_w), bold()),
+        Span::raw(if left_w > 0 { " " } else { "" }),
+        Span::styled(right, bold()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The alert strip: one item per patient with a warning or worse, the
+/// place and a word, never what the alert is about ("Bed 2: needs
+/// attention", not the reaction). At most two lines; "+N more" when cut.
+fn strip_lines(
+    wall: &Wall,
+    now: DateTime<Utc>,
+    labels: &BTreeMap<VisitId, String>,
+    w: usize,
+) -> Vec<Line<'static>> {
+    let t = &texts(wall.lang).wall;
+    let ui = &texts(wall.lang).ui;
+    let mut seen = Vec::new();
+    let mut items: Vec<(Severity, String)> = Vec::new();
+    for alert in wall_alerts(wall, now) {
+        if alert.severity < Severity::Warning || seen.contains(&alert.visit) {
+            continue;
+        }
+        seen.push(alert.visit);
+        let words = if alert.severity == Severity::Critical {
+            t.attention_now
+        } else {
+            t.attention
+        };
+        let text = format!(
+            "{} {}: {words}",
+            symbol(alert.severity),
+            place(wall, labels, alert.visit)
+        );
+        items.push((alert.severity, text));
+    }
+    let mut lines: Vec<Vec<Span<'static>>> = Vec::new();
+    let mut used = 0;
+    for (i, (severity, text)) in items.iter().enumerate() {
+        let more = items.len() - i;
+        let item_w = width(text) + 3;
+        let new_line = lines.is_empty() || used + item_w > w;
+        if new_line && lines.len() == STRIP_LINES {
+            // Replace the tail of the last line with how many are left.
+            let tail = ui.more_alerts.replace("{n}", &more.to_string());
+            if let Some(last) = lines.last_mut() {
+                let room = w.saturating_sub(used);
+                last.push(Span::styled(clip(&tail, room), bold()));
+            }
+            break;
+        }
+        if new_line {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push(Span::styled(
+                clip(&format!(" {text}"), w.saturating_sub(used)),
+                severity_style(*severity),
+            ));
+            line.push(Span::raw("  "));
+            used += item_w;
+        }
+    }
+    lines
+        .into_iter()
+        .map(|mut spans| {
+            let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+            if used > w {
+                spans.pop();
+            }
+            Line::from(spans)
+        })
+        .collect()
+}
+
+fn too_small(frame: &mut Frame, area: Rect, wall: &Wall) {
+    let t = &texts(wall.lang).wall;
+    let text = format!("{} ({}x{})", t.too_small, area.width, area.height);
+    let lines: Vec<Line> = wrap(&text, usize::from(area.width))
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let middle = Rect {
+        y: area.y + (area.height - height) / 2,
+        height,
+        ..area
+    };
+    frame.render_widget(Paragraph::new(lines), middle);
+}
