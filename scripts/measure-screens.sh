@@ -48,8 +48,25 @@ for i in $(seq 1 30); do
   if [ "$i" -le 8 ]; then t=drip; elif [ "$i" -le 16 ]; then t=face; fi
   fb add --name "Patient$i Test$i" --treatment "$t" >/dev/null
 done
-advance() { fb send "{\"cmd\":\"advance\",\"visit\":$1,\"to\":\"$2\"${3:+,\"bed\":\"$3\"}}" >/dev/null; }
-for v in $(seq 1 16); do advance "$v" counselling; advance "$v" ready; done
+advance() { fb send "{\"cmd\":\"advance\",\"visit\":$1,\"to\":\"$2\"${3:+,\"bed\":\"$3\"},\"lot\":{\"number\":\"EXO-1\"}}" >/dev/null; }
+# A routine counselling (every default screening item "no", full consent,
+# a plan, pre-treatment vitals): what administration needs first.
+no=""
+for q in cancer_treatment cancer_recent pregnant breastfeeding infection drug_allergy \
+         allergic_disease other_treatment vasovagal_history vasovagal_risk blood_thinner \
+         blood_donor first_session; do no="$no\"$q\":false,"; done
+counsel() {
+  fb send \
+    "{\"cmd\":\"record\",\"visit\":$1,\"entry\":{\"kind\":\"screening\",\"answers\":{${no%,}}}}" \
+    "{\"cmd\":\"record\",\"visit\":$1,\"entry\":{\"kind\":\"consent\",\"items\":[\"no_guarantee\",\"not_approved\",\"side_effects\",\"no_blood_donation\",\"price\"]}}" \
+    "{\"cmd\":\"record\",\"visit\":$1,\"entry\":{\"kind\":\"plan\",\"plan\":{\"treatment\":\"$2\",\"dose_ml\":3.0,\"product\":\"Exosome\",\"nurse\":\"MS\"}}}" \
+    "{\"cmd\":\"record\",\"visit\":$1,\"entry\":{\"kind\":\"vitals\",\"vitals\":{\"systolic\":118,\"diastolic\":74,\"pulse\":72,\"spo2\":98,\"temperature\":36.5,\"respiratory_rate\":14,\"consciousness\":\"alert\"}}}" \
+    >/dev/null
+}
+for v in $(seq 1 16); do
+  if [ "$v" -le 8 ]; then t=drip; else t=face; fi
+  advance "$v" counselling; counsel "$v" "$t"; advance "$v" ready
+done
 for v in $(seq 1 8); do advance "$v" administration "$v"; done
 for v in $(seq 9 16); do advance "$v" administration; done
 for v in $(seq 13 16); do advance "$v" observation; done
