@@ -140,7 +140,7 @@ impl App {
     /// The alerts of the visits on the board, most severe first (every
     /// alert, whatever the filter: a filter must not hide a critical one).
     pub fn board_alerts(&self, now: DateTime<Utc>) -> Vec<Alert> {
-        let shown: Vec<VisitId> = on_board(&self.board, &self.config, now)
+        let shown: std::collections::HashSet<VisitId> = on_board(&self.board, &self.config, now)
             .iter()
             .map(|v| v.id)
             .collect();
