@@ -16,7 +16,9 @@
 mod app;
 mod cell;
 mod clinic_forms;
+mod correct;
 mod form;
+pub mod history;
 mod input;
 pub mod keymap;
 mod msg;
@@ -25,6 +27,7 @@ mod run;
 mod submit;
 mod update;
 mod view;
+mod words;
 
 pub use app::{App, Connection, Mode, Pending, Status, StatusKind};
 pub use form::{FieldId, Form, FormKind};
@@ -40,6 +43,8 @@ mod clinic_screens_tests;
 mod clinic_tests;
 #[cfg(test)]
 mod fixture;
+#[cfg(test)]
+mod history_tests;
 #[cfg(test)]
 mod screens_tests;
 #[cfg(test)]
