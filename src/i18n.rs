@@ -980,8 +980,9 @@ pub struct RecordsTexts {
     pub today: &'static str,
     pub no_events: &'static str,
     pub no_match: &'static str,
-    /// `{n}`: how many.
+    /// `{n}`: how many (two or more, or none).
     pub count: &'static str,
+    pub count_one: &'static str,
     pub col_time: &'static str,
     pub col_recorded: &'static str,
     pub col_by: &'static str,
@@ -1032,6 +1033,7 @@ const EN_RECORDS: RecordsTexts = RecordsTexts {
     no_events: "Nothing was recorded on this day",
     no_match: "No event matches the filters",
     count: "{n} events",
+    count_one: "1 event",
     col_time: "Time",
     col_recorded: "Entered",
     col_by: "By",
@@ -1077,6 +1079,7 @@ const JA_RECORDS: RecordsTexts = RecordsTexts {
     no_events: "この日の記録はありません",
     no_match: "条件に合う記録はありません",
     count: "{n} 件",
+    count_one: "1 件",
     col_time: "時刻",
     col_recorded: "入力",
     col_by: "入力者",

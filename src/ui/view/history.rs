@@ -133,15 +133,14 @@ pub fn render(
     if h.day == crate::ui::history::today(&app.config, now) {
         day = format!("{day} {}", r.today);
     }
+    let count = match rows.len() {
+        1 => r.count_one.to_string(),
+        n => r.count.replace("{n}", &n.to_string()),
+    };
     let position = if rows.is_empty() {
-        r.count.replace("{n}", "0")
+        count
     } else {
-        format!(
-            "{}/{}  {}",
-            cursor + 1,
-            rows.len(),
-            r.count.replace("{n}", &rows.len().to_string())
-        )
+        format!("{}/{}  {count}", cursor + 1, rows.len())
     };
     let left = format!("{}  {day}", r.history_title);
     let right_w = width(&position).min(w);
