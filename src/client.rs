@@ -15,8 +15,8 @@ use tokio::sync::mpsc;
 use crate::domain::Board;
 use crate::paths::DataDir;
 use crate::protocol::{
-    ClientMsg, ErrorBody, Hello, MAX_LINE_BYTES, PROTOCOL_VERSION, Reply, Request, Role, ServerMsg,
-    Welcome, encode,
+    ClientMsg, ErrorBody, Hello, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, QueryRequest, Reply,
+    Request, Role, ServerMsg, Welcome, encode,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -212,15 +212,26 @@ impl Connection {
         }
     }
 
+    /// Sends a query, assigning it an id when it has none; returns the id.
+    /// Queries and commands share one id counter, so replies never mix.
+    pub async fn send_query(&mut self, mut query: QueryRequest) -> Result<u64, ClientError> {
+        let id = *query.id.get_or_insert(self.next_id);
+        self.next_id = self.next_id.max(id + 1);
+        self.writer.write_all(encode(&query).as_bytes()).await?;
+        Ok(id)
+    }
+
+    /// Sends a command or a query.
+    pub async fn send_outgoing(&mut self, outgoing: Outgoing) -> Result<u64, ClientError> {
+        match outgoing {
+            Outgoing::Command(request) => self.send(request).await,
+            Outgoing::Query(query) => self.send_query(query).await,
+        }
+    }
+
     /// Asks a question about the records and waits for the answer.
-    pub async fn query(&mut self, query: crate::protocol::Query) -> Result<Reply, ClientError> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let line = encode(&crate::protocol::QueryRequest {
-            id: Some(id),
-            query,
-        });
-        self.writer.write_all(line.as_bytes()).await?;
+    pub async fn query(&mut self, query: Query) -> Result<Reply, ClientError> {
+        let id = self.send_query(QueryRequest { id: None, query }).await?;
         loop {
             match self.recv().await? {
                 ServerMsg::Reply(r) if r.id == Some(id) => return Ok(r),
@@ -296,15 +307,46 @@ pub enum ClientEvent {
     Lost(String),
 }
 
+/// What a screen sends through its link: a command (which changes the
+/// board) or a question about the records (a past day's visits). Both are
+/// answered by a `ClientEvent::Reply` with the same id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
+    Command(Request),
+    Query(QueryRequest),
+}
+
+impl Outgoing {
+    pub fn id(&self) -> Option<u64> {
+        match self {
+            Outgoing::Command(r) => r.id,
+            Outgoing::Query(q) => q.id,
+        }
+    }
+}
+
+impl From<Request> for Outgoing {
+    fn from(request: Request) -> Outgoing {
+        Outgoing::Command(request)
+    }
+}
+
+impl From<QueryRequest> for Outgoing {
+    fn from(query: QueryRequest) -> Outgoing {
+        Outgoing::Query(query)
+    }
+}
+
 /// Keeps a screen connected: connects (starting the server if allowed),
 /// forwards board updates and replies, and on any loss reports it and
-/// retries every second until the screen goes away.
-pub async fn run_link(
+/// retries every second until the screen goes away. The screen's channel
+/// may carry plain commands or `Outgoing` (commands and queries).
+pub async fn run_link<R: Into<Outgoing> + Send>(
     data: DataDir,
     start: Option<AutoStart>,
     role: Role,
     client: String,
-    mut requests: mpsc::Receiver<Request>,
+    mut requests: mpsc::Receiver<R>,
     events: mpsc::Sender<ClientEvent>,
 ) {
     loop {
@@ -324,7 +366,7 @@ pub async fn run_link(
                         _ = &mut deadline => break,
                         req = requests.recv() => match req {
                             Some(req) => {
-                                let reply = Reply::failed(req.id, ErrorBody::new("not_connected", "not connected to the server: nothing was saved, try again when the board is back"));
+                                let reply = Reply::failed(req.into().id(), ErrorBody::new("not_connected", "not connected to the server: nothing was saved, try again when the board is back"));
                                 if events.send(ClientEvent::Reply(reply)).await.is_err() { return; }
                             }
                             None => return,
@@ -345,9 +387,10 @@ pub async fn run_link(
             tokio::select! {
                 req = requests.recv() => match req {
                     Some(req) => {
-                        let id = req.id;
-                        if let Err(e) = conn.send(req).await {
-                            let reply = Reply::failed(id, ErrorBody::new("not_connected", format!("not saved: {e}")));
+                        let req = req.into();
+                        let id = req.id();
+                        if let Err(e) = conn.send_outgoing(req).await {
+                            let reply = Reply::failed(id, ErrorBody::new("not_connected", format!("not sent: {e}")));
                             let _ = events.send(ClientEvent::Reply(reply)).await;
                             break e.to_string();
                         }

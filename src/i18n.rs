@@ -91,6 +91,8 @@ pub struct Texts {
     pub clinic: ClinicTexts,
     /// Words of the wall display (and of the start-up questions).
     pub wall: WallTexts,
+    /// Words of the history view, corrections and check-in (issue 5).
+    pub records: RecordsTexts,
 }
 
 /// Words of the wall display. It faces the waiting room: nothing here
@@ -226,6 +228,7 @@ const EN: Texts = Texts {
         ask_operator: "Who is working at this terminal? Your initials",
         ask_operator_again: "Initials are needed: 1 to 8 letters or digits",
     },
+    records: EN_RECORDS,
 };
 
 const JA: Texts = Texts {
@@ -317,6 +320,7 @@ const JA: Texts = Texts {
         ask_operator: "この端末の担当者は？ イニシャル",
         ask_operator_again: "イニシャルを入力してください（英数字 1〜8 文字）",
     },
+    records: JA_RECORDS,
 };
 
 /// Words of the terminal UI. Placeholders in braces (`{n}`) are replaced
@@ -965,7 +969,6 @@ pub fn record_event_words(
     kind: &crate::domain::EventKind,
     tz: chrono_tz::Tz,
 ) -> String {
-    use crate::domain::Correction;
     use crate::domain::EventKind;
     let ja = lang == Lang::Ja;
     match kind {
@@ -988,22 +991,199 @@ pub fn record_event_words(
             correction,
             reason,
             old,
-        } => {
-            let new = match correction {
-                Correction::Name { name } => name.clone(),
-                Correction::ChartNo { chart_no } => chart_no.clone().unwrap_or_default(),
-                Correction::Lot { number } => number.clone(),
-                Correction::Time { at, .. } => at.with_timezone(&tz).format("%H:%M").to_string(),
-            };
-            if ja {
-                format!("訂正: {old} -> {new}（{reason}）")
-            } else {
-                format!("corrected: {old} -> {new} ({reason})")
-            }
-        }
+        } => correction_words(lang, correction, old, reason, tz, None),
         _ => String::new(),
     }
 }
+
+/// A correction as the staff read it: which value, the old one beside the
+/// new one, and why. `event`: the words of the event whose time was
+/// corrected, when known.
+pub fn correction_words(
+    lang: Lang,
+    correction: &crate::domain::Correction,
+    old: &str,
+    reason: &str,
+    tz: chrono_tz::Tz,
+    event: Option<&str>,
+) -> String {
+    use crate::domain::Correction;
+    let ja = lang == Lang::Ja;
+    let (field, new) = match correction {
+        Correction::Name { name } => (if ja { "氏名" } else { "name" }.to_string(), name.clone()),
+        Correction::ChartNo { chart_no } => (
+            if ja { "カルテ番号" } else { "chart no." }.to_string(),
+            chart_no.clone().unwrap_or_else(|| "-".into()),
+        ),
+        Correction::Lot { number } => (
+            if ja { "ロット番号" } else { "lot" }.to_string(),
+            number.clone(),
+        ),
+        Correction::Time { at, .. } => (
+            match (ja, event) {
+                (true, Some(e)) => format!("{e}の時刻"),
+                (true, None) => "時刻".into(),
+                (false, Some(e)) => format!("time of {e}"),
+                (false, None) => "time".into(),
+            },
+            at.with_timezone(&tz).format("%H:%M").to_string(),
+        ),
+    };
+    let old = if old.is_empty() { "-" } else { old };
+    if ja {
+        format!("訂正 {field}: {old} -> {new}（{reason}）")
+    } else {
+        format!("corrected {field}: {old} -> {new} ({reason})")
+    }
+}
+
+/// Words of the history view, the correction form and check-in.
+/// Placeholders in braces are replaced by the screen.
+pub struct RecordsTexts {
+    pub history_title: &'static str,
+    /// `{d}`: the day.
+    pub loading: &'static str,
+    /// `{d}`: the day, `{e}`: why.
+    pub load_failed: &'static str,
+    pub today: &'static str,
+    pub no_events: &'static str,
+    pub no_match: &'static str,
+    /// `{n}`: how many (two or more, or none).
+    pub count: &'static str,
+    pub count_one: &'static str,
+    pub col_time: &'static str,
+    pub col_recorded: &'static str,
+    pub col_by: &'static str,
+    pub col_patient: &'static str,
+    pub col_what: &'static str,
+    pub filter_kind: &'static str,
+    pub filter_patient: &'static str,
+    pub filter_by: &'static str,
+    pub kinds: [&'static str; 4],
+    pub no_later_day: &'static str,
+    pub no_patient_row: &'static str,
+    pub key_history: &'static str,
+    pub key_day: &'static str,
+    pub key_move: &'static str,
+    pub key_patient: &'static str,
+    pub key_by: &'static str,
+    pub key_kind: &'static str,
+    pub key_close: &'static str,
+    pub key_keep_by: &'static str,
+    pub key_clear_by: &'static str,
+    pub help_history: &'static str,
+    pub help_by: &'static str,
+    // Corrections.
+    pub key_correct: &'static str,
+    pub form_correct: &'static str,
+    pub field_what: &'static str,
+    pub field_right_time: &'static str,
+    /// `{e}`: the event, `{t}`: its time now.
+    pub what_time: &'static str,
+    pub right_time_hint: &'static str,
+    pub reason_hint: &'static str,
+    /// `{v}`: the value before the correction.
+    pub was: &'static str,
+    pub corrected: &'static str,
+    pub err_unchanged: &'static str,
+    // Check-in of an expected patient.
+    pub key_check_in: &'static str,
+    /// The help's line for Enter on an expected patient.
+    pub key_check_in_help: &'static str,
+    pub form_check_in: &'static str,
+}
+
+const EN_RECORDS: RecordsTexts = RecordsTexts {
+    history_title: "History",
+    loading: "Loading the records of {d}...",
+    load_failed: "Could not load {d}: {e}",
+    today: "today",
+    no_events: "Nothing was recorded on this day",
+    no_match: "No event matches the filters",
+    count: "{n} events",
+    count_one: "1 event",
+    col_time: "Time",
+    col_recorded: "Entered",
+    col_by: "By",
+    col_patient: "Patient",
+    col_what: "What",
+    filter_kind: "Kind",
+    filter_patient: "Patient",
+    filter_by: "By",
+    kinds: ["all", "stage changes", "clinical entries", "corrections"],
+    no_later_day: "There are no records after today",
+    no_patient_row: "No patient on this line",
+    key_history: "history",
+    key_day: "previous / next day",
+    key_move: "move",
+    key_patient: "only this patient",
+    key_by: "filter by who entered",
+    key_kind: "cycle the kind",
+    key_close: "back to the board",
+    key_keep_by: "keep the filter",
+    key_clear_by: "clear the filter",
+    help_history: "History",
+    help_by: "History: who entered",
+    key_correct: "correct a record",
+    form_correct: "Correct a record",
+    field_what: "What",
+    field_right_time: "Right time",
+    what_time: "time of {e} ({t})",
+    right_time_hint: "HH:MM, when it really happened",
+    reason_hint: "required: why the record was wrong",
+    was: "was {v}",
+    corrected: "Corrected: the old value stays in the record",
+    err_unchanged: "this is the value recorded now: type the right one",
+    key_check_in: "check in",
+    key_check_in_help: "check in (booked)",
+    form_check_in: "Check in",
+};
+
+const JA_RECORDS: RecordsTexts = RecordsTexts {
+    history_title: "記録の履歴",
+    loading: "{d} の記録を読み込み中...",
+    load_failed: "{d} の記録を読み込めませんでした：{e}",
+    today: "今日",
+    no_events: "この日の記録はありません",
+    no_match: "条件に合う記録はありません",
+    count: "{n} 件",
+    count_one: "1 件",
+    col_time: "時刻",
+    col_recorded: "入力",
+    col_by: "入力者",
+    col_patient: "患者",
+    col_what: "内容",
+    filter_kind: "種類",
+    filter_patient: "患者",
+    filter_by: "入力者",
+    kinds: ["すべて", "段階の変更", "臨床記録", "訂正・取り消し"],
+    no_later_day: "今日より先の記録はありません",
+    no_patient_row: "この行に患者はいません",
+    key_history: "履歴",
+    key_day: "前日 / 翌日",
+    key_move: "移動",
+    key_patient: "この患者のみ・全員",
+    key_by: "入力者で絞り込み",
+    key_kind: "種類を切り替え",
+    key_close: "ボードに戻る",
+    key_keep_by: "絞り込みを確定",
+    key_clear_by: "絞り込みを解除",
+    help_history: "履歴",
+    help_by: "履歴：入力者",
+    key_correct: "記録の訂正",
+    form_correct: "記録の訂正",
+    field_what: "訂正する項目",
+    field_right_time: "正しい時刻",
+    what_time: "{e}の時刻（{t}）",
+    right_time_hint: "HH:MM（実際の時刻）",
+    reason_hint: "必須：訂正の理由",
+    was: "訂正前 {v}",
+    corrected: "訂正しました（訂正前の値も記録に残ります）",
+    err_unchanged: "現在の記録と同じです：正しい値を入力してください",
+    key_check_in: "来院受付",
+    key_check_in_help: "予約患者の来院受付",
+    form_check_in: "来院受付",
+};
 
 /// Words of the clinical forms, the emergency banner and the care summary.
 /// Placeholders in braces are replaced by the screen. No ambiguous-width

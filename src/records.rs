@@ -53,7 +53,7 @@ impl RecordsError {
 }
 
 /// The instant a clinic day begins.
-fn day_start(config: &Config, day: NaiveDate) -> DateTime<Utc> {
+pub fn day_start(config: &Config, day: NaiveDate) -> DateTime<Utc> {
     config
         .timezone
         .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())

@@ -460,7 +460,7 @@ fn a_screen_says_when_the_server_is_gone_and_reconnects_by_itself() {
     use flowboard::protocol::Role;
     let mut clinic = Clinic::started();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (_req_tx, req_rx) = tokio::sync::mpsc::channel(4);
+    let (_req_tx, req_rx) = tokio::sync::mpsc::channel::<flowboard::protocol::Request>(4);
     let (ev_tx, mut ev_rx) = tokio::sync::mpsc::channel(64);
     let next = |rx: &mut tokio::sync::mpsc::Receiver<ClientEvent>| {
         rt.block_on(async {
@@ -550,4 +550,70 @@ fn a_name_full_of_escape_sequences_is_stored_and_shown_clean() {
     let text = clinic.ok(&["--no-autostart", "snapshot"]);
     assert!(!text.contains('\u{1b}'), "{text:?}");
     assert!(text.contains("山田 花子"));
+}
+
+#[test]
+fn a_read_only_screen_asks_its_link_for_a_days_visits_and_gets_them_but_no_command_passes() {
+    use flowboard::client::{ClientEvent, Outgoing, run_link};
+    use flowboard::domain::{Command, Visit, VisitId};
+    use flowboard::paths::DataDir;
+    use flowboard::protocol::{Query, QueryRequest, Request, Role};
+    let clinic = Clinic::started();
+    clinic.ok(&["add", "--name", "山田 花子", "--treatment", "drip"]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (req_tx, req_rx) = tokio::sync::mpsc::channel::<Outgoing>(4);
+    let (ev_tx, mut ev_rx) = tokio::sync::mpsc::channel(64);
+    rt.spawn(run_link(
+        DataDir::new(clinic.data()),
+        None,
+        Role::ReadOnly,
+        "history".into(),
+        req_rx,
+        ev_tx,
+    ));
+    let mut reply_to = |id: u64| {
+        rt.block_on(async {
+            loop {
+                let event = tokio::time::timeout(Duration::from_secs(20), ev_rx.recv())
+                    .await
+                    .expect("an event in time")
+                    .expect("link alive");
+                if let ClientEvent::Reply(r) = event
+                    && r.id == Some(id)
+                {
+                    return r;
+                }
+            }
+        })
+    };
+    let now = chrono::Utc::now();
+    req_tx
+        .blocking_send(Outgoing::Query(QueryRequest {
+            id: Some(7),
+            query: Query::Visits {
+                from: now - chrono::Duration::days(1),
+                to: now + chrono::Duration::days(1),
+            },
+        }))
+        .unwrap();
+    let reply = reply_to(7);
+    assert!(reply.ok, "{reply:?}");
+    let visits: Vec<Visit> =
+        serde_json::from_value(reply.data.expect("data")["visits"].clone()).unwrap();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].name, "山田 花子");
+    assert!(!visits[0].events.is_empty(), "with every event");
+
+    // The same link carries commands, which the server refuses here.
+    req_tx
+        .blocking_send(Outgoing::Command(Request {
+            id: Some(8),
+            at: None,
+            operator: None,
+            command: Command::Undo { visit: VisitId(1) },
+        }))
+        .unwrap();
+    let reply = reply_to(8);
+    assert!(!reply.ok);
+    assert_eq!(reply.error.unwrap().code, "read_only");
 }

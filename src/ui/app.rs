@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::bell::Bell;
 use super::form::{Form, FormKind};
+use super::history::History;
 use super::input::TextInput;
 use super::palette::Palette;
 use super::rows;
@@ -35,6 +36,8 @@ pub enum Mode {
     Form(Form),
     /// Asking before undoing the last action on this visit.
     ConfirmUndo(VisitId),
+    /// The day's events, filtered; today's or a past day's.
+    History(Box<History>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +61,8 @@ pub enum Pending {
     /// A record made by one key on the board (acknowledge, drip check,
     /// resume): its outcome goes to the status line.
     Quick(VisitId),
+    /// The visits of a past day, for the history view.
+    Visits,
 }
 
 #[derive(Debug, Clone)]

@@ -59,6 +59,9 @@ pub enum FieldId {
     DoseMg,
     // The discharge checklist (the state comes from the board).
     Check(Check),
+    // Corrections.
+    /// Which recorded value is corrected.
+    What,
 }
 
 /// One option of a choice field: the value sent (`None`: nothing chosen,
@@ -123,6 +126,10 @@ pub enum FormKind {
     Discharge {
         visit: VisitId,
     },
+    /// A recorded value was wrong: the right one and why.
+    Correct {
+        visit: VisitId,
+    },
 }
 
 impl FormKind {
@@ -137,7 +144,8 @@ impl FormKind {
             | FormKind::StopEarly { visit }
             | FormKind::Reaction { visit }
             | FormKind::FollowUp { visit }
-            | FormKind::Discharge { visit } => Some(visit),
+            | FormKind::Discharge { visit }
+            | FormKind::Correct { visit } => Some(visit),
         }
     }
 }
@@ -387,6 +395,9 @@ impl Form {
         let Some(field) = self.fields.get(i) else {
             return false;
         };
+        if matches!(self.kind, FormKind::Correct { .. }) {
+            return self.correcting(field.id);
+        }
         let counselling = matches!(self.kind, FormKind::Counselling { .. });
         let follow_up = matches!(self.kind, FormKind::FollowUp { .. });
         match field.id {
@@ -610,6 +621,7 @@ pub fn field_for_name(name: &str, hint: Option<FieldId>) -> Option<FieldId> {
         "signs" => FieldId::Signs,
         "action" => FieldId::ActionTaken,
         "dose_mg" => FieldId::DoseMg,
+        "event" => FieldId::What,
         _ => return None,
     })
 }

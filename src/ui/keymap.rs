@@ -24,6 +24,19 @@ pub enum Op {
     Filter,
     ClearFilter,
     Help,
+    /// The day's events (the history view).
+    History,
+    /// Correct a recorded value of the selected patient.
+    Correct,
+    // The history view.
+    PrevDay,
+    NextDay,
+    /// Only the patient of the line under the cursor (again: everyone).
+    TogglePatient,
+    /// Type who entered the events to list.
+    FilterBy,
+    /// All / stage changes / clinical entries / corrections.
+    CycleKind,
     // Patient care on the board.
     Counselling,
     Vitals,
@@ -66,6 +79,7 @@ impl Op {
                 | Op::Next
                 | Op::Cancel
                 | Op::Undo
+                | Op::Correct
                 | Op::Counselling
                 | Op::Vitals
                 | Op::DripCheck
@@ -156,6 +170,15 @@ pub const NORMAL: &[Binding] = &[
         describe: |t| t.key_next,
         footer: Some(0),
     },
+    // Enter on an expected patient checks them in (the footer says so
+    // when one is selected): a line of its own in the help, no key of its
+    // own.
+    Binding {
+        shown: "Enter",
+        keys: &[],
+        describe: |t| t.records.key_check_in_help,
+        footer: None,
+    },
     Binding {
         shown: "x",
         keys: &[(ch('x'), Op::Cancel)],
@@ -179,6 +202,18 @@ pub const NORMAL: &[Binding] = &[
         keys: &[(key(KeyCode::Esc), Op::ClearFilter)],
         describe: |t| t.ui.key_clear_filter,
         footer: None,
+    },
+    Binding {
+        shown: "H",
+        keys: &[(ch('H'), Op::History)],
+        describe: |t| t.records.key_history,
+        footer: Some(6),
+    },
+    Binding {
+        shown: "C",
+        keys: &[(ch('C'), Op::Correct)],
+        describe: |t| t.records.key_correct,
+        footer: Some(7),
     },
     Binding {
         shown: "?",
@@ -245,7 +280,7 @@ pub const NORMAL: &[Binding] = &[
 
 /// Where the patient-care keys begin in `NORMAL` (the help shows them as
 /// their own section).
-pub const CARE_FROM: usize = 11;
+pub const CARE_FROM: usize = 14;
 
 /// Keys that edit a line of text (forms and the filter line).
 const EDITING: [Binding; 2] = [
@@ -385,14 +420,117 @@ pub const HELP: &[Binding] = &[
     },
 ];
 
+/// The history view.
+pub const HISTORY: &[Binding] = &[
+    Binding {
+        shown: "[/]",
+        keys: &[
+            (ch('['), Op::PrevDay),
+            (key(KeyCode::Left), Op::PrevDay),
+            (ch(']'), Op::NextDay),
+            (key(KeyCode::Right), Op::NextDay),
+        ],
+        describe: |t| t.records.key_day,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "j/k",
+        keys: &[
+            (ch('j'), Op::Down),
+            (key(KeyCode::Down), Op::Down),
+            (ch('k'), Op::Up),
+            (key(KeyCode::Up), Op::Up),
+        ],
+        describe: |t| t.records.key_move,
+        footer: Some(3),
+    },
+    Binding {
+        shown: "PgUp/PgDn",
+        keys: &[
+            (key(KeyCode::PageUp), Op::PageUp),
+            (key(KeyCode::PageDown), Op::PageDown),
+        ],
+        describe: |t| t.ui.key_page,
+        footer: None,
+    },
+    Binding {
+        shown: "Home/End",
+        keys: &[
+            (key(KeyCode::Home), Op::First),
+            (ch('g'), Op::First),
+            (key(KeyCode::End), Op::Last),
+            (ch('G'), Op::Last),
+        ],
+        describe: |t| t.ui.key_first_last,
+        footer: None,
+    },
+    Binding {
+        shown: "p",
+        keys: &[(ch('p'), Op::TogglePatient)],
+        describe: |t| t.records.key_patient,
+        footer: Some(1),
+    },
+    Binding {
+        shown: "/",
+        keys: &[(ch('/'), Op::FilterBy)],
+        describe: |t| t.records.key_by,
+        footer: Some(2),
+    },
+    Binding {
+        shown: "t",
+        keys: &[(ch('t'), Op::CycleKind)],
+        describe: |t| t.records.key_kind,
+        footer: Some(1),
+    },
+    Binding {
+        shown: "Esc/q/H",
+        keys: &[
+            (key(KeyCode::Esc), Op::Close),
+            (ch('q'), Op::Close),
+            (ch('H'), Op::Close),
+        ],
+        describe: |t| t.records.key_close,
+        footer: Some(0),
+    },
+];
+
+/// Typing who entered the events, in the history view.
+pub const HISTORY_BY: &[Binding] = &[
+    Binding {
+        shown: "Enter",
+        keys: &[(key(KeyCode::Enter), Op::KeepFilter)],
+        describe: |t| t.records.key_keep_by,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "Esc",
+        keys: &[(key(KeyCode::Esc), Op::ClearFilter)],
+        describe: |t| t.records.key_clear_by,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "Left/Right",
+        keys: &[
+            (key(KeyCode::Left), Op::Left),
+            (key(KeyCode::Right), Op::Right),
+        ],
+        describe: |t| t.ui.key_choose,
+        footer: None,
+    },
+    EDITING[0],
+    EDITING[1],
+];
+
 /// A section of the help screen: its title and its keys.
 pub type Section = (fn(&Texts) -> &'static str, &'static [Binding]);
 
 /// The sections of the help screen.
-pub fn help_sections() -> [Section; 5] {
+pub fn help_sections() -> [Section; 7] {
     [
         (|t| t.ui.help_board, NORMAL.split_at(CARE_FROM).0),
         (|t| t.clinic.help_care, NORMAL.split_at(CARE_FROM).1),
+        (|t| t.records.help_history, HISTORY),
+        (|t| t.records.help_by, HISTORY_BY),
         (|t| t.ui.help_form, FORM),
         (|t| t.ui.help_filter, FILTER),
         (|t| t.ui.help_confirm, CONFIRM),
@@ -416,7 +554,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_mode() {
-        for table in [NORMAL, FORM, FILTER, CONFIRM, HELP] {
+        for table in [NORMAL, FORM, FILTER, CONFIRM, HELP, HISTORY, HISTORY_BY] {
             let keys: Vec<Key> = table
                 .iter()
                 .flat_map(|b| b.keys.iter().map(|(k, _)| *k))

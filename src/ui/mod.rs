@@ -17,7 +17,9 @@ mod app;
 pub mod bell;
 pub mod cell;
 mod clinic_forms;
+mod correct;
 mod form;
+pub mod history;
 mod input;
 pub mod keymap;
 mod msg;
@@ -27,6 +29,7 @@ mod run;
 mod submit;
 mod update;
 pub(crate) mod view;
+mod words;
 
 pub use app::{App, Connection, Mode, Pending, Status, StatusKind};
 pub use form::{FieldId, Form, FormKind};
@@ -42,6 +45,8 @@ mod clinic_screens_tests;
 mod clinic_tests;
 #[cfg(test)]
 pub(crate) mod fixture;
+#[cfg(test)]
+mod history_tests;
 #[cfg(test)]
 mod screens_tests;
 #[cfg(test)]

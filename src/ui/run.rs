@@ -17,8 +17,8 @@ use super::app::App;
 use super::msg::Msg;
 use super::update::{Action, update};
 use super::view::view;
-use crate::client::ClientEvent;
-use crate::protocol::{ErrorBody, Reply, Request};
+use crate::client::{ClientEvent, Outgoing};
+use crate::protocol::{ErrorBody, Reply};
 
 /// A screen the loop can drive: the Elm architecture's update and view.
 pub trait Screen {
@@ -41,7 +41,7 @@ impl Screen for App {
 pub async fn run<S: Screen>(
     app: S,
     events: mpsc::Receiver<ClientEvent>,
-    requests: mpsc::Sender<Request>,
+    requests: mpsc::Sender<Outgoing>,
 ) -> io::Result<()> {
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
@@ -79,7 +79,7 @@ async fn event_loop<S: Screen>(
     terminal: &mut DefaultTerminal,
     mut app: S,
     mut events: mpsc::Receiver<ClientEvent>,
-    requests: mpsc::Sender<Request>,
+    requests: mpsc::Sender<Outgoing>,
 ) -> io::Result<()> {
     let mut keys = spawn_terminal_reader()?;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -109,14 +109,20 @@ async fn event_loop<S: Screen>(
         // In order; once one cannot be sent, the rest are not sent either
         // (a later one depends on the earlier: ready after the screening).
         let mut unsent: Option<String> = None;
-        for request in action.send {
-            let id = request.id;
+        let outgoing = action
+            .send
+            .into_iter()
+            .map(Outgoing::Command)
+            .chain(action.query.map(Outgoing::Query));
+        for request in outgoing {
+            let id = request.id();
             let failed = match &unsent {
                 Some(why) => Some(why.clone()),
                 None => requests.try_send(request).err().map(|e| e.to_string()),
             };
             if let Some(why) = failed {
-                // The link is gone or jammed: the form hears it like a refusal.
+                // The link is gone or jammed: the form (or the history
+                // waiting for a day) hears it like a refusal.
                 let reply = Reply::failed(
                     id,
                     ErrorBody::new("not_connected", format!("not sent: {why}")),

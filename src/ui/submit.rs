@@ -262,7 +262,11 @@ impl Form {
         let ui = &texts(lang).ui;
         let c = &texts(lang).clinic;
         let mut errors = Errors::default();
+        // (In the correction form the time field is the right time, read
+        // there.)
+        let correcting = matches!(self.kind, FormKind::Correct { .. });
         let at = match self.text(FieldId::At).trim() {
+            _ if correcting => None,
             "" => None,
             text => match parse_at(text, config.timezone, now) {
                 Ok(at) => Some(at),
@@ -497,6 +501,28 @@ impl Form {
                 bed: None,
                 lot: None,
             }),
+            FormKind::Correct { visit } => {
+                let reason = self.clean(FieldId::Reason);
+                if reason.is_empty() {
+                    errors.add(FieldId::Reason, ui.err_reason_empty);
+                }
+                saved_note = Some(texts(lang).records.corrected.to_string());
+                match board.visit(visit).map(|v| self.correction(v, config, lang)) {
+                    Some(Ok(correction)) => one(Command::Correct {
+                        visit,
+                        correction,
+                        reason,
+                    }),
+                    Some(Err((id, message))) => {
+                        errors.add(id, message);
+                        Vec::new()
+                    }
+                    None => {
+                        self.set_error(None, ui.not_active.to_string());
+                        Vec::new()
+                    }
+                }
+            }
         };
         for (id, message) in errors.0 {
             self.set_error(Some(id), message);

@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{App, Connection, Mode, Pending, Status, StatusKind};
 use super::form::{Form, FormKind};
+use super::history::{History, Source, day_range, today};
 use super::input::TextInput;
 use super::keymap::{self, Op};
 use super::msg::Msg;
@@ -14,7 +15,7 @@ use crate::domain::{
     AlertCode, Command, Entry, EventKind, Stage, VisitId, text::sanitize, visit_alerts,
 };
 use crate::i18n::texts;
-use crate::protocol::{ErrorBody, Reply, Request, Role};
+use crate::protocol::{ErrorBody, Query, QueryRequest, Reply, Request, Role};
 
 /// What the loop is to do after an update.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,6 +23,9 @@ pub struct Action {
     /// Requests for the server, to be sent in this order (a form may
     /// record several facts and then move the patient on).
     pub send: Vec<Request>,
+    /// A question for the server (the history of a past day); its reply
+    /// comes back as a `Reply` like a command's.
+    pub query: Option<QueryRequest>,
     pub quit: bool,
     /// Ring the terminal bell (a new critical alert).
     pub bell: bool,
@@ -94,6 +98,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
             Action::none()
         }
         Mode::Form(_) => on_form_key(app, key, now),
+        Mode::History(_) => on_history_key(app, key, now),
         Mode::ConfirmUndo(visit) => match keymap::lookup(keymap::CONFIRM, &key) {
             Some(Op::Yes) => {
                 app.mode = Mode::Normal;
@@ -182,6 +187,21 @@ fn on_board_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
         }
         Op::ClearFilter => app.filter.clear(),
         Op::Help => app.mode = Mode::Help,
+        Op::History => {
+            // The cursor on the selected patient's latest event, so `p`
+            // shows that patient's history.
+            let mut history = History::new(today(&app.config, now));
+            if let Some(selected) = app.selected_visit(now).map(|v| v.id)
+                && let Some(i) = history.rows(app).iter().rposition(|r| r.visit == selected)
+            {
+                history.cursor = i;
+            }
+            app.mode = Mode::History(Box::new(history));
+        }
+        Op::Correct => match app.selected_visit(now) {
+            None => error(app, ui.nothing_selected),
+            Some(v) => app.mode = Mode::Form(Form::correct(&app.config, app.lang, v)),
+        },
         Op::Counselling
         | Op::Vitals
         | Op::DripCheck
@@ -404,6 +424,146 @@ fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
     }
 }
 
+/// The history view: moving through the day's events, the filters, and
+/// the days before (asked of the server).
+fn on_history_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
+    let Mode::History(history) = &app.mode else {
+        return Action::none();
+    };
+    let rows = history.rows(app);
+    let under_cursor = rows.get(history.cursor_in(rows.len())).cloned();
+    let typing = history.typing_by;
+    let table = if typing {
+        keymap::HISTORY_BY
+    } else {
+        keymap::HISTORY
+    };
+    let op = keymap::lookup(table, &key);
+    let config = app.config.clone();
+    let mut query = None;
+    let mut note = None;
+    let Mode::History(history) = &mut app.mode else {
+        return Action::none();
+    };
+    let h = &mut **history;
+    if typing {
+        match op {
+            Some(Op::KeepFilter) => h.typing_by = false,
+            Some(Op::ClearFilter) => {
+                h.by.clear();
+                h.typing_by = false;
+            }
+            _ => edit(&mut h.by, op, &key),
+        }
+        // The list changes as the name is typed: the newest line.
+        h.cursor = usize::MAX;
+        return Action::none();
+    }
+    let len = rows.len();
+    match op {
+        Some(Op::Close) => {
+            app.mode = Mode::Normal;
+            return Action::none();
+        }
+        Some(Op::Down) => h.move_cursor(1, len),
+        Some(Op::Up) => h.move_cursor(-1, len),
+        Some(Op::PageDown) => h.move_cursor(PAGE, len),
+        Some(Op::PageUp) => h.move_cursor(-PAGE, len),
+        Some(Op::First) => h.cursor = 0,
+        Some(Op::Last) => h.cursor = usize::MAX,
+        Some(Op::FilterBy) => {
+            h.by.end();
+            h.typing_by = true;
+        }
+        Some(Op::TogglePatient) => {
+            h.patient = match (h.patient, &under_cursor) {
+                (Some(_), _) => None,
+                (None, Some(row)) => Some(row.visit),
+                (None, None) => {
+                    note = Some(texts(app.lang).records.no_patient_row);
+                    None
+                }
+            };
+        }
+        Some(Op::CycleKind) => h.kind = h.kind.next(),
+        Some(Op::PrevDay | Op::NextDay) => {
+            let today = today(&config, now);
+            let day = if op == Some(Op::PrevDay) {
+                h.day.pred_opt()
+            } else {
+                h.day.succ_opt().filter(|d| *d <= today)
+            };
+            match day {
+                None => note = Some(texts(app.lang).records.no_later_day),
+                Some(day) => {
+                    h.day = day;
+                    // Visit ids of one day mean nothing on another.
+                    h.patient = None;
+                    h.cursor = usize::MAX;
+                    if day == today {
+                        h.source = Source::Board;
+                    } else {
+                        let id = app.next_request;
+                        app.next_request += 1;
+                        h.source = Source::Loading(id);
+                        let (from, to) = day_range(&config, day);
+                        query = Some(QueryRequest {
+                            id: Some(id),
+                            query: Query::Visits { from, to },
+                        });
+                        app.pending.insert(id, Pending::Visits);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    if matches!(op, Some(Op::TogglePatient | Op::CycleKind))
+        && let Mode::History(h) = &app.mode
+    {
+        let rows = h.rows(app);
+        let seq = under_cursor.map(|r| r.seq);
+        if let Mode::History(h) = &mut app.mode {
+            h.keep_cursor_on(seq, &rows);
+        }
+    }
+    if let Some(text) = note {
+        app.status = Some(Status {
+            kind: StatusKind::Info,
+            text: text.to_string(),
+        });
+    }
+    Action {
+        query,
+        ..Action::default()
+    }
+}
+
+/// The answer to a past day's query reaches the history view, if it is
+/// still waiting for that day.
+fn on_visits(app: &mut App, id: u64, reply: Reply) {
+    let Mode::History(h) = &mut app.mode else {
+        return;
+    };
+    if h.source != Source::Loading(id) {
+        return;
+    }
+    let visits = if reply.ok {
+        let data = reply.data.unwrap_or_default();
+        serde_json::from_value::<Vec<crate::domain::Visit>>(data["visits"].clone())
+            .map_err(|e| format!("the server's answer could not be read: {e}"))
+    } else {
+        Err(reply
+            .error
+            .map(|e| e.message)
+            .unwrap_or_else(|| "the server refused the request".into()))
+    };
+    h.source = match visits {
+        Ok(visits) => Source::Loaded(visits),
+        Err(why) => Source::Failed(sanitize(&why)),
+    };
+}
+
 fn on_client(app: &mut App, event: ClientEvent) {
     match event {
         ClientEvent::Connected(welcome) => {
@@ -429,6 +589,9 @@ fn on_client(app: &mut App, event: ClientEvent) {
             app.pending.clear();
             let lost = texts(app.lang).ui.lost_pending;
             match &mut app.mode {
+                Mode::History(h) if h.is_loading() => {
+                    h.source = Source::Failed(sanitize(&reason));
+                }
                 Mode::Form(form) if form.is_pending() => {
                     form.pending.clear();
                     form.set_error(None, lost.to_string());
@@ -446,6 +609,10 @@ fn on_reply(app: &mut App, reply: Reply) {
     let Some(from) = app.pending.remove(&id) else {
         return;
     };
+    if from == Pending::Visits {
+        on_visits(app, id, reply);
+        return;
+    }
     let body = reply
         .error
         .unwrap_or_else(|| ErrorBody::new("unknown", "the server refused the request"));

@@ -13,14 +13,14 @@ use ratatui::widgets::Paragraph;
 use super::care::{hemostasis_text, next_needs, vitals_text};
 use super::fmt::clock;
 use super::style::{bold, dim, selected, symbol};
-use crate::config::Config;
 use crate::domain::rules::vitals_alert;
 use crate::domain::text::width;
-use crate::domain::{Check, EventKind, EventRecord, Missing, Stage, Visit, badges};
+use crate::domain::{Check, EventRecord, Missing, Stage, Visit, badges};
 use crate::i18n::{Texts, badge_text, missing_text, reaction_name, stage_name, texts};
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clean, clip, wrap};
 use crate::ui::form::treatment_label;
+use crate::ui::words::{Corrected, corrected_at, event_words, undone, was};
 
 /// An event recorded more than this after it happened shows both times.
 const LATE_ENTRY_SECS: i64 = 60;
@@ -38,7 +38,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
     };
     let tz = app.config.timezone;
     let treatment = clean(&treatment_label(&app.config, app.lang, &v.treatment));
-    let chart = v.chart_no.as_deref().map(clean);
+    // A corrected value shows with the old one beside it.
+    let with_was = |value: String, field: Corrected| match was(v, field) {
+        Some(old) => format!("{value} ({})", t.records.was.replace("{v}", &old)),
+        None => value,
+    };
+    let chart = match (v.chart_no.as_deref().map(clean), was(v, Corrected::ChartNo)) {
+        (None, Some(_)) => Some(with_was("-".into(), Corrected::ChartNo)),
+        (chart, _) => chart.map(|c| with_was(c, Corrected::ChartNo)),
+    };
     let stage = format!(
         "{} {}",
         stage_name(app.lang, v.stage),
@@ -48,7 +56,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
     let reason = v.exit_reason.as_deref().map(clean);
 
     let mut head: Vec<Line> = Vec::new();
-    let title = format!("#{} {}", v.ticket_text(), clean(&v.name));
+    let title = with_was(
+        format!("#{} {}", v.ticket_text(), clean(&v.name)),
+        Corrected::Name,
+    );
     if compact {
         let mut parts = vec![title];
         if let Some(chart) = &chart {
@@ -177,10 +188,13 @@ fn care_summary(app: &App, v: &Visit, now: DateTime<Utc>) -> Vec<(&'static str, 
         out.push((c.plan, text));
     }
     if let Some(lot) = &care.lot {
-        let text = match lot.expiry {
+        let mut text = match lot.expiry {
             Some(e) => format!("{} ({} {e})", clean(&lot.number), c.field_lot_expiry),
             None => clean(&lot.number),
         };
+        if let Some(old) = was(v, Corrected::Lot) {
+            text = format!("{text} ({})", t.records.was.replace("{v}", &old));
+        }
         out.push((c.lot, text));
     }
     if let Some(last) = care.latest_vitals() {
@@ -242,58 +256,18 @@ fn care_summary(app: &App, v: &Visit, now: DateTime<Utc>) -> Vec<(&'static str, 
     out
 }
 
-fn undone(v: &Visit, seq: u64) -> bool {
-    v.events
-        .iter()
-        .any(|e| matches!(e.kind, EventKind::Reverted { target } if target == seq))
-}
-
-/// What an event did, in the staff's words.
-pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> String {
-    let words = &t.events;
-    match kind {
-        EventKind::Arrived { .. } => words.arrived.to_string(),
-        EventKind::CounsellingStarted => words.counselling_started.to_string(),
-        EventKind::MarkedReady => words.marked_ready.to_string(),
-        EventKind::AdministrationStarted { bed: Some(bed), .. } => {
-            format!(
-                "{} ({} {})",
-                words.administration_started,
-                t.col_bed,
-                clean(bed)
-            )
-        }
-        EventKind::AdministrationStarted { bed: None, .. } => {
-            words.administration_started.to_string()
-        }
-        EventKind::AdministrationEnded { .. } => words.administration_ended.to_string(),
-        EventKind::Discharged => words.discharged.to_string(),
-        EventKind::Deferred { reason } => format!("{}: {}", words.deferred, clean(reason)),
-        EventKind::Cancelled { reason } => format!("{}: {}", words.cancelled, clean(reason)),
-        EventKind::Transferred { reason } => format!("{}: {}", words.transferred, clean(reason)),
-        EventKind::Expected { .. } | EventKind::CheckedIn { .. } | EventKind::Corrected { .. } => {
-            crate::i18n::record_event_words(t.lang, kind, config.timezone)
-        }
-        EventKind::Recorded { entry } => crate::i18n::entry_words(t.lang, entry, config),
-        EventKind::Reverted { target } => {
-            let what = v
-                .events
-                .iter()
-                .find(|e| e.seq == *target)
-                .map(|e| event_words(t, config, v, &e.kind))
-                .unwrap_or_default();
-            format!("{} {what}", words.reverted)
-        }
-    }
-}
-
 fn event_line(app: &App, t: &Texts, v: &Visit, e: &EventRecord, w: usize) -> Line<'static> {
     let tz = app.config.timezone;
-    let mut text = format!(
-        "{}  {}",
-        clock(tz, e.at),
-        event_words(t, &app.config, v, &e.kind)
-    );
+    // A corrected time shows with the time first recorded beside it.
+    let when = match corrected_at(v, e.seq) {
+        Some(at) => format!(
+            "{} ({})",
+            clock(tz, at),
+            t.records.was.replace("{v}", &clock(tz, e.at))
+        ),
+        None => clock(tz, e.at),
+    };
+    let mut text = format!("{when}  {}", event_words(t, &app.config, v, &e.kind));
     if (e.recorded_at - e.at).num_seconds().abs() > LATE_ENTRY_SECS {
         text = format!(
             "{text}  ({} {})",

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::style::{bold, dim, error};
+use crate::domain::Stage;
 use crate::domain::text::width;
 use crate::i18n::{stage_name, texts};
 use crate::ui::app::{App, Mode, StatusKind};
@@ -59,6 +60,8 @@ pub fn table(mode: &Mode) -> &'static [Binding] {
         Mode::Filter => keymap::FILTER,
         Mode::Form(_) => keymap::FORM,
         Mode::ConfirmUndo(_) => keymap::CONFIRM,
+        Mode::History(h) if h.typing_by => keymap::HISTORY_BY,
+        Mode::History(_) => keymap::HISTORY,
     }
 }
 
@@ -78,8 +81,13 @@ pub fn render_keys(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>)
             }
             let mut words = (b.describe)(t).to_string();
             if b.keys.iter().any(|(_, op)| *op == Op::Next) {
-                // Say where Enter takes the selected patient.
+                // Say where Enter takes the selected patient; an expected
+                // patient is checked in.
+                let expected = app
+                    .selected_visit(now)
+                    .is_some_and(|v| v.stage == Stage::Expected);
                 match next_stage(app, now) {
+                    Some(_) if expected => words = t.records.key_check_in.to_string(),
                     Some(next) => words = format!("{words}: {}", stage_name(app.lang, next)),
                     None => return None,
                 }

@@ -12,6 +12,7 @@ pub(crate) mod fmt;
 mod footer;
 mod header;
 mod help;
+mod history;
 mod popup;
 pub(crate) mod style;
 
@@ -24,6 +25,7 @@ use ratatui::widgets::Paragraph;
 use super::app::{App, Mode};
 use super::cell::wrap;
 use crate::i18n::texts;
+pub(super) use fmt::clock;
 
 /// Smaller than this, the screen says so instead of drawing garbage.
 pub const MIN_WIDTH: u16 = 60;
@@ -66,7 +68,9 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
     header::render(frame, head, app, now);
     banner::render(frame, banner_area, app);
     alerts::render(frame, alert_area, app, now);
-    if area.width >= SIDE_BY_SIDE_WIDTH {
+    if let Mode::History(h) = &app.mode {
+        history::render(frame, main, app, h, now);
+    } else if area.width >= SIDE_BY_SIDE_WIDTH {
         let detail_w = (area.width * 2 / 5).clamp(44, 72);
         let [board_area, gap, detail_area] = Layout::horizontal([
             Constraint::Min(0),
@@ -106,7 +110,7 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
             popup::render_confirm_undo(frame, main_or(below, main), app, *visit)
         }
         Mode::Help => help::render(frame, below, app),
-        Mode::Normal | Mode::Filter => {}
+        Mode::Normal | Mode::Filter | Mode::History(_) => {}
     }
 }
 

@@ -12,7 +12,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::care::{hemostasis_text, next_visit_text, vitals_text};
-use super::detail::event_words;
 use super::fmt::clock;
 use super::style::{BORDER, bold, centered, clear_popup, dim, error, selected, severity_style};
 use crate::config::{Config, Level};
@@ -23,14 +22,18 @@ use crate::i18n::{Texts, check_name, item_label, missing_text, reaction_steps, s
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clean, clip, wrap};
 use crate::ui::form::{FieldId, FieldValue, Form, FormKind};
+use crate::ui::words::event_words;
 
 const MAX_WIDTH: u16 = 76;
 /// The long clinical forms use more of a wide screen.
 const MAX_WIDTH_LONG: u16 = 100;
 
-fn label(t: &Texts, config: &Config, id: FieldId) -> String {
+fn label(t: &Texts, config: &Config, kind: FormKind, id: FieldId) -> String {
     let c = &t.clinic;
+    let correcting = matches!(kind, FormKind::Correct { .. });
     match id {
+        FieldId::What => t.records.field_what.into(),
+        FieldId::At if correcting => t.records.field_right_time.into(),
         FieldId::Name => t.field_name.into(),
         FieldId::ChartNo => t.field_chart_no.into(),
         FieldId::Treatment => t.field_treatment.into(),
@@ -75,9 +78,12 @@ fn label(t: &Texts, config: &Config, id: FieldId) -> String {
     }
 }
 
-fn hint(t: &Texts, id: FieldId) -> Option<&'static str> {
+fn hint(t: &Texts, kind: FormKind, id: FieldId) -> Option<&'static str> {
     let c = &t.clinic;
+    let correcting = matches!(kind, FormKind::Correct { .. });
     match id {
+        FieldId::At if correcting => Some(t.records.right_time_hint),
+        FieldId::Reason if correcting => Some(t.records.reason_hint),
         FieldId::At => Some(t.at_hint),
         FieldId::Sites => Some(c.sites_hint),
         FieldId::Weight => Some(c.weight_hint),
@@ -117,6 +123,14 @@ fn title(app: &App, t: &Texts, form: &Form) -> String {
             to: Stage::Administration,
             ..
         } => c.form_start.to_string(),
+        FormKind::Advance { visit, .. }
+            if app
+                .board
+                .visit(visit)
+                .is_some_and(|v| v.stage == Stage::Expected) =>
+        {
+            t.records.form_check_in.to_string()
+        }
         FormKind::Advance { to, .. } => format!("{}: {}", t.form_advance, stage_name(app.lang, to)),
         FormKind::Cancel { .. } => t.form_cancel.to_string(),
         FormKind::Counselling { .. } => c.form_counselling.to_string(),
@@ -126,6 +140,7 @@ fn title(app: &App, t: &Texts, form: &Form) -> String {
         FormKind::Reaction { .. } => c.form_reaction.to_string(),
         FormKind::FollowUp { .. } => c.form_followup.to_string(),
         FormKind::Discharge { .. } => c.form_discharge.to_string(),
+        FormKind::Correct { .. } => t.records.form_correct.to_string(),
     }
 }
 
@@ -399,7 +414,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
     let inner_w = usize::from(popup_w.saturating_sub(4));
     // Small forms keep a line under every field; long ones only under a
     // field with something to say.
-    let spacious = form.fields.len() <= 4;
+    let spacious = form.fields.len() <= 4 || matches!(form.kind, FormKind::Correct { .. });
 
     let items = items(app, form, now);
     let screening_w = inner_w.saturating_sub(2 + 12);
@@ -415,7 +430,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
                 FieldId::Screening(_) | FieldId::Consent(_) | FieldId::Check(_)
             )
         })
-        .map(|id| width(&label(t, config, id)))
+        .map(|id| width(&label(t, config, form.kind, id)))
         .max()
         .unwrap_or(0)
         .min(inner_w / 2)
@@ -459,7 +474,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
                 let mark = if focused { "> " } else { "  " };
                 let label_style = if focused { bold() } else { Style::new() };
                 let mut spans = vec![Span::styled(mark, bold())];
-                let name = label(t, config, field.id);
+                let name = label(t, config, form.kind, field.id);
                 let this_label_w = match field.id {
                     FieldId::Screening(_) => screening_w,
                     _ => label_w,
@@ -524,7 +539,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
                 };
                 let indent = " ".repeat(indent_w);
                 let note_w = inner_w.saturating_sub(indent_w);
-                let hint = hint(t, field.id).filter(|_| spacious || focused);
+                let hint = hint(t, form.kind, field.id).filter(|_| spacious || focused);
                 match (&field.error, hint) {
                     (Some(e), _) => body.push(Line::from(vec![
                         Span::raw(indent),
