@@ -267,7 +267,12 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
                         }
                         let items = config.consent.iter().map(|c| c.id.clone()).collect();
                         timed.push((soon(2), record(Entry::Consent { items })));
-                        timed.push((soon(3), record(Entry::Plan { plan: plan(s) })));
+                        timed.push((
+                            soon(3),
+                            record(Entry::Plan {
+                                plan: plan(s.treatment),
+                            }),
+                        ));
                         timed.push((
                             soon(4),
                             record(Entry::Vitals {
@@ -382,16 +387,16 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
         .collect()
 }
 
-fn plan(s: &Story) -> Plan {
+fn plan(treatment: &str) -> Plan {
     Plan {
-        treatment: s.treatment.into(),
-        method: (s.treatment != "drip").then_some(crate::domain::clinical::Method::Nappage),
-        sites: match s.treatment {
+        treatment: treatment.into(),
+        method: (treatment != "drip").then_some(crate::domain::clinical::Method::Nappage),
+        sites: match treatment {
             "face" => vec!["face".into()],
             "scalp" => vec!["scalp".into()],
             _ => Vec::new(),
         },
-        dose_ml: if s.treatment == "drip" { 10.0 } else { 3.0 },
+        dose_ml: if treatment == "drip" { 10.0 } else { 3.0 },
         product: "Exosome 10B (umbilical cord MSC)".into(),
         origin: Some(crate::domain::clinical::Origin::UmbilicalCord),
         nurse: "KS".into(),
@@ -434,21 +439,9 @@ pub fn routine_counselling(config: &Config, treatment: &str, yes: &[&str]) -> Ve
     out.push(Entry::Consent {
         items: config.consent.iter().map(|c| c.id.clone()).collect(),
     });
-    let story = Story {
-        name: "",
-        treatment: if treatment == "drip" { "drip" } else { "face" },
-        chart_no: "",
-        arrived: 0,
-        steps: &[],
-        bed: None,
-        yes: &[],
-        counselled: Counselled::Fully,
-        reaction: None,
-        exit: None,
-    };
-    let mut p = plan(&story);
-    p.treatment = treatment.to_string();
-    out.push(Entry::Plan { plan: p });
+    out.push(Entry::Plan {
+        plan: plan(treatment),
+    });
     out.push(Entry::Vitals {
         vitals: vitals(118, 74),
     });

@@ -235,14 +235,14 @@ fn main() -> ExitCode {
             | Mode::Backup { .. }
             | Mode::Verify),
         ) => runtime.block_on(records_mode(&data, autostart, cli.operator, mode)),
-        Some(Mode::Wall) => runtime.block_on(wall(data, autostart, cli.lang)),
+        Some(Mode::Wall) => runtime.block_on(wall(data, config, autostart, cli.lang)),
         None => {
             let role = if cli.read_only {
                 Role::ReadOnly
             } else {
                 Role::Operator
             };
-            runtime.block_on(board(data, autostart, role, cli.lang, cli.operator))
+            runtime.block_on(board(data, config, autostart, role, cli.lang, cli.operator))
         }
     };
     // Do not wait for the terminal reader thread or an idle connection.
@@ -425,8 +425,10 @@ async fn send(data: &DataDir, autostart: Option<AutoStart>, lines: Vec<String>) 
     })
 }
 
+/// `config` is the local one, shown until the server's arrives.
 async fn board(
     data: DataDir,
+    config: Config,
     autostart: Option<AutoStart>,
     role: Role,
     lang: Option<Lang>,
@@ -437,7 +439,6 @@ async fn board(
             "the board needs a terminal; for scripts use `flowboard snapshot --json`".into(),
         );
     }
-    let (config, _) = config::resolve(None).unwrap_or_default();
     // Every change is recorded with who made it: ask when --as is not given
     // (a read-only board records nothing, so it does not ask).
     let operator = match (operator, role) {
@@ -521,7 +522,7 @@ async fn demo_with(data: &DataDir, lang: Option<Lang>, operator: Option<String>)
         }
     }
     drop(conn);
-    board(data.clone(), None, Role::Operator, lang, operator).await
+    board(data.clone(), config, None, Role::Operator, lang, operator).await
 }
 
 /// Asks who is working at this terminal, offering the initials this
@@ -570,14 +571,18 @@ fn ask_operator(lang: Lang) -> Result<String, Box<dyn std::error::Error>> {
     }
 }
 
-async fn wall(data: DataDir, autostart: Option<AutoStart>, lang: Option<Lang>) -> Outcome {
+async fn wall(
+    data: DataDir,
+    config: Config,
+    autostart: Option<AutoStart>,
+    lang: Option<Lang>,
+) -> Outcome {
     if !std::io::stdout().is_terminal() {
         return Err(
             "the wall needs a terminal (over SSH: ssh -t); for scripts use `flowboard snapshot --json`"
                 .into(),
         );
     }
-    let (config, _) = config::resolve(None).unwrap_or_default();
     // The wall sends nothing (and the server would refuse it anything).
     let (req_tx, req_rx) = tokio::sync::mpsc::channel(1);
     let (ev_tx, ev_rx) = tokio::sync::mpsc::channel::<ClientEvent>(64);

@@ -774,21 +774,9 @@ fn correct(
                         .to_string(),
                 ));
             }
-            // A neighbour's time as it stands, after earlier corrections.
-            let when = |e: &EventRecord| {
-                v.effective_events()
-                    .filter_map(|c| match &c.kind {
-                        EventKind::Corrected {
-                            correction: Correction::Time { event, at },
-                            ..
-                        } if *event == e.seq => Some(*at),
-                        _ => None,
-                    })
-                    .last()
-                    .unwrap_or(e.at)
-            };
-            let prev = pos.checked_sub(1).map(|p| when(moves[p]));
-            let next = moves.get(pos + 1).map(|e| when(e));
+            // The neighbours' times as they stand, after earlier corrections.
+            let prev = pos.checked_sub(1).map(|p| v.effective_time(moves[p]));
+            let next = moves.get(pos + 1).map(|e| v.effective_time(e));
             if prev.is_some_and(|p| *at < p) || next.is_some_and(|n| *at > n) {
                 return Err(invalid(
                     "at",

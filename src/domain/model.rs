@@ -200,25 +200,9 @@ impl Visit {
             }
             _ => return None,
         };
-        let reverted: Vec<u64> = events
-            .iter()
-            .filter_map(|e| match e.kind {
-                EventKind::Reverted { target } => Some(target),
-                _ => None,
-            })
-            .collect();
+        let reverted = reverted_targets(&events);
         // Corrected times replace the recorded ones (the records stay).
-        let mut times: BTreeMap<u64, DateTime<Utc>> = BTreeMap::new();
-        for e in &events {
-            if let EventKind::Corrected {
-                correction: Correction::Time { event, at },
-                ..
-            } = &e.kind
-                && !reverted.contains(&e.seq)
-            {
-                times.insert(*event, *at);
-            }
-        }
+        let times = corrected_times(&events, &reverted);
         if let Some(at) = times.get(&first.seq) {
             visit.arrived_at = *at;
             visit.stage_since = *at;
@@ -358,18 +342,48 @@ impl Visit {
     /// The events that still count (not undone, not undo markers), newest
     /// last. `u` undoes the last of these.
     pub fn effective_events(&self) -> impl Iterator<Item = &EventRecord> {
-        let reverted: Vec<u64> = self
-            .events
-            .iter()
-            .filter_map(|e| match e.kind {
-                EventKind::Reverted { target } => Some(target),
-                _ => None,
-            })
-            .collect();
+        let reverted = reverted_targets(&self.events);
         self.events.iter().filter(move |e| {
             !reverted.contains(&e.seq) && !matches!(e.kind, EventKind::Reverted { .. })
         })
     }
+
+    /// When an event happened, as it stands after time corrections.
+    pub fn effective_time(&self, event: &EventRecord) -> DateTime<Utc> {
+        let reverted = reverted_targets(&self.events);
+        corrected_times(&self.events, &reverted)
+            .get(&event.seq)
+            .copied()
+            .unwrap_or(event.at)
+    }
+}
+
+/// The sequence numbers that `reverted` events undo.
+fn reverted_targets(events: &[EventRecord]) -> Vec<u64> {
+    events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Reverted { target } => Some(target),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Event sequence number -> its corrected time (the latest correction
+/// that was not itself undone).
+fn corrected_times(events: &[EventRecord], reverted: &[u64]) -> BTreeMap<u64, DateTime<Utc>> {
+    let mut times = BTreeMap::new();
+    for e in events {
+        if let EventKind::Corrected {
+            correction: Correction::Time { event, at },
+            ..
+        } = &e.kind
+            && !reverted.contains(&e.seq)
+        {
+            times.insert(*event, *at);
+        }
+    }
+    times
 }
 
 /// Every visit the server holds, and the counters that number new ones.
