@@ -18,11 +18,6 @@ use crate::i18n::{alert_message, texts};
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clean, clip};
 
-/// The alerts of the visits on the board, most severe first.
-pub fn board_alerts(app: &App, now: DateTime<Utc>) -> Vec<Alert> {
-    app.board_alerts(now)
-}
-
 fn max_lines(screen_height: u16) -> usize {
     match screen_height {
         0..30 => 2,
@@ -32,17 +27,15 @@ fn max_lines(screen_height: u16) -> usize {
 }
 
 /// Lines the strip takes on a screen this high.
-pub fn height(app: &App, now: DateTime<Utc>, screen_height: u16) -> u16 {
-    let n = board_alerts(app, now)
-        .len()
-        .clamp(1, max_lines(screen_height));
+pub fn height(alerts: &[Alert], screen_height: u16) -> u16 {
+    let n = alerts.len().clamp(1, max_lines(screen_height));
     u16::try_from(n).unwrap_or(1)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
+/// `all`: the alerts of the visits on the board, most severe first.
+pub fn render(frame: &mut Frame, area: Rect, app: &App, all: &[Alert], now: DateTime<Utc>) {
     let t = texts(app.lang);
     let w = usize::from(area.width);
-    let all = board_alerts(app, now);
     if all.is_empty() {
         let line = Line::styled(cell(t.no_alerts, w), dim());
         frame.render_widget(Paragraph::new(line), area);

@@ -5,16 +5,14 @@
 //! ambulance" while they are open. Readable without colour; no filter,
 //! form or help hides it.
 
-use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::alerts::board_alerts;
-use crate::domain::AlertCode;
 use crate::domain::text::width;
+use crate::domain::{Alert, AlertCode};
 use crate::i18n::texts;
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clean, wrap};
@@ -24,9 +22,8 @@ const LINES_EACH: usize = 2;
 
 /// The banner's lines for a screen `width` wide (none without an
 /// emergency).
-fn lines(app: &App, now: DateTime<Utc>, width: u16) -> Vec<String> {
+fn lines(app: &App, alerts: &[Alert], width: u16) -> Vec<String> {
     let c = &texts(app.lang).clinic;
-    let alerts = board_alerts(app, now);
     let width = usize::from(width);
     let mut out = Vec::new();
     for alert in alerts.iter().filter(|a| a.code == AlertCode::Emergency) {
@@ -84,15 +81,15 @@ fn pack(parts: &[String], cols: usize) -> Vec<String> {
 }
 
 /// Lines the banner takes on a screen `width` wide.
-pub fn height(app: &App, now: DateTime<Utc>, width: u16) -> u16 {
-    u16::try_from(lines(app, now, width).len()).unwrap_or(0)
+pub fn height(app: &App, alerts: &[Alert], width: u16) -> u16 {
+    u16::try_from(lines(app, alerts, width).len()).unwrap_or(0)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, alerts: &[Alert]) {
     let style = Style::new()
         .fg(Color::Red)
         .add_modifier(Modifier::REVERSED | Modifier::BOLD);
-    let lines: Vec<Line> = lines(app, now, area.width)
+    let lines: Vec<Line> = lines(app, alerts, area.width)
         .into_iter()
         .map(|l| Line::styled(l, style))
         .collect();

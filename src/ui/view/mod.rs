@@ -45,6 +45,8 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
         too_small(frame, area, app);
         return;
     }
+    // Computed once per frame; the strip and the banner both read it.
+    let alerts = app.board_alerts(now);
     let [
         emergency_area,
         head,
@@ -54,20 +56,20 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
         status,
         keys,
     ] = Layout::vertical([
-        Constraint::Length(emergency::height(app, now, area.width)),
+        Constraint::Length(emergency::height(app, &alerts, area.width)),
         Constraint::Length(header::HEIGHT),
         Constraint::Length(banner::height(app, area.width)),
-        Constraint::Length(alerts::height(app, now, area.height)),
+        Constraint::Length(alerts::height(&alerts, area.height)),
         Constraint::Min(0),
         Constraint::Length(footer::status_height(app)),
         Constraint::Length(1),
     ])
     .areas(area);
 
-    emergency::render(frame, emergency_area, app, now);
+    emergency::render(frame, emergency_area, app, &alerts);
     header::render(frame, head, app, now);
     banner::render(frame, banner_area, app);
-    alerts::render(frame, alert_area, app, now);
+    alerts::render(frame, alert_area, app, &alerts, now);
     if let Mode::History(h) = &app.mode {
         history::render(frame, main, app, h, now);
     } else if area.width >= SIDE_BY_SIDE_WIDTH {
