@@ -944,8 +944,220 @@ impl Config {
                 ),
             );
         }
+        self.validate_bounds()?;
+        self.validate_text()
+    }
+
+    /// Upper bounds: a number past them is a typing mistake, not a clinic.
+    fn validate_bounds(&self) -> Result<(), (String, String)> {
+        let within = |key: &str, value: u32, range: std::ops::RangeInclusive<u32>| {
+            if range.contains(&value) {
+                Ok(())
+            } else {
+                Err((
+                    key.to_string(),
+                    format!(
+                        "must be between {} and {}, got {value}",
+                        range.start(),
+                        range.end()
+                    ),
+                ))
+            }
+        };
+        within("retention_years", self.retention_years, 5..=100)?;
+        within("beds", count(self.beds.len()), 1..=100)?;
+        within("treatments", count(self.treatments.len()), 1..=50)?;
+        within("screening", count(self.screening.len()), 0..=50)?;
+        within("consent", count(self.consent.len()), 1..=50)?;
+        within(
+            "discharge.aftercare",
+            count(self.discharge.aftercare.len()),
+            0..=50,
+        )?;
+        for (i, t) in self.treatments.iter().enumerate() {
+            let key = format!("treatments[{i}].course");
+            within(&format!("{key}.sessions"), t.course.sessions, 1..=100)?;
+            within(
+                &format!("{key}.interval_days_max"),
+                t.course.interval_days_max,
+                1..=366,
+            )?;
+        }
+        for (name, limit) in [
+            ("waiting", self.stages.waiting),
+            ("counselling", self.stages.counselling),
+            ("ready", self.stages.ready),
+        ] {
+            within(
+                &format!("stages.{name}.critical_minutes"),
+                limit.critical_minutes,
+                1..=1440,
+            )?;
+        }
+        within(
+            "observation.extended_minutes",
+            self.observation.extended_minutes,
+            1..=720,
+        )?;
+        within(
+            "observation.discharge_overdue_minutes",
+            self.observation.discharge_overdue_minutes,
+            1..=1440,
+        )?;
+        within(
+            "administration.overdue_minutes",
+            self.administration.overdue_minutes,
+            1..=1440,
+        )?;
+        // A drip check is a moment of a drip: from its start to its end.
+        let longest_drip = self
+            .treatments
+            .iter()
+            .filter(|t| t.route == Route::Drip)
+            .map(|t| t.minutes)
+            .max()
+            .unwrap_or(240);
+        let checks = &self.administration.drip_check_minutes;
+        within(
+            "administration.drip_check_minutes",
+            count(checks.len()),
+            0..=20,
+        )?;
+        for (i, minute) in checks.iter().enumerate() {
+            if *minute > longest_drip {
+                return Err((
+                    format!("administration.drip_check_minutes[{i}]"),
+                    format!(
+                        "minute {minute} is after the end of the longest drip ({longest_drip} minutes): use 0 to {longest_drip}"
+                    ),
+                ));
+            }
+            if i > 0 && checks[i - 1] >= *minute {
+                return Err((
+                    format!("administration.drip_check_minutes[{i}]"),
+                    format!("list the minutes once each, in rising order, got {checks:?}"),
+                ));
+            }
+        }
+        within(
+            "vitals.reaction_interval_minutes",
+            self.vitals.reaction_interval_minutes,
+            1..=120,
+        )?;
+        within(
+            "vitals.critical_systolic_below",
+            u32::from(self.vitals.critical_systolic_below),
+            40..=160,
+        )?;
+        within(
+            "vitals.critical_spo2_at_or_below",
+            u32::from(self.vitals.critical_spo2_at_or_below),
+            50..=99,
+        )?;
+        let r = &self.reactions;
+        within(
+            "reactions.vasovagal_after_symptom_free_minutes",
+            r.vasovagal_after_symptom_free_minutes,
+            0..=720,
+        )?;
+        within(
+            "reactions.allergic_observation_minutes",
+            r.allergic_observation_minutes,
+            1..=1440,
+        )?;
+        within(
+            "reactions.adrenaline_repeat_minutes",
+            r.adrenaline_repeat_minutes,
+            1..=60,
+        )?;
+        within(
+            "reactions.anaphylaxis_observation_hours",
+            r.anaphylaxis_observation_hours[2],
+            1..=72,
+        )?;
+        within(
+            "discharge.hemostasis_minutes_blood_thinner",
+            self.discharge.hemostasis_minutes_blood_thinner,
+            1..=120,
+        )?;
+        within(
+            "board.left_visible_minutes",
+            self.board.left_visible_minutes,
+            1..=1440,
+        )?;
+        within(
+            "day_sheet.late_grace_minutes",
+            self.day_sheet.late_grace_minutes,
+            0..=720,
+        )
+    }
+
+    /// Text of the config reaches every terminal and every report: no
+    /// control character, escape sequence or invisible format character
+    /// may be in it (README: Security). Refused, not cleaned silently, so
+    /// the clinic sees what its file says.
+    fn validate_text(&self) -> Result<(), (String, String)> {
+        let mut texts: Vec<(String, &str, usize)> = vec![
+            ("clinic_name".into(), self.clinic_name.as_str(), 80),
+            (
+                "discharge.clinic_phone".into(),
+                self.discharge.clinic_phone.as_str(),
+                40,
+            ),
+        ];
+        for (i, t) in self.treatments.iter().enumerate() {
+            texts.push((format!("treatments[{i}].label"), &t.label, 60));
+            if let Some(ja) = &t.label_ja {
+                texts.push((format!("treatments[{i}].label_ja"), ja, 60));
+            }
+        }
+        for (i, q) in self.screening.iter().enumerate() {
+            texts.push((format!("screening[{i}].label"), &q.label, 200));
+            if let Some(ja) = &q.label_ja {
+                texts.push((format!("screening[{i}].label_ja"), ja, 200));
+            }
+        }
+        for (list, items) in [
+            ("consent", &self.consent),
+            ("discharge.aftercare", &self.discharge.aftercare),
+        ] {
+            for (i, item) in items.iter().enumerate() {
+                texts.push((format!("{list}[{i}].label"), &item.label, 200));
+                if let Some(ja) = &item.label_ja {
+                    texts.push((format!("{list}[{i}].label_ja"), ja, 200));
+                }
+            }
+        }
+        for (key, text, max) in texts {
+            if let Some((at, c)) = text.chars().enumerate().find(|(_, c)| is_hidden(*c)) {
+                return Err((
+                    key,
+                    format!(
+                        "contains the invisible or control character U+{:04X} at character {}: remove it (escape sequences and control characters would reach every terminal)",
+                        u32::from(c),
+                        at + 1
+                    ),
+                ));
+            }
+            let n = text.chars().count();
+            if n > max {
+                return Err((key, format!("is {n} characters long: use at most {max}")));
+            }
+        }
         Ok(())
     }
+}
+
+/// A list's length as a config number.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Characters that must not be in config text: control characters (tab
+/// and line breaks included) and invisible format characters.
+fn is_hidden(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.is_control() || c.general_category() == GeneralCategory::Format
 }
 
 /// Ids unique, letters/digits/'-'/'_', labels not empty.
@@ -1087,6 +1299,59 @@ mod tests {
         let text = "[stages.waiting]\nwarn_minutes = 30\ncritical_minutes = 10\n";
         let err = parse(text).unwrap_err().to_string();
         assert!(err.contains("stages.waiting"), "{err}");
+    }
+
+    #[test]
+    fn drip_checks_must_lie_within_the_drip() {
+        let text = "[administration]\ndrip_check_minutes = [0, 15, 9999]\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert!(err.contains("administration.drip_check_minutes[2]"), "{err}");
+        assert!(err.contains("longest drip (30 minutes)"), "{err}");
+        let text = "[administration]\ndrip_check_minutes = [15, 0]\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert!(err.contains("rising order"), "{err}");
+    }
+
+    #[test]
+    fn numbers_have_upper_bounds_named_by_their_key() {
+        for (text, key) in [
+            ("retention_years = 4000000000\n", "retention_years"),
+            ("retention_years = 101\n", "retention_years"),
+            (
+                "[stages.waiting]\nwarn_minutes = 20\ncritical_minutes = 100000\n",
+                "stages.waiting.critical_minutes",
+            ),
+            (
+                "[reactions]\nadrenaline_repeat_minutes = 100000\n",
+                "reactions.adrenaline_repeat_minutes",
+            ),
+            (
+                "[board]\nleft_visible_minutes = 100000\n",
+                "board.left_visible_minutes",
+            ),
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(&format!("`{key}`")), "{text}: {err}");
+            assert!(err.contains("must be between"), "{err}");
+        }
+        assert!(parse("retention_years = 100\n").is_ok());
+    }
+
+    #[test]
+    fn config_text_with_escape_sequences_or_invisible_characters_is_refused() {
+        for (text, key) in [
+            ("clinic_name = \"Evil\\u001b]0;PWNED\\u0007\"\n", "clinic_name"),
+            (
+                "[discharge]\nclinic_phone = \"03\\u001b[2J-0000\"\n",
+                "discharge.clinic_phone",
+            ),
+            ("clinic_name = \"A\\u200bB\"\n", "clinic_name"),
+            ("clinic_name = \"A\\u202eB\"\n", "clinic_name"),
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(&format!("`{key}`")), "{text}: {err}");
+            assert!(err.contains("remove it"), "{err}");
+        }
     }
 
     #[test]

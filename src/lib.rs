@@ -9,6 +9,7 @@
 pub mod access;
 pub mod client;
 pub mod config;
+pub mod csv_out;
 pub mod demo;
 pub mod domain;
 pub mod i18n;

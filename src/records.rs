@@ -107,7 +107,7 @@ fn print<T: Serialize>(rows: &[T], format: Format, text: impl FnOnce() -> String
             writeln!(out)?;
         }
         Format::Csv => {
-            out.write_all(&report::to_csv(rows, false).map_err(std::io::Error::other)?)?
+            out.write_all(&crate::csv_out::to_csv(rows, false).map_err(std::io::Error::other)?)?
         }
     }
     Ok(())
@@ -255,7 +255,7 @@ pub async fn report_day(conn: &mut Connection, date: Option<NaiveDate>, format: 
                 });
             }
             std::io::stdout()
-                .write_all(&report::to_csv(&lines, false).map_err(std::io::Error::other)?)?;
+                .write_all(&crate::csv_out::to_csv(&lines, false).map_err(std::io::Error::other)?)?;
             Ok(())
         }
         Format::Text => {
@@ -415,7 +415,7 @@ pub async fn export(
     let rows = report::export_rows(&visits(conn, from, to).await?);
     let bytes = match format {
         Format::Json => serde_json::to_vec_pretty(&rows).map_err(std::io::Error::other)?,
-        Format::Csv | Format::Text => report::to_csv(&rows, bom).map_err(std::io::Error::other)?,
+        Format::Csv | Format::Text => crate::csv_out::to_csv(&rows, bom).map_err(std::io::Error::other)?,
     };
     match &mut file {
         Some(f) => {
