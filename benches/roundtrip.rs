@@ -42,7 +42,7 @@ fn main() {
                     command: Command::Arrive {
                         name: format!("Patient {i}"),
                         treatment: "face".into(),
-                        chart_no: None,
+                        chart_no: None, key: None,
                     },
                 };
                 let start = Instant::now();

@@ -61,6 +61,43 @@ pub struct Config {
     pub wall: Wall,
     /// How every terminal behaves: bell, date format.
     pub terminal: Terminal,
+    /// What the server allows its clients, and how long its log grows.
+    pub server: ServerLimits,
+}
+
+/// The server's limits: a careless script or a hostile local user cannot
+/// stop the clinic by opening connections, by not reading, or by filling
+/// the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerLimits {
+    /// Connections at once (terminals, the wall, scripts); one more is
+    /// told so and closed.
+    pub max_connections: u32,
+    /// A connection that has not said hello within this time is closed.
+    pub handshake_timeout_ms: u32,
+    /// What may wait to be sent to one connection: lines, and KiB. A
+    /// client that falls further behind is disconnected (its screen
+    /// reconnects and shows the board as it is then).
+    pub send_queue_lines: u32,
+    pub send_queue_kib: u32,
+    /// The log rotates when it reaches this size (KiB) and keeps this many
+    /// old files (`flowboard.log.1` ...).
+    pub log_max_kib: u32,
+    pub log_keep: u32,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        ServerLimits {
+            max_connections: 64,
+            handshake_timeout_ms: 5_000,
+            send_queue_lines: 256,
+            send_queue_kib: 16_384,
+            log_max_kib: 10_240,
+            log_keep: 5,
+        }
+    }
 }
 
 /// How the wall shows a patient. The treatment is never shown.
@@ -384,6 +421,7 @@ impl Default for Config {
             socket_group: None,
             wall: Wall::default(),
             terminal: Terminal::default(),
+            server: ServerLimits::default(),
         }
     }
 }
@@ -1089,7 +1127,18 @@ impl Config {
             "day_sheet.late_grace_minutes",
             self.day_sheet.late_grace_minutes,
             0..=720,
-        )
+        )?;
+        let srv = &self.server;
+        within("server.max_connections", srv.max_connections, 1..=10_000)?;
+        within(
+            "server.handshake_timeout_ms",
+            srv.handshake_timeout_ms,
+            100..=60_000,
+        )?;
+        within("server.send_queue_lines", srv.send_queue_lines, 4..=100_000)?;
+        within("server.send_queue_kib", srv.send_queue_kib, 64..=1_048_576)?;
+        within("server.log_max_kib", srv.log_max_kib, 64..=1_048_576)?;
+        within("server.log_keep", srv.log_keep, 1..=100)
     }
 
     /// Text of the config reaches every terminal and every report: no

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::domain::{Board, Command, VisitId};
+use crate::projection::{WallSettings, WallView};
 
 /// Bumped on any change a client of the previous version would misread.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -21,8 +22,23 @@ pub enum Role {
     /// Full control: the nurse station, the back office.
     #[default]
     Operator,
-    /// Sees the board, cannot change it: the wall, viewers.
+    /// Staff who look and do not touch: the whole board (names, records),
+    /// the record queries, no command.
     ReadOnly,
+    /// The wall in the waiting room: receives only the wall's projection
+    /// (masked labels, stages, timers, alert levels), never a name, chart
+    /// number, treatment or record; may send nothing.
+    Wall,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::ReadOnly => "read_only",
+            Role::Wall => "wall",
+        }
+    }
 }
 
 /// The first line a client sends.
@@ -58,7 +74,8 @@ pub struct Request {
 }
 
 /// A question about the records (reports, lot trace, export, backup).
-/// Read-only connections may ask all but `backup`.
+/// Operators may ask all; read-only connections all but `backup`; the wall
+/// none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "query", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Query {
@@ -97,6 +114,21 @@ pub enum ServerMsg {
     Board(Box<Board>),
     /// A line that could not be handled at all.
     Error(ErrorBody),
+    /// Answer to the `hello` of a `wall` connection: its settings and the
+    /// wall's projection, nothing more.
+    WallWelcome(Box<WallWelcome>),
+    /// What the wall shows changed (sent to `wall` connections only).
+    Wall(Box<WallView>),
+}
+
+/// The welcome of a `wall` connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WallWelcome {
+    pub protocol: u32,
+    pub server_version: String,
+    pub role: Role,
+    pub settings: WallSettings,
+    pub wall: WallView,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,6 +219,74 @@ impl Reply {
             error: Some(error),
             data: None,
         }
+    }
+}
+
+/// One line a client sent after the handshake.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    Command(Request),
+    Query(QueryRequest),
+}
+
+/// Reads one line as a command or a query. A refusal is the error to
+/// reply with (code `bad_request`, what is wrong and what to do), with
+/// the line's `id` when it had one. Tags (`cmd`, `query`, an entry's
+/// `kind`, a correction's `field`) are names only: a number is refused,
+/// never taken as the n-th command.
+pub fn parse_line(line: &[u8]) -> Result<Incoming, (Option<u64>, ErrorBody)> {
+    let bad = |id: Option<u64>, what: String| {
+        (
+            id,
+            ErrorBody::new(
+                "bad_request",
+                format!("{what}. See docs/PROTOCOL.md; nothing was changed"),
+            ),
+        )
+    };
+    let value: serde_json::Value = serde_json::from_slice(line)
+        .map_err(|e| bad(None, format!("the line is not JSON: {e}")))?;
+    let id = value.get("id").and_then(serde_json::Value::as_u64);
+    let Some(object) = value.as_object() else {
+        return Err(bad(
+            id,
+            "a line must be a JSON object with \"cmd\" or \"query\"".to_string(),
+        ));
+    };
+    let nested = |path: &[&str]| path.iter().try_fold(&value, |at, step| at.get(step));
+    for (path, tag, example) in [
+        (&[][..], "cmd", "arrive"),
+        (&[][..], "query", "visits"),
+        (&["entry"][..], "kind", "vitals"),
+        (&["correction"][..], "field", "name"),
+    ] {
+        if let Some(tag_value) = nested(path).and_then(|at| at.get(tag))
+            && !tag_value.is_string()
+        {
+            let whose = path.first().map_or(String::new(), |p| format!("{p}."));
+            return Err(bad(
+                id,
+                format!(
+                    "`{whose}{tag}` must be a name in quotes, such as \"{example}\", got {tag_value}"
+                ),
+            ));
+        }
+    }
+    match (object.contains_key("cmd"), object.contains_key("query")) {
+        (true, true) => Err(bad(
+            id,
+            "a line is a command (\"cmd\") or a query (\"query\"), not both".to_string(),
+        )),
+        (false, true) => serde_json::from_value::<QueryRequest>(value)
+            .map(Incoming::Query)
+            .map_err(|e| bad(id, format!("could not read the query: {e}"))),
+        (true, false) => serde_json::from_value::<Request>(value)
+            .map(Incoming::Command)
+            .map_err(|e| bad(id, format!("could not read the command: {e}"))),
+        (false, false) => Err(bad(
+            id,
+            "the line has neither \"cmd\" nor \"query\": say what to do".to_string(),
+        )),
     }
 }
 

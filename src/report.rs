@@ -381,7 +381,7 @@ mod tests {
                 Command::Arrive {
                     name: name.into(),
                     treatment: treatment.into(),
-                    chart_no: Some(format!("C-{name}")),
+                    chart_no: Some(format!("C-{name}")), key: None,
                 },
             )
         };

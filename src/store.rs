@@ -464,7 +464,7 @@ mod tests {
                 Command::Arrive {
                     name: name.to_string(),
                     treatment: "drip".into(),
-                    chart_no: Some(format!("C-{i}")),
+                    chart_no: Some(format!("C-{i}")), key: None,
                 },
             );
         }

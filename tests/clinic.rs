@@ -75,7 +75,7 @@ impl Morning {
             Command::Arrive {
                 name: name.into(),
                 treatment: treatment.into(),
-                chart_no: Some(chart.into()),
+                chart_no: Some(chart.into()), key: None,
             },
         )
         .visit

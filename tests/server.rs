@@ -441,7 +441,7 @@ fn the_library_client_receives_board_updates_before_its_ack() {
                 command: Command::Arrive {
                     name: "佐藤 健".into(),
                     treatment: "scalp".into(),
-                    chart_no: None,
+                    chart_no: None, key: None,
                 },
             })
             .await

@@ -22,6 +22,11 @@ pub enum Command {
         treatment: String,
         #[serde(default)]
         chart_no: Option<String>,
+        /// Chosen by the sender to make a retry safe: a second arrival
+        /// with the same key is answered like the first and records
+        /// nothing ([`Board::arrival_with_key`]).
+        #[serde(default)]
+        key: Option<String>,
     },
     /// Move a visit to the next stage of the flow. `to` guards against two
     /// terminals pressing Enter on the same patient at once.
@@ -224,6 +229,7 @@ pub fn decide(
             name,
             treatment,
             chart_no,
+            key,
         } => {
             let name = clean_name(name)?;
             if config.treatment(treatment).is_none() {
@@ -253,6 +259,7 @@ pub fn decide(
                     treatment: treatment.clone(),
                     ticket,
                     history,
+                    key: clean_key(key.as_deref())?,
                 },
             )])
         }
@@ -342,7 +349,7 @@ pub fn decide(
                 None | Some("") => None,
                 Some(c) => Some(clean_chart_no(c)?),
             };
-            let key = key.as_deref().map(sanitize).filter(|k| !k.is_empty());
+            let key = clean_key(key.as_deref())?;
             if let Some(k) = &key
                 && let Some(dup) = board
                     .visits
@@ -667,6 +674,23 @@ fn list(missing: &[Missing]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// The longest idempotency key (`arrive`) or day-sheet row key (`expect`).
+pub const MAX_KEY_CHARS: usize = 200;
+
+/// A request's key, cleaned like any text; none when empty.
+fn clean_key(key: Option<&str>) -> Result<Option<String>, Rejection> {
+    let Some(key) = key.map(sanitize).filter(|k| !k.is_empty()) else {
+        return Ok(None);
+    };
+    if key.chars().count() > MAX_KEY_CHARS {
+        return Err(invalid(
+            "key",
+            format!("the key is longer than {MAX_KEY_CHARS} characters: use a shorter one"),
+        ));
+    }
+    Ok(Some(key))
 }
 
 fn clean_name(name: &str) -> Result<String, Rejection> {

@@ -303,7 +303,7 @@ impl Form {
                 one(Command::Arrive {
                     name,
                     treatment,
-                    chart_no,
+                    chart_no, key: None,
                 })
             }
             FormKind::Advance { visit, to } => {

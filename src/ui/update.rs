@@ -568,7 +568,7 @@ fn on_client(app: &mut App, event: ClientEvent) {
     match event {
         ClientEvent::Connected(welcome) => {
             let welcome = *welcome;
-            app.read_only = welcome.role == Role::ReadOnly;
+            app.read_only = welcome.role != Role::Operator;
             app.config = welcome.config;
             app.board = welcome.board;
             if !app.lang_pinned {
@@ -578,6 +578,8 @@ fn on_client(app: &mut App, event: ClientEvent) {
             app.bell.reset();
         }
         ClientEvent::Board(board) => app.board = *board,
+        // The wall's news: a staff board's link never asks for it.
+        ClientEvent::WallConnected(_) | ClientEvent::Wall(_) => {}
         ClientEvent::Reply(reply) => on_reply(app, reply),
         ClientEvent::Lost(reason) => {
             app.connection = Connection::Lost(sanitize(&reason));
