@@ -112,6 +112,9 @@ enum Mode {
         lot: String,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Write to this file (created owner-only) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// The full event record of a date range, for an EMR or an auditor.
     Export {
@@ -124,7 +127,7 @@ enum Mode {
         /// Start the CSV with a UTF-8 byte order mark (for Excel in Japan).
         #[arg(long)]
         bom: bool,
-        /// Write to this file instead of standard output.
+        /// Write to this file (created owner-only) instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -144,6 +147,9 @@ enum ReportKind {
         date: Option<NaiveDate>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Write to this file (created owner-only) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Every reaction in a date range, with what was done and how it ended.
     Reactions {
@@ -153,6 +159,9 @@ enum ReportKind {
         to: NaiveDate,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Write to this file (created owner-only) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -315,23 +324,44 @@ async fn records_mode(
         Mode::Import { .. } | Mode::Backup { .. } => Role::Operator,
         _ => Role::ReadOnly,
     };
+    // A file to write to is checked before the work starts.
+    let output = match &mode {
+        Mode::Report {
+            report:
+                ReportKind::Day { output, .. } | ReportKind::Reactions { output, .. },
+        }
+        | Mode::TraceLot { output, .. }
+        | Mode::Export { output, .. } => output.clone(),
+        _ => None,
+    };
+    let what = if matches!(mode, Mode::Export { .. }) {
+        "the export"
+    } else {
+        "the report"
+    };
+    let mut out = match records::Output::open(output.as_deref(), what) {
+        Ok(out) => out,
+        Err(e) => return Ok(records_outcome(Err(e))),
+    };
     let mut conn = Connection::connect_or_start(data, autostart.as_ref(), role, "records").await?;
     let outcome = match mode {
         Mode::Import { file, date } => records::import(&mut conn, &file, date, operator).await,
         Mode::Report {
-            report: ReportKind::Day { date, format },
-        } => records::report_day(&mut conn, date, format).await,
+            report: ReportKind::Day { date, format, .. },
+        } => records::report_day(&mut conn, date, format, &mut out).await,
         Mode::Report {
-            report: ReportKind::Reactions { from, to, format },
-        } => records::report_reactions(&mut conn, from, to, format).await,
-        Mode::TraceLot { lot, format } => records::trace_lot(&mut conn, &lot, format).await,
+            report: ReportKind::Reactions { from, to, format, .. },
+        } => records::report_reactions(&mut conn, from, to, format, &mut out).await,
+        Mode::TraceLot { lot, format, .. } => {
+            records::trace_lot(&mut conn, &lot, format, &mut out).await
+        }
         Mode::Export {
             from,
             to,
             format,
             bom,
-            output,
-        } => records::export(&mut conn, from, to, format, bom, output).await,
+            ..
+        } => records::export(&mut conn, from, to, format, bom, &mut out).await,
         Mode::Backup { dir } => records::backup(&mut conn, &dir).await,
         _ => records::verify(&mut conn).await,
     };

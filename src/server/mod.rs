@@ -213,9 +213,10 @@ impl Server {
         let wall_tx = Arc::new(wall_feed::start(board_rx.clone(), Arc::clone(&config)));
         let (jobs, jobs_rx) = mpsc::channel(256);
         let writer_config = Arc::clone(&config);
+        let root = data.root().to_path_buf();
         std::thread::Builder::new()
             .name("flowboard-writer".into())
-            .spawn(move || writer(store, board, &writer_config, jobs_rx, board_tx))
+            .spawn(move || writer(store, board, &writer_config, &root, jobs_rx, board_tx))
             .map_err(|source| ServeError::DataDir {
                 dir: data.root().display().to_string(),
                 source,
@@ -310,6 +311,7 @@ fn writer(
     store: Store,
     mut board: Board,
     config: &Config,
+    root: &std::path::Path,
     mut jobs: mpsc::Receiver<Job>,
     board_tx: watch::Sender<Arc<Published>>,
 ) {
@@ -317,7 +319,7 @@ fn writer(
         let request = match job.work {
             Work::Command(r) => r,
             Work::Query(q) => {
-                let _ = job.reply.send(answer(&store, q));
+                let _ = job.reply.send(answer(&store, root, q));
                 continue;
             }
         };
@@ -407,7 +409,7 @@ fn writer(
 }
 
 /// Answers a query from the store.
-fn answer(store: &Store, q: QueryRequest) -> Reply {
+fn answer(store: &Store, root: &std::path::Path, q: QueryRequest) -> Reply {
     let data = match q.query {
         Query::Visits { from, to } => {
             if to < from {
@@ -426,10 +428,19 @@ fn answer(store: &Store, q: QueryRequest) -> Reply {
         Query::TraceLot { lot } => store
             .trace_lot(lot.trim())
             .map(|v| serde_json::json!({ "visits": v })),
-        Query::Backup { dir } => store.backup(&dir).map(|events| {
-            tracing::info!("backup of {events} events into {}", dir.display());
-            serde_json::json!({ "events": events, "dir": dir })
-        }),
+        Query::Backup { dir } => {
+            if let Err((code, message)) = place::check_backup_dir(&dir, root) {
+                return Reply::failed(q.id, ErrorBody::new(code, message));
+            }
+            store.backup(&dir).map(|manifest| {
+                tracing::info!("backup of {} events into {}", manifest.events, dir.display());
+                serde_json::json!({
+                    "events": manifest.events,
+                    "dir": dir,
+                    "checksum": manifest.checksum,
+                })
+            })
+        }
         Query::Verify => store.verify().map(|bad| {
             serde_json::json!({
                 "ok": bad.is_empty(),
