@@ -100,7 +100,8 @@ fn one_visit(
         Command::Arrive {
             name: format!("Patient {i}"),
             treatment: treatment.into(),
-            chart_no: Some(format!("{}", 10_000 + i % 4000)), key: None,
+            chart_no: Some(format!("{}", 10_000 + i % 4000)),
+            key: None,
         },
     );
     let visit = VisitId(board.last_visit);

@@ -46,7 +46,8 @@ fn board(n: usize, config: &Config) -> Board {
             Command::Arrive {
                 name: format!("{} {i}", names[i % names.len()]),
                 treatment: treatment.into(),
-                chart_no: Some(format!("{}", 10000 + i)), key: None,
+                chart_no: Some(format!("{}", 10000 + i)),
+                key: None,
             },
         );
         let visit = VisitId(i as u64 + 1);

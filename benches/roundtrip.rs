@@ -42,7 +42,8 @@ fn main() {
                     command: Command::Arrive {
                         name: format!("Patient {i}"),
                         treatment: "face".into(),
-                        chart_no: None, key: None,
+                        chart_no: None,
+                        key: None,
                     },
                 };
                 let start = Instant::now();

@@ -45,7 +45,9 @@ static TIMEOUT_MS: AtomicU64 = AtomicU64::new(30_000);
 
 /// Sets how long this process's clients wait for the server.
 pub fn set_timeout(timeout: Duration) {
-    let ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX).max(1);
+    let ms = u64::try_from(timeout.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1);
     TIMEOUT_MS.store(ms, Ordering::Relaxed);
 }
 
@@ -60,14 +62,12 @@ async fn within<T>(
     work: impl std::future::Future<Output = Result<T, ClientError>>,
 ) -> Result<T, ClientError> {
     let limit = timeout();
-    tokio::time::timeout(limit, work)
-        .await
-        .unwrap_or_else(|_| {
-            Err(ClientError::TimedOut {
-                what: what.to_string(),
-                secs: limit.as_secs_f64(),
-            })
+    tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
+        Err(ClientError::TimedOut {
+            what: what.to_string(),
+            secs: limit.as_secs_f64(),
         })
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,7 +108,7 @@ pub struct AutoStart {
 /// projection only). It keeps the latest update the connection received.
 pub trait Greeting: Sized + Clone + Send + 'static {
     /// The greeting in the server's answer, or the answer as it came.
-    fn from_msg(msg: ServerMsg) -> Result<Self, ServerMsg>;
+    fn from_msg(msg: ServerMsg) -> Result<Self, Box<ServerMsg>>;
     /// Keeps an update (a new board, a new projection).
     fn absorb(&mut self, msg: &ServerMsg);
     /// What a screen's link reports when it (re)connects.
@@ -116,10 +116,10 @@ pub trait Greeting: Sized + Clone + Send + 'static {
 }
 
 impl Greeting for Welcome {
-    fn from_msg(msg: ServerMsg) -> Result<Self, ServerMsg> {
+    fn from_msg(msg: ServerMsg) -> Result<Self, Box<ServerMsg>> {
         match msg {
             ServerMsg::Welcome(w) => Ok(*w),
-            other => Err(other),
+            other => Err(Box::new(other)),
         }
     }
 
@@ -135,10 +135,10 @@ impl Greeting for Welcome {
 }
 
 impl Greeting for WallWelcome {
-    fn from_msg(msg: ServerMsg) -> Result<Self, ServerMsg> {
+    fn from_msg(msg: ServerMsg) -> Result<Self, Box<ServerMsg>> {
         match msg {
             ServerMsg::WallWelcome(w) => Ok(*w),
-            other => Err(other),
+            other => Err(Box::new(other)),
         }
     }
 
@@ -172,7 +172,11 @@ impl<G: Greeting> Link<G> {
     /// Connects and handshakes; the welcome holds what the server sends
     /// this role. Gives up after [`timeout`].
     pub async fn connect(socket: &Path, role: Role, client: &str) -> Result<Link<G>, ClientError> {
-        within("waiting for its welcome", Link::connect_now(socket, role, client)).await
+        within(
+            "waiting for its welcome",
+            Link::connect_now(socket, role, client),
+        )
+        .await
     }
 
     async fn connect_now(socket: &Path, role: Role, client: &str) -> Result<Link<G>, ClientError> {
@@ -197,7 +201,7 @@ impl<G: Greeting> Link<G> {
             (Err(_), Err(e)) => return Err(e.into()),
             (Err(e), Ok(())) => return Err(e),
         };
-        let welcome = match G::from_msg(answer) {
+        let welcome = match G::from_msg(answer).map_err(|other| *other) {
             Ok(w) => w,
             Err(ServerMsg::Error(e)) if e.code == "protocol_version" => {
                 return Err(ClientError::VersionMismatch {
@@ -401,8 +405,8 @@ fn spawn_server(data: &DataDir, start: &AutoStart) -> Result<std::process::Child
         ClientError::StartFailed(format!("cannot create {}: {e}", data.root().display()))
     })?;
     let log = crate::log::open_for_append(&data.log()).map_err(|e| {
-            ClientError::StartFailed(format!("cannot open {}: {e}", data.log().display()))
-        })?;
+        ClientError::StartFailed(format!("cannot open {}: {e}", data.log().display()))
+    })?;
     let mut cmd = std::process::Command::new(&start.exe);
     cmd.arg("serve").arg("--data-dir").arg(data.root());
     if let Some(config) = &start.config {
@@ -488,7 +492,9 @@ pub async fn run_link<R: Into<Outgoing> + Send>(
     events: mpsc::Sender<ClientEvent>,
 ) {
     match role {
-        Role::Wall => link_loop::<WallWelcome, R>(data, start, role, client, requests, events).await,
+        Role::Wall => {
+            link_loop::<WallWelcome, R>(data, start, role, client, requests, events).await
+        }
         Role::Operator | Role::ReadOnly => {
             link_loop::<Welcome, R>(data, start, role, client, requests, events).await
         }
@@ -504,8 +510,7 @@ async fn link_loop<G: Greeting, R: Into<Outgoing> + Send>(
     events: mpsc::Sender<ClientEvent>,
 ) {
     loop {
-        let mut conn = match Link::<G>::connect_or_start(&data, start.as_ref(), role, &client)
-            .await
+        let mut conn = match Link::<G>::connect_or_start(&data, start.as_ref(), role, &client).await
         {
             Ok(c) => c,
             Err(e) => {

@@ -1137,7 +1137,7 @@ impl Config {
         )?;
         within("server.send_queue_lines", srv.send_queue_lines, 4..=100_000)?;
         within("server.send_queue_kib", srv.send_queue_kib, 64..=1_048_576)?;
-        within("server.log_max_kib", srv.log_max_kib, 64..=1_048_576)?;
+        within("server.log_max_kib", srv.log_max_kib, 16..=1_048_576)?;
         within("server.log_keep", srv.log_keep, 1..=100)
     }
 
@@ -1354,7 +1354,10 @@ mod tests {
     fn drip_checks_must_lie_within_the_drip() {
         let text = "[administration]\ndrip_check_minutes = [0, 15, 9999]\n";
         let err = parse(text).unwrap_err().to_string();
-        assert!(err.contains("administration.drip_check_minutes[2]"), "{err}");
+        assert!(
+            err.contains("administration.drip_check_minutes[2]"),
+            "{err}"
+        );
         assert!(err.contains("longest drip (30 minutes)"), "{err}");
         let text = "[administration]\ndrip_check_minutes = [15, 0]\n";
         let err = parse(text).unwrap_err().to_string();
@@ -1389,7 +1392,10 @@ mod tests {
     #[test]
     fn config_text_with_escape_sequences_or_invisible_characters_is_refused() {
         for (text, key) in [
-            ("clinic_name = \"Evil\\u001b]0;PWNED\\u0007\"\n", "clinic_name"),
+            (
+                "clinic_name = \"Evil\\u001b]0;PWNED\\u0007\"\n",
+                "clinic_name",
+            ),
             (
                 "[discharge]\nclinic_phone = \"03\\u001b[2J-0000\"\n",
                 "discharge.clinic_phone",

@@ -104,7 +104,10 @@ impl<W: Write> CsvWriter<W> {
     }
 
     /// Writes one line of cells as given (neutralised).
-    pub fn record<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> Result<(), csv::Error> {
+    pub fn record<'a>(
+        &mut self,
+        cells: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), csv::Error> {
         self.out
             .write_record(cells.into_iter().map(|c| neutralise(c).into_owned()))
     }
@@ -154,7 +157,15 @@ mod tests {
         ] {
             assert_eq!(neutralise(formula), format!("'{formula}"), "{formula:?}");
         }
-        for text in ["山田 花子", "Tanaka Yui", "a=b", "1-2", "", "'quoted", "10:05"] {
+        for text in [
+            "山田 花子",
+            "Tanaka Yui",
+            "a=b",
+            "1-2",
+            "",
+            "'quoted",
+            "10:05",
+        ] {
             assert_eq!(neutralise(text), text, "{text:?}");
         }
     }
@@ -163,10 +174,7 @@ mod tests {
     fn every_cell_of_a_row_is_neutralised_and_quotes_are_doubled() {
         let csv = to_csv(
             &[
-                Row {
-                    name: "=1+1",
-                    n: 1,
-                },
+                Row { name: "=1+1", n: 1 },
                 Row {
                     name: "a,\"b\"\n=c",
                     n: 2,

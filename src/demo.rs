@@ -214,7 +214,8 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
             Command::Arrive {
                 name: s.name.into(),
                 treatment: s.treatment.into(),
-                chart_no: Some(s.chart_no.into()), key: None,
+                chart_no: Some(s.chart_no.into()),
+                key: None,
             },
         ));
         let flow = [

@@ -105,7 +105,12 @@ mod tests {
         names.sort();
         assert_eq!(
             names,
-            ["flowboard.log", "flowboard.log.1", "flowboard.log.2", "flowboard.log.3"]
+            [
+                "flowboard.log",
+                "flowboard.log.1",
+                "flowboard.log.2",
+                "flowboard.log.3"
+            ]
         );
         for name in names {
             let meta = std::fs::metadata(dir.path().join(&name)).unwrap();

@@ -327,8 +327,7 @@ async fn records_mode(
     // A file to write to is checked before the work starts.
     let output = match &mode {
         Mode::Report {
-            report:
-                ReportKind::Day { output, .. } | ReportKind::Reactions { output, .. },
+            report: ReportKind::Day { output, .. } | ReportKind::Reactions { output, .. },
         }
         | Mode::TraceLot { output, .. }
         | Mode::Export { output, .. } => output.clone(),
@@ -350,7 +349,9 @@ async fn records_mode(
             report: ReportKind::Day { date, format, .. },
         } => records::report_day(&mut conn, date, format, &mut out).await,
         Mode::Report {
-            report: ReportKind::Reactions { from, to, format, .. },
+            report: ReportKind::Reactions {
+                from, to, format, ..
+            },
         } => records::report_reactions(&mut conn, from, to, format, &mut out).await,
         Mode::TraceLot { lot, format, .. } => {
             records::trace_lot(&mut conn, &lot, format, &mut out).await

@@ -89,4 +89,3 @@ pub fn make_private(path: &Path) -> io::Result<()> {
     }
     Ok(())
 }
-

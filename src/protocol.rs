@@ -300,3 +300,184 @@ pub fn encode<T: Serialize>(msg: &T) -> String {
     line.push('\n');
     line
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! The protocol parser under arbitrary input: no line, however hostile,
+    //! makes it panic; every valid command line is read as sent. (The
+    //! whole-program counterpart, against the real server, is in
+    //! tests/hardening.rs.)
+    use super::*;
+    use crate::domain::{Entry, Stage};
+    use proptest::prelude::*;
+
+    /// Lines per property: enough to find the shapes that matter, quick
+    /// enough for every `cargo test`.
+    const BYTES_CASES: u32 = 20_000;
+    const JSON_CASES: u32 = 10_000;
+    const VALID_CASES: u32 = 5_000;
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "\\PC{0,12}".prop_map(Value::String),
+            // Names the parser looks for, so the fuzz reaches deep.
+            prop::sample::select(vec![
+                "arrive",
+                "advance",
+                "record",
+                "expect",
+                "correct",
+                "undo",
+                "cancel",
+                "visits",
+                "trace_lot",
+                "backup",
+                "verify",
+                "vitals",
+                "name",
+                "time",
+                "counselling",
+                "drip",
+                "2026-11-21T10:00:00Z",
+            ])
+            .prop_map(|s| Value::String(s.to_string())),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            let key = prop::sample::select(vec![
+                "cmd",
+                "query",
+                "id",
+                "visit",
+                "name",
+                "treatment",
+                "chart_no",
+                "key",
+                "to",
+                "bed",
+                "lot",
+                "entry",
+                "kind",
+                "correction",
+                "field",
+                "at",
+                "operator",
+                "reason",
+                "from",
+                "dir",
+                "hello",
+                "protocol",
+                "role",
+                "number",
+                "expected_at",
+            ])
+            .prop_map(str::to_string);
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                prop::collection::btree_map(key, inner, 0..6)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn valid_command() -> impl Strategy<Value = Command> {
+        let name = "[A-Za-z山田花子 ]{1,20}".prop_map(|s| format!("N{s}"));
+        prop_oneof![
+            (
+                name.clone(),
+                prop::option::of("[0-9]{1,8}"),
+                prop::option::of("[a-z0-9-]{1,20}")
+            )
+                .prop_map(|(name, chart_no, key)| Command::Arrive {
+                    name,
+                    treatment: "drip".into(),
+                    chart_no,
+                    key,
+                }),
+            (1u64..1000, prop::sample::select(Stage::ACTIVE.to_vec())).prop_map(|(v, to)| {
+                Command::Advance {
+                    visit: crate::domain::VisitId(v),
+                    to,
+                    bed: None,
+                    lot: None,
+                }
+            }),
+            (1u64..1000, "[a-z ]{1,30}").prop_map(|(v, reason)| Command::Cancel {
+                visit: crate::domain::VisitId(v),
+                reason,
+            }),
+            (1u64..1000).prop_map(|v| Command::Undo {
+                visit: crate::domain::VisitId(v)
+            }),
+            (1u64..1000).prop_map(|v| Command::Record {
+                visit: crate::domain::VisitId(v),
+                entry: Entry::SymptomFree,
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(BYTES_CASES))]
+        #[test]
+        fn arbitrary_bytes_never_panic_the_parser(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let _ = parse_line(&bytes);
+            let _ = serde_json::from_slice::<ClientMsg>(&bytes);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(JSON_CASES))]
+        #[test]
+        fn arbitrary_json_never_panics_the_parser_and_a_refusal_says_what_to_do(value in json_value()) {
+            let line = serde_json::to_vec(&value).unwrap();
+            if let Err((_, error)) = parse_line(&line) {
+                prop_assert_eq!(error.code.as_str(), "bad_request");
+                prop_assert!(error.message.contains("docs/PROTOCOL.md"), "{}", error.message);
+            }
+            let _ = serde_json::from_slice::<ClientMsg>(&line);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(VALID_CASES))]
+        #[test]
+        fn every_valid_command_line_is_read_as_sent(command in valid_command(), id in prop::option::of(any::<u64>())) {
+            let request = Request { id, at: None, operator: Some("KS".into()), command };
+            let line = encode(&request);
+            match parse_line(line.trim_end().as_bytes()) {
+                Ok(Incoming::Command(read)) => prop_assert_eq!(read, request),
+                other => prop_assert!(false, "{line} read as {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_number_is_never_taken_for_a_command_or_a_query() {
+        for line in [
+            r#"{"cmd": 0, "name": "A", "treatment": "drip"}"#,
+            r#"{"query": 3}"#,
+            r#"{"cmd": "record", "visit": 1, "entry": {"kind": 5}}"#,
+            r#"{"cmd": "correct", "visit": 1, "reason": "x", "correction": {"field": 0, "name": "B"}}"#,
+        ] {
+            let (_, error) = parse_line(line.as_bytes()).unwrap_err();
+            assert_eq!(error.code, "bad_request", "{line}");
+            assert!(
+                error.message.contains("must be a name in quotes"),
+                "{line}: {}",
+                error.message
+            );
+        }
+        let (id, error) = parse_line(br#"{"id": 7, "cmd": "fly"}"#).unwrap_err();
+        assert_eq!(id, Some(7));
+        assert!(
+            error.message.contains("could not read the command"),
+            "{}",
+            error.message
+        );
+    }
+}

@@ -539,11 +539,12 @@ pub fn restore(data: &DataDir, dir: &Path) -> Outcome {
     }
     let result = (|| {
         copy_tree(&source, &staging)?;
-        let copy = Store::open(&staging)
-            .map_err(|e| RecordsError::Failed(format!("cannot open the copy of the backup: {e}")))?;
-        let (events, checksum) = copy
-            .digest()
-            .map_err(|e| RecordsError::Failed(format!("cannot read the copy of the backup: {e}")))?;
+        let copy = Store::open(&staging).map_err(|e| {
+            RecordsError::Failed(format!("cannot open the copy of the backup: {e}"))
+        })?;
+        let (events, checksum) = copy.digest().map_err(|e| {
+            RecordsError::Failed(format!("cannot read the copy of the backup: {e}"))
+        })?;
         if events != manifest.events || checksum != manifest.checksum {
             return Err(RecordsError::Failed(format!(
                 "the backup in {} is damaged: its manifest says {} events ({}), the database holds {events} ({checksum}); nothing was restored",
@@ -552,7 +553,9 @@ pub fn restore(data: &DataDir, dir: &Path) -> Outcome {
                 manifest.checksum
             )));
         }
-        let bad = copy.verify().map_err(|e| RecordsError::Failed(e.to_string()))?;
+        let bad = copy
+            .verify()
+            .map_err(|e| RecordsError::Failed(e.to_string()))?;
         if !bad.is_empty() {
             return Err(RecordsError::Failed(format!(
                 "the backup's state disagrees with its log for visits {bad:?}; nothing was restored"

@@ -381,7 +381,8 @@ mod tests {
                 Command::Arrive {
                     name: name.into(),
                     treatment: treatment.into(),
-                    chart_no: Some(format!("C-{name}")), key: None,
+                    chart_no: Some(format!("C-{name}")),
+                    key: None,
                 },
             )
         };

@@ -556,7 +556,8 @@ mod tests {
                 Command::Arrive {
                     name: name.to_string(),
                     treatment: "drip".into(),
-                    chart_no: Some(format!("C-{i}")), key: None,
+                    chart_no: Some(format!("C-{i}")),
+                    key: None,
                 },
             );
         }

@@ -22,7 +22,8 @@ fn every_command() -> Vec<Command> {
         Command::Arrive {
             name: "B".into(),
             treatment: "drip".into(),
-            chart_no: None, key: None,
+            chart_no: None,
+            key: None,
         },
         Command::Advance {
             visit,

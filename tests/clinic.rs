@@ -75,7 +75,8 @@ impl Morning {
             Command::Arrive {
                 name: name.into(),
                 treatment: treatment.into(),
-                chart_no: Some(chart.into()), key: None,
+                chart_no: Some(chart.into()),
+                key: None,
             },
         )
         .visit

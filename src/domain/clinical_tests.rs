@@ -90,7 +90,8 @@ impl Clinic {
             Command::Arrive {
                 name: name.into(),
                 treatment: treatment.into(),
-                chart_no: chart.map(str::to_string), key: None,
+                chart_no: chart.map(str::to_string),
+                key: None,
             },
         );
         VisitId(self.board.last_visit)

@@ -145,7 +145,8 @@ fn a_discharged_patient_leaves_the_board_after_the_configured_time_and_one_prese
         Command::Arrive {
             name: "Gone".into(),
             treatment: "face".into(),
-            chart_no: None, key: None,
+            chart_no: None,
+            key: None,
         },
     );
     c.run(
@@ -160,7 +161,8 @@ fn a_discharged_patient_leaves_the_board_after_the_configured_time_and_one_prese
         Command::Arrive {
             name: "Night".into(),
             treatment: "face".into(),
-            chart_no: None, key: None,
+            chart_no: None,
+            key: None,
         },
     );
     let ids = |now| -> Vec<VisitId> {
@@ -186,7 +188,8 @@ fn a_wrong_name_is_corrected_and_the_old_one_stays_in_the_record() {
         Command::Arrive {
             name: "Yamda Hanako".into(),
             treatment: "face".into(),
-            chart_no: None, key: None,
+            chart_no: None,
+            key: None,
         },
     );
     c.run(
@@ -221,7 +224,8 @@ fn a_wrong_start_time_is_corrected_and_the_timer_follows() {
         Command::Arrive {
             name: "A".into(),
             treatment: "face".into(),
-            chart_no: None, key: None,
+            chart_no: None,
+            key: None,
         },
     );
     c.run(
@@ -271,7 +275,8 @@ fn a_correction_needs_a_reason() {
         Command::Arrive {
             name: "A".into(),
             treatment: "face".into(),
-            chart_no: None, key: None,
+            chart_no: None,
+            key: None,
         },
     );
     let err = c

@@ -61,7 +61,8 @@ impl Clinic {
             Command::Arrive {
                 name: name.into(),
                 treatment: treatment.into(),
-                chart_no: None, key: None,
+                chart_no: None,
+                key: None,
             },
         )
     }
@@ -322,7 +323,8 @@ fn unknown_treatment_lists_the_known_ones() {
             Command::Arrive {
                 name: "A".into(),
                 treatment: "botox".into(),
-                chart_no: None, key: None,
+                chart_no: None,
+                key: None,
             },
         )
         .unwrap_err();
@@ -340,7 +342,8 @@ fn a_name_with_escape_sequences_is_stored_clean_and_an_empty_one_refused() {
             Command::Arrive {
                 name: "\u{1b}[0m  ".into(),
                 treatment: "drip".into(),
-                chart_no: None, key: None,
+                chart_no: None,
+                key: None,
             },
         )
         .unwrap_err();
@@ -562,7 +565,8 @@ fn an_entry_in_the_future_or_too_long_ago_is_refused() {
             Command::Arrive {
                 name: "A".into(),
                 treatment: "drip".into(),
-                chart_no: None, key: None,
+                chart_no: None,
+                key: None,
             },
         )
     };

@@ -18,8 +18,8 @@
 pub mod names;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::domain::{Board, Severity, Stage, Timer, Visit, VisitId, alerts, expected_secs};

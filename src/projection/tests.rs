@@ -38,7 +38,15 @@ fn secrets(board: &Board, config: &Config) -> Vec<String> {
     for q in &config.screening {
         out.push(q.id.clone());
     }
-    for word in ["drip", "injection", "anaphylaxis", "allergic", "screening", "lot", "EX-26"] {
+    for word in [
+        "drip",
+        "injection",
+        "anaphylaxis",
+        "allergic",
+        "screening",
+        "lot",
+        "EX-26",
+    ] {
         out.push(word.to_string());
     }
     out
@@ -65,7 +73,11 @@ fn the_wall_receives_no_name_chart_number_treatment_or_record() {
     }
     for names in [ENGLISH, JAPANESE] {
         let (day, _) = busy_morning(names);
-        assert_private(&project(&day.board, &day.config, ten()), &day.board, &day.config);
+        assert_private(
+            &project(&day.board, &day.config, ten()),
+            &day.board,
+            &day.config,
+        );
     }
 }
 
@@ -111,7 +123,12 @@ fn the_wall_reads_the_same_timers_as_the_board_at_any_moment() {
         let now = ten() + Duration::seconds(later);
         for p in &on_wall {
             let v = day.board.visit(p.visit).unwrap();
-            assert_eq!(p.timer(now), timer(v, &day.config, now), "{} +{later}s", v.name);
+            assert_eq!(
+                p.timer(now),
+                timer(v, &day.config, now),
+                "{} +{later}s",
+                v.name
+            );
         }
     }
 }
@@ -141,7 +158,10 @@ fn alert_levels_and_where_attention_is_are_on_the_wall_but_not_what_they_are() {
 fn a_wait_that_grows_too_long_changes_the_projection_and_nothing_else_does() {
     let (day, _) = busy_morning(ENGLISH);
     let now = project(&day.board, &day.config, ten());
-    assert_eq!(now, project(&day.board, &day.config, ten() + Duration::seconds(1)));
+    assert_eq!(
+        now,
+        project(&day.board, &day.config, ten() + Duration::seconds(1))
+    );
     let later = project(&day.board, &day.config, ten() + Duration::minutes(45));
     assert_ne!(now, later);
 }

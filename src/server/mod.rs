@@ -206,9 +206,8 @@ impl Server {
                 .saturating_mul(1024),
         };
         let config = Arc::new(config);
-        let config_json: Arc<str> = Arc::from(
-            serde_json::to_string(&*config).unwrap_or_else(|_| "{}".to_string()),
-        );
+        let config_json: Arc<str> =
+            Arc::from(serde_json::to_string(&*config).unwrap_or_else(|_| "{}".to_string()));
         let (board_tx, board_rx) = watch::channel(Published::new(board.clone()));
         let wall_tx = Arc::new(wall_feed::start(board_rx.clone(), Arc::clone(&config)));
         let (jobs, jobs_rx) = mpsc::channel(256);
@@ -433,7 +432,11 @@ fn answer(store: &Store, root: &std::path::Path, q: QueryRequest) -> Reply {
                 return Reply::failed(q.id, ErrorBody::new(code, message));
             }
             store.backup(&dir).map(|manifest| {
-                tracing::info!("backup of {} events into {}", manifest.events, dir.display());
+                tracing::info!(
+                    "backup of {} events into {}",
+                    manifest.events,
+                    dir.display()
+                );
                 serde_json::json!({
                     "events": manifest.events,
                     "dir": dir,
@@ -461,4 +464,3 @@ fn answer(store: &Store, root: &std::path::Path, q: QueryRequest) -> Reply {
         Err(e) => Reply::failed(q.id, ErrorBody::new("storage", e.to_string())),
     }
 }
-

@@ -120,16 +120,16 @@ impl Outbox {
         }
     }
 
-    /// Queues a line. A line larger than the byte bound is still taken
-    /// when nothing else waits (a large board must reach a client that
-    /// reads), never on top of others.
+    /// Queues a line, unless the bytes waiting already reach the bound or
+    /// the lines waiting fill it. So a connection holds at most its bound
+    /// and one line more: a board larger than the bound still reaches a
+    /// client that reads, with the reply after it.
     pub fn push(&self, line: Line) -> Result<(), Behind> {
         let behind = || Behind {
             lines: self.bounds.lines - self.tx.capacity(),
             bytes: self.queued.load(Ordering::Relaxed),
         };
-        let queued = self.queued.load(Ordering::Relaxed);
-        if queued > 0 && queued + line.len() > self.bounds.bytes {
+        if self.queued.load(Ordering::Relaxed) >= self.bounds.bytes {
             return Err(behind());
         }
         let len = line.len();
@@ -228,12 +228,13 @@ mod tests {
     async fn a_client_that_never_reads_is_behind_at_the_bound_of_bytes() {
         let (_client, server) = tokio::io::duplex(16);
         let outbox = Outbox::start(server, bounds(1000, 100));
-        // A first line larger than the bound is taken: nothing else waits.
-        outbox.push(Line::owned("x".repeat(500))).unwrap();
+        // Under the bound, a line is taken, even one larger than the bound.
+        outbox.push(Line::owned("x".repeat(60))).unwrap();
+        outbox.push(Line::owned("y".repeat(500))).unwrap();
         tokio::task::yield_now().await;
-        let behind = outbox.push(Line::owned("y".repeat(10))).unwrap_err();
+        let behind = outbox.push(Line::owned("z".repeat(10))).unwrap_err();
         assert!(behind.bytes >= 100, "{behind:?}");
-        assert!(outbox.queued_bytes() <= 500);
+        assert!(outbox.queued_bytes() <= 560);
     }
 
     #[tokio::test]

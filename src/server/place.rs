@@ -75,7 +75,8 @@ pub fn check_backup_dir(dir: &Path, root: &Path) -> Result<(), (&'static str, St
                 _ => break,
             }
         }
-        let mut resolved = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+        let mut resolved =
+            std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
         for name in rest.into_iter().rev() {
             resolved.push(name);
         }
@@ -180,13 +181,30 @@ mod tests {
         let err = |d: &Path| check_backup_dir(d, &root).unwrap_err();
         assert_eq!(err(Path::new("backup")).0, "bad_path");
         assert!(err(Path::new("backup")).1.contains("absolute path"));
-        assert!(err(&root.join("db-copy")).1.contains("inside the data directory"));
-        assert!(err(&root.join("x/../y")).1.contains("inside the data directory"));
+        assert!(
+            err(&root.join("db-copy"))
+                .1
+                .contains("inside the data directory")
+        );
+        assert!(
+            err(&root.join("x/../y"))
+                .1
+                .contains("inside the data directory")
+        );
         assert!(err(dir.path()).1.contains("holds the data directory"));
         let full = dir.path().join("full");
         std::fs::create_dir(&full).unwrap();
         std::fs::write(full.join("photo.jpg"), "x").unwrap();
-        assert_eq!(err(&full), ("not_empty", format!("{} is not empty: back up into a new or empty directory", full.display())));
+        assert_eq!(
+            err(&full),
+            (
+                "not_empty",
+                format!(
+                    "{} is not empty: back up into a new or empty directory",
+                    full.display()
+                )
+            )
+        );
         assert!(check_backup_dir(&dir.path().join("new"), &root).is_ok());
         let empty = dir.path().join("empty");
         std::fs::create_dir(&empty).unwrap();

@@ -73,7 +73,8 @@ impl Day {
             Command::Arrive {
                 name: name.into(),
                 treatment: treatment.into(),
-                chart_no: None, key: None,
+                chart_no: None,
+                key: None,
             },
         )
     }
@@ -343,7 +344,8 @@ pub fn clinic_morning(names: [&str; 4]) -> (Day, Clinic) {
         Command::Arrive {
             name: names[0].into(),
             treatment: "drip".into(),
-            chart_no: Some("10077".into()), key: None,
+            chart_no: Some("10077".into()),
+            key: None,
         },
     );
     let steps: [(u32, u32); 3] = [(9, 5), (9, 15), (9, 20)];
@@ -413,7 +415,8 @@ pub fn clinic_morning(names: [&str; 4]) -> (Day, Clinic) {
         Command::Arrive {
             name: names[0].into(),
             treatment: "drip".into(),
-            chart_no: Some("10077".into()), key: None,
+            chart_no: Some("10077".into()),
+            key: None,
         },
     );
     day.advance((9, 35), returning, None);

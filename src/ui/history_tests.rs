@@ -98,7 +98,8 @@ fn story(w: &Words) -> Story {
     let arrive = |name: &str, chart: Option<&str>| Command::Arrive {
         name: name.into(),
         treatment: "drip".into(),
-        chart_no: chart.map(str::to_string), key: None,
+        chart_no: chart.map(str::to_string),
+        key: None,
     };
     let advance = |visit, to| Command::Advance {
         visit,

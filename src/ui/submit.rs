@@ -303,7 +303,8 @@ impl Form {
                 one(Command::Arrive {
                     name,
                     treatment,
-                    chart_no, key: None,
+                    chart_no,
+                    key: None,
                 })
             }
             FormKind::Advance { visit, to } => {

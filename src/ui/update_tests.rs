@@ -315,7 +315,8 @@ fn a_registered_arrival_is_selected_when_the_board_shows_it() {
         Command::Arrive {
             name: "Doi Mika".into(),
             treatment: "drip".into(),
-            chart_no: None, key: None,
+            chart_no: None,
+            key: None,
         }
     );
     let new = day.arrive((9, 58), "Doi Mika", "drip");
@@ -408,7 +409,8 @@ fn the_filter_finds_japanese_names_ticket_and_chart_numbers() {
         Command::Arrive {
             name: "佐藤 健".into(),
             treatment: "face".into(),
-            chart_no: Some("K-0042".into()), key: None,
+            chart_no: Some("K-0042".into()),
+            key: None,
         },
     );
     let mut app = day.app(Lang::Ja);

@@ -11,10 +11,10 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::digits;
-use crate::domain::text::width;
 use crate::domain::Stage;
-use crate::projection::WallPatient;
+use crate::domain::text::width;
 use crate::i18n::texts;
+use crate::projection::WallPatient;
 use crate::ui::cell::{cell, clean, clip};
 use crate::ui::view::style::{bold, dim, severity_style, symbol};
 use crate::wall::Wall;

@@ -11,10 +11,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::domain::text::width;
 use crate::domain::Stage;
-use crate::projection::WallPatient;
+use crate::domain::text::width;
 use crate::i18n::{stage_name, texts};
+use crate::projection::WallPatient;
 use crate::ui::cell::{cell, cell_right, clip};
 use crate::ui::view::fmt::duration;
 use crate::ui::view::style::{bold, dim, severity_style, symbol};
@@ -114,13 +114,7 @@ pub fn pages(wall: &Wall, area: Rect) -> usize {
     f.columns.len().div_ceil(f.per_page).max(1)
 }
 
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    wall: &Wall,
-    now: DateTime<Utc>,
-    page: usize,
-) {
+pub fn render(frame: &mut Frame, area: Rect, wall: &Wall, now: DateTime<Utc>, page: usize) {
     if area.height == 0 {
         return;
     }
@@ -167,9 +161,7 @@ fn row(wall: &Wall, now: DateTime<Utc>, v: &WallPatient, w: usize) -> Line<'stat
     let t = &texts(wall.lang).wall;
     let timer = v.timer(now);
     let mark = v.alert.map_or("", symbol);
-    let style = v
-        .alert
-        .map_or(ratatui::style::Style::new(), severity_style);
+    let style = v.alert.map_or(ratatui::style::Style::new(), severity_style);
     let label = v.label.show(wall.lang);
     let short = match timer.remaining_secs {
         None => duration(timer.elapsed_secs),
