@@ -512,32 +512,54 @@ mod tests {
         (board, config)
     }
 
+    /// The demo is started at any hour: mid-morning, and just after
+    /// midnight in Tokyo (its morning then began the evening before).
+    fn demo_hours() -> [DateTime<Utc>; 2] {
+        use chrono::TimeZone;
+        let tokyo = |d, h, m| {
+            chrono_tz::Asia::Tokyo
+                .with_ymd_and_hms(2026, 11, d, h, m, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        [tokyo(21, 10, 30), tokyo(22, 0, 30)]
+    }
+
     #[test]
     fn the_demo_morning_has_a_dozen_patients_in_every_stage() {
-        let now = Utc::now();
-        let (board, _) = played(now);
-        assert!(board.visits.len() >= 12);
-        for stage in Stage::ALL {
-            if stage == Stage::Transferred {
-                continue; // an emergency is not part of a normal morning
+        for now in demo_hours() {
+            let (board, config) = played(now);
+            assert!(board.visits.len() >= 12);
+            let shown = crate::snapshot::on_board(&board, &config, now);
+            for stage in Stage::ALL {
+                if stage == Stage::Transferred {
+                    continue; // an emergency is not part of a normal morning
+                }
+                assert!(
+                    board.visits.values().any(|v| v.stage == stage),
+                    "no patient in {stage} at {now}"
+                );
+                if stage != Stage::Expected {
+                    assert!(
+                        shown.iter().any(|v| v.stage == stage),
+                        "no patient in {stage} on the board at {now}"
+                    );
+                }
             }
-            assert!(
-                board.visits.values().any(|v| v.stage == stage),
-                "no patient in {stage}"
-            );
         }
     }
 
     #[test]
     fn the_demo_shows_a_drip_due_an_observation_done_and_a_long_wait() {
-        let now = Utc::now();
-        let (board, config) = played(now);
-        let codes: Vec<AlertCode> = alerts(&board, &config, now)
-            .iter()
-            .map(|a| a.code)
-            .collect();
-        assert!(codes.contains(&AlertCode::AdministrationDue), "{codes:?}");
-        assert!(codes.contains(&AlertCode::ObservationComplete), "{codes:?}");
-        assert!(codes.contains(&AlertCode::WaitedTooLong), "{codes:?}");
+        for now in demo_hours() {
+            let (board, config) = played(now);
+            let codes: Vec<AlertCode> = alerts(&board, &config, now)
+                .iter()
+                .map(|a| a.code)
+                .collect();
+            assert!(codes.contains(&AlertCode::AdministrationDue), "{codes:?}");
+            assert!(codes.contains(&AlertCode::ObservationComplete), "{codes:?}");
+            assert!(codes.contains(&AlertCode::WaitedTooLong), "{codes:?}");
+        }
     }
 }

@@ -16,7 +16,9 @@ use flowboard::domain::clinical::{Consciousness, Vitals};
 use flowboard::domain::{Command, Entry, ReactionKind, Stage, VisitId};
 use flowboard::protocol::{Reply, Request, Role};
 
-/// The morning began three hours ago: every entry is dated from then.
+/// The morning began three hours ago: every entry is dated from then. The
+/// clinic's clock reads mid-morning now (`common::TEST_HOUR`), so the whole
+/// story lies on one clinic day whatever hour the tests run at.
 struct Morning {
     clinic: Clinic,
     rt: tokio::runtime::Runtime,
@@ -38,12 +40,13 @@ impl Morning {
                 "test",
             ))
             .unwrap();
+        let config = clinic.clinic_config();
         Morning {
             clinic,
             rt,
             conn,
             start: Utc::now() - Duration::minutes(180),
-            config: Config::default(),
+            config,
         }
     }
 
@@ -429,4 +432,144 @@ fn vitals(systolic: u16, pulse: u16) -> Vitals {
         respiratory_rate: 14,
         consciousness: Consciousness::Alert,
     }
+}
+
+/// Midnight through the real server, on purpose: the clinic's zone is
+/// chosen so that the real clock reads just after midnight there, and the
+/// story is told around that midnight. A drip that began ten minutes
+/// before it runs on with the right countdown; a patient discharged five
+/// minutes before it stays listed as usual; the new day numbers its
+/// patients from 1; yesterday's report still counts both.
+#[test]
+fn a_drip_and_a_discharge_either_side_of_midnight_through_the_real_server() {
+    use chrono::{TimeZone, Timelike};
+    let config_text = common::config_at_hour(0).replace(
+        "route = \"drip\"\nminutes = 30",
+        "route = \"drip\"\nminutes = 120",
+    );
+    let mut clinic = Clinic::with_config(&config_text);
+    clinic.start();
+    let config = clinic.clinic_config();
+    let tz = config.timezone;
+    let local_now = Utc::now().with_timezone(&tz);
+    assert!(local_now.hour() <= 1, "{local_now}");
+    let midnight = tz
+        .from_local_datetime(&local_now.date_naive().and_hms_opt(0, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut conn = rt
+        .block_on(Connection::connect(
+            &clinic.socket(),
+            Role::Operator,
+            "test",
+        ))
+        .unwrap();
+    let mut at = |minute: i64, command: Command| -> Reply {
+        let shown = format!("{command:?}");
+        let reply = rt
+            .block_on(conn.request(Request {
+                id: None,
+                at: Some(midnight + Duration::minutes(minute)),
+                operator: Some("KS".into()),
+                command,
+            }))
+            .unwrap();
+        assert!(reply.ok, "{shown} at {minute}: {:?}", reply.error);
+        reply
+    };
+    let advance = |visit, to, bed: Option<&str>| Command::Advance {
+        visit,
+        to,
+        bed: bed.map(str::to_string),
+        lot: (to == Stage::Administration).then(|| flowboard::demo::lot("EXO-2612-01", Utc::now())),
+    };
+    let arrive = |name: &str, treatment: &str| Command::Arrive {
+        name: name.into(),
+        treatment: treatment.into(),
+        chart_no: None,
+    };
+
+    // 23:00 and 23:05: two arrivals, counselled, ready.
+    let hana = at(-60, arrive("山田 花子", "drip")).visit.unwrap();
+    let ken = at(-55, arrive("佐藤 健", "face")).visit.unwrap();
+    for (v, treatment) in [(hana, "drip"), (ken, "face")] {
+        at(-50, advance(v, Stage::Counselling, None));
+        for entry in routine_counselling(&config, treatment, &[]) {
+            at(-45, Command::Record { visit: v, entry });
+        }
+        at(-40, advance(v, Stage::Ready, None));
+    }
+    // Ken: injection 23:25-23:40, observed, discharged at 23:55.
+    at(-35, advance(ken, Stage::Administration, None));
+    at(-20, advance(ken, Stage::Observation, None));
+    for (m, entry) in routine_discharge(5) {
+        at(-20 + m, Command::Record { visit: ken, entry });
+    }
+    at(-5, advance(ken, Stage::Discharged, None));
+    // Hana: a two-hour drip started at 23:50 on bed 1.
+    at(-10, advance(hana, Stage::Administration, Some("1")));
+    // After midnight: the first arrival of the new day.
+    let new_day = at(0, arrive("Ito Mai", "face")).visit.unwrap();
+
+    let snap = clinic.snapshot();
+    let find = |v: VisitId| {
+        snap["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == v.0)
+            .cloned()
+            .unwrap_or_else(|| panic!("visit {v} is not on the board: {snap}"))
+    };
+    let drip = find(hana);
+    assert_eq!(drip["stage"], "administration");
+    assert_eq!(drip["bed"], "1");
+    let snap_now: chrono::DateTime<Utc> = snap["now"].as_str().unwrap().parse().unwrap();
+    let expected = 120 * 60 - (snap_now - (midnight - Duration::minutes(10))).num_seconds();
+    let remaining = drip["timer"]["remaining_secs"].as_i64().unwrap();
+    assert!(
+        (remaining - expected).abs() <= 1,
+        "{remaining} s left, expected {expected}"
+    );
+    assert_eq!(
+        find(ken)["stage"],
+        "discharged",
+        "still listed after midnight"
+    );
+    assert_eq!(find(new_day)["ticket"], 1, "the new day numbers from 1");
+    assert_eq!(find(hana)["ticket"], 1);
+    assert_eq!(find(ken)["ticket"], 2);
+
+    // Yesterday's report counts both; today's has only the new arrival.
+    let yesterday = (midnight - Duration::minutes(1))
+        .with_timezone(&tz)
+        .format("%Y-%m-%d")
+        .to_string();
+    let count = |date: Option<&str>| -> Vec<(String, u64, u64)> {
+        let mut args = vec!["report", "day", "--format", "json"];
+        if let Some(d) = date {
+            args.extend(["--date", d]);
+        }
+        let json: Value = serde_json::from_str(&clinic.ok(&args)).unwrap();
+        json["treatments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["arrived"].as_u64().unwrap() > 0)
+            .map(|t| {
+                (
+                    t["treatment"].as_str().unwrap().to_string(),
+                    t["arrived"].as_u64().unwrap(),
+                    t["administered"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        count(Some(&yesterday)),
+        vec![("drip".to_string(), 1, 1), ("face".to_string(), 1, 1)]
+    );
+    assert_eq!(count(None), vec![("face".to_string(), 1, 0)]);
+    clinic.kill9();
 }
