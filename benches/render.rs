@@ -96,10 +96,8 @@ fn board(n: usize, config: &Config) -> Board {
 }
 
 fn render(c: &mut Criterion) {
-    let config = Config {
-        beds: (1..=40).map(|b| b.to_string()).collect(),
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.beds = (1..=40).map(|b| b.to_string()).collect();
     for n in [30, 200] {
         let mut app = App::new(config.clone(), None);
         app.board = board(n, &config);

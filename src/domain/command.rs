@@ -10,7 +10,7 @@ use super::event::{Correction, EventKind, EventRecord};
 use super::model::{Board, Route, Stage, Visit, VisitId};
 use super::rules::{self, Missing};
 use super::text::{MAX_NAME_CHARS, MAX_REASON_CHARS, sanitize};
-use crate::config::Config;
+use super::policy::Policy;
 
 /// What a terminal or a script asks the board to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -200,11 +200,11 @@ impl Rejection {
 /// answer.
 pub fn decide(
     board: &Board,
-    config: &Config,
+    policy: &Policy,
     command: &Command,
     ctx: &Context,
 ) -> Result<Vec<EventRecord>, Rejection> {
-    let at = check_at(config, ctx)?;
+    let at = check_at(policy, ctx)?;
     let operator = ctx
         .operator
         .as_deref()
@@ -226,17 +226,17 @@ pub fn decide(
             chart_no,
         } => {
             let name = clean_name(name)?;
-            if config.treatment(treatment).is_none() {
+            if policy.treatment(treatment).is_none() {
                 return Err(Rejection::UnknownTreatment {
                     given: sanitize(treatment),
-                    known: join(config.treatments.iter().map(|t| t.id.as_str())),
+                    known: join(policy.treatments.iter().map(|t| t.id.as_str())),
                 });
             }
             let chart_no = match chart_no.as_deref().map(str::trim) {
                 None | Some("") => None,
                 Some(c) => Some(clean_chart_no(c)?),
             };
-            let ticket = next_ticket(board, config.timezone, at);
+            let ticket = next_ticket(board, policy.timezone, at);
             let history = chart_no
                 .as_deref()
                 .map(|c| board.history(c, treatment, at))
@@ -263,8 +263,8 @@ pub fn decide(
             lot,
         } => {
             let v = open_visit(board, *visit)?;
-            check_after_stage_start(v, at, config.timezone)?;
-            let kind = advance(board, config, v, *to, bed.as_deref(), lot.as_ref(), at)?;
+            check_after_stage_start(v, at, policy.timezone)?;
+            let kind = advance(board, policy, v, *to, bed.as_deref(), lot.as_ref(), at)?;
             Ok(vec![event(v.id, at, kind)])
         }
         Command::StopEarly {
@@ -273,7 +273,7 @@ pub fn decide(
             volume_ml,
         } => {
             let v = open_visit(board, *visit)?;
-            check_after_stage_start(v, at, config.timezone)?;
+            check_after_stage_start(v, at, policy.timezone)?;
             if v.stage != Stage::Administration {
                 return Err(Rejection::NotNow(format!(
                     "{} is not in administration: nothing to stop",
@@ -304,7 +304,7 @@ pub fn decide(
             let v = open_visit(board, *visit)?;
             if at < v.arrived_at {
                 let fmt = |t: DateTime<Utc>| {
-                    t.with_timezone(&config.timezone)
+                    t.with_timezone(&policy.timezone)
                         .format("%H:%M")
                         .to_string()
                 };
@@ -315,7 +315,7 @@ pub fn decide(
                     since: fmt(v.arrived_at),
                 });
             }
-            let entries = super::record::check(config, v, entry, at, ctx.now)?;
+            let entries = super::record::check(policy, v, entry, at, ctx.now)?;
             let mut events: Vec<EventRecord> = Vec::new();
             for (i, kind) in entries.into_iter().enumerate() {
                 let mut e = event(v.id, at, kind);
@@ -332,10 +332,10 @@ pub fn decide(
             key,
         } => {
             let name = clean_name(name)?;
-            if config.treatment(treatment).is_none() {
+            if policy.treatment(treatment).is_none() {
                 return Err(Rejection::UnknownTreatment {
                     given: sanitize(treatment),
-                    known: join(config.treatments.iter().map(|t| t.id.as_str())),
+                    known: join(policy.treatments.iter().map(|t| t.id.as_str())),
                 });
             }
             let chart_no = match chart_no.as_deref().map(str::trim) {
@@ -372,7 +372,7 @@ pub fn decide(
         } => {
             let v = board.visit(*visit).ok_or(Rejection::UnknownVisit(*visit))?;
             let reason = clean_reason(reason)?;
-            let (correction, old) = correct(v, correction, ctx.now, config)?;
+            let (correction, old) = correct(v, correction, ctx.now, policy)?;
             Ok(vec![event(
                 v.id,
                 ctx.now,
@@ -385,7 +385,7 @@ pub fn decide(
         }
         Command::Defer { visit, reason } => {
             let v = open_visit(board, *visit)?;
-            check_after_stage_start(v, at, config.timezone)?;
+            check_after_stage_start(v, at, policy.timezone)?;
             if !matches!(v.stage, Stage::Waiting | Stage::Counselling | Stage::Ready) {
                 return Err(illegal(
                     v,
@@ -398,13 +398,13 @@ pub fn decide(
         }
         Command::Cancel { visit, reason } => {
             let v = open_visit(board, *visit)?;
-            check_after_stage_start(v, at, config.timezone)?;
+            check_after_stage_start(v, at, policy.timezone)?;
             let reason = clean_reason(reason)?;
             Ok(vec![event(v.id, at, EventKind::Cancelled { reason })])
         }
         Command::Transfer { visit, reason } => {
             let v = open_visit(board, *visit)?;
-            check_after_stage_start(v, at, config.timezone)?;
+            check_after_stage_start(v, at, policy.timezone)?;
             let reason = clean_reason(reason)?;
             Ok(vec![event(v.id, at, EventKind::Transferred { reason })])
         }
@@ -445,7 +445,7 @@ pub fn decide(
 
 fn advance(
     board: &Board,
-    config: &Config,
+    policy: &Policy,
     v: &Visit,
     to: Stage,
     bed: Option<&str>,
@@ -477,15 +477,15 @@ fn advance(
         });
     }
     let missing = match to {
-        Stage::Ready => rules::missing_for_ready(v, config),
+        Stage::Ready => rules::missing_for_ready(v, policy),
         Stage::Administration => {
-            let mut m = rules::missing_for_administration(v, config);
+            let mut m = rules::missing_for_administration(v, policy);
             if lot.is_none_or(|l| l.number.trim().is_empty()) {
                 m.push(Missing::Lot);
             }
             m
         }
-        Stage::Discharged => rules::missing_for_discharge(v, config, at),
+        Stage::Discharged => rules::missing_for_discharge(v, policy, at),
         _ => Vec::new(),
     };
     if !missing.is_empty() {
@@ -497,21 +497,21 @@ fn advance(
     }
     Ok(match to {
         Stage::Waiting => EventKind::CheckedIn {
-            ticket: next_ticket(board, config.timezone, at),
+            ticket: next_ticket(board, policy.timezone, at),
         },
         Stage::Counselling => EventKind::CounsellingStarted,
         Stage::Ready => EventKind::MarkedReady,
         Stage::Administration => {
             let lot = match lot {
-                Some(l) => Some(clean_lot(l, at, config)?),
+                Some(l) => Some(clean_lot(l, at, policy)?),
                 None => None,
             };
-            let route = config.treatment(&v.treatment).map(|t| t.route);
+            let route = policy.treatment(&v.treatment).map(|t| t.route);
             let bed = match bed.map(str::trim).filter(|b| !b.is_empty()) {
-                Some(b) => Some(free_bed(board, config, b)?),
+                Some(b) => Some(free_bed(board, policy, b)?),
                 None if route == Some(Route::Drip) => {
                     return Err(Rejection::BedRequired {
-                        free: join(free_beds(board, config)),
+                        free: join(free_beds(board, policy)),
                     });
                 }
                 None => None,
@@ -532,20 +532,20 @@ fn advance(
     })
 }
 
-/// Beds not taken by a patient in an active stage, in config order.
-pub fn free_beds<'a>(board: &'a Board, config: &'a Config) -> impl Iterator<Item = &'a str> {
-    config
+/// Beds not taken by a patient in an active stage, in policy order.
+pub fn free_beds<'a>(board: &'a Board, policy: &'a Policy) -> impl Iterator<Item = &'a str> {
+    policy
         .beds
         .iter()
         .map(String::as_str)
         .filter(|b| board.occupant(b).is_none())
 }
 
-fn free_bed(board: &Board, config: &Config, bed: &str) -> Result<String, Rejection> {
-    if !config.beds.iter().any(|b| b == bed) {
+fn free_bed(board: &Board, policy: &Policy, bed: &str) -> Result<String, Rejection> {
+    if !policy.beds.iter().any(|b| b == bed) {
         return Err(Rejection::UnknownBed {
             given: sanitize(bed),
-            known: join(config.beds.iter().map(String::as_str)),
+            known: join(policy.beds.iter().map(String::as_str)),
         });
     }
     if let Some(other) = board.occupant(bed) {
@@ -577,22 +577,22 @@ fn illegal(v: &Visit, to: Stage, hint: &str) -> Rejection {
     }
 }
 
-fn check_at(config: &Config, ctx: &Context) -> Result<DateTime<Utc>, Rejection> {
+fn check_at(policy: &Policy, ctx: &Context) -> Result<DateTime<Utc>, Rejection> {
     let Some(at) = ctx.at else {
         return Ok(ctx.now);
     };
     let shown = || {
-        at.with_timezone(&config.timezone)
+        at.with_timezone(&policy.timezone)
             .format("%Y-%m-%d %H:%M")
             .to_string()
     };
     if at > ctx.now {
         return Err(Rejection::AtInFuture(shown()));
     }
-    if ctx.now - at > Duration::minutes(i64::from(config.max_backdate_minutes)) {
+    if ctx.now - at > Duration::minutes(i64::from(policy.max_backdate_minutes)) {
         return Err(Rejection::AtTooOld {
             at: shown(),
-            limit_minutes: config.max_backdate_minutes,
+            limit_minutes: policy.max_backdate_minutes,
         });
     }
     Ok(at)
@@ -618,7 +618,7 @@ pub(super) fn invalid(field: &str, message: impl Into<String>) -> Rejection {
     }
 }
 
-fn clean_lot(lot: &Lot, at: DateTime<Utc>, config: &Config) -> Result<Lot, Rejection> {
+fn clean_lot(lot: &Lot, at: DateTime<Utc>, policy: &Policy) -> Result<Lot, Rejection> {
     let number = sanitize(&lot.number);
     if number.is_empty() {
         return Err(invalid(
@@ -633,7 +633,7 @@ fn clean_lot(lot: &Lot, at: DateTime<Utc>, config: &Config) -> Result<Lot, Rejec
         ));
     }
     if let Some(expiry) = lot.expiry
-        && expiry < at.with_timezone(&config.timezone).date_naive()
+        && expiry < at.with_timezone(&policy.timezone).date_naive()
     {
         return Err(invalid(
             "lot_expiry",
@@ -708,7 +708,7 @@ fn correct(
     v: &Visit,
     correction: &Correction,
     now: DateTime<Utc>,
-    config: &Config,
+    policy: &Policy,
 ) -> Result<(Correction, String), Rejection> {
     Ok(match correction {
         Correction::Name { name } => (
@@ -740,7 +740,7 @@ fn correct(
                     expiry: None,
                 },
                 now,
-                config,
+                policy,
             )?;
             (
                 Correction::Lot {
@@ -769,7 +769,7 @@ fn correct(
             };
             if *at > now {
                 return Err(Rejection::AtInFuture(
-                    at.with_timezone(&config.timezone)
+                    at.with_timezone(&policy.timezone)
                         .format("%Y-%m-%d %H:%M")
                         .to_string(),
                 ));
@@ -785,7 +785,7 @@ fn correct(
             }
             let old = moves[pos]
                 .at
-                .with_timezone(&config.timezone)
+                .with_timezone(&policy.timezone)
                 .format("%H:%M")
                 .to_string();
             (

@@ -7,6 +7,7 @@
 //! the screen shows.
 
 pub mod clinical;
+pub mod policy;
 mod command;
 mod event;
 mod model;

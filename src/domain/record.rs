@@ -10,10 +10,10 @@ use super::event::EventKind;
 use super::model::{Route, Stage, Visit};
 use super::rules;
 use super::text::sanitize;
-use crate::config::{Config, Level};
+use super::policy::{Level, Policy};
 
 pub(super) fn check(
-    config: &Config,
+    policy: &Policy,
     v: &Visit,
     entry: &Entry,
     at: DateTime<Utc>,
@@ -28,13 +28,13 @@ pub(super) fn check(
             if !matches!(v.stage, Stage::Counselling | Stage::Ready) {
                 return not_now(format!("{} is not in counselling", v.name));
             }
-            if let Some(unknown) = answers.keys().find(|k| config.screening_item(k).is_none()) {
+            if let Some(unknown) = answers.keys().find(|k| policy.screening_item(k).is_none()) {
                 return Err(invalid(
                     "answers",
                     format!("there is no screening item {:?}", sanitize(unknown)),
                 ));
             }
-            let unanswered: Vec<&str> = config
+            let unanswered: Vec<&str> = policy
                 .screening
                 .iter()
                 .filter(|q| !answers.contains_key(&q.id))
@@ -49,7 +49,7 @@ pub(super) fn check(
             entry.clone()
         }
         Entry::CautionsAcknowledged { doctor } => {
-            if rules::answered(v, config, Level::Caution).is_empty() {
+            if rules::answered(v, policy, Level::Caution).is_empty() {
                 return not_now("no caution answer needs the doctor".into());
             }
             Entry::CautionsAcknowledged {
@@ -57,7 +57,7 @@ pub(super) fn check(
             }
         }
         Entry::Override { doctor, reason } => {
-            if rules::answered(v, config, Level::Block).is_empty() {
+            if rules::answered(v, policy, Level::Block).is_empty() {
                 return not_now("no contraindication to override".into());
             }
             Entry::Override {
@@ -71,7 +71,7 @@ pub(super) fn check(
             }
             if let Some(unknown) = items
                 .iter()
-                .find(|i| !config.consent.iter().any(|c| &c.id == *i))
+                .find(|i| !policy.consent.iter().any(|c| &c.id == *i))
             {
                 return Err(invalid(
                     "consent",
@@ -84,7 +84,7 @@ pub(super) fn check(
             if !matches!(v.stage, Stage::Counselling | Stage::Ready) {
                 return not_now(format!("{} is not in counselling", v.name));
             }
-            let Some(treatment) = config.treatment(&plan.treatment) else {
+            let Some(treatment) = policy.treatment(&plan.treatment) else {
                 return Err(invalid(
                     "treatment",
                     format!("unknown treatment {:?}", sanitize(&plan.treatment)),
@@ -129,7 +129,7 @@ pub(super) fn check(
             if v.stage != Stage::Administration {
                 return not_now(format!("{} is not on a drip", v.name));
             }
-            if !config.administration.drip_check_minutes.contains(minute) {
+            if !policy.administration.drip_check_minutes.contains(minute) {
                 return Err(invalid(
                     "minute",
                     format!("no drip check is due at minute {minute}"),
@@ -229,7 +229,7 @@ pub(super) fn check(
             entry.clone()
         }
         Entry::Acknowledge { code } => {
-            let active = rules::visit_alerts(v, config, now);
+            let active = rules::visit_alerts(v, policy, now);
             if !active.iter().any(|a| a.code.as_str() == code) {
                 return not_now(format!(
                     "no {:?} alert is active for {}",
@@ -258,7 +258,7 @@ pub(super) fn check(
                 return not_now(format!("{} is already ticked", item.as_str()));
             }
             if *item == Check::HemostasisConfirmed {
-                let minutes = rules::hemostasis_minutes(v, config);
+                let minutes = rules::hemostasis_minutes(v, policy);
                 match care.checklist.get(&Check::HemostasisPressure) {
                     None => {
                         return not_now(format!(

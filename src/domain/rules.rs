@@ -1,4 +1,4 @@
-//! Timers and alerts, derived from the board, the config and `now`.
+//! Timers and alerts, derived from the board, the policy and `now`.
 //! Nothing here is stored: a restart or a second terminal derives the same.
 
 use chrono::{DateTime, Utc};
@@ -10,7 +10,7 @@ use chrono::Duration;
 
 use super::clinical::{Check, ReactionKind, adrenaline_dose_mg, news2};
 use super::model::{Board, Route, Stage, Visit, VisitId};
-use crate::config::{Config, Level, RiskFlag};
+use super::policy::{Level, Policy, RiskFlag};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -155,19 +155,19 @@ pub struct Timer {
 
 /// Expected length of the current stage, when the stage has one. For
 /// observation waiting on "symptom-free", none.
-pub fn expected_secs(visit: &Visit, config: &Config) -> Option<i64> {
+pub fn expected_secs(visit: &Visit, policy: &Policy) -> Option<i64> {
     match visit.stage {
-        Stage::Administration => config
+        Stage::Administration => policy
             .treatment(&visit.treatment)
             .map(|t| i64::from(t.minutes) * 60),
         Stage::Observation => {
-            observation_end(visit, config).map(|end| (end - visit.stage_since).num_seconds())
+            observation_end(visit, policy).map(|end| (end - visit.stage_since).num_seconds())
         }
         _ => None,
     }
 }
 
-pub fn timer(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Timer {
+pub fn timer(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Timer {
     let elapsed_secs = (now - visit.stage_since).num_seconds().max(0);
     // A paused drip's countdown stands still.
     let running = if visit.stage == Stage::Administration {
@@ -177,16 +177,16 @@ pub fn timer(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Timer {
     };
     Timer {
         elapsed_secs,
-        remaining_secs: expected_secs(visit, config).map(|e| e - running),
+        remaining_secs: expected_secs(visit, policy).map(|e| e - running),
     }
 }
 
 /// Screening items answered "yes" at `level`.
-pub fn answered<'a>(visit: &'a Visit, config: &'a Config, level: Level) -> Vec<&'a str> {
+pub fn answered<'a>(visit: &'a Visit, policy: &'a Policy, level: Level) -> Vec<&'a str> {
     let Some(answers) = &visit.care.screening else {
         return Vec::new();
     };
-    config
+    policy
         .screening
         .iter()
         .filter(|q| q.level == level && answers.get(&q.id) == Some(&true))
@@ -195,9 +195,9 @@ pub fn answered<'a>(visit: &'a Visit, config: &'a Config, level: Level) -> Vec<&
 }
 
 /// The risks the answers (and today's temperature) imply.
-pub fn risk_flags(visit: &Visit, config: &Config) -> Vec<RiskFlag> {
+pub fn risk_flags(visit: &Visit, policy: &Policy) -> Vec<RiskFlag> {
     let mut flags: Vec<RiskFlag> = match &visit.care.screening {
-        Some(answers) => config
+        Some(answers) => policy
             .screening
             .iter()
             .filter(|q| answers.get(&q.id) == Some(&true))
@@ -205,7 +205,7 @@ pub fn risk_flags(visit: &Visit, config: &Config) -> Vec<RiskFlag> {
             .collect(),
         None => Vec::new(),
     };
-    if fever(visit, config).is_some() {
+    if fever(visit, policy).is_some() {
         flags.push(RiskFlag::Infection);
     }
     flags.sort();
@@ -215,22 +215,22 @@ pub fn risk_flags(visit: &Visit, config: &Config) -> Vec<RiskFlag> {
 
 /// The temperature at or above the fever limit taken before
 /// administration, if any (DOMAIN.md: infection, incl. fever today).
-pub fn fever(visit: &Visit, config: &Config) -> Option<f32> {
+pub fn fever(visit: &Visit, policy: &Policy) -> Option<f32> {
     visit
         .care
         .vitals
         .iter()
         .filter(|v| matches!(v.stage, Stage::Waiting | Stage::Counselling | Stage::Ready))
         .map(|v| v.vitals.temperature)
-        .find(|t| *t >= config.vitals.fever_celsius)
+        .find(|t| *t >= policy.vitals.fever_celsius)
 }
 
 /// Observation is longer with an allergy caution, a past vasovagal
 /// reaction, a first session, or a reaction at an earlier visit
 /// (DOMAIN.md "Observation").
-pub fn extended_observation(visit: &Visit, config: &Config) -> bool {
+pub fn extended_observation(visit: &Visit, policy: &Policy) -> bool {
     let by_answer = visit.care.screening.as_ref().is_some_and(|answers| {
-        config
+        policy
             .screening
             .iter()
             .any(|q| q.extends_observation && answers.get(&q.id) == Some(&true))
@@ -240,15 +240,15 @@ pub fn extended_observation(visit: &Visit, config: &Config) -> bool {
 
 /// When observation may end; `None` while it waits for the patient to be
 /// recorded symptom-free. Only meaningful in observation.
-pub fn observation_end(visit: &Visit, config: &Config) -> Option<DateTime<Utc>> {
+pub fn observation_end(visit: &Visit, policy: &Policy) -> Option<DateTime<Utc>> {
     let start = visit.stage_since;
-    let minutes = if extended_observation(visit, config) {
-        config.observation.extended_minutes
+    let minutes = if extended_observation(visit, policy) {
+        policy.observation.extended_minutes
     } else {
-        config.observation.minutes
+        policy.observation.minutes
     };
     let mut end = start + Duration::minutes(i64::from(minutes));
-    let r = &config.reactions;
+    let r = &policy.reactions;
     let doses = visit.care.doses.len();
     for reaction in &visit.care.reactions {
         match (reaction.kind, reaction.resolved_at) {
@@ -275,20 +275,20 @@ pub fn observation_end(visit: &Visit, config: &Config) -> Option<DateTime<Utc>> 
 }
 
 /// Minutes of pressure for hemostasis: longer with a blood thinner.
-pub fn hemostasis_minutes(visit: &Visit, config: &Config) -> u32 {
-    if risk_flags(visit, config).contains(&RiskFlag::BloodThinner) {
-        config.discharge.hemostasis_minutes_blood_thinner
+pub fn hemostasis_minutes(visit: &Visit, policy: &Policy) -> u32 {
+    if risk_flags(visit, policy).contains(&RiskFlag::BloodThinner) {
+        policy.discharge.hemostasis_minutes_blood_thinner
     } else {
-        config.discharge.hemostasis_minutes
+        policy.discharge.hemostasis_minutes
     }
 }
 
 /// The adrenaline dose for this patient's recorded weight.
-pub fn adrenaline_dose(visit: &Visit, config: &Config) -> f32 {
+pub fn adrenaline_dose(visit: &Visit, policy: &Policy) -> f32 {
     adrenaline_dose_mg(
         visit.care.plan.as_ref().and_then(|p| p.weight_kg),
-        config.reactions.adrenaline_mg_per_kg,
-        config.reactions.adrenaline_max_mg,
+        policy.reactions.adrenaline_mg_per_kg,
+        policy.reactions.adrenaline_max_mg,
     )
 }
 
@@ -355,25 +355,25 @@ impl fmt::Display for Missing {
 }
 
 /// What counselling still lacks before the patient is ready.
-pub fn missing_for_ready(visit: &Visit, config: &Config) -> Vec<Missing> {
+pub fn missing_for_ready(visit: &Visit, policy: &Policy) -> Vec<Missing> {
     let care = &visit.care;
     let mut missing = Vec::new();
     if care.screening.is_none() {
         missing.push(Missing::Screening);
     }
-    let blocks = answered(visit, config, Level::Block);
+    let blocks = answered(visit, policy, Level::Block);
     if !blocks.is_empty() && care.override_by.is_none() {
         missing.push(Missing::Contraindication {
             items: blocks.iter().map(|s| s.to_string()).collect(),
         });
     }
-    let cautions = answered(visit, config, Level::Caution);
+    let cautions = answered(visit, policy, Level::Caution);
     if !cautions.is_empty() && care.cautions_acknowledged_by.is_none() {
         missing.push(Missing::CautionAcknowledgement {
             items: cautions.iter().map(|s| s.to_string()).collect(),
         });
     }
-    let consent: Vec<String> = config
+    let consent: Vec<String> = policy
         .consent
         .iter()
         .filter(|c| !care.consent.contains(&c.id))
@@ -389,19 +389,19 @@ pub fn missing_for_ready(visit: &Visit, config: &Config) -> Vec<Missing> {
 }
 
 /// What administration still lacks (the lot comes with the command).
-pub fn missing_for_administration(visit: &Visit, config: &Config) -> Vec<Missing> {
-    let mut missing = missing_for_ready(visit, config);
-    if config.vitals.required_before_start && visit.care.baseline().is_none() {
+pub fn missing_for_administration(visit: &Visit, policy: &Policy) -> Vec<Missing> {
+    let mut missing = missing_for_ready(visit, policy);
+    if policy.vitals.required_before_start && visit.care.baseline().is_none() {
         missing.push(Missing::PreTreatmentVitals);
     }
     missing
 }
 
 /// What discharge still lacks, in the order staff do it.
-pub fn missing_for_discharge(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<Missing> {
+pub fn missing_for_discharge(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Vec<Missing> {
     let care = &visit.care;
     let mut missing = Vec::new();
-    match observation_end(visit, config) {
+    match observation_end(visit, policy) {
         Some(end) if end <= now => {}
         until => missing.push(Missing::Observation { until }),
     }
@@ -413,7 +413,7 @@ pub fn missing_for_discharge(visit: &Visit, config: &Config, now: DateTime<Utc>)
     match end_vitals {
         None => missing.push(Missing::EndVitals),
         Some(v) => {
-            if vitals_alert(&v.vitals, care.baseline(), config).is_some() {
+            if vitals_alert(&v.vitals, care.baseline(), policy).is_some() {
                 missing.push(Missing::EndVitalsInRange);
             }
         }
@@ -436,10 +436,10 @@ pub fn missing_for_discharge(visit: &Visit, config: &Config, now: DateTime<Utc>)
 pub fn vitals_alert(
     v: &super::clinical::Vitals,
     baseline: Option<&super::clinical::Vitals>,
-    config: &Config,
+    policy: &Policy,
 ) -> Option<(Severity, String)> {
     let score = news2(v);
-    let rules = &config.vitals;
+    let rules = &policy.vitals;
     let mut critical = Vec::new();
     if score.total >= 7 {
         critical.push(format!("NEWS2 {}", score.total));
@@ -467,7 +467,7 @@ pub fn vitals_alert(
 }
 
 /// The alerts of one visit now, most severe first.
-pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<Alert> {
+pub fn visit_alerts(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Vec<Alert> {
     let mut out = Vec::new();
     let mut alert = |severity, code, minutes: i64, since: DateTime<Utc>, detail: String| {
         let acknowledged_by = visit
@@ -491,7 +491,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
     if visit.stage == Stage::Expected
         && let Some(expected) = visit.expected_at
     {
-        let late_at = expected + Duration::minutes(i64::from(config.day_sheet.late_grace_minutes));
+        let late_at = expected + Duration::minutes(i64::from(policy.day_sheet.late_grace_minutes));
         if now >= late_at {
             alert(
                 Severity::Warning,
@@ -506,7 +506,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
         return out;
     }
     let care = &visit.care;
-    let t = timer(visit, config, now);
+    let t = timer(visit, policy, now);
     let minutes = t.elapsed_secs / 60;
     let since = visit.stage_since;
     let min = |m: u32| Duration::minutes(i64::from(m));
@@ -515,7 +515,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
     if let Some(r) = care.open_reaction() {
         match r.kind {
             ReactionKind::Anaphylaxis => {
-                let dose = adrenaline_dose(visit, config);
+                let dose = adrenaline_dose(visit, policy);
                 alert(
                     Severity::Critical,
                     AlertCode::Emergency,
@@ -523,7 +523,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
                     r.at,
                     format!("{dose:.2}"),
                 );
-                let repeat = min(config.reactions.adrenaline_repeat_minutes);
+                let repeat = min(policy.reactions.adrenaline_repeat_minutes);
                 if let Some((last, _)) = care.doses.last()
                     && now >= *last + repeat
                 {
@@ -561,7 +561,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
             ReactionKind::Local => {}
         }
         if r.kind >= ReactionKind::Vasovagal {
-            let interval = min(config.vitals.reaction_interval_minutes);
+            let interval = min(policy.vitals.reaction_interval_minutes);
             let last = care
                 .vitals
                 .iter()
@@ -595,7 +595,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
         );
     }
     if let Some(v) = care.latest_vitals()
-        && let Some((severity, why)) = vitals_alert(&v.vitals, care.baseline(), config)
+        && let Some((severity, why)) = vitals_alert(&v.vitals, care.baseline(), policy)
     {
         alert(
             severity,
@@ -608,7 +608,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
 
     match visit.stage {
         Stage::Waiting | Stage::Counselling | Stage::Ready => {
-            if let Some(limit) = config.limit(visit.stage) {
+            if let Some(limit) = policy.limit(visit.stage) {
                 if minutes >= i64::from(limit.critical_minutes) {
                     alert(
                         Severity::Critical,
@@ -627,7 +627,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
                     );
                 }
             }
-            let blocks = answered(visit, config, Level::Block);
+            let blocks = answered(visit, policy, Level::Block);
             if !blocks.is_empty() && care.override_by.is_none() {
                 alert(
                     Severity::Warning,
@@ -637,7 +637,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
                     blocks.join(", "),
                 );
             }
-            let cautions = answered(visit, config, Level::Caution);
+            let cautions = answered(visit, policy, Level::Caution);
             if !cautions.is_empty() && care.cautions_acknowledged_by.is_none() {
                 alert(
                     Severity::Warning,
@@ -647,7 +647,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
                     cautions.join(", "),
                 );
             }
-            if let Some(t) = fever(visit, config) {
+            if let Some(t) = fever(visit, policy) {
                 alert(
                     Severity::Warning,
                     AlertCode::Fever,
@@ -669,12 +669,12 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
             } else if let Some(remaining) = t.remaining_secs {
                 let over = -remaining / 60;
                 let due_at = now + Duration::seconds(remaining);
-                if over >= i64::from(config.administration.overdue_minutes) {
+                if over >= i64::from(policy.administration.overdue_minutes) {
                     alert(
                         Severity::Critical,
                         AlertCode::AdministrationOverdue,
                         over,
-                        due_at + min(config.administration.overdue_minutes),
+                        due_at + min(policy.administration.overdue_minutes),
                         String::new(),
                     );
                 } else if remaining <= 0 {
@@ -687,10 +687,10 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
                     );
                 }
             }
-            let is_drip = config.treatment(&visit.treatment).map(|t| t.route) == Some(Route::Drip);
+            let is_drip = policy.treatment(&visit.treatment).map(|t| t.route) == Some(Route::Drip);
             if is_drip {
                 let running_min = (t.elapsed_secs - care.paused_secs_at(now)) / 60;
-                if let Some(m) = config
+                if let Some(m) = policy
                     .administration
                     .drip_check_minutes
                     .iter()
@@ -711,12 +711,12 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
             if let Some(remaining) = t.remaining_secs {
                 let over = -remaining / 60;
                 let end = now + Duration::seconds(remaining);
-                if over >= i64::from(config.observation.discharge_overdue_minutes) {
+                if over >= i64::from(policy.observation.discharge_overdue_minutes) {
                     alert(
                         Severity::Warning,
                         AlertCode::DischargeOverdue,
                         over,
-                        end + min(config.observation.discharge_overdue_minutes),
+                        end + min(policy.observation.discharge_overdue_minutes),
                         String::new(),
                     );
                 } else if remaining <= 0 {
@@ -732,7 +732,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
             if let Some(pressed) = care.checklist.get(&Check::HemostasisPressure)
                 && !care.checklist.contains_key(&Check::HemostasisConfirmed)
             {
-                let due = *pressed + min(hemostasis_minutes(visit, config));
+                let due = *pressed + min(hemostasis_minutes(visit, policy));
                 if now >= due {
                     alert(
                         Severity::Info,
@@ -790,7 +790,7 @@ impl Badge {
     }
 }
 
-pub fn badges(visit: &Visit, config: &Config) -> Vec<Badge> {
+pub fn badges(visit: &Visit, policy: &Policy) -> Vec<Badge> {
     let mut out: Vec<Badge> = visit
         .history
         .reactions
@@ -808,11 +808,11 @@ pub fn badges(visit: &Visit, config: &Config) -> Vec<Badge> {
         });
     }
     out.extend(
-        risk_flags(visit, config)
+        risk_flags(visit, policy)
             .into_iter()
             .map(|flag| Badge::Risk { flag }),
     );
-    if let Some(t) = config.treatment(&visit.treatment) {
+    if let Some(t) = policy.treatment(&visit.treatment) {
         out.push(Badge::Session {
             n: visit.history.session.max(1),
             of: t.course.sessions,
@@ -823,11 +823,11 @@ pub fn badges(visit: &Visit, config: &Config) -> Vec<Badge> {
 
 /// Every active alert on the board: most severe first, then the longest
 /// standing, then by visit.
-pub fn alerts(board: &Board, config: &Config, now: DateTime<Utc>) -> Vec<Alert> {
+pub fn alerts(board: &Board, policy: &Policy, now: DateTime<Utc>) -> Vec<Alert> {
     let mut all: Vec<Alert> = board
         .visits
         .values()
-        .flat_map(|v| visit_alerts(v, config, now))
+        .flat_map(|v| visit_alerts(v, policy, now))
         .collect();
     all.sort_by(|a, b| {
         b.severity
