@@ -96,8 +96,13 @@ fn board(n: usize, config: &Config) -> Board {
 }
 
 fn render(c: &mut Criterion) {
-    let mut config = Config::default();
-    config.beds = (1..=40).map(|b| b.to_string()).collect();
+    let config = Config {
+        policy: flowboard::config::Policy {
+            beds: (1..=40).map(|b| b.to_string()).collect(),
+            ..Default::default()
+        },
+        ..Config::default()
+    };
     for n in [30, 200] {
         let mut app = App::new(config.clone(), None);
         app.board = board(n, &config);
