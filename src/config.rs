@@ -16,8 +16,8 @@ use crate::i18n::Lang;
 // that `config::Level` and the like read naturally where a config is read.
 pub use crate::domain::policy::{
     Administration, BoardRules, Course, DaySheet, DischargeRules, Item, Level, Limit, Observation,
-    Policy, ReactionRules, RiskFlag, ScreeningItem, StaffMember, StaffRole, StageLimits,
-    Treatment, VitalsRules,
+    Policy, ReactionRules, RiskFlag, ScreeningItem, StaffMember, StaffRole, StageLimits, Treatment,
+    VitalsRules,
 };
 
 /// The whole clinic configuration: the clinic's policy (what the domain
@@ -207,7 +207,6 @@ impl Default for Terminal {
         }
     }
 }
-
 
 impl Default for Config {
     fn default() -> Self {

@@ -253,15 +253,13 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
                         .collect();
                     timed.push((soon(1), record(Entry::Screening { answers })));
                     if s.counselled == Counselled::Fully {
-                        if s.yes.iter().any(|y| {
-                            config
-                                .screening_item(y)
-                                .is_some_and(|q| q.level == Level::Caution)
-                        }) {
+                        let cautions = cautions_of(config, s.yes);
+                        if !cautions.is_empty() {
                             timed.push((
                                 soon(2),
                                 record(Entry::CautionsAcknowledged {
                                     doctor: "Dr. Mori".into(),
+                                    items: cautions,
                                 }),
                             ));
                         }
@@ -282,10 +280,18 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
                     }
                 }
                 Stage::Administration if s.treatment == "drip" => {
+                    // The checks due before the needle came out (or now).
+                    let until = s.steps.get(k + 1).map_or(now, |m| ago(*m));
                     for m in config.administration.drip_check_minutes.iter() {
                         let check = at + Duration::minutes(i64::from(*m));
-                        if check < now && i64::from(*m) < 30 {
-                            timed.push((check, record(Entry::DripCheck { minute: *m })));
+                        if check <= until {
+                            timed.push((
+                                check,
+                                record(Entry::DripCheck {
+                                    minute: *m,
+                                    skipped: None,
+                                }),
+                            ));
                         }
                     }
                 }
@@ -323,6 +329,7 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
                     reaction,
                     signs: "pale, sweating, dizzy on sitting up".into(),
                     action: "lay flat, legs raised, stayed with her".into(),
+                    stop_drip: false,
                 }),
             ));
             timed.push((
@@ -401,6 +408,7 @@ fn plan(treatment: &str) -> Plan {
         origin: Some(crate::domain::clinical::Origin::UmbilicalCord),
         nurse: "KS".into(),
         weight_kg: Some(54.0),
+        age_years: Some(38),
     }
 }
 
@@ -427,13 +435,11 @@ pub fn routine_counselling(config: &Config, treatment: &str, yes: &[&str]) -> Ve
         .map(|q| (q.id.clone(), yes.contains(&q.id.as_str())))
         .collect();
     let mut out = vec![Entry::Screening { answers }];
-    if yes.iter().any(|y| {
-        config
-            .screening_item(y)
-            .is_some_and(|q| q.level == Level::Caution)
-    }) {
+    let cautions = cautions_of(config, yes);
+    if !cautions.is_empty() {
         out.push(Entry::CautionsAcknowledged {
             doctor: "Dr. Mori".into(),
+            items: cautions,
         });
     }
     out.push(Entry::Consent {
@@ -446,6 +452,43 @@ pub fn routine_counselling(config: &Config, treatment: &str, yes: &[&str]) -> Ve
         vitals: vitals(118, 74),
     });
     out
+}
+
+/// The caution items among `yes`: what the doctor acknowledges.
+fn cautions_of(config: &Config, yes: &[&str]) -> Vec<String> {
+    yes.iter()
+        .filter(|y| {
+            config
+                .screening_item(y)
+                .is_some_and(|q| q.level == Level::Caution)
+        })
+        .map(|y| y.to_string())
+        .collect()
+}
+
+/// The drip checks due by `now` on a running drip, each ticked at the
+/// minute it fell due: what a nurse has recorded before the needle comes
+/// out. Used by the demo, the benchmarks and tests.
+pub fn routine_drip_checks(
+    config: &Config,
+    visit: &crate::domain::Visit,
+    now: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, Entry)> {
+    crate::domain::rules::drip_checks_due(visit, config, now)
+        .into_iter()
+        .map(|minute| {
+            let at = visit.stage_since
+                + Duration::minutes(i64::from(minute))
+                + Duration::seconds(visit.care.paused_secs_at(now));
+            (
+                at.min(now),
+                Entry::DripCheck {
+                    minute,
+                    skipped: None,
+                },
+            )
+        })
+        .collect()
 }
 
 /// A lot that is in date at `now`.

@@ -11,18 +11,20 @@ use crate::domain::{
 };
 use crate::i18n::{Lang, alert_message, badge_text};
 
-/// What the move to the next stage still needs.
+/// What the next move of the flow (what Enter does) still needs: asked
+/// of the visit protocol, plus the lot the start of administration brings
+/// with it.
 pub fn next_needs(v: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<Missing> {
-    use crate::domain::rules;
-    match v.stage {
-        Stage::Counselling => rules::missing_for_ready(v, config),
-        Stage::Ready => {
-            let mut m = rules::missing_for_administration(v, config);
-            m.push(Missing::Lot);
-            m
+    use crate::domain::moves::{self, Move};
+    match moves::next_step(v, config, now) {
+        Some(offer) => {
+            let mut needs = offer.needs;
+            if offer.mv == Move::StartAdministration {
+                needs.push(Missing::Lot);
+            }
+            needs
         }
-        Stage::Observation => rules::missing_for_discharge(v, config, now),
-        _ => Vec::new(),
+        None => Vec::new(),
     }
 }
 
@@ -35,6 +37,9 @@ fn badge_code(b: &Badge) -> String {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
         Badge::Session { .. } => "session".into(),
+        Badge::OverDose { .. } => "over_dose".into(),
+        Badge::Undone { .. } => "undone".into(),
+        Badge::TimerShortened { .. } => "timer_shortened".into(),
     }
 }
 
@@ -235,7 +240,7 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
                         .collect(),
                     next_needs: next_needs(v, config, now)
                         .iter()
-                        .map(ToString::to_string)
+                        .map(|m| m.describe(config.timezone))
                         .collect(),
                 }
             })

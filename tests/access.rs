@@ -74,6 +74,7 @@ fn every_command() -> Vec<Command> {
                     visit,
                     correction: Correction::Name { name: "Z".into() },
                     reason: "x".into(),
+                    doctor: None,
                 },
                 "defer" => Command::Defer {
                     visit,
@@ -87,7 +88,7 @@ fn every_command() -> Vec<Command> {
                     visit,
                     reason: "x".into(),
                 },
-                "undo" => Command::Undo { visit },
+                "undo" => Command::Undo { visit, reason: None },
                 other => panic!(
                     "command {other:?} has no example in tests/access.rs: add one, so read-only connections are tested against it"
                 ),

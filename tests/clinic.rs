@@ -179,6 +179,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
         Entry::Override {
             doctor: "Dr. Mori".into(),
             reason: "oncologist's clearance letter on file".into(),
+            items: vec!["cancer_recent".into()],
         },
     );
     assert!(m.advance(15, ren, Stage::Ready, None).ok);
@@ -204,6 +205,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             reaction: ReactionKind::Vasovagal,
             signs: "pale, sweating, pulse 48".into(),
             action: "needle out, lay flat, legs raised".into(),
+            stop_drip: false,
         },
     );
     let during = m.snapshot_visit(sho);
@@ -253,6 +255,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             reaction: ReactionKind::Anaphylaxis,
             signs: "wheeze, hives, BP 80/48".into(),
             action: "drip stopped, lying flat, doctor called".into(),
+            stop_drip: false,
         },
     );
     let emergency = m.snapshot_visit(yui);
@@ -270,8 +273,22 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             .unwrap()
             .contains("adrenaline 0.50 mg")
     );
-    m.record(37, yui, Entry::Adrenaline { dose_mg: 0.5 });
-    m.record(42, yui, Entry::Adrenaline { dose_mg: 0.5 });
+    m.record(
+        37,
+        yui,
+        Entry::Adrenaline {
+            dose_mg: 0.5,
+            confirmed_by: None,
+        },
+    );
+    m.record(
+        42,
+        yui,
+        Entry::Adrenaline {
+            dose_mg: 0.5,
+            confirmed_by: None,
+        },
+    );
     m.record(38, yui, Entry::AmbulanceCalled);
     let blocked = m.advance(60, yui, Stage::Discharged, None);
     assert_eq!(blocked.error.as_ref().unwrap().code, "discharge_blocked");
@@ -296,6 +313,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             hana,
             Entry::DripCheck {
                 minute: minute as u32,
+                skipped: None,
             },
         );
     }
@@ -324,8 +342,10 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
         );
     }
 
-    // 6. A patient with an allergic reaction earlier, back today with the
-    //    same chart number: flagged on arrival.
+    // 6. An allergic reaction on a face injection: the doctor comes, the
+    //    patient is observed an hour, cleared and goes home; back the same
+    //    afternoon with the same chart number, she is flagged on arrival
+    //    and her screening cannot say "no allergy".
     let kai = m.counselled(60, "Inoue Kai", "face", "20007", &[]);
     assert!(m.advance(70, kai, Stage::Ready, None).ok);
     assert!(m.advance(72, kai, Stage::Administration, None).ok);
@@ -336,6 +356,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             reaction: ReactionKind::Allergic,
             signs: "hives on the neck".into(),
             action: "doctor called".into(),
+            stop_drip: false,
         },
     );
     m.record(
@@ -345,20 +366,112 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             doctor: "Dr. Mori".into(),
         },
     );
-    m.at(
+    // An open allergic reaction does not end by "went home".
+    let cancel = m.try_at(
         80,
         Command::Cancel {
             visit: kai,
-            reason: "sent home with antihistamine by the doctor".into(),
+            reason: "sent home with antihistamine".into(),
         },
     );
+    let e = cancel.error.unwrap();
+    assert_eq!(e.code, "not_now");
+    assert!(
+        e.message.contains("open allergic reaction"),
+        "{}",
+        e.message
+    );
+    assert!(m.advance(77, kai, Stage::Observation, None).ok);
+    // While she is still in the clinic, her chart number cannot arrive twice.
+    let twice = m.try_at(
+        100,
+        Command::Arrive {
+            name: "Inoue Kai".into(),
+            treatment: "face".into(),
+            chart_no: Some("20007".into()),
+        },
+    );
+    let e = twice.error.unwrap();
+    assert_eq!(e.code, "duplicate");
+    assert!(
+        e.message.contains("Inoue Kai is in observation"),
+        "{}",
+        e.message
+    );
+    m.record(
+        85,
+        kai,
+        Entry::Vitals {
+            vitals: vitals(118, 72),
+        },
+    );
+    m.record(86, kai, Entry::SymptomFree);
+    m.discharge_checklist(90, kai);
+    let early = m.advance(120, kai, Stage::Discharged, None);
+    let e = early.error.unwrap();
+    assert_eq!(e.code, "discharge_blocked");
+    assert!(
+        e.message.contains("the doctor's clearance"),
+        "{}",
+        e.message
+    );
+    m.record(
+        136,
+        kai,
+        Entry::Clearance {
+            doctor: "Dr. Mori".into(),
+            reason: None,
+        },
+    );
+    assert!(
+        m.advance(140, kai, Stage::Discharged, None).ok,
+        "an hour after the reaction"
+    );
+
     let back = m.arrive(170, "Inoue Kai", "face", "20007");
     let v = m.snapshot_visit(back);
     let first_badge = &v["badges"][0];
     assert_eq!(first_badge["code"], "prior_reaction", "{}", v["badges"]);
     assert_eq!(first_badge["severity"], "critical");
     assert!(first_badge["text"].as_str().unwrap().contains("ALLERGIC"));
+    assert_eq!(v["alerts"][0]["code"], "prior_reaction", "{}", v["alerts"]);
+    assert_eq!(v["alerts"][0]["severity"], "critical");
     assert_eq!(v["session"], 2);
+    assert!(m.advance(172, back, Stage::Counselling, None).ok);
+    let all_no = routine_counselling(&m.config, "face", &[]).remove(0);
+    let refused = m.try_at(
+        174,
+        Command::Record {
+            visit: back,
+            entry: all_no,
+        },
+    );
+    let e = refused.error.unwrap();
+    assert_eq!(
+        (e.code.as_str(), e.field.as_deref()),
+        ("invalid", Some("answers"))
+    );
+    assert!(
+        e.message.contains("drug_allergy must be yes"),
+        "{}",
+        e.message
+    );
+    // Answered yes, the caution waits for the doctor.
+    for entry in routine_counselling(&m.config, "face", &["drug_allergy"])
+        .into_iter()
+        .filter(|e| !matches!(e, Entry::CautionsAcknowledged { .. }))
+    {
+        m.record(175, back, entry);
+    }
+    let not_yet = m.advance(176, back, Stage::Ready, None);
+    assert!(
+        not_yet
+            .error
+            .unwrap()
+            .message
+            .contains("acknowledgement of drug_allergy"),
+        "the caution needs a doctor"
+    );
 
     // The store agrees with its own log after all of this.
     m.clinic.kill9();

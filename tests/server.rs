@@ -625,7 +625,10 @@ fn a_read_only_screen_asks_its_link_for_a_days_visits_and_gets_them_but_no_comma
             id: Some(8),
             at: None,
             operator: None,
-            command: Command::Undo { visit: VisitId(1) },
+            command: Command::Undo {
+                visit: VisitId(1),
+                reason: None,
+            },
         }))
         .unwrap();
     let reply = reply_to(8);

@@ -7,10 +7,11 @@
 //! the screen shows.
 
 pub mod clinical;
-pub mod policy;
 mod command;
 mod event;
 mod model;
+pub mod moves;
+pub mod policy;
 mod record;
 pub mod rules;
 pub mod text;

@@ -6,6 +6,7 @@
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::clinical::ReactionKind;
 use super::model::{Route, Stage};
 
 /// What the domain needs to know about the clinic: its zone and beds, its
@@ -189,6 +190,25 @@ pub struct ReactionRules {
     pub adrenaline_repeat_minutes: u32,
     /// Observation after anaphylaxis resolved: one dose, two doses, more.
     pub anaphylaxis_observation_hours: [u32; 3],
+    /// Adrenaline: the largest single dose for a child.
+    pub adrenaline_max_mg_child: f32,
+    /// A patient younger than this many years is a child (the child cap).
+    pub child_under_years: u32,
+    /// After anaphylaxis the exit is transfer; `"doctor_reason"`: going
+    /// home instead needs the doctor's recorded reason; `"never"`: only
+    /// transfer.
+    pub anaphylaxis_home: AnaphylaxisHome,
+}
+
+/// Whether a patient may go home (not by ambulance) after anaphylaxis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnaphylaxisHome {
+    /// With the doctor's clearance and a recorded reason.
+    #[default]
+    DoctorReason,
+    /// Never: transfer is the only exit.
+    Never,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -285,6 +305,10 @@ pub struct ScreeningItem {
     /// A "yes" lengthens observation to `observation.extended_minutes`.
     #[serde(default)]
     pub extends_observation: bool,
+    /// Reactions at an earlier visit (today's included) that make this
+    /// answer "yes": it cannot be answered "no" for such a patient.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<ReactionKind>,
 }
 
 /// A consent item, or an aftercare instruction: text in both languages.
@@ -359,6 +383,15 @@ fn question(
         level,
         flags: flags.to_vec(),
         extends_observation,
+        reactions: Vec::new(),
+    }
+}
+
+impl ScreeningItem {
+    /// The earlier reactions that make this answer "yes".
+    fn after(mut self, reactions: &[ReactionKind]) -> ScreeningItem {
+        self.reactions = reactions.to_vec();
+        self
     }
 }
 
@@ -414,7 +447,8 @@ fn default_screening() -> Vec<ScreeningItem> {
             Caution,
             &[Allergy],
             true,
-        ),
+        )
+        .after(&[ReactionKind::Allergic, ReactionKind::Anaphylaxis]),
         question(
             "allergic_disease",
             "Allergic disease (asthma, atopic dermatitis, food allergy)",
@@ -438,7 +472,8 @@ fn default_screening() -> Vec<ScreeningItem> {
             Caution,
             &[Vasovagal],
             true,
-        ),
+        )
+        .after(&[ReactionKind::Vasovagal]),
         question(
             "vasovagal_risk",
             "Fear of needles, little sleep or a skipped meal today",
@@ -523,6 +558,9 @@ impl Default for ReactionRules {
             adrenaline_max_mg: 0.5,
             adrenaline_repeat_minutes: 5,
             anaphylaxis_observation_hours: [2, 6, 12],
+            adrenaline_max_mg_child: 0.3,
+            child_under_years: 12,
+            anaphylaxis_home: AnaphylaxisHome::DoctorReason,
         }
     }
 }
@@ -563,7 +601,6 @@ impl Default for DischargeRules {
         }
     }
 }
-
 
 impl Default for StageLimits {
     fn default() -> Self {
