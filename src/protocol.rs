@@ -411,8 +411,9 @@ mod fuzz {
                 visit: crate::domain::VisitId(v),
                 reason,
             }),
-            (1u64..1000).prop_map(|v| Command::Undo {
-                visit: crate::domain::VisitId(v)
+            (1u64..1000, prop::option::of("[a-z ]{1,20}")).prop_map(|(v, reason)| Command::Undo {
+                visit: crate::domain::VisitId(v),
+                reason,
             }),
             (1u64..1000).prop_map(|v| Command::Record {
                 visit: crate::domain::VisitId(v),

@@ -26,7 +26,9 @@ use crate::domain::{Board, EventRecord, Visit, VisitId, replay};
 
 /// Version of the on-disk layout. A newer database is refused.
 /// 2: adds `index` and `visit_keys` (built from `visits` when missing).
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: visits are folded in the order things happened, with the visit
+///    protocol's approvals (`visits` and the index rebuilt from the log).
+pub const SCHEMA_VERSION: u32 = 3;
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const LAST_SEQ_KEY: &[u8] = b"last_seq";
@@ -203,12 +205,20 @@ impl Store {
                         supported: SCHEMA_VERSION,
                     });
                 }
-                if found < 2 {
+                if found < 3 {
+                    // The log is the truth: fold it again as this version
+                    // folds, then index that. A crash before the version
+                    // is written runs this again on the next start.
+                    tracing::info!(
+                        "migrating the database from schema {found} to {SCHEMA_VERSION}: re-folding visits from the log"
+                    );
+                    store.repair()?;
                     store.rebuild_index()?;
                     store
                         .meta
                         .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
                     store.db.flush()?;
+                    tracing::info!("migration to schema {SCHEMA_VERSION} done");
                 }
             }
             None => {
@@ -577,7 +587,10 @@ mod tests {
             store,
             &mut board,
             nine + Duration::minutes(2),
-            Command::Undo { visit: id },
+            Command::Undo {
+                visit: id,
+                reason: Some("entered by mistake".into()),
+            },
         );
         run(
             store,
@@ -637,5 +650,30 @@ mod tests {
         assert_eq!(store.verify().unwrap(), vec![VisitId(1)]);
         assert_eq!(store.repair().unwrap(), board);
         assert!(store.verify().unwrap().is_empty());
+    }
+
+    /// A database written by schema 2 (visits folded in the order they
+    /// were typed) is folded again from its log on the first start.
+    #[test]
+    fn a_schema_2_database_is_refolded_from_its_log_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let board = {
+            let store = Store::open(dir.path()).unwrap();
+            let board = morning(&store);
+            // What schema 2 would have held: a stale visit.
+            let mut stale = board.visit(VisitId(1)).unwrap().clone();
+            stale.name = "stale".into();
+            store
+                .visits
+                .insert(1u64.to_be_bytes(), encode(&stale).unwrap())
+                .unwrap();
+            store.set_schema_version_for_test(2).unwrap();
+            board
+        };
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.verify().unwrap().is_empty());
+        assert_eq!(store.load_board().unwrap().visits, board.visits);
+        let version = store.meta.get(SCHEMA_KEY).unwrap().unwrap();
+        assert_eq!(version.as_ref(), SCHEMA_VERSION.to_be_bytes());
     }
 }

@@ -247,7 +247,8 @@ fn is_emergency(code: crate::domain::AlertCode) -> bool {
         | AlertCode::AdministrationDue
         | AlertCode::AdministrationOverdue
         | AlertCode::ObservationComplete
-        | AlertCode::DischargeOverdue => false,
+        | AlertCode::DischargeOverdue
+        | AlertCode::PriorReaction => false,
     }
 }
 

@@ -75,6 +75,7 @@ mod tests {
             since: chrono::DateTime::UNIX_EPOCH,
             acknowledged_by: None,
             detail: String::new(),
+            emergency: None,
         }
     }
 
