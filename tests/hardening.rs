@@ -233,6 +233,70 @@ fn an_idle_connection_flood_under_a_low_file_limit_does_not_stop_the_clinic() {
     let _ = server.wait();
 }
 
+/// Open files of a process now.
+fn open_files(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .count()
+}
+
+/// With no file descriptor left, `accept` fails: the server pauses and
+/// logs it once, never in a loop, and serves again as soon as one frees.
+#[test]
+fn when_accept_runs_out_of_file_descriptors_the_server_backs_off_and_logs_once() {
+    let conf = config_with(&[("handshake_timeout_ms = 5000", "handshake_timeout_ms = 1000")]);
+    // How many files the server holds when idle: then leave it one more.
+    let mut probe = Clinic::with_config(&conf);
+    probe.start();
+    std::thread::sleep(Duration::from_millis(300));
+    let idle = open_files(probe.server.as_ref().unwrap().id());
+    drop(probe);
+    let clinic = Clinic::with_config(&conf);
+    std::fs::create_dir_all(clinic.data()).unwrap();
+    let mut server = Command::new("prlimit")
+        .arg(format!("--nofile={}:{}", idle + 1, idle + 1))
+        .arg(BIN)
+        .arg("--data-dir")
+        .arg(clinic.data())
+        .arg("--config")
+        .arg(clinic.config())
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prlimit (util-linux)");
+    clinic.wait_for_socket();
+    let pid = server.id();
+    let cpu_before = cpu_secs(pid);
+    let start = Instant::now();
+    // Silent connections take the free files; the next accept fails until
+    // the oldest silent one is pushed out and its file freed.
+    let silent: Vec<UnixStream> = (0..6)
+        .filter_map(|_| UnixStream::connect(clinic.socket()).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let out = clinic.run(&["--no-autostart", "--timeout", "30", "snapshot", "--json"]);
+    assert!(
+        out.status.success(),
+        "snapshot once a file is free: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let secs = start.elapsed().as_secs_f64();
+    let cpu = cpu_secs(pid) - cpu_before;
+    let log = log_text(&clinic);
+    let failures = log.matches("accept failed").count();
+    let _ = server.kill();
+    let _ = server.wait();
+    drop(silent);
+    eprintln!("out of files: {secs:.1} s, CPU {cpu:.2} s, {failures} log lines");
+    assert!(failures >= 1, "the failure is logged:\n{log}");
+    assert!(
+        failures <= 2,
+        "logged {failures} times in {secs:.1} s:\n{log}"
+    );
+    assert!(cpu < secs * 0.5, "server CPU {cpu:.2} s in {secs:.1} s");
+}
+
 #[test]
 fn the_server_raises_its_soft_limit_of_open_files_to_the_hard_limit() {
     let clinic = Clinic::new();
