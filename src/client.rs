@@ -390,7 +390,8 @@ impl Link<Welcome> {
 async fn read_msg(reader: &mut BufReader<OwnedReadHalf>) -> Result<ServerMsg, ClientError> {
     let mut line = String::new();
     let n = reader.read_line(&mut line).await?;
-    if n == 0 {
+    // A line cut short is a server that went away in the middle of it.
+    if n == 0 || !line.ends_with('\n') {
         return Err(ClientError::Closed);
     }
     serde_json::from_str(&line).map_err(|e| ClientError::BadMessage(e.to_string()))

@@ -440,6 +440,9 @@ async fn print_snapshot(data: &DataDir, autostart: Option<AutoStart>, json: bool
     Ok(ExitCode::SUCCESS)
 }
 
+/// How often `flowboard add` sends an arrival whose answer was lost.
+const ADD_TRIES: u32 = 5;
+
 async fn add(
     data: &DataDir,
     autostart: Option<AutoStart>,
@@ -485,8 +488,9 @@ async fn add(
                 e @ (ClientError::Closed
                 | ClientError::Io(_)
                 | ClientError::TimedOut { .. }
-                | ClientError::NoServer { .. }),
-            ) if tries < 3 => {
+                | ClientError::NoServer { .. }
+                | ClientError::StartFailed(_)),
+            ) if tries < ADD_TRIES => {
                 eprintln!("flowboard: {e}; trying again (the arrival is registered once)");
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             }
