@@ -252,6 +252,24 @@ fn reply_line(reply: Reply) -> Line {
     Line::owned(encode(&ServerMsg::Reply(reply)))
 }
 
+/// A staff connection's welcome as serde would write a [`Welcome`], with
+/// the config and the board shared rather than copied for each connection.
+///
+/// [`Welcome`]: crate::protocol::Welcome
+fn staff_welcome(role: Role, config_json: &Arc<str>, board_json: &Arc<str>) -> Line {
+    Line::new(vec![
+        Chunk::Owned(format!(
+            "{{\"welcome\":{{\"protocol\":{PROTOCOL_VERSION},\"server_version\":\"{}\",\"role\":\"{}\",\"config\":",
+            env!("CARGO_PKG_VERSION"),
+            role.as_str()
+        )),
+        Chunk::Shared(Arc::clone(config_json)),
+        Chunk::Static(",\"board\":"),
+        Chunk::Shared(Arc::clone(board_json)),
+        Chunk::Static("}}\n"),
+    ])
+}
+
 /// Operators and read-only staff: the welcome with the config and the
 /// board, every board change, a reply to every line.
 async fn staff(
@@ -262,19 +280,7 @@ async fn staff(
 ) -> Ended {
     let mut board_rx = shared.board_rx.clone();
     let published = Arc::clone(&board_rx.borrow_and_update());
-    // The welcome as serde would write it, with the config and the board
-    // shared rather than copied for each connection.
-    let welcome = Line::new(vec![
-        Chunk::Owned(format!(
-            "{{\"welcome\":{{\"protocol\":{PROTOCOL_VERSION},\"server_version\":\"{}\",\"role\":\"{}\",\"config\":",
-            env!("CARGO_PKG_VERSION"),
-            role.as_str()
-        )),
-        Chunk::Shared(Arc::clone(&shared.config_json)),
-        Chunk::Static(",\"board\":"),
-        Chunk::Shared(Arc::clone(&published.json)),
-        Chunk::Static("}}\n"),
-    ]);
+    let welcome = staff_welcome(role, &shared.config_json, &published.json);
     drop(published);
     if let Err(behind) = outbox.push(welcome) {
         return Ended::Behind(behind);
@@ -438,4 +444,36 @@ fn too_long() -> ServerMsg {
             format!("a protocol line may be at most {MAX_LINE_BYTES} bytes: nothing was changed"),
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::protocol::Welcome;
+    use crate::ui::fixture::{ENGLISH, busy_morning};
+
+    /// The welcome put together from shared pieces is the one serde writes.
+    #[test]
+    fn the_staff_welcome_reads_as_the_protocol_s_welcome() {
+        let (day, _) = busy_morning(ENGLISH);
+        let config = Config::default();
+        let config_json: Arc<str> = Arc::from(serde_json::to_string(&config).unwrap());
+        let board_json: Arc<str> = Arc::from(serde_json::to_string(&day.board).unwrap());
+        for role in [Role::Operator, Role::ReadOnly] {
+            let line = staff_welcome(role, &config_json, &board_json);
+            let text = String::from_utf8(line.to_bytes()).unwrap();
+            assert!(text.ends_with("}}\n"));
+            let read: ServerMsg = serde_json::from_str(&text).unwrap();
+            let expected = ServerMsg::Welcome(Box::new(Welcome {
+                protocol: PROTOCOL_VERSION,
+                server_version: env!("CARGO_PKG_VERSION").to_string(),
+                role,
+                config: config.clone(),
+                board: day.board.clone(),
+            }));
+            assert_eq!(read, expected);
+            assert_eq!(text, encode(&expected));
+        }
+    }
 }

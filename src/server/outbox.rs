@@ -69,6 +69,12 @@ impl Line {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+
+    /// The line's bytes, in one piece (for tests; the writer writes the
+    /// pieces as they are).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.chunks.iter().flat_map(|c| c.as_bytes().to_vec()).collect()
+    }
 }
 
 /// How much may wait for one connection.
