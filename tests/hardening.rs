@@ -1004,6 +1004,7 @@ fn the_real_server_answers_every_fuzzed_line_and_keeps_the_connection() {
         "99999999999999999999",
     ];
     let total = 2_000;
+    let mut sent = 0;
     for i in 0..total {
         let line: Vec<u8> = if i % 2 == 0 {
             let n = next() % 60;
@@ -1025,7 +1026,10 @@ fn the_real_server_answers_every_fuzzed_line_and_keeps_the_connection() {
         raw.writer.write_all(b"\n").unwrap();
         let reply = raw.reply();
         assert_eq!(reply["ok"], false, "{}", String::from_utf8_lossy(&line));
+        sent += 1;
     }
+    eprintln!("fuzzed lines against the server: {sent}");
+    assert!(sent > total * 9 / 10, "{sent} lines sent");
     raw.send(
         &json!({"id": 42, "cmd": "arrive", "name": "After Fuzz", "treatment": "face"}).to_string(),
     );

@@ -73,7 +73,10 @@ impl Line {
     /// The line's bytes, in one piece (for tests; the writer writes the
     /// pieces as they are).
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.chunks.iter().flat_map(|c| c.as_bytes().to_vec()).collect()
+        self.chunks
+            .iter()
+            .flat_map(|c| c.as_bytes().to_vec())
+            .collect()
     }
 }
 
