@@ -44,6 +44,7 @@ fn main() {
                         treatment: "face".into(),
                         chart_no: None,
                     },
+                    confirm: false,
                 };
                 let start = Instant::now();
                 let reply = conn.request(request).await.expect("reply");

@@ -44,6 +44,7 @@ fn main() {
                         treatment: "face".into(),
                         chart_no: None,
                     },
+                    confirm: false,
                 })
                 .await
                 .expect("send");

@@ -492,6 +492,49 @@ impl Config {
                 ),
             );
         }
+        let mut initials = BTreeSet::new();
+        let mut users = BTreeSet::new();
+        for (i, member) in self.staff.iter().enumerate() {
+            let key = |field: &str| format!("staff[{i}].{field}");
+            if crate::operator::initials(&member.initials).as_deref()
+                != Some(member.initials.as_str())
+            {
+                return bad(
+                    &key("initials"),
+                    format!(
+                        "{:?} are not initials: use 1 to {} capital letters or digits (KS)",
+                        member.initials,
+                        crate::operator::MAX_INITIALS
+                    ),
+                );
+            }
+            if !initials.insert(member.initials.as_str()) {
+                return bad(
+                    &key("initials"),
+                    format!("{:?} are used twice", member.initials),
+                );
+            }
+            if member.name.trim().is_empty() || member.name.chars().any(char::is_control) {
+                return bad(&key("name"), "must be a name (printable text)".into());
+            }
+            if let Some(user) = &member.unix_user {
+                let ok = !user.is_empty()
+                    && user
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                if !ok {
+                    return bad(
+                        &key("unix_user"),
+                        format!(
+                            "{user:?} is not a user name: use letters, digits, '_', '-' or '.'"
+                        ),
+                    );
+                }
+                if !users.insert(user.as_str()) {
+                    return bad(&key("unix_user"), format!("{user:?} is listed twice"));
+                }
+            }
+        }
         Ok(())
     }
 }

@@ -866,6 +866,8 @@ pub fn badge_text(lang: Lang, badge: &crate::domain::Badge, tz: chrono_tz::Tz) -
         (Lang::Ja, Badge::TimerShortened { doctor }) => {
             format!("時刻訂正で観察短縮（{doctor}承認）")
         }
+        (Lang::En, Badge::Doubtful { .. }) => "entered after the act: would have stopped it".into(),
+        (Lang::Ja, Badge::Doubtful { .. }) => "事後入力：本来なら中止すべき記録".into(),
     }
 }
 

@@ -406,6 +406,7 @@ async fn add(
             at,
             operator,
             command,
+            confirm: false,
         })
         .await?;
     if reply.ok {

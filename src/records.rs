@@ -145,6 +145,7 @@ pub async fn import(
                 at: None,
                 operator: operator.clone(),
                 command: row.command,
+                confirm: false,
             })
             .await?;
         match reply.error {

@@ -218,11 +218,13 @@ fn writer(
             at,
             operator,
             command,
+            confirm,
         } = request;
         let ctx = Context {
             now: Utc::now(),
             at,
             operator,
+            confirmed: confirm,
         };
         let reply = match decide(&board, config, &command, &ctx) {
             Err(rejection) => Reply::failed(id, ErrorBody::rejected(&rejection)),

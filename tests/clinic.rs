@@ -57,6 +57,7 @@ impl Morning {
             at: Some(self.start + Duration::minutes(minute)),
             operator: Some("KS".into()),
             command,
+            confirm: false,
         };
         self.rt.block_on(self.conn.request(request)).unwrap()
     }
@@ -586,6 +587,7 @@ fn a_drip_and_a_discharge_either_side_of_midnight_through_the_real_server() {
                 at: Some(midnight + Duration::minutes(minute)),
                 operator: Some("KS".into()),
                 command,
+                confirm: false,
             }))
             .unwrap();
         assert!(reply.ok, "{shown} at {minute}: {:?}", reply.error);

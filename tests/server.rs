@@ -458,6 +458,7 @@ fn the_library_client_receives_board_updates_before_its_ack() {
                     treatment: "scalp".into(),
                     chart_no: None,
                 },
+                confirm: false,
             })
             .await
             .unwrap();
@@ -629,6 +630,7 @@ fn a_read_only_screen_asks_its_link_for_a_days_visits_and_gets_them_but_no_comma
                 visit: VisitId(1),
                 reason: None,
             },
+            confirm: false,
         }))
         .unwrap();
     let reply = reply_to(8);

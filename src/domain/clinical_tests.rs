@@ -61,6 +61,7 @@ impl Clinic {
             now,
             at,
             operator: Some("KS".into()),
+            confirmed: false,
         };
         for e in decide(&self.board, &self.config, &command, &ctx)? {
             apply(&mut self.board, e);

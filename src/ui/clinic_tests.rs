@@ -51,6 +51,7 @@ fn serve(day: &mut Day, app: &mut App, requests: Vec<Request>, now: DateTime<Utc
             now,
             at: r.at,
             operator: r.operator.clone(),
+            confirmed: false,
         };
         let reply = match decide(&day.board, &day.config, &r.command, &ctx) {
             Ok(events) => {

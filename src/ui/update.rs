@@ -128,6 +128,7 @@ fn request(app: &App, id: u64, at: Option<DateTime<Utc>>, command: Command) -> R
         at,
         operator: app.operator.clone(),
         command,
+        confirm: false,
     }
 }
 
