@@ -45,6 +45,7 @@ fn main() {
                         chart_no: None,
                     },
                     confirm: false,
+                    pin: None,
                 };
                 let start = Instant::now();
                 let reply = conn.request(request).await.expect("reply");

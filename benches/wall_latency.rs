@@ -45,6 +45,7 @@ fn main() {
                         chart_no: None,
                     },
                     confirm: false,
+                    pin: None,
                 })
                 .await
                 .expect("send");

@@ -48,6 +48,19 @@ pub struct Config {
     pub wall: Wall,
     /// How every terminal behaves: bell, date format.
     pub terminal: Terminal,
+    /// Whether a doctor's act needs the doctor's PIN (shared terminals).
+    pub doctor_pin: DoctorPin,
+}
+
+/// Whether doctors' acts carry the doctor's PIN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoctorPin {
+    /// The doctor is named; no PIN.
+    #[default]
+    Off,
+    /// The doctor named types their PIN (set with `flowboard pin set`).
+    Required,
 }
 
 impl std::ops::Deref for Config {
@@ -91,6 +104,7 @@ pub struct ConfigFile {
     pub terminal: Terminal,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub staff: Vec<StaffMember>,
+    pub doctor_pin: DoctorPin,
 }
 
 impl Default for ConfigFile {
@@ -125,6 +139,7 @@ impl From<ConfigFile> for Config {
             socket_group: f.socket_group,
             wall: f.wall,
             terminal: f.terminal,
+            doctor_pin: f.doctor_pin,
         }
     }
 }
@@ -154,6 +169,7 @@ impl From<Config> for ConfigFile {
             wall: c.wall,
             terminal: c.terminal,
             staff: p.staff,
+            doctor_pin: c.doctor_pin,
         }
     }
 }
@@ -218,6 +234,7 @@ impl Default for Config {
             socket_group: None,
             wall: Wall::default(),
             terminal: Terminal::default(),
+            doctor_pin: DoctorPin::Off,
         }
     }
 }
@@ -490,6 +507,14 @@ impl Config {
                     "must be between 1 and 10080 (a week), got {}",
                     self.max_backdate_minutes
                 ),
+            );
+        }
+        if self.doctor_pin == DoctorPin::Required
+            && !self.staff.iter().any(|s| s.role == StaffRole::Doctor)
+        {
+            return bad(
+                "doctor_pin",
+                "\"required\" needs the doctors in [[staff]] (role = \"doctor\")".into(),
             );
         }
         let mut initials = BTreeSet::new();

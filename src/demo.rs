@@ -391,6 +391,7 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
             operator: Some("demo".into()),
             command,
             confirm: false,
+            pin: None,
         })
         .collect()
 }

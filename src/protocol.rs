@@ -58,6 +58,10 @@ pub struct Request {
     /// recorded, and flagged.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub confirm: bool,
+    /// The doctor's PIN for a doctor's act, where the clinic asks for one
+    /// (`doctor_pin = "required"`): checked by the server, never recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
     #[serde(flatten)]
     pub command: Command,
 }

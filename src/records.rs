@@ -146,6 +146,7 @@ pub async fn import(
                 operator: operator.clone(),
                 command: row.command,
                 confirm: false,
+                pin: None,
             })
             .await?;
         match reply.error {

@@ -58,6 +58,7 @@ impl Morning {
             operator: Some("KS".into()),
             command,
             confirm: false,
+            pin: None,
         };
         self.rt.block_on(self.conn.request(request)).unwrap()
     }
@@ -588,6 +589,7 @@ fn a_drip_and_a_discharge_either_side_of_midnight_through_the_real_server() {
                 operator: Some("KS".into()),
                 command,
                 confirm: false,
+                pin: None,
             }))
             .unwrap();
         assert!(reply.ok, "{shown} at {minute}: {:?}", reply.error);

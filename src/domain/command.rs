@@ -83,6 +83,30 @@ pub enum Command {
 }
 
 impl Command {
+    /// The doctor a doctor's act names (an override, a caution
+    /// acknowledgement, a clearance, a doctor present, a dose above the
+    /// computed one, a time correction that shortens a timer).
+    pub fn doctor_named(&self) -> Option<&str> {
+        match self {
+            Command::Record { entry, .. } => match entry {
+                Entry::Override { doctor, .. }
+                | Entry::CautionsAcknowledged { doctor, .. }
+                | Entry::Clearance { doctor, .. }
+                | Entry::DoctorPresent { doctor } => Some(doctor),
+                Entry::Adrenaline {
+                    confirmed_by: Some(doctor),
+                    ..
+                } => Some(doctor),
+                _ => None,
+            },
+            Command::Correct {
+                doctor: Some(doctor),
+                ..
+            } => Some(doctor),
+            _ => None,
+        }
+    }
+
     pub fn visit(&self) -> Option<VisitId> {
         match self {
             Command::Arrive { .. } => None,

@@ -245,7 +245,14 @@ impl Run {
         let ctx = Context {
             now: self.now,
             at,
-            operator: Some(if self.turn.is_multiple_of(2) { "KS" } else { "MT" }.into()),
+            operator: Some(
+                if self.turn.is_multiple_of(2) {
+                    "KS"
+                } else {
+                    "MT"
+                }
+                .into(),
+            ),
             confirmed: false,
         };
         let before = self.board.clone();
