@@ -45,6 +45,8 @@ fn main() {
                         chart_no: None,
                         key: None,
                     },
+                    confirm: false,
+                    pin: None,
                 };
                 let start = Instant::now();
                 let reply = conn.request(request).await.expect("reply");

@@ -69,6 +69,15 @@ pub struct Request {
     pub at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// The user confirms an entry the board found doubtful (an entry after
+    /// the fact that would have stopped a move already made): it is
+    /// recorded, and flagged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confirm: bool,
+    /// The doctor's PIN for a doctor's act, where the clinic asks for one
+    /// (`doctor_pin = "required"`): checked by the server, never recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
     #[serde(flatten)]
     pub command: Command,
 }
@@ -448,7 +457,7 @@ mod fuzz {
         #![proptest_config(ProptestConfig::with_cases(VALID_CASES))]
         #[test]
         fn every_valid_command_line_is_read_as_sent(command in valid_command(), id in prop::option::of(any::<u64>())) {
-            let request = Request { id, at: None, operator: Some("KS".into()), command };
+            let request = Request { id, at: None, operator: Some("KS".into()), command, confirm: false, pin: None };
             let line = encode(&request);
             match parse_line(line.trim_end().as_bytes()) {
                 Ok(Incoming::Command(read)) => prop_assert_eq!(read, request),

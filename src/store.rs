@@ -547,6 +547,7 @@ mod tests {
             now,
             at: None,
             operator: Some("KS".into()),
+            confirmed: false,
         };
         let events = decide(board, &Config::default(), &command, &ctx).unwrap();
         for e in events.clone() {

@@ -459,6 +459,8 @@ fn the_library_client_receives_board_updates_before_its_ack() {
                     chart_no: None,
                     key: None,
                 },
+                confirm: false,
+                pin: None,
             })
             .await
             .unwrap();
@@ -629,6 +631,8 @@ fn a_read_only_screen_asks_its_link_for_a_days_visits_and_gets_them_but_no_comma
                 visit: VisitId(1),
                 reason: None,
             },
+            confirm: false,
+            pin: None,
         }))
         .unwrap();
     let reply = reply_to(8);

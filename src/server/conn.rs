@@ -23,6 +23,7 @@ use super::outbox::{Behind, Chunk, Line, Outbox};
 use super::{Job, Shared, Work};
 use crate::access::{Peer, may_attach};
 use crate::client::{LineRead, read_bounded_line};
+use crate::domain::policy::StaffMember;
 use crate::protocol::{
     ClientMsg, ErrorBody, Incoming, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, Reply, Role,
     ServerMsg, WallWelcome, encode, parse_line,
@@ -66,6 +67,11 @@ pub(super) async fn serve(
         )
     });
     let uid = cred.map_or(u32::MAX, |c| c.uid());
+    // A member of staff who logs in with their own account (over SSH) is
+    // recorded as themselves.
+    let member = cred
+        .and_then(|c| crate::staff::unix_user_name(c.uid()))
+        .and_then(|user| crate::staff::member_for_user(&shared.config, &user).cloned());
     let (read, write) = stream.into_split();
     if !allowed {
         tracing::warn!("refused a connection from uid {uid}");
@@ -177,7 +183,7 @@ pub(super) async fn serve(
     let outbox = Outbox::start(write, shared.bounds);
     let ended = match hello.role {
         Role::Wall => wall(&shared, reader, &outbox).await,
-        role => staff(&shared, reader, &outbox, role).await,
+        role => staff(&shared, reader, &outbox, role, member.as_ref()).await,
     };
     match ended {
         Ended::Closed => outbox.finish(shared.handshake).await,
@@ -277,6 +283,7 @@ async fn staff(
     reader: BufReader<OwnedReadHalf>,
     outbox: &Outbox,
     role: Role,
+    member: Option<&StaffMember>,
 ) -> Ended {
     let mut board_rx = shared.board_rx.clone();
     let published = Arc::clone(&board_rx.borrow_and_update());
@@ -295,7 +302,7 @@ async fn staff(
                     if line.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    let reply = handle(shared, &line, role).await;
+                    let reply = handle(shared, &line, role, member).await;
                     // The board that includes this change goes first, so
                     // a client holding its ack also holds the new board.
                     let board = if board_rx.has_changed().unwrap_or(false) {
@@ -384,7 +391,7 @@ async fn wall(shared: &Shared, reader: BufReader<OwnedReadHalf>, outbox: &Outbox
 }
 
 /// The reply to one line of a staff connection.
-async fn handle(shared: &Shared, line: &[u8], role: Role) -> Reply {
+async fn handle(shared: &Shared, line: &[u8], role: Role, member: Option<&StaffMember>) -> Reply {
     let incoming = match parse_line(line) {
         Ok(incoming) => incoming,
         Err((id, error)) => return Reply::failed(id, error),
@@ -403,7 +410,7 @@ async fn handle(shared: &Shared, line: &[u8], role: Role) -> Reply {
             let id = q.id;
             submit(shared, id, Work::Query(q)).await
         }
-        Incoming::Command(request) => {
+        Incoming::Command(mut request) => {
             if role != Role::Operator {
                 return Reply::failed(
                     request.id,
@@ -412,6 +419,10 @@ async fn handle(shared: &Shared, line: &[u8], role: Role) -> Reply {
                         "this connection is read-only: nothing was changed",
                     ),
                 );
+            }
+            if let Err(e) = crate::staff::admit(&shared.config, &shared.pins, member, &mut request)
+            {
+                return Reply::failed(request.id, e);
             }
             let id = request.id;
             submit(shared, id, Work::Command(request)).await

@@ -100,6 +100,8 @@ pub(crate) struct Shared {
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
     group: Option<Arc<SocketGroup>>,
+    /// The doctors' PIN hashes.
+    pins: std::path::PathBuf,
     gate: Arc<gate::Gate>,
     handshake: Duration,
     bounds: outbox::Bounds,
@@ -235,6 +237,7 @@ impl Server {
             jobs: jobs.clone(),
             owner_uid,
             group: group.map(Arc::new),
+            pins: data.pins(),
             gate,
             handshake,
             bounds,
@@ -327,11 +330,14 @@ fn writer(
             at,
             operator,
             command,
+            confirm,
+            pin: _,
         } = request;
         let ctx = Context {
             now: Utc::now(),
             at,
             operator,
+            confirmed: confirm,
         };
         // A retried arrival (same key) gets the first one's answer and
         // records nothing.
