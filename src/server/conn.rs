@@ -67,11 +67,6 @@ pub(super) async fn serve(
         )
     });
     let uid = cred.map_or(u32::MAX, |c| c.uid());
-    // A member of staff who logs in with their own account (over SSH) is
-    // recorded as themselves.
-    let member = cred
-        .and_then(|c| crate::staff::unix_user_name(c.uid()))
-        .and_then(|user| crate::staff::member_for_user(&shared.config, &user).cloned());
     let (read, write) = stream.into_split();
     if !allowed {
         tracing::warn!("refused a connection from uid {uid}");
@@ -179,6 +174,14 @@ pub(super) async fn serve(
             );
             return Ok(());
         }
+    };
+    // A member of staff who logs in with their own account (over SSH) is
+    // recorded as themselves (looked up once let in, not for every
+    // connection a flood opens).
+    let member = match hello.role {
+        Role::Operator => crate::staff::unix_user_name(uid)
+            .and_then(|user| crate::staff::member_for_user(&shared.config, &user).cloned()),
+        Role::ReadOnly | Role::Wall => None,
     };
     let outbox = Outbox::start(write, shared.bounds);
     let ended = match hello.role {
