@@ -518,28 +518,23 @@ fn visit_events(
             let kinds = super::record::check(policy, &then, entry, at)?;
             Ok(kinds.into_iter().map(|k| (at, k)).collect())
         }
-        Command::Defer { reason, .. } => {
+        // The side exits: a reason, and the protocol's say.
+        Command::Defer { reason, .. }
+        | Command::Cancel { reason, .. }
+        | Command::Transfer { reason, .. } => {
             open(v)?;
             check_after_stage_start(v, at, tz)?;
-            moves::gate(&then, policy, Move::Defer, at)?;
-            one(EventKind::Deferred {
-                reason: clean_reason(reason)?,
-            })
-        }
-        Command::Cancel { reason, .. } => {
-            open(v)?;
-            check_after_stage_start(v, at, tz)?;
-            moves::gate(&then, policy, Move::Cancel, at)?;
-            one(EventKind::Cancelled {
-                reason: clean_reason(reason)?,
-            })
-        }
-        Command::Transfer { reason, .. } => {
-            open(v)?;
-            check_after_stage_start(v, at, tz)?;
-            moves::gate(&then, policy, Move::Transfer, at)?;
-            one(EventKind::Transferred {
-                reason: clean_reason(reason)?,
+            let mv = match command {
+                Command::Defer { .. } => Move::Defer,
+                Command::Cancel { .. } => Move::Cancel,
+                _ => Move::Transfer,
+            };
+            moves::gate(&then, policy, mv, at)?;
+            let reason = clean_reason(reason)?;
+            one(match mv {
+                Move::Defer => EventKind::Deferred { reason },
+                Move::Cancel => EventKind::Cancelled { reason },
+                _ => EventKind::Transferred { reason },
             })
         }
         Command::Undo { reason, .. } => {

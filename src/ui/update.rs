@@ -744,22 +744,8 @@ fn op_moves(op: Op) -> &'static [Move] {
 /// it does not).
 pub fn offers(app: &App, op: Op, now: DateTime<Utc>) -> bool {
     let Some(v) = app.selected_visit(now) else {
-        return !matches!(
-            op,
-            Op::Next
-                | Op::Cancel
-                | Op::Undo
-                | Op::Correct
-                | Op::Counselling
-                | Op::Vitals
-                | Op::DripCheck
-                | Op::SkipCheck
-                | Op::Pause
-                | Op::StopEarly
-                | Op::Reaction
-                | Op::FollowUp
-                | Op::Acknowledge
-        );
+        // Nobody selected: only what needs no patient (an arrival).
+        return op == Op::Arrival || !op.changes_board();
     };
     let config = &app.config;
     match op {
