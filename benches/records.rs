@@ -103,6 +103,7 @@ fn one_visit(
             treatment: treatment.into(),
             chart_no: Some(format!("{}", 10_000 + i % 4000)),
             key: None,
+            do_not_display: false,
         },
     );
     let visit = VisitId(board.last_visit);

@@ -15,9 +15,9 @@ use crate::i18n::Lang;
 // The clinical types belong to the domain; they are re-exported here so
 // that `config::Level` and the like read naturally where a config is read.
 pub use crate::domain::policy::{
-    Administration, BoardRules, Course, DaySheet, DischargeRules, Item, Level, Limit, Observation,
-    Policy, ReactionRules, RiskFlag, ScreeningItem, StaffMember, StaffRole, StageLimits, Treatment,
-    VitalsRules,
+    Administration, BedCleaning, BoardRules, CaseloadRules, Course, DaySheet, DischargeRules, Item,
+    Level, Limit, Observation, Policy, ReactionRules, RiskFlag, ScreeningItem, StaffMember,
+    StaffRole, StageLimits, Treatment, VitalsRules,
 };
 
 /// The whole clinic configuration: the clinic's policy (what the domain
@@ -134,6 +134,8 @@ pub struct ConfigFile {
     pub discharge: DischargeRules,
     pub day_sheet: DaySheet,
     pub board: BoardRules,
+    pub bed_cleaning: BedCleaning,
+    pub caseload: CaseloadRules,
     pub retention_years: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socket_group: Option<String>,
@@ -170,6 +172,8 @@ impl From<ConfigFile> for Config {
                 day_sheet: f.day_sheet,
                 board: f.board,
                 staff: f.staff,
+                bed_cleaning: f.bed_cleaning,
+                caseload: f.caseload,
             },
             clinic_name: f.clinic_name,
             language: f.language,
@@ -203,6 +207,8 @@ impl From<Config> for ConfigFile {
             discharge: p.discharge,
             day_sheet: p.day_sheet,
             board: p.board,
+            bed_cleaning: p.bed_cleaning,
+            caseload: p.caseload,
             retention_years: c.retention_years,
             socket_group: c.socket_group,
             wall: c.wall,
@@ -741,6 +747,16 @@ impl Config {
             "board.left_visible_minutes",
             self.board.left_visible_minutes,
             1..=1440,
+        )?;
+        within(
+            "bed_cleaning.warn_minutes",
+            self.bed_cleaning.warn_minutes,
+            1..=240,
+        )?;
+        within(
+            "caseload.max_drips_per_nurse",
+            self.caseload.max_drips_per_nurse,
+            1..=50,
         )?;
         within(
             "day_sheet.late_grace_minutes",

@@ -624,6 +624,20 @@ pub fn alert_message(
             let (kind, when) = prior(alert, lang, config);
             format!("過去の反応あり（{kind}、{when}）：問診は「あり」、まず医師が確認")
         }
+        (Lang::En, AlertCode::BedNotReady) => {
+            format!("bed {d} still being cleaned ({m} min): mark it ready when done (b)")
+        }
+        (Lang::Ja, AlertCode::BedNotReady) => {
+            format!("ベッド{d}が清掃中のまま（{m}分）：終わったら準備完了に（b）")
+        }
+        (Lang::En, AlertCode::Caseload) => format!(
+            "nurse {d} has {m} drips at once (limit {}): give a patient to another nurse (N)",
+            config.caseload.max_drips_per_nurse
+        ),
+        (Lang::Ja, AlertCode::Caseload) => format!(
+            "看護師{d}が点滴{m}件を同時に担当（上限{}件）：担当を替える（N）",
+            config.caseload.max_drips_per_nurse
+        ),
     }
 }
 
@@ -724,6 +738,10 @@ pub fn alert_short(lang: Lang, code: AlertCode) -> &'static str {
         (Lang::Ja, DischargeOverdue) => "帰宅超過",
         (Lang::En, PriorReaction) => "REACTED BEFORE",
         (Lang::Ja, PriorReaction) => "過去に反応",
+        (Lang::En, BedNotReady) => "cleaning",
+        (Lang::Ja, BedNotReady) => "清掃中",
+        (Lang::En, Caseload) => "caseload",
+        (Lang::Ja, Caseload) => "担当過多",
     }
 }
 
@@ -1134,6 +1152,34 @@ pub fn entry_words(
             (false, Some(r)) => format!("cleared for discharge by {doctor}: {r}"),
         },
         Checklist { item } => format!("[x] {}", check_name(lang, *item)),
+        Reassigned { nurse } => {
+            if ja {
+                format!("担当看護師の変更: {nurse}")
+            } else {
+                format!("given to nurse {nurse}")
+            }
+        }
+        DoNotDisplay { on: true } => {
+            if ja {
+                "掲示しない（本人の希望）".into()
+            } else {
+                "not shown on the wall (the patient's wish)".into()
+            }
+        }
+        DoNotDisplay { on: false } => {
+            if ja {
+                "掲示の再開（本人の希望）".into()
+            } else {
+                "shown on the wall again (the patient's wish)".into()
+            }
+        }
+        BedReady { bed } => {
+            if ja {
+                format!("ベッド{bed} 清掃完了")
+            } else {
+                format!("bed {bed} cleaned and ready")
+            }
+        }
     }
 }
 

@@ -273,6 +273,7 @@ fn main() -> ExitCode {
                 // A retry after a timeout or a crash must not register the
                 // patient twice: every add carries a key.
                 key: Some(key.unwrap_or_else(flowboard::client::new_key)),
+                do_not_display: false,
             },
             at,
         )),

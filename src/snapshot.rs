@@ -383,6 +383,7 @@ mod midnight_tests {
                 treatment: treatment.into(),
                 chart_no: None,
                 key: None,
+                do_not_display: false,
             },
         );
         let to = |to, bed: Option<&str>, at| Command::Advance {
@@ -439,6 +440,7 @@ mod midnight_tests {
                 treatment: "face".into(),
                 chart_no: None,
                 key: None,
+                do_not_display: false,
             },
         );
         assert_eq!(board.visit(new_day).unwrap().ticket, 1);

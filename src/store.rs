@@ -569,6 +569,7 @@ mod tests {
                     treatment: "drip".into(),
                     chart_no: Some(format!("C-{i}")),
                     key: None,
+                    do_not_display: false,
                 },
             );
         }

@@ -47,6 +47,7 @@ fn every_command() -> Vec<Command> {
                     name: "B".into(),
                     treatment: "drip".into(),
                     chart_no: None, key: None,
+                    do_not_display: false,
                 },
                 "advance" => Command::Advance {
                     visit,

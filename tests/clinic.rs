@@ -95,6 +95,7 @@ impl Morning {
                 treatment: treatment.into(),
                 chart_no: Some(chart.into()),
                 key: None,
+                do_not_display: false,
             },
         )
         .visit
@@ -406,6 +407,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             treatment: "face".into(),
             chart_no: Some("20007".into()),
             key: None,
+            do_not_display: false,
         },
     );
     let e = twice.error.unwrap();
@@ -621,6 +623,7 @@ fn a_drip_and_a_discharge_either_side_of_midnight_through_the_real_server() {
         treatment: treatment.into(),
         chart_no: None,
         key: None,
+        do_not_display: false,
     };
 
     // 23:00 and 23:05: two arrivals, counselled, ready.
@@ -984,6 +987,7 @@ fn the_safety_gates_hold_against_what_a_hurried_nurse_or_a_script_tries() {
             treatment: "face".into(),
             chart_no: Some("30006".into()),
             key: None,
+            do_not_display: false,
         },
     ));
     assert_eq!(e.code, "duplicate");

@@ -288,6 +288,7 @@ impl Run {
                         treatment: TREATMENTS[usize::from(treatment)].into(),
                         chart_no: Some(format!("C{chart}")),
                         key: None,
+                        do_not_display: false,
                     },
                 );
             }
@@ -307,7 +308,9 @@ impl Run {
                             visit: v.id,
                             to,
                             bed: (drip && to == Stage::Administration)
-                                .then(|| super::command::free_beds(&self.board, &policy).next())
+                                .then(|| {
+                                    super::beds::free_beds(&self.board, &policy, self.now).next()
+                                })
                                 .flatten()
                                 .map(str::to_string),
                             lot: (to == Stage::Administration).then(|| Lot {

@@ -248,7 +248,9 @@ fn is_emergency(code: crate::domain::AlertCode) -> bool {
         | AlertCode::AdministrationOverdue
         | AlertCode::ObservationComplete
         | AlertCode::DischargeOverdue
-        | AlertCode::PriorReaction => false,
+        | AlertCode::PriorReaction
+        | AlertCode::BedNotReady
+        | AlertCode::Caseload => false,
     }
 }
 

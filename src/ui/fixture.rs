@@ -76,6 +76,7 @@ impl Day {
                 treatment: treatment.into(),
                 chart_no: None,
                 key: None,
+                do_not_display: false,
             },
         )
     }
@@ -355,6 +356,7 @@ pub fn clinic_morning(names: [&str; 4]) -> (Day, Clinic) {
             treatment: "drip".into(),
             chart_no: Some("10077".into()),
             key: None,
+            do_not_display: false,
         },
     );
     let steps: [(u32, u32); 3] = [(9, 5), (9, 15), (9, 20)];
@@ -501,6 +503,7 @@ pub fn clinic_morning(names: [&str; 4]) -> (Day, Clinic) {
             treatment: "drip".into(),
             chart_no: Some("10077".into()),
             key: None,
+            do_not_display: false,
         },
     );
     day.advance((9, 35), returning, None);

@@ -318,7 +318,14 @@ impl Form {
     /// (required for a drip, "none" allowed for an injection) and the lot;
     /// every other move only asks for the time, so Enter, Enter is the
     /// common case.
-    pub fn advance(board: &Board, config: &Config, lang: Lang, visit: VisitId, to: Stage) -> Form {
+    pub fn advance(
+        board: &Board,
+        config: &Config,
+        lang: Lang,
+        visit: VisitId,
+        to: Stage,
+        now: DateTime<Utc>,
+    ) -> Form {
         let mut fields = Vec::new();
         let mut bed_required = false;
         if to == Stage::Administration {
@@ -338,7 +345,7 @@ impl Form {
                 .to_string(),
             };
             let options = std::iter::once(first)
-                .chain(free_beds(board, config).map(|b| Choice {
+                .chain(free_beds(board, config, now).map(|b| Choice {
                     value: Some(b.to_string()),
                     label: b.to_string(),
                 }))

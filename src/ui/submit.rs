@@ -347,6 +347,7 @@ impl Form {
                     treatment,
                     chart_no,
                     key: None,
+                    do_not_display: false,
                 })
             }
             FormKind::Advance { visit, to } => {

@@ -185,7 +185,8 @@ fn on_board_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
                         }
                         mv => {
                             let to = mv.leads_to().unwrap_or(stage);
-                            let form = Form::advance(&app.board, &app.config, app.lang, visit, to);
+                            let form =
+                                Form::advance(&app.board, &app.config, app.lang, visit, to, now);
                             app.mode = Mode::Form(Box::new(form));
                         }
                     }

@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
     let w = usize::from(area.width);
     let config = &app.config;
 
-    let free = free_beds(&app.board, config).count();
+    let free = free_beds(&app.board, config, now).count();
     let clock = format!(
         "{} {}",
         date(config.timezone, &config.terminal.date_format, now),
