@@ -49,6 +49,10 @@ fn place(place: &Place, lang: Lang) -> String {
     match place {
         Place::Bed(bed) => texts(lang).wall.bed.replace("{b}", &clean(bed)),
         Place::Patient(label) => label.show(lang),
+        Place::Someone => match lang {
+            Lang::En => "a patient".to_string(),
+            Lang::Ja => "患者さん".to_string(),
+        },
     }
 }
 
