@@ -14,6 +14,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod import;
+pub mod incident_report;
 pub mod log;
 pub mod operator;
 pub mod paths;

@@ -91,6 +91,10 @@ enum Mode {
         /// nobody and answers like the first (default: a new key each run).
         #[arg(long)]
         key: Option<String>,
+        /// The patient asks not to be shown on the wall (neither initials
+        /// nor number; only that their bed is occupied).
+        #[arg(long)]
+        do_not_display: bool,
     },
     /// Send protocol commands (JSON, one per line, from the arguments or
     /// standard input) and print each reply. See docs/PROTOCOL.md.
@@ -159,6 +163,24 @@ enum Mode {
 enum ReportKind {
     /// A day's figures: treatments, deferrals, reactions, time in stage, beds, overrides.
     Day {
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Write to this file (created owner-only) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// One reaction's course minute by minute, for the adverse-event
+    /// report: the lot, the first signs, each vitals reading with its
+    /// NEWS2 score, each dose and who entered it, the doctor, the
+    /// ambulance, the transfer or the discharge, and every correction.
+    /// In the screen language (--lang ja for Japanese).
+    Incident {
+        /// The visit's number (the `id` of `snapshot --json`, the board's
+        /// detail pane).
+        visit: u64,
+        /// The day the visit arrived (default: today, clinic time zone).
         #[arg(long)]
         date: Option<NaiveDate>,
         #[arg(long, value_enum, default_value = "text")]
@@ -262,6 +284,7 @@ fn main() -> ExitCode {
             chart_no,
             at,
             key,
+            do_not_display,
         }) => runtime.block_on(add(
             &data,
             autostart,
@@ -273,7 +296,7 @@ fn main() -> ExitCode {
                 // A retry after a timeout or a crash must not register the
                 // patient twice: every add carries a key.
                 key: Some(key.unwrap_or_else(flowboard::client::new_key)),
-                do_not_display: false,
+                do_not_display,
             },
             at,
         )),
@@ -287,7 +310,7 @@ fn main() -> ExitCode {
             | Mode::Export { .. }
             | Mode::Backup { .. }
             | Mode::Verify),
-        ) => runtime.block_on(records_mode(&data, autostart, cli.operator, mode)),
+        ) => runtime.block_on(records_mode(&data, autostart, cli.operator, cli.lang, mode)),
         Some(Mode::Wall) => runtime.block_on(wall(data, config, autostart, cli.lang)),
         Some(Mode::Pin {
             action: PinAction::Set { initials },
@@ -408,6 +431,7 @@ async fn records_mode(
     data: &DataDir,
     autostart: Option<AutoStart>,
     operator: Option<String>,
+    lang: Option<Lang>,
     mode: Mode,
 ) -> Outcome {
     // Backwards ranges are caught before any connection.
@@ -427,7 +451,10 @@ async fn records_mode(
     // A file to write to is checked before the work starts.
     let output = match &mode {
         Mode::Report {
-            report: ReportKind::Day { output, .. } | ReportKind::Reactions { output, .. },
+            report:
+                ReportKind::Day { output, .. }
+                | ReportKind::Reactions { output, .. }
+                | ReportKind::Incident { output, .. },
         }
         | Mode::TraceLot { output, .. }
         | Mode::Export { output, .. } => output.clone(),
@@ -453,6 +480,15 @@ async fn records_mode(
                 from, to, format, ..
             },
         } => records::report_reactions(&mut conn, from, to, format, &mut out).await,
+        Mode::Report {
+            report:
+                ReportKind::Incident {
+                    visit,
+                    date,
+                    format,
+                    ..
+                },
+        } => records::report_incident(&mut conn, visit, date, format, lang, &mut out).await,
         Mode::TraceLot { lot, format, .. } => {
             records::trace_lot(&mut conn, &lot, format, &mut out).await
         }

@@ -106,6 +106,10 @@ pub enum What {
         early: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         volume_ml: Option<f32>,
+        /// Stopped by the reaction recorded with it (anaphylaxis stops a
+        /// drip; a vasovagal reaction when the nurse takes the needle out).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by_reaction: Option<ReactionKind>,
     },
     DoctorPresent {
         doctor: String,
@@ -167,6 +171,7 @@ fn what(v: &Visit, kind: &EventKind) -> Option<What> {
         EventKind::AdministrationEnded { early } => What::AdministrationEnded {
             early: early.as_ref().map(|e| e.reason.clone()),
             volume_ml: early.as_ref().and_then(|e| e.volume_ml),
+            by_reaction: None,
         },
         EventKind::Transferred { reason } => What::Transferred {
             reason: reason.clone(),
@@ -248,8 +253,25 @@ pub fn course(v: &Visit, tz: chrono_tz::Tz) -> Option<Course> {
         .min()?;
     let mut steps: Vec<Step> = Vec::new();
     let mut corrections = Vec::new();
-    for e in &v.events {
-        if let Some(w) = what(v, &e.kind) {
+    for (i, e) in v.events.iter().enumerate() {
+        if let Some(mut w) = what(v, &e.kind) {
+            // A stop the reaction brought with it: recorded by the same
+            // command, right after the reaction.
+            if let What::AdministrationEnded {
+                early: Some(_),
+                by_reaction,
+                ..
+            } = &mut w
+                && let Some(cause) = i.checked_sub(1).and_then(|j| v.events.get(j))
+                && cause.seq + 1 == e.seq
+                && cause.recorded_at == e.recorded_at
+                && cause.at == e.at
+                && let EventKind::Recorded {
+                    entry: Entry::Reaction { reaction, .. },
+                } = &cause.kind
+            {
+                *by_reaction = Some(*reaction);
+            }
             steps.push(Step {
                 seq: e.seq,
                 at: v.effective_time(e),
