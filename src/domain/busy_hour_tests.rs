@@ -49,11 +49,21 @@ impl Clinic {
         at: Option<DateTime<Utc>>,
         command: Command,
     ) -> Result<VisitId, Rejection> {
+        self.try_confirmed(now, at, command, false)
+    }
+
+    fn try_confirmed(
+        &mut self,
+        now: DateTime<Utc>,
+        at: Option<DateTime<Utc>>,
+        command: Command,
+        confirmed: bool,
+    ) -> Result<VisitId, Rejection> {
         let ctx = Context {
             now,
             at,
             operator: Some("KS".into()),
-            confirmed: false,
+            confirmed,
         };
         let events = decide(&self.board, &self.config, &command, &ctx)?;
         let id = events[0].visit;
@@ -399,7 +409,8 @@ fn the_next_bed_frees_after_the_drip_the_observation_and_the_cleaning() {
     // Four beds taken: drips of 30 minutes, 15 minutes of observation
     // (not a first session), 10 minutes of cleaning.
     for (i, start) in [t(9, 40), t(9, 30), t(9, 50), t(9, 45)].iter().enumerate() {
-        c.on_drip(*start, &format!("P{i}"), &(i + 1).to_string(), "KS");
+        let nurse = ["KS", "MT"][i % 2];
+        c.on_drip(*start, &format!("P{i}"), &(i + 1).to_string(), nurse);
     }
     let f = bed_forecast(&c.board, &c.config, t(10, 0));
     let free: Vec<_> = f.iter().map(|b| b.free_at).collect();
@@ -636,8 +647,10 @@ fn the_wall_reads_a_wait_in_five_minute_steps_never_sooner_than_the_estimate() {
 
 // ---- nurses' caseloads -------------------------------------------------------
 
+/// DOMAIN.md "During a drip and after it": about three patients per nurse
+/// at any one time; a warning when one nurse has more than 3 drips running.
 #[test]
-fn a_fourth_drip_for_one_nurse_is_a_warning_and_the_start_says_so_before() {
+fn a_fourth_drip_for_one_nurse_is_asked_to_be_confirmed_before_it_starts_and_stays_a_warning() {
     let mut c = Clinic::new();
     c.config.beds = (1..=6).map(|n| n.to_string()).collect();
     for (i, bed) in ["1", "2", "3"].iter().enumerate() {
@@ -654,8 +667,26 @@ fn a_fourth_drip_for_one_nurse_is_a_warning_and_the_start_says_so_before() {
         c.codes(t(9, 35)).is_empty(),
         "three drips: within the limit"
     );
-    // A warning, not a gate: the start is the nurse's call.
-    c.advance(t(9, 35), fourth, Stage::Administration, Some("4"));
+    // The start says so before it happens, and records nothing.
+    let start = |bed: &str| Command::Advance {
+        visit: fourth,
+        to: Stage::Administration,
+        bed: Some(bed.into()),
+        lot: Some(crate::demo::lot("EX-1", t(9, 35))),
+    };
+    let asked = c.try_at(t(9, 35), start("4")).unwrap_err();
+    assert_eq!(asked.code(), "confirm_required");
+    assert_eq!(
+        asked.to_string(),
+        "P3's drip would give KS 4 drips at once (the limit is 3): confirm to record it (it will be flagged)"
+    );
+    assert_eq!(c.board.visit(fourth).unwrap().stage, Stage::Ready);
+    // Confirmed, it is the nurse's call: started, flagged, and a warning
+    // while it lasts.
+    c.try_confirmed(t(9, 35), None, start("4"), true).unwrap();
+    let v = c.board.visit(fourth).unwrap();
+    assert_eq!(v.stage, Stage::Administration);
+    assert!(v.events.last().unwrap().doubt.is_some(), "flagged");
     assert_eq!(
         c.codes(t(9, 36)),
         vec![(AlertCode::Caseload, "KS".to_string())]
@@ -683,6 +714,16 @@ fn a_fourth_drip_for_one_nurse_is_a_warning_and_the_start_says_so_before() {
             .collect::<Vec<_>>(),
         vec![("KS", 3), ("MT", 1)]
     );
+    // MT's patient given back to KS would make four again: asked first.
+    let back = Command::Record {
+        visit: fourth,
+        entry: Entry::Reassigned { nurse: "KS".into() },
+    };
+    let asked = c.try_at(t(9, 42), back.clone()).unwrap_err();
+    assert_eq!(asked.code(), "confirm_required");
+    assert_eq!(c.board.visit(fourth).unwrap().care.nurse(), Some("MT"));
+    // Nor does a patient in observation count as a drip for it.
+    assert_eq!(over_after_start(&c.board, &c.config, other), None);
 }
 
 #[test]

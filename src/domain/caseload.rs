@@ -133,3 +133,22 @@ fn over_with(board: &Board, policy: &Policy, nurse: &str, visit: VisitId) -> Opt
         + 1;
     (drips > policy.caseload.max_drips_per_nurse).then(|| (nurse.to_string(), drips))
 }
+
+/// Why a change of `before` into `after` needs a confirmation, when it
+/// takes a nurse over `caseload.max_drips_per_nurse`: a drip started, or a
+/// running drip given to another nurse (a reassignment, a corrected plan).
+/// Recorded once confirmed, and flagged.
+pub fn over_limit(board: &Board, policy: &Policy, before: &Visit, after: &Visit) -> Option<String> {
+    if !is_running_drip(after, policy) {
+        return None;
+    }
+    let nurse = after.care.nurse()?;
+    if is_running_drip(before, policy) && before.care.nurse() == Some(nurse) {
+        return None;
+    }
+    let (nurse, drips) = over_with(board, policy, nurse, after.id)?;
+    Some(format!(
+        "{}'s drip would give {nurse} {drips} drips at once (the limit is {})",
+        after.name, policy.caseload.max_drips_per_nurse
+    ))
+}

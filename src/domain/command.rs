@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::beds::{self, BedState};
+use super::caseload;
 use super::clinical::{EarlyStop, Entry, Lot};
 use super::event::{Correction, EventKind, EventRecord};
 use super::model::{Board, Route, Stage, Visit, VisitId};
@@ -458,16 +459,27 @@ pub fn decide(
             // The visit's time on a bed still fits between the others'.
             let mut trial = v.events.clone();
             trial.extend(events.iter().cloned());
-            if let Some(after) = Visit::from_events(trial)
-                && let Some(why) = beds::conflict(board, policy, v, &after)
+            let after = Visit::from_events(trial);
+            if let Some(after) = &after
+                && let Some(why) = beds::conflict(board, policy, v, after)
             {
                 return Err(why);
             }
             // A fact entered after the act is not refused: when it would
             // have stopped a move already made, it is confirmed, and flagged.
-            if matches!(command, Command::Record { .. })
-                && let Some(why) = retroactive(v, policy, &events)
-            {
+            // So is a start or a reassignment that takes a nurse over the
+            // caseload limit: the board says so before it happens.
+            let doubt = if matches!(command, Command::Record { .. }) {
+                retroactive(v, policy, &events)
+            } else {
+                None
+            }
+            .or_else(|| {
+                after
+                    .as_ref()
+                    .and_then(|after| caseload::over_limit(board, policy, v, after))
+            });
+            if let Some(why) = doubt {
                 if !ctx.confirmed {
                     return Err(Rejection::Unconfirmed { why });
                 }
