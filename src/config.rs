@@ -748,6 +748,15 @@ impl Config {
             self.board.left_visible_minutes,
             1..=1440,
         )?;
+        if self.bed_cleaning.warn_minutes == 0 {
+            return Err((
+                "bed_cleaning.warn_minutes".to_string(),
+                "is 0: a bed would be overdue for cleaning as its patient leaves; give the minutes \
+                 a cleaning may take, or set `bed_cleaning.enabled = false` to free beds as \
+                 their patient leaves"
+                    .to_string(),
+            ));
+        }
         within(
             "bed_cleaning.warn_minutes",
             self.bed_cleaning.warn_minutes,
