@@ -886,6 +886,8 @@ pub fn badge_text(lang: Lang, badge: &crate::domain::Badge, tz: chrono_tz::Tz) -
         }
         (Lang::En, Badge::Doubtful { .. }) => "entered after the act: would have stopped it".into(),
         (Lang::Ja, Badge::Doubtful { .. }) => "事後入力：本来なら中止すべき記録".into(),
+        (Lang::En, Badge::NotShown) => "not on the wall: do not call the name".into(),
+        (Lang::Ja, Badge::NotShown) => "掲示なし：名前を呼ばない".into(),
     }
 }
 

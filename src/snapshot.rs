@@ -41,6 +41,7 @@ fn badge_code(b: &Badge) -> String {
         Badge::Undone { .. } => "undone".into(),
         Badge::TimerShortened { .. } => "timer_shortened".into(),
         Badge::Doubtful { .. } => "doubtful".into(),
+        Badge::NotShown => "do_not_display".into(),
     }
 }
 

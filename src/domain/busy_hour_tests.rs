@@ -678,15 +678,15 @@ fn a_fourth_drip_for_one_nurse_is_asked_to_be_confirmed_before_it_starts_and_sta
     assert_eq!(asked.code(), "confirm_required");
     assert_eq!(
         asked.to_string(),
-        "P3's drip would give KS 4 drips at once (the limit is 3): confirm to record it (it will be flagged)"
+        "P3's drip would give KS 4 drips at once (the limit is 3): confirm to go ahead, or give a patient to another nurse"
     );
     assert_eq!(c.board.visit(fourth).unwrap().stage, Stage::Ready);
-    // Confirmed, it is the nurse's call: started, flagged, and a warning
-    // while it lasts.
+    // Confirmed, it is the nurse's call: started, and a warning while it
+    // lasts (not a doubt on the record: nothing was entered after the act).
     c.try_confirmed(t(9, 35), None, start("4"), true).unwrap();
     let v = c.board.visit(fourth).unwrap();
     assert_eq!(v.stage, Stage::Administration);
-    assert!(v.events.last().unwrap().doubt.is_some(), "flagged");
+    assert!(v.events.last().unwrap().doubt.is_none());
     assert_eq!(
         c.codes(t(9, 36)),
         vec![(AlertCode::Caseload, "KS".to_string())]
@@ -862,6 +862,8 @@ fn a_patient_who_asks_at_arrival_not_to_be_shown_is_marked_and_may_take_it_back(
     let visit = c.board.visit(v).unwrap();
     assert!(visit.care.do_not_display);
     assert_eq!(visit.ticket, 1, "a reception number all the same");
+    // The staff board marks them so nobody calls the name aloud.
+    assert!(badges(visit, &c.config).contains(&Badge::NotShown));
     let twice = c
         .try_at(
             t(9, 1),
@@ -877,6 +879,7 @@ fn a_patient_who_asks_at_arrival_not_to_be_shown_is_marked_and_may_take_it_back(
     );
     c.record(t(9, 2), v, Entry::DoNotDisplay { on: false });
     assert!(!c.board.visit(v).unwrap().care.do_not_display);
+    assert!(!badges(c.board.visit(v).unwrap(), &c.config).contains(&Badge::NotShown));
     // Later in the visit, asked again.
     c.record(t(9, 10), v, Entry::DoNotDisplay { on: true });
     assert!(c.board.visit(v).unwrap().care.do_not_display);

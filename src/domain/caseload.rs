@@ -137,7 +137,7 @@ fn over_with(board: &Board, policy: &Policy, nurse: &str, visit: VisitId) -> Opt
 /// Why a change of `before` into `after` needs a confirmation, when it
 /// takes a nurse over `caseload.max_drips_per_nurse`: a drip started, or a
 /// running drip given to another nurse (a reassignment, a corrected plan).
-/// Recorded once confirmed, and flagged.
+/// The caseload alert stands while it lasts.
 pub fn over_limit(board: &Board, policy: &Policy, before: &Visit, after: &Visit) -> Option<String> {
     if !is_running_drip(after, policy) {
         return None;

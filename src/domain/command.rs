@@ -237,6 +237,8 @@ pub enum Rejection {
     OutOfOrder(String),
     #[error("{why}: confirm to record it (it will be flagged)")]
     Unconfirmed { why: String },
+    #[error("{why}: confirm to go ahead, or give a patient to another nurse")]
+    OverCaseload { why: String },
     #[error("the time {at} is before {name} entered {stage} ({since})")]
     AtBeforeStage {
         at: String,
@@ -295,7 +297,7 @@ impl Rejection {
             Rejection::DoctorRequired { .. } => "doctor_required",
             Rejection::AtBeforeDue { .. } => "at_before_due",
             Rejection::OutOfOrder(_) => "out_of_order",
-            Rejection::Unconfirmed { .. } => "confirm_required",
+            Rejection::Unconfirmed { .. } | Rejection::OverCaseload { .. } => "confirm_required",
         }
     }
 }
@@ -467,25 +469,25 @@ pub fn decide(
             }
             // A fact entered after the act is not refused: when it would
             // have stopped a move already made, it is confirmed, and flagged.
-            // So is a start or a reassignment that takes a nurse over the
-            // caseload limit: the board says so before it happens.
-            let doubt = if matches!(command, Command::Record { .. }) {
-                retroactive(v, policy, &events)
-            } else {
-                None
-            }
-            .or_else(|| {
-                after
-                    .as_ref()
-                    .and_then(|after| caseload::over_limit(board, policy, v, after))
-            });
-            if let Some(why) = doubt {
+            if matches!(command, Command::Record { .. })
+                && let Some(why) = retroactive(v, policy, &events)
+            {
                 if !ctx.confirmed {
                     return Err(Rejection::Unconfirmed { why });
                 }
                 for e in &mut events {
                     e.doubt = Some(why.clone());
                 }
+            }
+            // A drip that takes a nurse over the caseload limit is the
+            // nurse's call: the board says so before it happens, and the
+            // caseload alert stands while it lasts.
+            if !ctx.confirmed
+                && let Some(why) = after
+                    .as_ref()
+                    .and_then(|after| caseload::over_limit(board, policy, v, after))
+            {
+                return Err(Rejection::OverCaseload { why });
             }
             Ok(events)
         }

@@ -1215,6 +1215,9 @@ pub enum Badge {
     Doubtful {
         why: String,
     },
+    /// The patient asked not to be shown on the wall: the staff do not
+    /// call the name aloud either.
+    NotShown,
 }
 
 impl Badge {
@@ -1230,6 +1233,7 @@ impl Badge {
                 flag: RiskFlag::Infection,
             } => Severity::Warning,
             Badge::Risk { .. } | Badge::Session { .. } => Severity::Info,
+            Badge::NotShown => Severity::Warning,
         }
     }
 }
@@ -1265,6 +1269,9 @@ pub fn badges(visit: &Visit, policy: &Policy) -> Vec<Badge> {
             what: u.what.clone(),
             reason: u.reason.clone(),
         });
+    }
+    if care.do_not_display && visit.stage.is_open() {
+        out.push(Badge::NotShown);
     }
     for (_, why) in &care.doubts {
         out.push(Badge::Doubtful { why: why.clone() });
