@@ -383,12 +383,19 @@ pub async fn run_link<R: Into<Outgoing> + Send>(
         {
             return;
         }
+        // A screen's query is answered whole (a screen asks for a day):
+        // the link follows the pages and hands the screen one reply.
+        let mut paging: std::collections::HashMap<u64, (Query, Vec<serde_json::Value>)> =
+            Default::default();
         let reason = loop {
             tokio::select! {
                 req = requests.recv() => match req {
                     Some(req) => {
                         let req = req.into();
                         let id = req.id();
+                        if let (Outgoing::Query(q), Some(id)) = (&req, id) {
+                            paging.insert(id, (q.query.clone(), Vec::new()));
+                        }
                         if let Err(e) = conn.send_outgoing(req).await {
                             let reply = Reply::failed(id, ErrorBody::new("not_connected", format!("not sent: {e}")));
                             let _ = events.send(ClientEvent::Reply(reply)).await;
@@ -402,6 +409,15 @@ pub async fn run_link<R: Into<Outgoing> + Send>(
                         if events.send(ClientEvent::Board(b)).await.is_err() { return; }
                     }
                     Ok(ServerMsg::Reply(r)) => {
+                        let r = match whole(&mut paging, r) {
+                            Whole::Done(r) => r,
+                            Whole::Next(q) => {
+                                if let Err(e) = conn.send_query(q).await {
+                                    break e.to_string();
+                                }
+                                continue;
+                            }
+                        };
                         if events.send(ClientEvent::Reply(r)).await.is_err() { return; }
                     }
                     Ok(ServerMsg::Error(e)) => {
@@ -416,6 +432,53 @@ pub async fn run_link<R: Into<Outgoing> + Send>(
             return;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// A screen's paged answer: done (one reply with every item), or the
+/// query for the next page.
+enum Whole {
+    Done(Reply),
+    Next(QueryRequest),
+}
+
+fn whole(
+    paging: &mut std::collections::HashMap<u64, (Query, Vec<serde_json::Value>)>,
+    mut r: Reply,
+) -> Whole {
+    let Some(id) = r.id else {
+        return Whole::Done(r);
+    };
+    let Some((query, mut so_far)) = paging.remove(&id) else {
+        return Whole::Done(r);
+    };
+    let Some(serde_json::Value::Object(data)) = r.data.as_mut().filter(|_| r.ok) else {
+        return Whole::Done(r);
+    };
+    let name = match query {
+        Query::Reactions { .. } => "reactions",
+        _ => "visits",
+    };
+    if let Some(serde_json::Value::Array(items)) = data.get_mut(name) {
+        so_far.append(items);
+    }
+    match data
+        .remove("next")
+        .as_ref()
+        .and_then(serde_json::Value::as_str)
+    {
+        Some(next) => {
+            let next = query.resumed(next);
+            paging.insert(id, (query, so_far));
+            Whole::Next(QueryRequest {
+                id: Some(id),
+                query: next,
+            })
+        }
+        None => {
+            data.insert(name.to_string(), serde_json::Value::Array(so_far));
+            Whole::Done(r)
+        }
     }
 }
 

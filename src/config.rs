@@ -61,6 +61,23 @@ pub struct Config {
     pub wall: Wall,
     /// How every terminal behaves: bell, date format.
     pub terminal: Terminal,
+    /// The database.
+    pub store: StoreSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreSettings {
+    /// The most memory the database's page cache may use, in MiB. More
+    /// makes reading old records a little faster and the server bigger;
+    /// today's board is held apart from it.
+    pub cache_mb: u32,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings { cache_mb: 16 }
+    }
 }
 
 /// How the wall shows a patient. The treatment is never shown.
@@ -384,6 +401,7 @@ impl Default for Config {
             socket_group: None,
             wall: Wall::default(),
             terminal: Terminal::default(),
+            store: StoreSettings::default(),
         }
     }
 }
@@ -933,6 +951,15 @@ impl Config {
             return bad(
                 "administration.overdue_minutes",
                 "must be at least 1".into(),
+            );
+        }
+        if !(1..=4096).contains(&self.store.cache_mb) {
+            return bad(
+                "store.cache_mb",
+                format!(
+                    "must be between 1 and 4096 (MiB), got {}",
+                    self.store.cache_mb
+                ),
             );
         }
         if !(1..=10_080).contains(&self.max_backdate_minutes) {

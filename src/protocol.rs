@@ -58,18 +58,39 @@ pub struct Request {
 }
 
 /// A question about the records (reports, lot trace, export, backup).
-/// Read-only connections may ask all but `backup`.
+/// Read-only connections may ask all but `backup`. The records come in
+/// pages: an answer with `next` has more, asked for with `after: next`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "query", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Query {
     /// Visits that arrived (or were expected) in `[from, to)`, each with
-    /// all its events.
+    /// all its events, by arrival.
     Visits {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
     },
-    /// Visits given product from this lot.
-    TraceLot { lot: String },
+    /// Visits given product from this lot, in order of administration.
+    TraceLot {
+        lot: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+    },
+    /// The reactions of the visits that arrived in `[from, to)`, as rows
+    /// of the reaction report (read without reading the visits).
+    Reactions {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+    },
     /// A consistent copy of the database into `dir` (on the server's
     /// machine; the directory must be new or empty).
     Backup { dir: std::path::PathBuf },
@@ -188,6 +209,42 @@ impl Reply {
             data: None,
         }
     }
+}
+
+/// Visits (or rows) in one page when the query names no `limit`.
+pub const DEFAULT_PAGE: u32 = 100;
+
+impl Query {
+    /// The same query, for the page after `next`.
+    pub fn resumed(&self, next: &str) -> Query {
+        let mut q = self.clone();
+        if let Query::Visits { after, .. }
+        | Query::TraceLot { after, .. }
+        | Query::Reactions { after, .. } = &mut q
+        {
+            *after = Some(next.to_string());
+        }
+        q
+    }
+}
+
+/// A page cursor as it travels: the store key in lowercase hex.
+pub fn cursor_text(key: &[u8]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The store key of a cursor; `None` if it is not one.
+pub fn cursor_key(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect()
 }
 
 /// Encodes one message as a line (with its newline).

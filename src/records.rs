@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::client::Connection;
 use crate::config::Config;
@@ -66,51 +66,151 @@ fn today(config: &Config) -> NaiveDate {
     Utc::now().with_timezone(&config.timezone).date_naive()
 }
 
-/// Visits of the clinic days `from..=to`.
-async fn visits(
-    conn: &mut Connection,
+/// The instants `[from, to)` of the clinic days `from..=to`.
+fn days(
+    config: &Config,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<Visit>, RecordsError> {
+) -> Result<(DateTime<Utc>, DateTime<Utc>), RecordsError> {
     if to < from {
         return Err(RecordsError::Usage(format!(
             "the range is backwards: --from {from} is after --to {to}"
         )));
     }
-    let config = conn.welcome.config.clone();
-    let reply = conn
-        .query(Query::Visits {
-            from: day_start(&config, from),
-            to: day_start(&config, to.succ_opt().unwrap_or(to)),
-        })
-        .await?;
-    data_visits(reply)
+    Ok((
+        day_start(config, from),
+        day_start(config, to.succ_opt().unwrap_or(to)),
+    ))
 }
 
-fn data_visits(reply: crate::protocol::Reply) -> Result<Vec<Visit>, RecordsError> {
-    if !reply.ok {
-        return Err(RecordsError::Failed(
-            reply.error.map(|e| e.message).unwrap_or_default(),
-        ));
+/// Asks `query` page after page and hands each page's `data` to `each`
+/// as it comes, so nothing holds more than a page.
+async fn pages(
+    conn: &mut Connection,
+    query: Query,
+    mut each: impl FnMut(&serde_json::Value) -> Result<(), RecordsError>,
+) -> Result<(), RecordsError> {
+    let mut query = query;
+    loop {
+        let reply = conn.query(query.clone()).await?;
+        if !reply.ok {
+            return Err(RecordsError::Failed(
+                reply.error.map(|e| e.message).unwrap_or_default(),
+            ));
+        }
+        let data = reply.data.unwrap_or_default();
+        each(&data)?;
+        match data.get("next").and_then(serde_json::Value::as_str) {
+            Some(next) => query = query.resumed(next),
+            None => return Ok(()),
+        }
     }
-    let data = reply.data.unwrap_or_default();
-    serde_json::from_value(data["visits"].clone())
+}
+
+/// The items of a page (`visits`, `reactions`).
+fn items<T: serde::de::DeserializeOwned>(
+    data: &serde_json::Value,
+    name: &str,
+) -> Result<Vec<T>, RecordsError> {
+    Vec::<T>::deserialize(&data[name])
         .map_err(|e| RecordsError::Failed(format!("the server's answer could not be read: {e}")))
 }
 
-fn print<T: Serialize>(rows: &[T], format: Format, text: impl FnOnce() -> String) -> Outcome {
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Text => out.write_all(text().as_bytes())?,
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, rows).map_err(std::io::Error::other)?;
-            writeln!(out)?;
-        }
-        Format::Csv => {
-            out.write_all(&report::to_csv(rows, false).map_err(std::io::Error::other)?)?
-        }
+/// Every visit of one clinic day (a day is small: this one is held).
+async fn day_visits(conn: &mut Connection, day: NaiveDate) -> Result<Vec<Visit>, RecordsError> {
+    let config = conn.welcome.config.clone();
+    let (from, to) = days(&config, day, day)?;
+    let mut visits = Vec::new();
+    pages(
+        conn,
+        Query::Visits {
+            from,
+            to,
+            after: None,
+            limit: None,
+        },
+        |data| {
+            visits.extend(items::<Visit>(data, "visits")?);
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(visits)
+}
+
+/// Rows written as they come: CSV (one header), a JSON array (laid out
+/// as `serde_json`'s pretty printer does), or lines of text.
+enum Sink<'a> {
+    Csv(Box<csv::Writer<Box<dyn Write + 'a>>>),
+    Json { out: Box<dyn Write + 'a>, rows: u64 },
+    Text(Box<dyn Write + 'a>),
+}
+
+impl<'a> Sink<'a> {
+    fn new(mut out: Box<dyn Write + 'a>, format: Format, bom: bool) -> std::io::Result<Sink<'a>> {
+        Ok(match format {
+            Format::Csv => {
+                if bom {
+                    out.write_all(b"\xef\xbb\xbf")?;
+                }
+                Sink::Csv(Box::new(csv::Writer::from_writer(out)))
+            }
+            Format::Json => Sink::Json { out, rows: 0 },
+            Format::Text => Sink::Text(out),
+        })
     }
-    Ok(())
+
+    /// Writes rows; `text` is a row's line for the text format.
+    fn rows<T: Serialize>(
+        &mut self,
+        rows: &[T],
+        text: impl Fn(&T) -> String,
+    ) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(w) => {
+                for row in rows {
+                    w.serialize(row).map_err(std::io::Error::other)?;
+                }
+            }
+            Sink::Json { out, rows: n } => {
+                for row in rows {
+                    out.write_all(if *n == 0 { b"[\n" } else { b",\n" })?;
+                    let pretty =
+                        serde_json::to_string_pretty(row).map_err(std::io::Error::other)?;
+                    for (i, line) in pretty.lines().enumerate() {
+                        if i > 0 {
+                            out.write_all(b"\n")?;
+                        }
+                        out.write_all(b"  ")?;
+                        out.write_all(line.as_bytes())?;
+                    }
+                    *n += 1;
+                }
+            }
+            Sink::Text(out) => {
+                for row in rows {
+                    out.write_all(text(row).as_bytes())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the output and hands back the writer (to sync a file).
+    fn finish(self) -> std::io::Result<Box<dyn Write + 'a>> {
+        let mut out = match self {
+            Sink::Csv(w) => w
+                .into_inner()
+                .map_err(|e| std::io::Error::other(e.to_string()))?,
+            Sink::Json { mut out, rows } => {
+                out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })?;
+                out
+            }
+            Sink::Text(out) => out,
+        };
+        out.flush()?;
+        Ok(out)
+    }
 }
 
 fn local(config: &Config, t: DateTime<Utc>) -> String {
@@ -177,7 +277,7 @@ pub async fn import(
 pub async fn report_day(conn: &mut Connection, date: Option<NaiveDate>, format: Format) -> Outcome {
     let config = conn.welcome.config.clone();
     let date = date.unwrap_or_else(|| today(&config));
-    let visits = visits(conn, date, date).await?;
+    let visits = day_visits(conn, date).await?;
     let r = report::day(&visits, &config, date);
     match format {
         Format::Json => {
@@ -328,7 +428,8 @@ pub async fn report_day(conn: &mut Connection, date: Option<NaiveDate>, format: 
     }
 }
 
-/// `flowboard report reactions --from D --to D`.
+/// `flowboard report reactions --from D --to D`: the reaction rows come
+/// from the server a page at a time and are written as they come.
 pub async fn report_reactions(
     conn: &mut Connection,
     from: NaiveDate,
@@ -336,64 +437,87 @@ pub async fn report_reactions(
     format: Format,
 ) -> Outcome {
     let config = conn.welcome.config.clone();
-    let rows = report::reactions(&visits(conn, from, to).await?);
-    print(&rows, format, || {
-        let mut s = format!("Reactions {from} to {to}: {}\n", rows.len());
-        for r in &rows {
-            s += &format!(
-                "{}  {} ({})  {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
-                local(&config, r.at),
-                r.name,
-                r.chart_no.as_deref().unwrap_or("-"),
-                r.treatment,
-                r.kind.as_str(),
-                r.signs,
-                if r.action.is_empty() { "-" } else { &r.action },
-                r.adrenaline_doses,
-                r.resolved_at
-                    .map_or("not recorded as resolved".to_string(), |t| format!(
-                        "symptom-free {}",
-                        local(&config, t)
-                    )),
-                r.outcome
-            );
+    let (start, end) = days(&config, from, to)?;
+    let mut sink = Sink::new(Box::new(std::io::stdout().lock()), format, false)?;
+    let line = |r: &report::ReactionRow| {
+        format!(
+            "{}  {} ({})  {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
+            local(&config, r.at),
+            r.name,
+            r.chart_no.as_deref().unwrap_or("-"),
+            r.treatment,
+            r.kind.as_str(),
+            r.signs,
+            if r.action.is_empty() { "-" } else { &r.action },
+            r.adrenaline_doses,
+            r.resolved_at
+                .map_or("not recorded as resolved".to_string(), |t| format!(
+                    "symptom-free {}",
+                    local(&config, t)
+                )),
+            r.outcome
+        )
+    };
+    let query = Query::Reactions {
+        from: start,
+        to: end,
+        after: None,
+        limit: None,
+    };
+    pages(conn, query, |data| {
+        if let (Sink::Text(out), Some(total)) = (&mut sink, data["total"].as_u64()) {
+            writeln!(out, "Reactions {from} to {to}: {total}")?;
         }
-        s
+        let rows: Vec<report::ReactionRow> = items(data, "reactions")?;
+        sink.rows(&rows, line)?;
+        Ok(())
     })
+    .await?;
+    sink.finish()?;
+    Ok(())
 }
 
 /// `flowboard trace-lot LOT`: an unknown lot is an empty answer, not an
-/// error.
+/// error. The administrations come a page at a time.
 pub async fn trace_lot(conn: &mut Connection, lot: &str, format: Format) -> Outcome {
     let config = conn.welcome.config.clone();
-    let reply = conn
-        .query(Query::TraceLot {
-            lot: lot.to_string(),
-        })
-        .await?;
-    let rows = report::lot_rows(&data_visits(reply)?);
-    if rows.is_empty() && format == Format::Text {
-        println!("no administration of lot {lot:?} is on record");
-        return Ok(());
-    }
-    print(&rows, format, || {
-        let mut s = format!("Lot {lot}: {} administrations\n", rows.len());
-        for r in &rows {
-            s += &format!(
-                "{}  {} ({})  {}  {} mL  nurse {}\n",
-                r.at.map_or("-".to_string(), |t| local(&config, t)),
-                fit(&r.name, 20),
-                r.chart_no.as_deref().unwrap_or("-"),
-                r.treatment,
-                r.dose_ml.map_or("-".to_string(), |d| d.to_string()),
-                r.nurse.as_deref().unwrap_or("-")
-            );
+    let mut sink = Sink::new(Box::new(std::io::stdout().lock()), format, false)?;
+    let line = |r: &report::LotRow| {
+        format!(
+            "{}  {} ({})  {}  {} mL  nurse {}\n",
+            r.at.map_or("-".to_string(), |t| local(&config, t)),
+            fit(&r.name, 20),
+            r.chart_no.as_deref().unwrap_or("-"),
+            r.treatment,
+            r.dose_ml.map_or("-".to_string(), |d| d.to_string()),
+            r.nurse.as_deref().unwrap_or("-")
+        )
+    };
+    let query = Query::TraceLot {
+        lot: lot.to_string(),
+        after: None,
+        limit: None,
+    };
+    pages(conn, query, |data| {
+        if let (Sink::Text(out), Some(total)) = (&mut sink, data["total"].as_u64()) {
+            if total == 0 {
+                writeln!(out, "no administration of lot {lot:?} is on record")?;
+            } else {
+                writeln!(out, "Lot {lot}: {total} administrations")?;
+            }
         }
-        s
+        let rows = report::lot_rows(&items::<Visit>(data, "visits")?);
+        sink.rows(&rows, line)?;
+        Ok(())
     })
+    .await?;
+    sink.finish()?;
+    Ok(())
 }
 
-/// `flowboard export --from D --to D --format csv|json [--bom] [--output F]`.
+/// `flowboard export --from D --to D --format csv|json [--bom] [--output F]`:
+/// the visits come a page at a time and their events are written as they
+/// come, so the memory held does not grow with the range.
 pub async fn export(
     conn: &mut Connection,
     from: NaiveDate,
@@ -402,8 +526,10 @@ pub async fn export(
     bom: bool,
     output: Option<PathBuf>,
 ) -> Outcome {
+    let config = conn.welcome.config.clone();
+    let (start, end) = days(&config, from, to)?;
     // Find out before the work whether the file can be written.
-    let mut file = match &output {
+    let file = match &output {
         Some(path) => Some(std::fs::File::create(path).map_err(|e| {
             RecordsError::Usage(format!(
                 "cannot write the export to {}: {e}",
@@ -412,22 +538,37 @@ pub async fn export(
         })?),
         None => None,
     };
-    let rows = report::export_rows(&visits(conn, from, to).await?);
-    let bytes = match format {
-        Format::Json => serde_json::to_vec_pretty(&rows).map_err(std::io::Error::other)?,
-        Format::Csv | Format::Text => report::to_csv(&rows, bom).map_err(std::io::Error::other)?,
+    let out: Box<dyn Write> = match &file {
+        Some(f) => Box::new(std::io::BufWriter::new(f)),
+        None => Box::new(std::io::stdout().lock()),
     };
-    match &mut file {
-        Some(f) => {
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-            eprintln!(
-                "exported {} events to {}",
-                rows.len(),
-                output.as_deref().unwrap_or(Path::new("-")).display()
-            );
-        }
-        None => std::io::stdout().write_all(&bytes)?,
+    let format = if format == Format::Json {
+        Format::Json
+    } else {
+        Format::Csv
+    };
+    let mut sink = Sink::new(out, format, bom)?;
+    let mut events = 0u64;
+    let query = Query::Visits {
+        from: start,
+        to: end,
+        after: None,
+        limit: None,
+    };
+    pages(conn, query, |data| {
+        let rows = report::export_rows(&items::<Visit>(data, "visits")?);
+        events += rows.len() as u64;
+        sink.rows(&rows, |_| String::new())?;
+        Ok(())
+    })
+    .await?;
+    drop(sink.finish()?);
+    if let Some(f) = file {
+        f.sync_all()?;
+        eprintln!(
+            "exported {events} events to {}",
+            output.as_deref().unwrap_or(Path::new("-")).display()
+        );
     }
     Ok(())
 }

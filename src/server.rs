@@ -17,13 +17,13 @@ use tokio::sync::{mpsc, oneshot, watch};
 use crate::access::{Peer, SocketGroup, apply_modes, may_attach};
 use crate::client::{LineRead, read_bounded_line};
 use crate::config::Config;
-use crate::domain::{Board, Context, apply, decide};
+use crate::domain::{Board, Context, apply, charts_read, decide};
 use crate::paths::DataDir;
 use crate::protocol::{
-    ClientMsg, ErrorBody, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, QueryRequest, Reply, Request,
-    Role, ServerMsg, Welcome, encode,
+    ClientMsg, DEFAULT_PAGE, ErrorBody, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, QueryRequest,
+    Reply, Request, Role, ServerMsg, Welcome, cursor_key, cursor_text, encode,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{Page, PageLimit, Store, StoreError, StoreOptions};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -79,6 +79,7 @@ pub struct Server {
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
     group: Option<Arc<SocketGroup>>,
+    start_reads: u64,
 }
 
 impl Server {
@@ -94,13 +95,26 @@ impl Server {
             dir: data.root().display().to_string(),
             source,
         })?;
-        let store = Store::open(&data.db())?;
-        let mut board = store.load_board()?;
-        let bad = store.is_behind(&board)?;
-        if bad {
+        let started = std::time::Instant::now();
+        let options = StoreOptions {
+            cache_bytes: u64::from(config.store.cache_mb) * 1024 * 1024,
+        };
+        let store = Store::open_with(&data.db(), options)?;
+        // Only the working window: the start costs the same after ten
+        // years of records as after one day.
+        let since = Utc::now() - chrono::Duration::hours(WINDOW_HOURS);
+        let mut board = store.load_window(since)?;
+        if store.is_behind(&board)? {
             tracing::warn!("materialised state behind the log: rebuilding from the log");
-            board = store.repair()?;
+            store.repair()?;
+            board = store.load_window(since)?;
         }
+        let start_reads = store.visits_read();
+        tracing::info!(
+            "working window: {} visits ({start_reads} read from the store) in {:.0} ms",
+            board.visits.len(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
         // The store lock proves no other server runs here: a socket file
         // left over is from a crash and can go.
         let socket = data.socket();
@@ -154,7 +168,14 @@ impl Server {
             jobs,
             owner_uid,
             group: group.map(Arc::new),
+            start_reads,
         })
+    }
+
+    /// How many stored visits the start read: the working window, never
+    /// every visit on record.
+    pub fn visits_read_at_start(&self) -> u64 {
+        self.start_reads
     }
 
     /// Accepts connections until SIGTERM or SIGINT; SIGHUP is ignored (the
@@ -224,8 +245,29 @@ fn writer(
             at,
             operator,
         };
-        let reply = match decide(&board, config, &command, &ctx) {
-            Err(rejection) => Reply::failed(id, ErrorBody::rejected(&rejection)),
+        // The patient histories this command reads come from the store
+        // (which keeps every chart), not from the window in memory.
+        let mut histories = Ok(());
+        for chart in charts_read(&board, &command) {
+            match store.chart_history(&chart) {
+                Ok(history) => {
+                    board.charts.insert(chart, history);
+                }
+                Err(e) => histories = Err(e),
+            }
+        }
+        let decided = match histories {
+            Ok(()) => decide(&board, config, &command, &ctx).map_err(|r| ErrorBody::rejected(&r)),
+            Err(e) => {
+                tracing::error!("store read failed: {e}");
+                Err(ErrorBody::new(
+                    "storage",
+                    format!("not saved: the patient history could not be read ({e})"),
+                ))
+            }
+        };
+        let reply = match decided {
+            Err(body) => Reply::failed(id, body),
             Ok(events) => {
                 // Apply in place; on a failed write put back what changed.
                 let before: Vec<_> = events
@@ -279,30 +321,85 @@ fn writer(
                 }
             }
         };
+        // Histories are read per command: what stays in memory is the
+        // working window only.
+        board.charts.clear();
         let _ = job.reply.send(reply);
     }
 }
 
-/// Answers a query from the store.
+/// Answers a query from the store: a page of records at most.
 fn answer(store: &Store, q: QueryRequest) -> Reply {
+    let id = q.id;
+    let bad = |code: &str, message: &str| Reply::failed(id, ErrorBody::new(code, message));
+    let limit = |limit: Option<u32>| PageLimit {
+        items: limit.unwrap_or(DEFAULT_PAGE) as usize,
+        bytes: PageLimit::MAX.bytes,
+    };
+    let cursor = |after: &Option<String>| match after {
+        None => Ok(None),
+        Some(text) => cursor_key(text).map(Some).ok_or(()),
+    };
+    let backwards = "the range ends before it starts: give --from before --to";
+    let not_a_cursor = "`after` is not a cursor: give the `next` of the previous page as it came";
     let data = match q.query {
-        Query::Visits { from, to } => {
+        Query::Visits {
+            from,
+            to,
+            after,
+            limit: n,
+        } => {
             if to < from {
-                return Reply::failed(
-                    q.id,
-                    ErrorBody::new(
-                        "bad_range",
-                        "the range ends before it starts: give --from before --to",
-                    ),
-                );
+                return bad("bad_range", backwards);
             }
+            let Ok(after) = cursor(&after) else {
+                return bad("bad_request", not_a_cursor);
+            };
             store
-                .visits_between(from, to)
-                .map(|v| serde_json::json!({ "visits": v }))
+                .visits_page(from, to, after.as_deref(), limit(n))
+                .map(|page| paged("visits", page, None))
         }
-        Query::TraceLot { lot } => store
-            .trace_lot(lot.trim())
-            .map(|v| serde_json::json!({ "visits": v })),
+        Query::TraceLot {
+            lot,
+            after,
+            limit: n,
+        } => {
+            let Ok(after) = cursor(&after) else {
+                return bad("bad_request", not_a_cursor);
+            };
+            let lot = lot.trim();
+            let total = match after {
+                None => store.count_lot(lot).map(Some),
+                Some(_) => Ok(None),
+            };
+            total.and_then(|total| {
+                store
+                    .lot_page(lot, after.as_deref(), limit(n))
+                    .map(|page| paged("visits", page, total))
+            })
+        }
+        Query::Reactions {
+            from,
+            to,
+            after,
+            limit: n,
+        } => {
+            if to < from {
+                return bad("bad_range", backwards);
+            }
+            let Ok(after) = cursor(&after) else {
+                return bad("bad_request", not_a_cursor);
+            };
+            let total = match after {
+                None => store.count_reactions(from, to).map(Some),
+                Some(_) => Ok(None),
+            };
+            total.and_then(|total| {
+                store
+                    .reactions_page(from, to, after.as_deref(), limit(n))
+                    .map(|page| paged("reactions", page, total))
+            })
+        }
         Query::Backup { dir } => store.backup(&dir).map(|events| {
             tracing::info!("backup of {events} events into {}", dir.display());
             serde_json::json!({ "events": events, "dir": dir })
@@ -317,15 +414,32 @@ fn answer(store: &Store, q: QueryRequest) -> Reply {
     };
     match data {
         Ok(data) => Reply {
-            id: q.id,
+            id,
             ok: true,
             visit: None,
             events: Vec::new(),
             error: None,
             data: Some(data),
         },
-        Err(e) => Reply::failed(q.id, ErrorBody::new("storage", e.to_string())),
+        Err(e) => Reply::failed(id, ErrorBody::new("storage", e.to_string())),
     }
+}
+
+/// A page as the answer's `data`: the items under `name`, `next` when
+/// there is more, `total` (of the whole answer) on the first page.
+fn paged<T: serde::Serialize>(name: &str, page: Page<T>, total: Option<u64>) -> serde_json::Value {
+    let mut data = serde_json::Map::new();
+    data.insert(
+        name.to_string(),
+        serde_json::to_value(&page.items).unwrap_or_default(),
+    );
+    if let Some(next) = page.next {
+        data.insert("next".into(), cursor_text(&next).into());
+    }
+    if let Some(total) = total {
+        data.insert("total".into(), total.into());
+    }
+    serde_json::Value::Object(data)
 }
 
 struct Conn {

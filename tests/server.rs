@@ -593,6 +593,8 @@ fn a_read_only_screen_asks_its_link_for_a_days_visits_and_gets_them_but_no_comma
             query: Query::Visits {
                 from: now - chrono::Duration::days(1),
                 to: now + chrono::Duration::days(1),
+                after: None,
+                limit: None,
             },
         }))
         .unwrap();
