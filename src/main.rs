@@ -522,7 +522,7 @@ fn fill_history(data: &DataDir, history: &History) -> Result<(), Box<dyn std::er
         &history.config,
         history.days,
         today,
-        1,
+        &mut flowboard::demo::history::Clinic::new(1),
         |done, days| {
             if done % step == 0 && done < days {
                 eprintln!("flowboard demo: {done} of {days} days written");

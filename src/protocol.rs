@@ -81,8 +81,8 @@ pub enum Query {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
     },
-    /// The reactions of the visits that arrived in `[from, to)`, as rows
-    /// of the reaction report (read without reading the visits).
+    /// The reactions that happened in `[from, to)`, in order, as rows of
+    /// the reaction report (read without reading the visits).
     Reactions {
         from: DateTime<Utc>,
         to: DateTime<Utc>,

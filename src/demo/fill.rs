@@ -33,21 +33,21 @@ pub struct Filled {
     pub events: u64,
 }
 
-/// Writes the `days` clinic days before `today` into `store` (which must
-/// hold no records), from `seed`. `progress(done, days)` after each day.
-/// Flushes once, at the end: nothing is acknowledged to anyone before.
+/// Writes the `days` clinic days before `today`, as `clinic` makes them,
+/// into `store` (which must hold no records). `progress(done, days)`
+/// after each day. Flushes once, at the end: nothing is acknowledged to
+/// anyone before.
 pub fn fill(
     store: &Store,
     config: &Config,
     days: u32,
     today: NaiveDate,
-    seed: u64,
+    clinic: &mut Clinic,
     mut progress: impl FnMut(u32, u32),
 ) -> Result<Filled, FillError> {
     if !store.is_empty()? {
         return Err(FillError::NotEmpty("the data directory".into()));
     }
-    let mut clinic = Clinic::new(seed);
     let mut board = Board::default();
     let mut filled = Filled::default();
     const OPERATORS: [&str; 4] = ["KS", "MS", "YT", "AN"];
@@ -112,5 +112,80 @@ fn set_visit(command: &mut Command, id: VisitId) {
         | Command::Correct { visit, .. }
         | Command::Undo { visit } => *visit = id,
         Command::Arrive { .. } | Command::Expect { .. } => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::history::Rates;
+    use crate::domain::{ReactionKind, Stage};
+
+    #[test]
+    fn every_generated_path_is_accepted_by_the_domain_and_the_store_agrees_with_its_log() {
+        // Reactions, deferrals and no-shows far more often than in life,
+        // so that a week goes down every path: anaphylaxis and transfer,
+        // allergic with the doctor's clearance, vasovagal, local.
+        let rates = Rates {
+            anaphylaxis: 300,
+            allergic: 600,
+            vasovagal: 900,
+            local: 2000,
+            deferral: 600,
+            leaves: 400,
+            no_show: 1000,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let config = Config::default();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut days = Vec::new();
+        let filled = fill(
+            &store,
+            &config,
+            7,
+            today,
+            &mut Clinic::with_rates(11, rates),
+            |done, of| days.push((done, of)),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(filled.days, 7);
+        assert_eq!(days.last(), Some(&(7, 7)));
+        assert!(filled.visits > 250, "{filled:?}");
+        assert!(store.verify().unwrap().is_empty());
+        let board = store.load_board().unwrap();
+        let stages: std::collections::BTreeSet<Stage> =
+            board.visits.values().map(|v| v.stage).collect();
+        for stage in [
+            Stage::Discharged,
+            Stage::Deferred,
+            Stage::Cancelled,
+            Stage::Transferred,
+            Stage::Expected,
+        ] {
+            assert!(stages.contains(&stage), "no visit ends {stage}: {stages:?}");
+        }
+        let kinds: std::collections::BTreeSet<ReactionKind> = board
+            .visits
+            .values()
+            .flat_map(|v| v.care.reactions.iter().map(|r| r.kind))
+            .collect();
+        assert_eq!(kinds.len(), 4, "{kinds:?}");
+        // Nobody is left in the clinic overnight.
+        assert!(board.visits.values().all(|v| !v.stage.is_active()));
+    }
+
+    #[test]
+    fn a_database_with_records_is_not_filled() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let config = Config::default();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        // Three days: one of them may be a Sunday (closed).
+        fill(&store, &config, 3, today, &mut Clinic::new(1), |_, _| {}).unwrap();
+        let err = fill(&store, &config, 1, today, &mut Clinic::new(1), |_, _| {})
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("only a new, empty database"), "{err}");
     }
 }

@@ -36,10 +36,43 @@ struct Patient {
     needle_fear: bool,
 }
 
+/// How often things happen, per 10,000 visits (reactions of the local
+/// kind: per 10,000 injections).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rates {
+    pub anaphylaxis: u32,
+    pub allergic: u32,
+    pub vasovagal: u32,
+    pub local: u32,
+    /// A contraindication found at counselling (fever, pregnancy).
+    pub deferral: u32,
+    /// Leaves before counselling.
+    pub leaves: u32,
+    /// Booked, never comes.
+    pub no_show: u32,
+}
+
+impl Default for Rates {
+    /// About the real frequencies (DOMAIN.md "Side effects", "Clinical
+    /// guidance"): anaphylaxis is very rare, allergic rare.
+    fn default() -> Self {
+        Rates {
+            anaphylaxis: 2,
+            allergic: 20,
+            vasovagal: 100,
+            local: 200,
+            deferral: 150,
+            leaves: 80,
+            no_show: 300,
+        }
+    }
+}
+
 /// The patients and lots across days: what makes day N follow day N-1.
 #[derive(Debug, Clone)]
 pub struct Clinic {
     rng: fastrand::Rng,
+    rates: Rates,
     patients: Vec<Patient>,
     /// Day -> patients (by index) who come back that day.
     returns: BTreeMap<NaiveDate, Vec<usize>>,
@@ -124,8 +157,13 @@ const LATIN: [&str; 10] = [
 
 impl Clinic {
     pub fn new(seed: u64) -> Clinic {
+        Clinic::with_rates(seed, Rates::default())
+    }
+
+    pub fn with_rates(seed: u64, rates: Rates) -> Clinic {
         Clinic {
             rng: fastrand::Rng::with_seed(seed),
+            rates,
             patients: Vec::new(),
             returns: BTreeMap::new(),
             lots: BTreeMap::new(),
@@ -275,7 +313,7 @@ impl Clinic {
                     key: Some(format!("{day}-{}", patient.chart_no)),
                 },
             );
-            if self.rng.u8(..100) < 3 {
+            if self.chance(self.rates.no_show) {
                 return; // a no-show
             }
             let early = self.rng.i64(-10..10);
@@ -294,7 +332,7 @@ impl Clinic {
             );
         }
         let arrived = if booked { m(arrival, 10) } else { arrival };
-        if self.rng.u16(..1000) < 8 {
+        if self.chance(self.rates.leaves) {
             steps.push(
                 m(arrived, 15 + self.rng.i64(0..20)),
                 Command::Cancel {
@@ -325,7 +363,7 @@ impl Clinic {
             yes.push("vasovagal_risk");
         }
         // A contraindication today: no treatment (fever, pregnancy).
-        let deferred = self.rng.u16(..1000) < 15;
+        let deferred = self.chance(self.rates.deferral);
         if deferred {
             yes.push(if self.rng.bool() {
                 "infection"
@@ -429,12 +467,17 @@ impl Clinic {
         let observed = m(start, minutes + self.rng.i64(0..3));
         steps.push(observed, advance(Stage::Observation, None, None));
         let roll = self.rng.u32(..10_000);
-        let reaction = match roll {
-            0..2 => Some(ReactionKind::Anaphylaxis),
-            2..22 => Some(ReactionKind::Allergic),
-            22..122 => Some(ReactionKind::Vasovagal),
-            122..322 if route == Route::Injection => Some(ReactionKind::Local),
-            _ => None,
+        let r = self.rates;
+        let reaction = if roll < r.anaphylaxis {
+            Some(ReactionKind::Anaphylaxis)
+        } else if roll < r.anaphylaxis + r.allergic {
+            Some(ReactionKind::Allergic)
+        } else if roll < r.anaphylaxis + r.allergic + r.vasovagal {
+            Some(ReactionKind::Vasovagal)
+        } else if route == Route::Injection && self.chance(r.local) {
+            Some(ReactionKind::Local)
+        } else {
+            None
         };
         let leaves = match reaction {
             Some(ReactionKind::Anaphylaxis) => {
@@ -566,6 +609,11 @@ impl Clinic {
         leave
     }
 
+    /// True `per_10000` times in 10,000.
+    fn chance(&mut self, per_10000: u32) -> bool {
+        self.rng.u32(..10_000) < per_10000
+    }
+
     /// Books the patient's next visit on their course, if there is one.
     fn come_back(&mut self, config: &Config, p: usize, day: NaiveDate, never: bool) {
         let patient = &mut self.patients[p];
@@ -605,5 +653,160 @@ impl Steps<'_> {
             visit: self.visit,
             command,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn reactions(day: &Day) -> Vec<ReactionKind> {
+        day.commands
+            .iter()
+            .filter_map(|t| match &t.command {
+                Command::Record {
+                    entry: Entry::Reaction { reaction, .. },
+                    ..
+                } => Some(*reaction),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_years_of_generated_days_look_like_a_clinic() {
+        let config = Config::default();
+        let mut clinic = Clinic::new(7);
+        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let (mut visits, mut open_days) = (0, 0);
+        let mut kinds: BTreeMap<ReactionKind, usize> = BTreeMap::new();
+        let mut treatments = BTreeSet::new();
+        let mut lots = BTreeSet::new();
+        let (mut deferred, mut transferred, mut booked, mut checked_in) = (0, 0, 0, 0);
+        for d in 0..730 {
+            let day = start + Duration::days(d);
+            let plan = clinic.day(&config, day);
+            if day.weekday() == Weekday::Sun {
+                assert!(plan.commands.is_empty(), "closed on Sundays");
+                continue;
+            }
+            open_days += 1;
+            assert!((50..=90).contains(&plan.visits), "{day}: {}", plan.visits);
+            assert!(
+                plan.commands.windows(2).all(|w| w[0].at <= w[1].at),
+                "in time order"
+            );
+            visits += plan.visits;
+            for k in reactions(&plan) {
+                *kinds.entry(k).or_default() += 1;
+            }
+            for t in &plan.commands {
+                match &t.command {
+                    Command::Arrive { treatment, .. } | Command::Expect { treatment, .. } => {
+                        treatments.insert(treatment.clone());
+                    }
+                    Command::Advance { lot: Some(lot), .. } => {
+                        lots.insert(lot.number.clone());
+                    }
+                    Command::Defer { .. } => deferred += 1,
+                    Command::Transfer { .. } => transferred += 1,
+                    _ => {}
+                }
+                match &t.command {
+                    Command::Expect { .. } => booked += 1,
+                    Command::Advance {
+                        to: Stage::Waiting, ..
+                    } => checked_in += 1,
+                    _ => {}
+                }
+            }
+        }
+        assert!(open_days > 600);
+        let per_10k = |n: usize| n * 10_000 / visits;
+        // DOMAIN.md "Side effects": injection-site reactions common,
+        // vasovagal uncommon, allergic rare, anaphylaxis very rare.
+        let count = |k| kinds.get(&k).copied().unwrap_or(0);
+        assert!(
+            (50..=200).contains(&per_10k(count(ReactionKind::Local))),
+            "{kinds:?}"
+        );
+        assert!(
+            (60..=140).contains(&per_10k(count(ReactionKind::Vasovagal))),
+            "{kinds:?}"
+        );
+        assert!(
+            (8..=35).contains(&per_10k(count(ReactionKind::Allergic))),
+            "{kinds:?}"
+        );
+        assert!(count(ReactionKind::Anaphylaxis) >= 1, "{kinds:?}");
+        assert!(per_10k(count(ReactionKind::Anaphylaxis)) <= 6, "{kinds:?}");
+        assert_eq!(transferred, count(ReactionKind::Anaphylaxis));
+        assert_eq!(
+            treatments,
+            ["drip", "face", "scalp"].map(String::from).into()
+        );
+        // A new lot every 3 to 5 days, for each of the two routes.
+        let expected = 2 * 730 / 4;
+        assert!(
+            (expected / 2..expected * 2).contains(&lots.len()),
+            "{} lots",
+            lots.len()
+        );
+        assert!(
+            (50..=300).contains(&per_10k(deferred)),
+            "{deferred} deferrals"
+        );
+        let no_shows = booked - checked_in;
+        assert!(no_shows > 0 && no_shows * 100 / booked < 10, "{no_shows}");
+    }
+
+    #[test]
+    fn a_returning_patient_who_reacted_says_so_at_the_next_screening() {
+        // DOMAIN.md "Screening": a past fainting with needles is a caution
+        // item; the generated patient answers it from their own history.
+        let config = Config::default();
+        let mut clinic = Clinic::with_rates(
+            3,
+            Rates {
+                vasovagal: 10_000,
+                anaphylaxis: 0,
+                allergic: 0,
+                ..Rates::default()
+            },
+        );
+        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let mut seen = BTreeSet::new();
+        let mut answered_yes = 0;
+        for d in 0..60 {
+            let plan = clinic.day(&config, start + Duration::days(d));
+            let mut chart_of: BTreeMap<usize, String> = BTreeMap::new();
+            for t in &plan.commands {
+                match &t.command {
+                    Command::Arrive { chart_no, .. } | Command::Expect { chart_no, .. } => {
+                        chart_of.insert(t.visit, chart_no.clone().unwrap_or_default());
+                    }
+                    Command::Record {
+                        entry: Entry::Screening { answers },
+                        ..
+                    } => {
+                        let chart = &chart_of[&t.visit];
+                        let said = answers.get("vasovagal_history").copied().unwrap_or(false);
+                        if seen.contains(chart) {
+                            assert!(said, "{chart} fainted before and must say so");
+                            answered_yes += 1;
+                        }
+                    }
+                    Command::Record {
+                        entry: Entry::Reaction { .. },
+                        ..
+                    } => {
+                        seen.insert(chart_of[&t.visit].clone());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(answered_yes > 10, "{answered_yes}");
     }
 }

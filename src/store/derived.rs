@@ -13,7 +13,7 @@
 //!   whenever they arrived).
 //!
 //! History rows: chart number + 0 + id -> `ChartVisit` (JSON).
-//! Reaction rows: arrival instant + id + reaction number (u16) ->
+//! Reaction rows: when it happened + id + reaction number (u16) ->
 //! `ReactionRow` (JSON).
 
 use chrono::{DateTime, Utc};
@@ -71,9 +71,11 @@ impl Derived {
             key
         });
         let reactions = report::reactions(std::slice::from_ref(v));
-        let reaction_keys = (0..reactions.len())
-            .map(|n| {
-                let mut key = instant_key(v.arrived_at).to_vec();
+        let reaction_keys = reactions
+            .iter()
+            .enumerate()
+            .map(|(n, row)| {
+                let mut key = instant_key(row.at).to_vec();
                 key.extend_from_slice(&id);
                 key.extend_from_slice(&(n as u16).to_be_bytes());
                 key

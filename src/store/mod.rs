@@ -9,7 +9,7 @@
 //!   arrival, a lot's administrations, visits still in the clinic;
 //! * `history`    — chart number + 0 + visit id -> what a later visit of
 //!   the patient needs to know (`ChartVisit`);
-//! * `reactions`  — arrival + visit id + n -> a row of the reaction report;
+//! * `reactions`  — when + visit id + n -> a row of the reaction report;
 //! * `visit_keys` — visit id -> the rows it has in the three trees above,
 //!   so a changed visit's old rows go in the same transaction;
 //! * `meta`       — `schema_version` (u32 BE), `last_seq` (u64 BE).
@@ -623,9 +623,8 @@ impl Store {
         Ok(n)
     }
 
-    /// One page of the reactions of the visits that arrived in
-    /// `[from, to)`, by arrival, after `after`. Reads the reaction rows
-    /// only, never a visit.
+    /// One page of the reactions that happened in `[from, to)`, in order,
+    /// after `after`. Reads the reaction rows only, never a visit.
     pub fn reactions_page(
         &self,
         from: DateTime<Utc>,
@@ -648,7 +647,7 @@ impl Store {
         Ok(Page { items, next: None })
     }
 
-    /// How many reactions the visits that arrived in `[from, to)` had.
+    /// How many reactions happened in `[from, to)`.
     pub fn count_reactions(
         &self,
         from: DateTime<Utc>,
