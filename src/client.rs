@@ -54,6 +54,9 @@ pub struct Connection {
     writer: OwnedWriteHalf,
     pub welcome: Welcome,
     next_id: u64,
+    /// The longest line received so far, in bytes: what this connection
+    /// ever held of one answer at once.
+    longest_line: usize,
 }
 
 impl Connection {
@@ -80,7 +83,7 @@ impl Connection {
         let wrote = writer.write_all(encode(&hello).as_bytes()).await;
         let mut reader = BufReader::new(read);
         let answer = match (read_msg(&mut reader).await, wrote) {
-            (Ok(msg), _) => msg,
+            (Ok((msg, _)), _) => msg,
             (Err(_), Err(e)) => return Err(e.into()),
             (Err(e), Ok(())) => return Err(e),
         };
@@ -108,6 +111,7 @@ impl Connection {
             writer,
             welcome,
             next_id: 1,
+            longest_line: 0,
         })
     }
 
@@ -192,7 +196,8 @@ impl Connection {
     /// The next message from the server. Board updates are also kept in
     /// `welcome.board`, so it is always the latest board seen.
     pub async fn recv(&mut self) -> Result<ServerMsg, ClientError> {
-        let msg = read_msg(&mut self.reader).await?;
+        let (msg, bytes) = read_msg(&mut self.reader).await?;
+        self.longest_line = self.longest_line.max(bytes);
         if let ServerMsg::Board(board) = &msg {
             self.welcome.board = (**board).clone();
         }
@@ -244,15 +249,23 @@ impl Connection {
     pub fn board(&self) -> &Board {
         &self.welcome.board
     }
+
+    /// The longest line received since the welcome, in bytes.
+    pub fn longest_line(&self) -> usize {
+        self.longest_line
+    }
 }
 
-async fn read_msg(reader: &mut BufReader<OwnedReadHalf>) -> Result<ServerMsg, ClientError> {
+async fn read_msg(
+    reader: &mut BufReader<OwnedReadHalf>,
+) -> Result<(ServerMsg, usize), ClientError> {
     let mut line = String::new();
     let n = reader.read_line(&mut line).await?;
     if n == 0 {
         return Err(ClientError::Closed);
     }
-    serde_json::from_str(&line).map_err(|e| ClientError::BadMessage(e.to_string()))
+    let msg = serde_json::from_str(&line).map_err(|e| ClientError::BadMessage(e.to_string()))?;
+    Ok((msg, n))
 }
 
 /// Starts `flowboard serve` detached from this terminal: its own process

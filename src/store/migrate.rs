@@ -21,7 +21,7 @@ pub(super) fn run(store: &Store, from: u32, dir: &str) -> Result<(), StoreError>
         "migrating the database in {dir} from schema {from} to {SCHEMA_VERSION} (patient history, reaction rows, index): {total} visits; this happens once, and a start interrupted part-way begins it again"
     );
     let pause_after: Option<u64> = std::env::var(PAUSE_AFTER).ok().and_then(|v| v.parse().ok());
-    let step = (total / 10).max(1000);
+    let step = (total / 10).max(250);
     let mut next_line = step;
     store.rebuild_derived(|done, total| {
         if done >= next_line && done < total {

@@ -488,7 +488,7 @@ impl Store {
         &self,
         mut progress: impl FnMut(u64, u64) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        const BATCH: usize = 1000;
+        const BATCH: usize = 250;
         for tree in [
             &self.index,
             &self.visit_keys,

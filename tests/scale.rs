@@ -1,0 +1,159 @@
+//! What must not grow with the records: the visits a start reads, and
+//! what an export holds at once. Counted, not timed (the benchmarks time
+//! them: README "Performance").
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+#[test]
+fn a_start_reads_the_working_window_not_every_stored_visit() {
+    let (mut clinic, stored) = common::with_records(20);
+    // A patient still in the clinic today (arrived this morning), so the
+    // window is not empty whatever the day the test runs.
+    clinic.start();
+    clinic.ok(&["add", "--name", "山田 花子", "--treatment", "drip"]);
+    clinic.kill9();
+    clinic.start();
+    let log = std::fs::read_to_string(clinic.data().join("flowboard.log")).unwrap();
+    // The last start's line: "working window: N visits (R read from the store)".
+    let line = log
+        .lines()
+        .rev()
+        .find(|l| l.contains("working window:"))
+        .unwrap_or_else(|| panic!("no start line in {log}"));
+    let numbers: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let tail = &numbers[numbers.len() - 3..];
+    let (window, read) = (tail[0], tail[1]);
+    assert_eq!(window, read, "each visit of the window read once: {line}");
+    assert!(window >= 1, "{line}");
+    assert!(
+        read * 10 < stored,
+        "a start read {read} of {stored} stored visits: {line}"
+    );
+    assert_eq!(clinic.visit_names(), vec!["山田 花子"]);
+}
+
+/// Speaks the protocol by hand and returns each line as it came.
+fn ask(clinic: &common::Clinic, query: Value) -> Vec<String> {
+    let stream = UnixStream::connect(clinic.socket()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    writeln!(
+        writer,
+        "{}",
+        json!({"hello": {"protocol": flowboard::protocol::PROTOCOL_VERSION}})
+    )
+    .unwrap();
+    let mut welcome = String::new();
+    reader.read_line(&mut welcome).unwrap();
+    let mut lines = Vec::new();
+    let mut query = query;
+    loop {
+        writeln!(writer, "{query}").unwrap();
+        let reply = loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line.contains("\"reply\"") {
+                break line;
+            }
+        };
+        let value: Value = serde_json::from_str(&reply).unwrap();
+        let next = value["reply"]["data"]["next"].as_str().map(str::to_string);
+        lines.push(reply);
+        match next {
+            Some(next) => query["after"] = next.into(),
+            None => return lines,
+        }
+    }
+}
+
+#[test]
+fn an_export_is_answered_a_page_at_a_time_however_long_its_range() {
+    let (mut clinic, stored) = common::with_records(24);
+    clinic.start();
+    let week = ask(
+        &clinic,
+        json!({"query": "visits", "from": "2026-11-16T00:00:00+09:00", "to": "2026-11-23T00:00:00+09:00"}),
+    );
+    let month = ask(
+        &clinic,
+        json!({"query": "visits", "from": "2026-10-01T00:00:00+09:00", "to": "2026-11-24T00:00:00+09:00"}),
+    );
+    let visits = |lines: &[String]| -> u64 {
+        lines
+            .iter()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                v["reply"]["data"]["visits"].as_array().unwrap().len() as u64
+            })
+            .sum()
+    };
+    assert_eq!(visits(&month), stored, "every visit, once");
+    assert!(month.len() > week.len() * 2, "more pages, not bigger ones");
+    let biggest = |lines: &[String]| lines.iter().map(String::len).max().unwrap();
+    // A page holds at most 100 visits and about 512 KB: what the server
+    // builds and the client holds at once, whatever the range.
+    let bound = 512 * 1024 + 64 * 1024;
+    assert!(biggest(&week) <= bound && biggest(&month) <= bound);
+    for line in &month {
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert!(v["reply"]["data"]["visits"].as_array().unwrap().len() <= 100);
+    }
+
+    // The command line writes each page as it comes: its connection never
+    // held more than a page, while the file is many pages long.
+    let file = clinic.dir.path().join("export.csv");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let longest = rt.block_on(async {
+        let mut conn = flowboard::client::Connection::connect(
+            &clinic.socket(),
+            flowboard::protocol::Role::ReadOnly,
+            "test",
+        )
+        .await
+        .unwrap();
+        let welcome = conn.longest_line();
+        flowboard::records::export(
+            &mut conn,
+            chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            flowboard::records::Format::Csv,
+            false,
+            Some(file.clone()),
+        )
+        .await
+        .unwrap();
+        (welcome, conn.longest_line())
+    });
+    let written = std::fs::metadata(&file).unwrap().len() as usize;
+    assert!(longest.1 <= bound, "{longest:?}");
+    assert!(
+        written > 3 * longest.1,
+        "{written} bytes written, {longest:?}"
+    );
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let events: usize = month
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            v["reply"]["data"]["visits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|visit| visit["events"].as_array().unwrap().len())
+                .sum::<usize>()
+        })
+        .sum();
+    assert_eq!(csv.lines().count(), events + 1, "a header and every event");
+}
