@@ -97,7 +97,10 @@ fn board(n: usize, config: &Config) -> Board {
 
 fn render(c: &mut Criterion) {
     let config = Config {
-        beds: (1..=40).map(|b| b.to_string()).collect(),
+        policy: flowboard::config::Policy {
+            beds: (1..=40).map(|b| b.to_string()).collect(),
+            ..Default::default()
+        },
         ..Config::default()
     };
     for n in [30, 200] {

@@ -1,6 +1,6 @@
 //! The clinic configuration: `config.toml` -> a typed, validated [`Config`].
 //!
-//! The types here are plain data and are what the domain reads; loading a
+//! The clinical part of the config is the domain's `Policy`; loading a
 //! file is the only I/O in this module. Every error names the file, the key
 //! and what is wrong, so a clinic can fix its file without reading code.
 
@@ -10,52 +10,39 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Route, Stage};
 use crate::i18n::Lang;
 
-/// The whole clinic configuration. Every field has a default taken from
+// The clinical types belong to the domain; they are re-exported here so
+// that `config::Level` and the like read naturally where a config is read.
+pub use crate::domain::policy::{
+    Administration, BoardRules, Course, DaySheet, DischargeRules, Item, Level, Limit, Observation,
+    Policy, ReactionRules, RiskFlag, ScreeningItem, StaffMember, StaffRole, StageLimits, Treatment,
+    VitalsRules,
+};
+
+/// The whole clinic configuration: the clinic's policy (what the domain
+/// reads: zone, beds, treatments, screening, every clinical threshold) and
+/// what only the program around it needs (name, language, the wall, the
+/// terminals, who may connect). Every field has a default taken from
 /// `DOMAIN.md`, so an empty file is a valid (default) clinic.
+///
+/// `config.toml` is flat (`timezone`, `[vitals]`, `[wall]` side by side):
+/// [`ConfigFile`] is that shape, and converts both ways. The domain gets
+/// `&Policy` (a `&Config` derefs to it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(from = "ConfigFile", into = "ConfigFile")]
 pub struct Config {
+    /// What the domain reads.
+    pub policy: Policy,
     /// Shown in the header of every screen.
     pub clinic_name: String,
-    /// IANA time zone the clinic works in; all times are shown in it.
-    pub timezone: Tz,
     /// Language of the user interface (`en` or `ja`).
     pub language: Lang,
-    /// Bed names, in the order they are shown.
-    pub beds: Vec<String>,
-    /// Treatments the clinic offers.
-    pub treatments: Vec<Treatment>,
-    /// Waited-too-long limits per stage.
-    pub stages: StageLimits,
-    /// Observation after the needle is out.
-    pub observation: Observation,
-    /// Limits on administration and discharge.
-    pub administration: Administration,
-    /// How far back an entry made after the fact may be dated.
-    pub max_backdate_minutes: u32,
-    /// Screening questions asked at counselling.
-    pub screening: Vec<ScreeningItem>,
-    /// Consent items, all required before administration.
-    pub consent: Vec<Item>,
-    /// Vital signs: what is required and what raises alerts.
-    pub vitals: VitalsRules,
-    /// Reactions and the emergency path.
-    pub reactions: ReactionRules,
-    /// The discharge checklist.
-    pub discharge: DischargeRules,
-    /// The day sheet (appointments imported from the reservation system).
-    pub day_sheet: DaySheet,
-    /// What the board shows.
-    pub board: BoardRules,
     /// Years records are kept. Never below 5 (Medical Practitioners Act
     /// art. 24); nothing is ever deleted by flowboard.
     pub retention_years: u32,
     /// A Unix group whose members may attach to the server (socket 0660);
     /// none: only the server's own user (socket 0600).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub socket_group: Option<String>,
     /// The wall display: privacy and paging.
     pub wall: Wall,
@@ -77,6 +64,117 @@ pub struct StoreSettings {
 impl Default for StoreSettings {
     fn default() -> Self {
         StoreSettings { cache_mb: 16 }
+    }
+}
+
+impl std::ops::Deref for Config {
+    type Target = Policy;
+
+    fn deref(&self) -> &Policy {
+        &self.policy
+    }
+}
+
+impl std::ops::DerefMut for Config {
+    fn deref_mut(&mut self) -> &mut Policy {
+        &mut self.policy
+    }
+}
+
+/// config.toml as written: one flat table. Unknown keys are refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConfigFile {
+    pub clinic_name: String,
+    pub timezone: Tz,
+    pub language: Lang,
+    pub beds: Vec<String>,
+    pub treatments: Vec<Treatment>,
+    pub stages: StageLimits,
+    pub observation: Observation,
+    pub administration: Administration,
+    pub max_backdate_minutes: u32,
+    pub screening: Vec<ScreeningItem>,
+    pub consent: Vec<Item>,
+    pub vitals: VitalsRules,
+    pub reactions: ReactionRules,
+    pub discharge: DischargeRules,
+    pub day_sheet: DaySheet,
+    pub board: BoardRules,
+    pub retention_years: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub socket_group: Option<String>,
+    pub wall: Wall,
+    pub terminal: Terminal,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub staff: Vec<StaffMember>,
+    pub store: StoreSettings,
+}
+
+impl Default for ConfigFile {
+    fn default() -> Self {
+        Config::default().into()
+    }
+}
+
+impl From<ConfigFile> for Config {
+    fn from(f: ConfigFile) -> Config {
+        Config {
+            policy: Policy {
+                timezone: f.timezone,
+                beds: f.beds,
+                treatments: f.treatments,
+                stages: f.stages,
+                observation: f.observation,
+                administration: f.administration,
+                max_backdate_minutes: f.max_backdate_minutes,
+                screening: f.screening,
+                consent: f.consent,
+                vitals: f.vitals,
+                reactions: f.reactions,
+                discharge: f.discharge,
+                day_sheet: f.day_sheet,
+                board: f.board,
+                staff: f.staff,
+            },
+            clinic_name: f.clinic_name,
+            language: f.language,
+            retention_years: f.retention_years,
+            socket_group: f.socket_group,
+            wall: f.wall,
+            terminal: f.terminal,
+            store: f.store,
+        }
+    }
+}
+
+impl From<Config> for ConfigFile {
+    fn from(c: Config) -> ConfigFile {
+        let p = c.policy;
+        ConfigFile {
+            clinic_name: c.clinic_name,
+            timezone: p.timezone,
+            language: c.language,
+            beds: p.beds,
+            treatments: p.treatments,
+            stages: p.stages,
+            observation: p.observation,
+            administration: p.administration,
+            max_backdate_minutes: p.max_backdate_minutes,
+            screening: p.screening,
+            consent: p.consent,
+            vitals: p.vitals,
+            reactions: p.reactions,
+            discharge: p.discharge,
+            day_sheet: p.day_sheet,
+            board: p.board,
+            retention_years: c.retention_years,
+            socket_group: c.socket_group,
+            wall: c.wall,
+            terminal: c.terminal,
+            staff: p.staff,
+            store: c.store,
+        }
     }
 }
 
@@ -130,273 +228,12 @@ impl Default for Terminal {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DaySheet {
-    /// An expected patient is "late" this long after the booked time.
-    pub late_grace_minutes: u32,
-}
-
-impl Default for DaySheet {
-    fn default() -> Self {
-        DaySheet {
-            late_grace_minutes: 15,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct BoardRules {
-    /// Patients who went home (or left) stay on the board this long.
-    pub left_visible_minutes: u32,
-}
-
-impl Default for BoardRules {
-    fn default() -> Self {
-        BoardRules {
-            left_visible_minutes: 120,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct VitalsRules {
-    /// Vitals must be recorded before administration starts.
-    pub required_before_start: bool,
-    /// A temperature at or above this at counselling flags an infection.
-    pub fever_celsius: f32,
-    /// Critical when the systolic pressure is below this (mmHg).
-    pub critical_systolic_below: u16,
-    /// Critical when SpO2 is at or below this (%).
-    pub critical_spo2_at_or_below: u8,
-    /// Critical when the systolic falls more than this many percent below
-    /// the pre-treatment reading.
-    pub critical_systolic_drop_percent: u8,
-    /// With a vasovagal reaction open, vitals are asked for this often.
-    pub reaction_interval_minutes: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ReactionRules {
-    /// Observation runs until this long after "symptom-free" is recorded
-    /// for a vasovagal reaction.
-    pub vasovagal_after_symptom_free_minutes: u32,
-    /// Observation lasts at least this long after an allergic reaction.
-    pub allergic_observation_minutes: u32,
-    /// Adrenaline (1 mg/mL IM): mg per kg of body weight.
-    pub adrenaline_mg_per_kg: f32,
-    /// Adrenaline: the largest single dose (adult).
-    pub adrenaline_max_mg: f32,
-    /// A repeat dose is due this long after the last one, if needed.
-    pub adrenaline_repeat_minutes: u32,
-    /// Observation after anaphylaxis resolved: one dose, two doses, more.
-    pub anaphylaxis_observation_hours: [u32; 3],
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DischargeRules {
-    /// Minutes of pressure after the needle comes out.
-    pub hemostasis_minutes: u32,
-    /// Minutes of pressure with a blood thinner.
-    pub hemostasis_minutes_blood_thinner: u32,
-    /// The telephone number patients are given (whom to call).
-    pub clinic_phone: String,
-    /// Aftercare instructions explained at discharge.
-    pub aftercare: Vec<Item>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Treatment {
-    /// Short id used on the command line and in the protocol (`drip`).
-    pub id: String,
-    /// English label.
-    pub label: String,
-    /// Japanese label; the English one is used when absent.
-    #[serde(default)]
-    pub label_ja: Option<String>,
-    pub route: Route,
-    /// Expected length of the administration in minutes.
-    pub minutes: u32,
-    /// The course: how many sessions, and the days between them (the next
-    /// visit suggested at discharge).
-    #[serde(default)]
-    pub course: Course,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Course {
-    pub sessions: u32,
-    pub interval_days_min: u32,
-    pub interval_days_max: u32,
-}
-
-impl Default for Course {
-    fn default() -> Self {
-        Course {
-            sessions: 5,
-            interval_days_min: 7,
-            interval_days_max: 14,
-        }
-    }
-}
-
-/// How much a screening answer of "yes" matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// A badge, nothing more.
-    Info,
-    /// Needs the doctor's acknowledgement at counselling.
-    Caution,
-    /// Administration cannot start without a doctor's override.
-    Block,
-}
-
-/// A risk a "yes" implies, shown as a badge and used by the rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskFlag {
-    /// Allergy history or allergic disease.
-    Allergy,
-    /// Past fainting with needles: administer lying down, fall risk.
-    Vasovagal,
-    /// First session ever: consider a test dose.
-    FirstSession,
-    /// Blood thinners: longer hemostasis.
-    BloodThinner,
-    /// Blood donor: must be told of the deferral.
-    BloodDonor,
-    /// Infection (fever today).
-    Infection,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScreeningItem {
-    pub id: String,
-    pub label: String,
-    #[serde(default)]
-    pub label_ja: Option<String>,
-    pub level: Level,
-    /// Risks a "yes" implies.
-    #[serde(default)]
-    pub flags: Vec<RiskFlag>,
-    /// A "yes" lengthens observation to `observation.extended_minutes`.
-    #[serde(default)]
-    pub extends_observation: bool,
-}
-
-/// A consent item, or an aftercare instruction: text in both languages.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Item {
-    pub id: String,
-    pub label: String,
-    #[serde(default)]
-    pub label_ja: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Limit {
-    /// Minutes in the stage after which a warning is raised.
-    pub warn_minutes: u32,
-    /// Minutes in the stage after which the alert becomes critical.
-    pub critical_minutes: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct StageLimits {
-    pub waiting: Limit,
-    pub counselling: Limit,
-    pub ready: Limit,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Observation {
-    /// Length of observation after the needle comes out.
-    pub minutes: u32,
-    /// Length with an allergy caution, a past vasovagal reaction, a first
-    /// session, or a reaction at an earlier visit.
-    pub extended_minutes: u32,
-    /// Minutes after observation is complete before "discharge overdue".
-    pub discharge_overdue_minutes: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Administration {
-    /// Minutes past the expected end before "administration overdue".
-    pub overdue_minutes: u32,
-    /// Minutes into a drip at which the nurse checks volume, rate, tubing,
-    /// the site and the patient.
-    pub drip_check_minutes: Vec<u32>,
-}
-
 impl Default for Config {
     fn default() -> Self {
         Config {
+            policy: Policy::default(),
             clinic_name: "Flowboard Clinic".to_string(),
-            timezone: chrono_tz::Asia::Tokyo,
             language: Lang::En,
-            beds: (1..=4).map(|n| n.to_string()).collect(),
-            treatments: vec![
-                Treatment {
-                    id: "drip".into(),
-                    label: "Exosome IV drip".into(),
-                    label_ja: Some("エクソソーム点滴".into()),
-                    route: Route::Drip,
-                    minutes: 30,
-                    course: Course {
-                        sessions: 5,
-                        interval_days_min: 14,
-                        interval_days_max: 28,
-                    },
-                },
-                Treatment {
-                    id: "face".into(),
-                    label: "Face injection".into(),
-                    label_ja: Some("顔 注射".into()),
-                    route: Route::Injection,
-                    minutes: 15,
-                    course: Course {
-                        sessions: 5,
-                        interval_days_min: 7,
-                        interval_days_max: 14,
-                    },
-                },
-                Treatment {
-                    id: "scalp".into(),
-                    label: "Scalp injection".into(),
-                    label_ja: Some("頭皮 注射".into()),
-                    route: Route::Injection,
-                    minutes: 15,
-                    course: Course {
-                        sessions: 8,
-                        interval_days_min: 28,
-                        interval_days_max: 31,
-                    },
-                },
-            ],
-            stages: StageLimits::default(),
-            observation: Observation::default(),
-            administration: Administration::default(),
-            max_backdate_minutes: 720,
-            screening: default_screening(),
-            consent: default_consent(),
-            vitals: VitalsRules::default(),
-            reactions: ReactionRules::default(),
-            discharge: DischargeRules::default(),
-            day_sheet: DaySheet::default(),
-            board: BoardRules::default(),
             retention_years: 10,
             socket_group: None,
             wall: Wall::default(),
@@ -406,293 +243,7 @@ impl Default for Config {
     }
 }
 
-fn item(id: &str, label: &str, label_ja: &str) -> Item {
-    Item {
-        id: id.into(),
-        label: label.into(),
-        label_ja: Some(label_ja.into()),
-    }
-}
-
-fn question(
-    id: &str,
-    label: &str,
-    label_ja: &str,
-    level: Level,
-    flags: &[RiskFlag],
-    extends_observation: bool,
-) -> ScreeningItem {
-    ScreeningItem {
-        id: id.into(),
-        label: label.into(),
-        label_ja: Some(label_ja.into()),
-        level,
-        flags: flags.to_vec(),
-        extends_observation,
-    }
-}
-
-/// DOMAIN.md "Screening at counselling", in its order.
-fn default_screening() -> Vec<ScreeningItem> {
-    use Level::*;
-    use RiskFlag::*;
-    vec![
-        question(
-            "cancer_treatment",
-            "Cancer under treatment",
-            "がん治療中",
-            Block,
-            &[],
-            false,
-        ),
-        question(
-            "cancer_recent",
-            "Cancer treatment ended within 5 years",
-            "がん治療終了後5年以内",
-            Block,
-            &[],
-            false,
-        ),
-        question(
-            "pregnant",
-            "Pregnant, or may be pregnant",
-            "妊娠中・妊娠の可能性",
-            Block,
-            &[],
-            false,
-        ),
-        question(
-            "breastfeeding",
-            "Breastfeeding",
-            "授乳中",
-            Block,
-            &[],
-            false,
-        ),
-        question(
-            "infection",
-            "Infectious disease (incl. fever today)",
-            "感染症（本日の発熱を含む）",
-            Block,
-            &[Infection],
-            false,
-        ),
-        question(
-            "drug_allergy",
-            "Past allergic reaction to a drug or injection",
-            "薬・注射でのアレルギー歴",
-            Caution,
-            &[Allergy],
-            true,
-        ),
-        question(
-            "allergic_disease",
-            "Allergic disease (asthma, atopic dermatitis, food allergy)",
-            "アレルギー疾患（喘息・アトピー・食物）",
-            Caution,
-            &[Allergy],
-            true,
-        ),
-        question(
-            "other_treatment",
-            "Other disease under treatment",
-            "治療中の他の病気",
-            Caution,
-            &[],
-            false,
-        ),
-        question(
-            "vasovagal_history",
-            "Past fainting with needles or blood draws",
-            "注射・採血で気分が悪くなったことがある",
-            Caution,
-            &[Vasovagal],
-            true,
-        ),
-        question(
-            "vasovagal_risk",
-            "Fear of needles, little sleep or a skipped meal today",
-            "注射が怖い・寝不足・食事抜き",
-            Info,
-            &[Vasovagal],
-            false,
-        ),
-        question(
-            "blood_thinner",
-            "Takes blood thinners",
-            "抗凝固薬・抗血小板薬を服用中",
-            Info,
-            &[BloodThinner],
-            false,
-        ),
-        question(
-            "blood_donor",
-            "Regular blood donor",
-            "献血をしている",
-            Info,
-            &[BloodDonor],
-            false,
-        ),
-        question(
-            "first_session",
-            "First session ever",
-            "初めての施術",
-            Info,
-            &[FirstSession],
-            true,
-        ),
-    ]
-}
-
-/// DOMAIN.md "Consent items".
-fn default_consent() -> Vec<Item> {
-    vec![
-        item(
-            "no_guarantee",
-            "Effects are not guaranteed and vary; several sessions may be needed",
-            "効果には個人差があり保証されない・複数回必要な場合がある",
-        ),
-        item(
-            "not_approved",
-            "Not an approved drug in Japan; self-paid, outside the relief system",
-            "国内未承認・自費診療・医薬品副作用被害救済制度の対象外",
-        ),
-        item(
-            "side_effects",
-            "Possible side effects, and what to do if they appear at home",
-            "起こりうる副作用と帰宅後の対処",
-        ),
-        item(
-            "no_blood_donation",
-            "No blood donation after receiving human-derived products",
-            "ヒト由来製品の投与後は献血できない",
-        ),
-        item("price", "The price of today's treatment", "本日の施術料金"),
-    ]
-}
-
-impl Default for VitalsRules {
-    fn default() -> Self {
-        VitalsRules {
-            required_before_start: true,
-            fever_celsius: 37.5,
-            critical_systolic_below: 90,
-            critical_spo2_at_or_below: 92,
-            critical_systolic_drop_percent: 30,
-            reaction_interval_minutes: 5,
-        }
-    }
-}
-
-impl Default for ReactionRules {
-    fn default() -> Self {
-        ReactionRules {
-            vasovagal_after_symptom_free_minutes: 15,
-            allergic_observation_minutes: 60,
-            adrenaline_mg_per_kg: 0.01,
-            adrenaline_max_mg: 0.5,
-            adrenaline_repeat_minutes: 5,
-            anaphylaxis_observation_hours: [2, 6, 12],
-        }
-    }
-}
-
-impl Default for DischargeRules {
-    fn default() -> Self {
-        DischargeRules {
-            hemostasis_minutes: 5,
-            hemostasis_minutes_blood_thinner: 10,
-            clinic_phone: "03-0000-0000".into(),
-            aftercare: vec![
-                item(
-                    "sites_4h",
-                    "Do not touch the injection sites for 4 hours",
-                    "注射部位に4時間触れない",
-                ),
-                item(
-                    "face_12h",
-                    "After facial injection: no make-up, face washing or bath for 12 hours",
-                    "顔への注射後12時間はメイク・洗顔・入浴を控える",
-                ),
-                item(
-                    "today",
-                    "No long bath, alcohol or hard exercise today",
-                    "本日は長風呂・飲酒・激しい運動を控える",
-                ),
-                item(
-                    "no_rubbing",
-                    "Do not rub the sites for 2-3 days; moisturise; sun protection",
-                    "2〜3日は部位をこすらない・保湿・紫外線対策",
-                ),
-                item(
-                    "bruise",
-                    "A bruise at a drip site clears in about a week",
-                    "点滴部位のあざは1週間ほどで消える",
-                ),
-            ],
-        }
-    }
-}
-
 impl Config {
-    pub fn screening_item(&self, id: &str) -> Option<&ScreeningItem> {
-        self.screening.iter().find(|q| q.id == id)
-    }
-}
-
-impl Default for StageLimits {
-    fn default() -> Self {
-        StageLimits {
-            waiting: Limit {
-                warn_minutes: 20,
-                critical_minutes: 40,
-            },
-            counselling: Limit {
-                warn_minutes: 45,
-                critical_minutes: 75,
-            },
-            ready: Limit {
-                warn_minutes: 15,
-                critical_minutes: 30,
-            },
-        }
-    }
-}
-
-impl Default for Observation {
-    fn default() -> Self {
-        Observation {
-            minutes: 15,
-            extended_minutes: 30,
-            discharge_overdue_minutes: 30,
-        }
-    }
-}
-
-impl Default for Administration {
-    fn default() -> Self {
-        Administration {
-            overdue_minutes: 10,
-            drip_check_minutes: vec![0, 15, 30],
-        }
-    }
-}
-
-impl Config {
-    pub fn treatment(&self, id: &str) -> Option<&Treatment> {
-        self.treatments.iter().find(|t| t.id == id)
-    }
-
-    /// The waited-too-long limit of a stage, if that stage has one.
-    pub fn limit(&self, stage: Stage) -> Option<Limit> {
-        match stage {
-            Stage::Waiting => Some(self.stages.waiting),
-            Stage::Counselling => Some(self.stages.counselling),
-            Stage::Ready => Some(self.stages.ready),
-            _ => None,
-        }
-    }
-
     /// Parses and validates a config text. `origin` names the file in errors.
     pub fn from_toml(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
@@ -1042,6 +593,7 @@ pub enum ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Route;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::from_toml(text, Path::new("clinic.toml"))

@@ -601,14 +601,7 @@ pub fn alert_message(
             "アレルギー反応：医師を呼ぶ・点滴停止中".to_string()
         }
         (Lang::Ja, AlertCode::Allergic) => "アレルギー反応：医師対応中".to_string(),
-        (Lang::En, AlertCode::Emergency) => {
-            format!(
-                "EMERGENCY anaphylaxis: adrenaline {d} mg IM (thigh), lie flat, call the doctor"
-            )
-        }
-        (Lang::Ja, AlertCode::Emergency) => {
-            format!("緊急 アナフィラキシー：アドレナリン {d} mg 筋注（大腿）・仰臥位・医師")
-        }
+        (_, AlertCode::Emergency) => emergency_line(lang, alert),
         (Lang::En, AlertCode::AdrenalineRepeatDue) => {
             format!("adrenaline repeat due ({d} mg) if problems persist")
         }
@@ -621,6 +614,68 @@ pub fn alert_message(
         (Lang::Ja, AlertCode::Late) => format!("予約時刻から{m}分経過（未来院）"),
         (Lang::En, AlertCode::HemostasisDue) => "pressure time is up: check hemostasis".to_string(),
         (Lang::Ja, AlertCode::HemostasisDue) => "圧迫時間終了：止血確認".to_string(),
+        (Lang::En, AlertCode::PriorReaction) => {
+            let (kind, when) = prior(alert, lang, config);
+            format!(
+                "reacted before ({kind}, {when}): past-reaction answer is yes; the doctor sees the patient first"
+            )
+        }
+        (Lang::Ja, AlertCode::PriorReaction) => {
+            let (kind, when) = prior(alert, lang, config);
+            format!("過去の反応あり（{kind}、{when}）：問診は「あり」、まず医師が確認")
+        }
+    }
+}
+
+/// The reaction and its date an earlier-reaction alert is about.
+fn prior(alert: &Alert, lang: Lang, config: &crate::config::Config) -> (String, String) {
+    let mut parts = alert.detail.splitn(2, '|');
+    let kind = parts
+        .next()
+        .and_then(|k| serde_json::from_value::<crate::domain::ReactionKind>(k.into()).ok())
+        .map_or(String::new(), |k| reaction_name(lang, k).to_string());
+    let when = parts
+        .next()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map_or(String::new(), |t| {
+            t.with_timezone(&config.timezone)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        });
+    (kind, when)
+}
+
+/// The emergency's line: what to do next, as the response stands (the
+/// dose to give, or how many were given; call the doctor, or who is with
+/// the patient). A dose the board cannot compute (no weight) is said so.
+fn emergency_line(lang: Lang, alert: &Alert) -> String {
+    let c = &texts(lang).clinic;
+    let state = alert
+        .emergency
+        .clone()
+        .unwrap_or(crate::domain::rules::EmergencyState {
+            dose_cg: None,
+            cap_cg: 50,
+            doses: 0,
+            doctor: None,
+        });
+    let mg = |cg: u32| format!("{:.2}", f64::from(cg) / 100.0);
+    let dose = match state.dose_cg {
+        Some(cg) if state.doses == 0 => format!(
+            "{} {}",
+            c.adrenaline_im.replace("{d}", &mg(cg)),
+            c.dose_in_ml.replace("{ml}", &mg(cg))
+        ),
+        None if state.doses == 0 => c.no_weight_dose.replace("{c}", &mg(state.cap_cg)),
+        _ => c.doses_given.replace("{n}", &state.doses.to_string()),
+    };
+    let doctor = match &state.doctor {
+        Some(who) => c.doctor_with.replace("{who}", who),
+        None => c.call_the_doctor.to_string(),
+    };
+    match lang {
+        Lang::En => format!("EMERGENCY anaphylaxis: {dose}; lie flat; {doctor}"),
+        Lang::Ja => format!("緊急 アナフィラキシー：{dose}・仰臥位・{doctor}"),
     }
 }
 
@@ -667,6 +722,8 @@ pub fn alert_short(lang: Lang, code: AlertCode) -> &'static str {
         (Lang::Ja, Late) => "遅刻",
         (Lang::En, DischargeOverdue) => "discharge",
         (Lang::Ja, DischargeOverdue) => "帰宅超過",
+        (Lang::En, PriorReaction) => "REACTED BEFORE",
+        (Lang::Ja, PriorReaction) => "過去に反応",
     }
 }
 
@@ -690,6 +747,34 @@ pub fn item_label(lang: Lang, config: &crate::config::Config, id: &str) -> Strin
         .map_or(id.to_string(), |c| {
             label(lang, &c.label, &c.label_ja).to_string()
         })
+}
+
+/// Why a dose is too much, in the screen's language.
+pub fn dose_problem(lang: Lang, p: &crate::domain::rules::DoseProblem) -> String {
+    use crate::domain::rules::DoseProblem::*;
+    match (lang, p) {
+        (Lang::En, _) => p.describe(),
+        (Lang::Ja, AboveCap { dose, cap, child }) => format!(
+            "{dose:.2} mg は{}の上限 {cap:.2} mg を超えています",
+            if *child { "小児" } else { "成人" }
+        ),
+        (Lang::Ja, AboveWeightDose { dose, kg, expected }) => {
+            format!("{dose:.2} mg は体重 {kg} kg の量（{expected:.2} mg）を超えています")
+        }
+    }
+}
+
+/// What an override covers, in words: a block answer's label, a fever,
+/// critical vitals.
+pub fn gate_label(lang: Lang, config: &crate::config::Config, id: &str) -> String {
+    use crate::domain::rules::{GATE_FEVER, GATE_VITALS};
+    match (id, lang) {
+        (GATE_FEVER, Lang::En) => "fever before treatment".into(),
+        (GATE_FEVER, Lang::Ja) => "施術前の発熱".into(),
+        (GATE_VITALS, Lang::En) => "critical pre-treatment vitals".into(),
+        (GATE_VITALS, Lang::Ja) => "施術前バイタル異常（危険域）".into(),
+        _ => item_label(lang, config, id),
+    }
 }
 
 pub fn reaction_name(lang: Lang, kind: crate::domain::ReactionKind) -> &'static str {
@@ -763,6 +848,35 @@ pub fn badge_text(lang: Lang, badge: &crate::domain::Badge, tz: chrono_tz::Tz) -
         (_, Badge::Risk { flag }) => flag_name(lang, *flag).to_string(),
         (Lang::En, Badge::Session { n, of }) => format!("session {n}/{of}"),
         (Lang::Ja, Badge::Session { n, of }) => format!("{n}/{of}回目"),
+        (Lang::En, Badge::OverDose { mg, doctor }) => {
+            format!("adrenaline {mg:.2} mg over dose, confirmed: {doctor}")
+        }
+        (Lang::Ja, Badge::OverDose { mg, doctor }) => {
+            format!("アドレナリン過量 {mg:.2} mg（{doctor}確認）")
+        }
+        (Lang::En, Badge::Undone { what, reason }) => {
+            format!("undone: {} ({reason})", what.replace('_', " "))
+        }
+        (Lang::Ja, Badge::Undone { what, reason }) => {
+            format!("取り消し: {}（{reason}）", event_name_ja(what))
+        }
+        (Lang::En, Badge::TimerShortened { doctor }) => {
+            format!("time corrected, timer shortened: {doctor}")
+        }
+        (Lang::Ja, Badge::TimerShortened { doctor }) => {
+            format!("時刻訂正で観察短縮（{doctor}承認）")
+        }
+    }
+}
+
+/// An event kind's name in Japanese, for the undone badge.
+fn event_name_ja(name: &str) -> &'static str {
+    match name {
+        "reaction" => "反応",
+        "adrenaline" => "アドレナリン",
+        "ambulance_called" => "救急車要請",
+        "transferred" => "救急搬送",
+        _ => "記録",
     }
 }
 
@@ -775,9 +889,9 @@ pub fn missing_text(
     use crate::domain::Missing::*;
     let items = |ids: &[String]| {
         ids.iter()
-            .map(|i| item_label(lang, config, i))
+            .map(|i| gate_label(lang, config, i))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(if lang == Lang::Ja { "、" } else { ", " })
     };
     let at = |t: &chrono::DateTime<chrono::Utc>| {
         t.with_timezone(&config.timezone)
@@ -815,8 +929,43 @@ pub fn missing_text(
         (Lang::En, EndVitalsInRange) => "end vitals in range".into(),
         (Lang::Ja, EndVitalsInRange) => "終了時バイタルが基準内".into(),
         (_, Check { item }) => check_name(lang, *item).to_string(),
-        (Lang::En, DoctorClearance) => "the doctor's clearance".into(),
-        (Lang::Ja, DoctorClearance) => "医師の帰宅許可".into(),
+        (Lang::En, DoctorClearance) => "the doctor's clearance (after the last reaction)".into(),
+        (Lang::Ja, DoctorClearance) => "医師の帰宅許可（最後の反応の後）".into(),
+        (Lang::En, DripRunning { until }) => format!(
+            "the drip runs until {}: s stops it early, with a reason",
+            at(until)
+        ),
+        (Lang::Ja, DripRunning { until }) => {
+            format!("点滴は {} まで：早く終えるには s（理由を記録）", at(until))
+        }
+        (Lang::En, DripCheck { minute }) => {
+            format!("the {minute}-minute drip check (t ticks it, T skips it with a reason)")
+        }
+        (Lang::Ja, DripCheck { minute }) => {
+            format!("点滴{minute}分チェック（t で済、T で理由を付けて省略）")
+        }
+        (Lang::En, OpenReaction { reaction }) => format!(
+            "the {} reaction is open: symptom-free first, or transfer",
+            reaction_name(lang, *reaction)
+        ),
+        (Lang::Ja, OpenReaction { reaction }) => format!(
+            "{}が続いています：まず症状消失を記録、または救急搬送",
+            reaction_name(lang, *reaction)
+        ),
+        (Lang::En, DoctorReasonForHome) => {
+            "after anaphylaxis the exit is transfer: home only with the doctor's clearance and reason".into()
+        }
+        (Lang::Ja, DoctorReasonForHome) => {
+            "アナフィラキシー後は救急搬送：帰宅には医師の許可と理由が必要".into()
+        }
+        (Lang::En, TransferOnly) => "after anaphylaxis: transfer by ambulance".into(),
+        (Lang::Ja, TransferOnly) => "アナフィラキシー後：救急搬送".into(),
+        (Lang::En, ReadingInRange) => {
+            "vitals in range taken after the reaction (the last are critical, or none since)".into()
+        }
+        (Lang::Ja, ReadingInRange) => {
+            "反応後に基準内のバイタル（最新が危険域、または反応後の測定なし）".into()
+        }
     }
 }
 
@@ -842,18 +991,24 @@ pub fn entry_words(
                 format!("{head}: {}", yes.join(", "))
             }
         }
-        CautionsAcknowledged { doctor } => {
+        CautionsAcknowledged { doctor, items } => {
+            let items: Vec<String> = items.iter().map(|i| item_label(lang, config, i)).collect();
             if ja {
-                format!("医師確認（要注意）: {doctor}")
+                format!("医師確認（要注意）: {doctor}（{}）", items.join("、"))
             } else {
-                format!("cautions acknowledged by {doctor}")
+                format!("cautions acknowledged by {doctor}: {}", items.join(", "))
             }
         }
-        Override { doctor, reason } => {
+        Override {
+            doctor,
+            reason,
+            items,
+        } => {
+            let items: Vec<String> = items.iter().map(|i| gate_label(lang, config, i)).collect();
             if ja {
-                format!("医師判断で実施: {doctor}（{reason}）")
+                format!("医師判断で実施: {doctor}（{}：{reason}）", items.join("、"))
             } else {
-                format!("override by {doctor}: {reason}")
+                format!("override by {doctor} of {}: {reason}", items.join(", "))
             }
         }
         Consent { items } => {
@@ -882,11 +1037,24 @@ pub fn entry_words(
             v.temperature,
             v.respiratory_rate
         ),
-        DripCheck { minute } => {
+        DripCheck {
+            minute,
+            skipped: None,
+        } => {
             if ja {
                 format!("点滴{minute}分チェック済")
             } else {
                 format!("drip check at {minute} min done")
+            }
+        }
+        DripCheck {
+            minute,
+            skipped: Some(reason),
+        } => {
+            if ja {
+                format!("点滴{minute}分チェック省略: {reason}")
+            } else {
+                format!("drip check at {minute} min skipped: {reason}")
             }
         }
         Pause { reason } => {
@@ -907,6 +1075,7 @@ pub fn entry_words(
             reaction,
             signs,
             action,
+            ..
         } => format!(
             "{} {}: {signs}{}",
             if ja { "反応" } else { "reaction" },
@@ -931,13 +1100,17 @@ pub fn entry_words(
                 "symptom-free".into()
             }
         }
-        Adrenaline { dose_mg } => {
-            if ja {
-                format!("アドレナリン {dose_mg} mg 筋注")
-            } else {
-                format!("adrenaline {dose_mg} mg IM")
+        Adrenaline {
+            dose_mg,
+            confirmed_by,
+        } => match (ja, confirmed_by) {
+            (true, None) => format!("アドレナリン {dose_mg} mg 筋注"),
+            (true, Some(who)) => format!("アドレナリン {dose_mg} mg 筋注（過量・{who}確認）"),
+            (false, None) => format!("adrenaline {dose_mg} mg IM"),
+            (false, Some(who)) => {
+                format!("adrenaline {dose_mg} mg IM (above the computed dose, confirmed by {who})")
             }
-        }
+        },
         AmbulanceCalled => {
             if ja {
                 "救急車要請".into()
@@ -952,13 +1125,12 @@ pub fn entry_words(
                 format!("acknowledged: {code}")
             }
         }
-        Clearance { doctor } => {
-            if ja {
-                format!("医師の帰宅許可: {doctor}")
-            } else {
-                format!("cleared for discharge by {doctor}")
-            }
-        }
+        Clearance { doctor, reason } => match (ja, reason) {
+            (true, None) => format!("医師の帰宅許可: {doctor}"),
+            (true, Some(r)) => format!("医師の帰宅許可: {doctor}（{r}）"),
+            (false, None) => format!("cleared for discharge by {doctor}"),
+            (false, Some(r)) => format!("cleared for discharge by {doctor}: {r}"),
+        },
         Checklist { item } => format!("[x] {}", check_name(lang, *item)),
     }
 }
@@ -991,6 +1163,7 @@ pub fn record_event_words(
             correction,
             reason,
             old,
+            ..
         } => correction_words(lang, correction, old, reason, tz, None),
         _ => String::new(),
     }
@@ -1327,6 +1500,23 @@ pub struct ClinicTexts {
     pub key_toggle: &'static str,
     pub key_scroll: &'static str,
     pub help_care: &'static str,
+    // The visit protocol's additions.
+    pub field_age: &'static str,
+    pub field_stop_drip: &'static str,
+    /// `{why}`: what is wrong with the dose.
+    pub confirm_dose: &'static str,
+    /// `{c}`: the cap in mg.
+    pub no_weight_dose: &'static str,
+    /// `{ml}`: the dose in mL of 1 mg/mL.
+    pub dose_in_ml: &'static str,
+    /// `{n}`: doses given so far.
+    pub doses_given: &'static str,
+    /// `{who}`: the doctor with the patient.
+    pub doctor_with: &'static str,
+    pub call_the_doctor: &'static str,
+    pub form_undo: &'static str,
+    pub form_skip_check: &'static str,
+    pub key_skip_check: &'static str,
 }
 
 const EN_CLINIC: ClinicTexts = ClinicTexts {
@@ -1460,6 +1650,17 @@ const EN_CLINIC: ClinicTexts = ClinicTexts {
     key_reaction: "reaction",
     key_followup: "reaction follow-up",
     key_ack: "acknowledge alerts",
+    field_age: "Age (years)",
+    field_stop_drip: "Needle out: stop the drip",
+    confirm_dose: "{why}: to give it, name the doctor who confirms and press Enter again",
+    no_weight_dose: "weight not recorded: cannot compute the dose (cap {c} mg)",
+    dose_in_ml: "= {ml} mL of 1 mg/mL",
+    doses_given: "{n} dose(s) given",
+    doctor_with: "{who} with the patient",
+    call_the_doctor: "call the doctor",
+    form_undo: "Undo, with the reason",
+    form_skip_check: "Skip the drip check",
+    key_skip_check: "skip the due drip check (reason)",
     key_toggle: "tick / answer yes / no",
     key_scroll: "scroll",
     help_care: "Patient care",
@@ -1590,17 +1791,30 @@ const JA_CLINIC: ClinicTexts = ClinicTexts {
     key_reaction: "副反応",
     key_followup: "反応への対応",
     key_ack: "アラート確認",
+    field_age: "年齢（歳）",
+    field_stop_drip: "抜針して点滴を中止する",
+    confirm_dose: "{why}：投与するには確認した医師名を入れて、もう一度Enter",
+    no_weight_dose: "体重未記録のため投与量を計算できません（上限 {c} mg）",
+    dose_in_ml: "＝ 1 mg/mL 製剤 {ml} mL",
+    doses_given: "投与済 {n} 回",
+    doctor_with: "{who} 医師対応中",
+    call_the_doctor: "医師を呼ぶ",
+    form_undo: "取り消し（理由）",
+    form_skip_check: "点滴チェックを省略",
+    key_skip_check: "点滴チェックを省略（理由）",
     key_toggle: "チェック / はい / いいえ",
     key_scroll: "スクロール",
     help_care: "患者対応",
 };
 
 /// What to do now for a reaction of `kind`, as the reaction dialog shows it.
-/// The anaphylaxis dose comes from the recorded weight (`dose_mg`).
+/// The anaphylaxis dose comes from the recorded weight (`dose_mg`; `None`:
+/// no weight, the board cannot compute it) up to the patient's `cap_mg`.
 pub fn reaction_steps(
     lang: Lang,
     kind: crate::domain::ReactionKind,
-    dose_mg: f32,
+    dose_mg: Option<f32>,
+    cap_mg: f32,
     weight_kg: Option<f32>,
 ) -> Vec<String> {
     use crate::domain::ReactionKind::*;
@@ -1646,22 +1860,30 @@ pub fn reaction_steps(
             }
         }
         Anaphylaxis => {
-            let weight = match (en, weight_kg) {
-                (true, Some(w)) => format!("for {w} kg"),
-                (true, None) => "no weight recorded: adult dose".into(),
-                (false, Some(w)) => format!("体重 {w} kg"),
-                (false, None) => "体重未記録：成人量".into(),
+            let first = match (en, dose_mg, weight_kg) {
+                (true, Some(d), Some(w)) => {
+                    format!("adrenaline {d:.2} mg = {d:.2} mL (1 mg/mL) IM, outer thigh ({w} kg)")
+                }
+                (true, _, _) => format!(
+                    "adrenaline IM, outer thigh: weight not recorded, the board cannot compute the dose (at most {cap_mg:.2} mg)"
+                ),
+                (false, Some(d), Some(w)) => {
+                    format!("アドレナリン {d:.2} mg＝{d:.2} mL（1 mg/mL）大腿外側に筋注（{w} kg）")
+                }
+                (false, _, _) => format!(
+                    "アドレナリン大腿外側に筋注：体重未記録のため量を計算できません（上限 {cap_mg:.2} mg）"
+                ),
             };
             if en {
                 vec![
-                    format!("adrenaline {dose_mg:.2} mg IM, outer thigh ({weight})"),
+                    first,
                     "stop the drip; lie flat, legs up".into(),
                     "call the ambulance; call the doctor".into(),
                     "repeat the dose after 5 min if problems persist".into(),
                 ]
             } else {
                 vec![
-                    format!("アドレナリン {dose_mg:.2} mg 大腿外側に筋注（{weight}）"),
+                    first,
                     "点滴中止・仰臥位・下肢挙上".into(),
                     "救急車要請・医師を呼ぶ".into(),
                     "症状が続けば5分後に再投与".into(),

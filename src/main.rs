@@ -38,7 +38,7 @@ struct Cli {
     #[arg(long, global = true, value_name = "LANG")]
     lang: Option<Lang>,
     /// Who is working at this terminal (initials); recorded with every entry.
-    #[arg(long = "as", global = true, value_name = "INITIALS")]
+    #[arg(long = "as", global = true, value_name = "INITIALS", value_parser = InitialsParser)]
     operator: Option<String>,
     /// Do not start a server when none answers.
     #[arg(long, global = true)]
@@ -280,6 +280,36 @@ fn main() -> ExitCode {
 
 type Outcome = Result<ExitCode, Box<dyn std::error::Error>>;
 
+/// `--as`: checked when the command line is parsed, before anything else
+/// (a bad value is a usage error, exit 2, whatever the mode). The error is
+/// our own so that what was typed is echoed cleaned, never raw.
+#[derive(Clone)]
+struct InitialsParser;
+
+impl clap::builder::TypedValueParser for InitialsParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let typed = value.to_string_lossy();
+        flowboard::operator::initials(&typed).ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!(
+                    "--as {:?}: use 1 to {} letters or digits (e.g. KS)\n",
+                    flowboard::domain::text::sanitize(&typed),
+                    flowboard::operator::MAX_INITIALS
+                ),
+            )
+            .with_cmd(cmd)
+        })
+    }
+}
+
 fn records_outcome(outcome: records::Outcome) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -464,16 +494,8 @@ async fn board(
     // Every change is recorded with who made it: ask when --as is not given
     // (a read-only board records nothing, so it does not ask).
     let operator = match (operator, role) {
-        (Some(typed), _) => match flowboard::operator::initials(&typed) {
-            Some(who) => Some(who),
-            None => {
-                return Err(format!(
-                    "--as {typed:?}: use 1 to {} letters or digits",
-                    flowboard::operator::MAX_INITIALS
-                )
-                .into());
-            }
-        },
+        // Already checked and cleaned by `parse_initials`.
+        (Some(who), _) => Some(who),
         (None, Role::Operator) => Some(ask_operator(lang.unwrap_or(config.language))?),
         (None, Role::ReadOnly) => None,
     };

@@ -138,12 +138,12 @@ pub fn day(visits: &[Visit], config: &Config, date: NaiveDate) -> DayReport {
                 .entry(r.kind.as_str().to_string())
                 .or_default() += 1;
         }
-        if let Some((doctor, reason)) = &v.care.override_by {
+        for a in &v.care.overrides {
             report.overrides.push(Override {
                 name: v.name.clone(),
                 chart_no: v.chart_no.clone(),
-                doctor: doctor.clone(),
-                reason: reason.clone(),
+                doctor: a.doctor.clone(),
+                reason: a.reason.clone(),
             });
         }
         for pair in v.stage_log.windows(2) {
@@ -427,6 +427,13 @@ mod tests {
         }
         adv(&mut b, t(9, 30), a, Stage::Ready, None);
         adv(&mut b, t(9, 35), a, Stage::Administration, Some("1"));
+        for m in [0, 15, 30] {
+            let check = Entry::DripCheck {
+                minute: m,
+                skipped: None,
+            };
+            rec(&mut b, t(9, 35) + Duration::minutes(i64::from(m)), a, check);
+        }
         adv(&mut b, t(10, 5), a, Stage::Observation, None);
         for (m, e) in routine_discharge(5) {
             rec(&mut b, t(10, 5) + Duration::minutes(m), a, e);
@@ -457,6 +464,7 @@ mod tests {
             Entry::Override {
                 doctor: "Dr. Mori".into(),
                 reason: "in remission".into(),
+                items: vec!["cancer_recent".into()],
             },
         );
         adv(&mut b, t(9, 40), c, Stage::Ready, None);
@@ -470,11 +478,28 @@ mod tests {
                 reaction: ReactionKind::Vasovagal,
                 signs: "pale".into(),
                 action: "lay flat".into(),
+                stop_drip: false,
+            },
+        );
+        rec(
+            &mut b,
+            t(10, 19),
+            c,
+            Entry::Vitals {
+                vitals: crate::domain::Vitals {
+                    systolic: 118,
+                    diastolic: 74,
+                    pulse: 70,
+                    spo2: 98,
+                    temperature: 36.5,
+                    respiratory_rate: 14,
+                    consciousness: crate::domain::clinical::Consciousness::Alert,
+                },
             },
         );
         rec(&mut b, t(10, 20), c, Entry::SymptomFree);
         for (m, e) in routine_discharge(5) {
-            rec(&mut b, t(10, 5) + Duration::minutes(m), c, e);
+            rec(&mut b, t(10, 20) + Duration::minutes(m), c, e);
         }
         adv(&mut b, t(10, 40), c, Stage::Discharged, None);
 

@@ -11,18 +11,20 @@ use crate::domain::{
 };
 use crate::i18n::{Lang, alert_message, badge_text};
 
-/// What the move to the next stage still needs.
+/// What the next move of the flow (what Enter does) still needs: asked
+/// of the visit protocol, plus the lot the start of administration brings
+/// with it.
 pub fn next_needs(v: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<Missing> {
-    use crate::domain::rules;
-    match v.stage {
-        Stage::Counselling => rules::missing_for_ready(v, config),
-        Stage::Ready => {
-            let mut m = rules::missing_for_administration(v, config);
-            m.push(Missing::Lot);
-            m
+    use crate::domain::moves::{self, Move};
+    match moves::next_step(v, config, now) {
+        Some(offer) => {
+            let mut needs = offer.needs;
+            if offer.mv == Move::StartAdministration {
+                needs.push(Missing::Lot);
+            }
+            needs
         }
-        Stage::Observation => rules::missing_for_discharge(v, config, now),
-        _ => Vec::new(),
+        None => Vec::new(),
     }
 }
 
@@ -35,27 +37,29 @@ fn badge_code(b: &Badge) -> String {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
         Badge::Session { .. } => "session".into(),
+        Badge::OverDose { .. } => "over_dose".into(),
+        Badge::Undone { .. } => "undone".into(),
+        Badge::TimerShortened { .. } => "timer_shortened".into(),
     }
 }
 
 /// The visits the board shows at `now`: everyone still in the clinic
 /// (whatever day they arrived: a patient present after midnight stays),
-/// today's expected patients, and today's patients who left in the last
-/// `board.left_visible_minutes`. Ordered by stage (in the clinic, in flow
-/// order; expected; left), then by time in the stage (longest first).
+/// today's expected patients, and the patients who left in the last
+/// `board.left_visible_minutes` (midnight does not cut that short: a
+/// patient discharged at 23:55 is listed until 23:55 plus that time).
+/// Ordered by stage (in the clinic, in flow order; expected; left), then
+/// by time in the stage (longest first).
 pub fn on_board<'a>(board: &'a Board, config: &Config, now: DateTime<Utc>) -> Vec<&'a Visit> {
     let today = now.with_timezone(&config.timezone).date_naive();
     let left_visible = chrono::Duration::minutes(i64::from(config.board.left_visible_minutes));
     let mut visits: Vec<&Visit> = board
         .visits
         .values()
-        .filter(|v| {
-            let is_today = v.arrived_at.with_timezone(&config.timezone).date_naive() == today;
-            match v.stage {
-                s if s.is_active() => true,
-                Stage::Expected => is_today,
-                _ => is_today && now - v.stage_since < left_visible,
-            }
+        .filter(|v| match v.stage {
+            s if s.is_active() => true,
+            Stage::Expected => v.arrived_at.with_timezone(&config.timezone).date_naive() == today,
+            _ => now - v.stage_since < left_visible,
         })
         .collect();
     // Expected patients in the order of their bookings.
@@ -236,7 +240,7 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
                         .collect(),
                     next_needs: next_needs(v, config, now)
                         .iter()
-                        .map(ToString::to_string)
+                        .map(|m| m.describe(config.timezone))
                         .collect(),
                 }
             })
@@ -320,5 +324,217 @@ pub fn clock(secs: i64) -> String {
         format!("{h}:{m:02}:{s:02}")
     } else {
         format!("{m:02}:{s:02}")
+    }
+}
+
+/// Midnight on purpose, at fixed times: the clinic's day changes, the
+/// patients in the clinic do not.
+#[cfg(test)]
+mod midnight_tests {
+    use super::*;
+    use crate::demo::{lot, routine_counselling, routine_discharge};
+    use crate::domain::{Command, Context, VisitId, apply, decide};
+    use chrono::{Duration, NaiveDate, TimeZone};
+
+    /// A time in Tokyo on 2026-11-21 (`h` may be 24 or more: the next day).
+    fn tokyo(h: u32, m: u32) -> DateTime<Utc> {
+        chrono_tz::Asia::Tokyo
+            .with_ymd_and_hms(2026, 11, 21, 0, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+            + Duration::minutes(i64::from(h * 60 + m))
+    }
+
+    fn run(board: &mut Board, config: &Config, now: DateTime<Utc>, command: Command) -> VisitId {
+        let ctx = Context {
+            now,
+            at: None,
+            operator: Some("KS".into()),
+        };
+        let events =
+            decide(board, config, &command, &ctx).unwrap_or_else(|e| panic!("{command:?}: {e}"));
+        let id = events[0].visit;
+        for e in events {
+            apply(board, e);
+        }
+        id
+    }
+
+    /// A patient who arrives at `arrive`, is counselled and starts the
+    /// treatment at `start` (on bed 1 for a drip).
+    fn started(
+        board: &mut Board,
+        config: &Config,
+        name: &str,
+        treatment: &str,
+        arrive: DateTime<Utc>,
+        start: DateTime<Utc>,
+    ) -> VisitId {
+        let v = run(
+            board,
+            config,
+            arrive,
+            Command::Arrive {
+                name: name.into(),
+                treatment: treatment.into(),
+                chart_no: None,
+            },
+        );
+        let to = |to, bed: Option<&str>, at| Command::Advance {
+            visit: v,
+            to,
+            bed: bed.map(str::to_string),
+            lot: (to == Stage::Administration).then(|| lot("EX-1", at)),
+        };
+        run(board, config, arrive, to(Stage::Counselling, None, arrive));
+        for entry in routine_counselling(config, treatment, &[]) {
+            run(board, config, arrive, Command::Record { visit: v, entry });
+        }
+        run(board, config, arrive, to(Stage::Ready, None, arrive));
+        let bed = (treatment == "drip").then_some("1");
+        run(board, config, start, to(Stage::Administration, bed, start));
+        v
+    }
+
+    fn shown(board: &Board, config: &Config, now: DateTime<Utc>, v: VisitId) -> bool {
+        on_board(board, config, now).iter().any(|x| x.id == v)
+    }
+
+    /// DOMAIN.md "The treatment": a drip takes about 30 minutes. One
+    /// started at 23:50 is still running at 00:10, with 10 minutes left,
+    /// on the board and on its bed.
+    #[test]
+    fn a_drip_started_at_23_50_is_still_on_the_board_at_00_10_with_ten_minutes_left() {
+        let config = Config::default();
+        let mut board = Board::default();
+        let v = started(
+            &mut board,
+            &config,
+            "Late Drip",
+            "drip",
+            tokyo(23, 20),
+            tokyo(23, 50),
+        );
+        let ten_past = tokyo(24, 10);
+        assert!(shown(&board, &config, ten_past, v));
+        let snap = build(&board, &config, ten_past);
+        let view = snap.visits.iter().find(|x| x.id == v.0).unwrap();
+        assert_eq!(view.stage, Stage::Administration);
+        assert_eq!(view.timer.remaining_secs, Some(10 * 60));
+        assert_eq!(view.timer.elapsed_secs, 20 * 60);
+        assert_eq!(snap.beds.occupied[0].bed, "1");
+        // Its reception number belongs to the day it arrived; a patient
+        // arriving after midnight starts the new day at 1.
+        let new_day = run(
+            &mut board,
+            &config,
+            ten_past,
+            Command::Arrive {
+                name: "Early Bird".into(),
+                treatment: "face".into(),
+                chart_no: None,
+            },
+        );
+        assert_eq!(board.visit(new_day).unwrap().ticket, 1);
+        assert_eq!(board.visit(v).unwrap().ticket, 1);
+    }
+
+    /// A patient discharged at 23:55 stays listed for the usual
+    /// `left_visible_minutes` (120): midnight does not cut it short.
+    #[test]
+    fn a_patient_discharged_at_23_55_leaves_the_board_on_the_normal_schedule() {
+        let config = Config::default();
+        let mut board = Board::default();
+        let v = started(
+            &mut board,
+            &config,
+            "Night Face",
+            "face",
+            tokyo(23, 0),
+            tokyo(23, 20),
+        );
+        let needle_out = tokyo(23, 35);
+        run(
+            &mut board,
+            &config,
+            needle_out,
+            Command::Advance {
+                visit: v,
+                to: Stage::Observation,
+                bed: None,
+                lot: None,
+            },
+        );
+        for (m, entry) in routine_discharge(5) {
+            run(
+                &mut board,
+                &config,
+                needle_out + Duration::minutes(m),
+                Command::Record { visit: v, entry },
+            );
+        }
+        run(
+            &mut board,
+            &config,
+            tokyo(23, 55),
+            Command::Advance {
+                visit: v,
+                to: Stage::Discharged,
+                bed: None,
+                lot: None,
+            },
+        );
+        assert_eq!(config.board.left_visible_minutes, 120);
+        for still in [tokyo(23, 59), tokyo(24, 0), tokyo(24, 10), tokyo(25, 54)] {
+            assert!(shown(&board, &config, still, v), "at {still}");
+        }
+        assert!(!shown(&board, &config, tokyo(25, 55), v));
+
+        // The day report of the 21st counts the visit, read after midnight;
+        // the 22nd's does not (a day's visits are those that arrived on
+        // it, in the clinic's zone, as `report day` asks the store).
+        let of_day = |d: u32| {
+            let date = NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+            let visits: Vec<Visit> = board
+                .visits
+                .values()
+                .filter(|v| v.arrived_at.with_timezone(&config.timezone).date_naive() == date)
+                .cloned()
+                .collect();
+            crate::report::day(&visits, &config, date)
+        };
+        let face = |r: &crate::report::DayReport| {
+            let t = r.treatments.iter().find(|t| t.treatment == "face").unwrap();
+            (t.arrived, t.administered)
+        };
+        assert_eq!(face(&of_day(21)), (1, 1));
+        assert_eq!(face(&of_day(22)), (0, 0));
+    }
+
+    /// The same at a Tokyo hour that is another date in UTC: "today" is
+    /// the clinic's calendar day, not the machine's.
+    #[test]
+    fn today_is_the_clinics_calendar_day_not_utcs() {
+        let config = Config::default();
+        let mut board = Board::default();
+        // 08:30 in Tokyo is 23:30 UTC the day before.
+        let v = run(
+            &mut board,
+            &config,
+            tokyo(8, 30),
+            Command::Expect {
+                name: "Booked".into(),
+                treatment: "face".into(),
+                chart_no: None,
+                expected_at: tokyo(10, 0),
+                key: None,
+            },
+        );
+        assert!(shown(&board, &config, tokyo(8, 30), v));
+        assert!(shown(&board, &config, tokyo(23, 59), v));
+        assert!(
+            !shown(&board, &config, tokyo(24, 0), v),
+            "a no-show of yesterday"
+        );
     }
 }

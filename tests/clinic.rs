@@ -16,7 +16,9 @@ use flowboard::domain::clinical::{Consciousness, Vitals};
 use flowboard::domain::{Command, Entry, ReactionKind, Stage, VisitId};
 use flowboard::protocol::{Reply, Request, Role};
 
-/// The morning began three hours ago: every entry is dated from then.
+/// The morning began three hours ago: every entry is dated from then. The
+/// clinic's clock reads mid-morning now (`common::TEST_HOUR`), so the whole
+/// story lies on one clinic day whatever hour the tests run at.
 struct Morning {
     clinic: Clinic,
     rt: tokio::runtime::Runtime,
@@ -38,12 +40,13 @@ impl Morning {
                 "test",
             ))
             .unwrap();
+        let config = clinic.clinic_config();
         Morning {
             clinic,
             rt,
             conn,
             start: Utc::now() - Duration::minutes(180),
-            config: Config::default(),
+            config,
         }
     }
 
@@ -176,6 +179,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
         Entry::Override {
             doctor: "Dr. Mori".into(),
             reason: "oncologist's clearance letter on file".into(),
+            items: vec!["cancer_recent".into()],
         },
     );
     assert!(m.advance(15, ren, Stage::Ready, None).ok);
@@ -201,6 +205,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             reaction: ReactionKind::Vasovagal,
             signs: "pale, sweating, pulse 48".into(),
             action: "needle out, lay flat, legs raised".into(),
+            stop_drip: false,
         },
     );
     let during = m.snapshot_visit(sho);
@@ -250,6 +255,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             reaction: ReactionKind::Anaphylaxis,
             signs: "wheeze, hives, BP 80/48".into(),
             action: "drip stopped, lying flat, doctor called".into(),
+            stop_drip: false,
         },
     );
     let emergency = m.snapshot_visit(yui);
@@ -267,8 +273,22 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             .unwrap()
             .contains("adrenaline 0.50 mg")
     );
-    m.record(37, yui, Entry::Adrenaline { dose_mg: 0.5 });
-    m.record(42, yui, Entry::Adrenaline { dose_mg: 0.5 });
+    m.record(
+        37,
+        yui,
+        Entry::Adrenaline {
+            dose_mg: 0.5,
+            confirmed_by: None,
+        },
+    );
+    m.record(
+        42,
+        yui,
+        Entry::Adrenaline {
+            dose_mg: 0.5,
+            confirmed_by: None,
+        },
+    );
     m.record(38, yui, Entry::AmbulanceCalled);
     let blocked = m.advance(60, yui, Stage::Discharged, None);
     assert_eq!(blocked.error.as_ref().unwrap().code, "discharge_blocked");
@@ -293,6 +313,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             hana,
             Entry::DripCheck {
                 minute: minute as u32,
+                skipped: None,
             },
         );
     }
@@ -321,8 +342,10 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
         );
     }
 
-    // 6. A patient with an allergic reaction earlier, back today with the
-    //    same chart number: flagged on arrival.
+    // 6. An allergic reaction on a face injection: the doctor comes, the
+    //    patient is observed an hour, cleared and goes home; back the same
+    //    afternoon with the same chart number, she is flagged on arrival
+    //    and her screening cannot say "no allergy".
     let kai = m.counselled(60, "Inoue Kai", "face", "20007", &[]);
     assert!(m.advance(70, kai, Stage::Ready, None).ok);
     assert!(m.advance(72, kai, Stage::Administration, None).ok);
@@ -333,6 +356,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             reaction: ReactionKind::Allergic,
             signs: "hives on the neck".into(),
             action: "doctor called".into(),
+            stop_drip: false,
         },
     );
     m.record(
@@ -342,20 +366,112 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             doctor: "Dr. Mori".into(),
         },
     );
-    m.at(
+    // An open allergic reaction does not end by "went home".
+    let cancel = m.try_at(
         80,
         Command::Cancel {
             visit: kai,
-            reason: "sent home with antihistamine by the doctor".into(),
+            reason: "sent home with antihistamine".into(),
         },
     );
+    let e = cancel.error.unwrap();
+    assert_eq!(e.code, "not_now");
+    assert!(
+        e.message.contains("open allergic reaction"),
+        "{}",
+        e.message
+    );
+    assert!(m.advance(77, kai, Stage::Observation, None).ok);
+    // While she is still in the clinic, her chart number cannot arrive twice.
+    let twice = m.try_at(
+        100,
+        Command::Arrive {
+            name: "Inoue Kai".into(),
+            treatment: "face".into(),
+            chart_no: Some("20007".into()),
+        },
+    );
+    let e = twice.error.unwrap();
+    assert_eq!(e.code, "duplicate");
+    assert!(
+        e.message.contains("Inoue Kai is in observation"),
+        "{}",
+        e.message
+    );
+    m.record(
+        85,
+        kai,
+        Entry::Vitals {
+            vitals: vitals(118, 72),
+        },
+    );
+    m.record(86, kai, Entry::SymptomFree);
+    m.discharge_checklist(90, kai);
+    let early = m.advance(120, kai, Stage::Discharged, None);
+    let e = early.error.unwrap();
+    assert_eq!(e.code, "discharge_blocked");
+    assert!(
+        e.message.contains("the doctor's clearance"),
+        "{}",
+        e.message
+    );
+    m.record(
+        136,
+        kai,
+        Entry::Clearance {
+            doctor: "Dr. Mori".into(),
+            reason: None,
+        },
+    );
+    assert!(
+        m.advance(140, kai, Stage::Discharged, None).ok,
+        "an hour after the reaction"
+    );
+
     let back = m.arrive(170, "Inoue Kai", "face", "20007");
     let v = m.snapshot_visit(back);
     let first_badge = &v["badges"][0];
     assert_eq!(first_badge["code"], "prior_reaction", "{}", v["badges"]);
     assert_eq!(first_badge["severity"], "critical");
     assert!(first_badge["text"].as_str().unwrap().contains("ALLERGIC"));
+    assert_eq!(v["alerts"][0]["code"], "prior_reaction", "{}", v["alerts"]);
+    assert_eq!(v["alerts"][0]["severity"], "critical");
     assert_eq!(v["session"], 2);
+    assert!(m.advance(172, back, Stage::Counselling, None).ok);
+    let all_no = routine_counselling(&m.config, "face", &[]).remove(0);
+    let refused = m.try_at(
+        174,
+        Command::Record {
+            visit: back,
+            entry: all_no,
+        },
+    );
+    let e = refused.error.unwrap();
+    assert_eq!(
+        (e.code.as_str(), e.field.as_deref()),
+        ("invalid", Some("answers"))
+    );
+    assert!(
+        e.message.contains("drug_allergy must be yes"),
+        "{}",
+        e.message
+    );
+    // Answered yes, the caution waits for the doctor.
+    for entry in routine_counselling(&m.config, "face", &["drug_allergy"])
+        .into_iter()
+        .filter(|e| !matches!(e, Entry::CautionsAcknowledged { .. }))
+    {
+        m.record(175, back, entry);
+    }
+    let not_yet = m.advance(176, back, Stage::Ready, None);
+    assert!(
+        not_yet
+            .error
+            .unwrap()
+            .message
+            .contains("acknowledgement of drug_allergy"),
+        "the caution needs a doctor"
+    );
 
     // The store agrees with its own log after all of this.
     m.clinic.kill9();
@@ -429,4 +545,144 @@ fn vitals(systolic: u16, pulse: u16) -> Vitals {
         respiratory_rate: 14,
         consciousness: Consciousness::Alert,
     }
+}
+
+/// Midnight through the real server, on purpose: the clinic's zone is
+/// chosen so that the real clock reads just after midnight there, and the
+/// story is told around that midnight. A drip that began ten minutes
+/// before it runs on with the right countdown; a patient discharged five
+/// minutes before it stays listed as usual; the new day numbers its
+/// patients from 1; yesterday's report still counts both.
+#[test]
+fn a_drip_and_a_discharge_either_side_of_midnight_through_the_real_server() {
+    use chrono::{TimeZone, Timelike};
+    let config_text = common::config_at_hour(0).replace(
+        "route = \"drip\"\nminutes = 30",
+        "route = \"drip\"\nminutes = 120",
+    );
+    let mut clinic = Clinic::with_config(&config_text);
+    clinic.start();
+    let config = clinic.clinic_config();
+    let tz = config.timezone;
+    let local_now = Utc::now().with_timezone(&tz);
+    assert!(local_now.hour() <= 1, "{local_now}");
+    let midnight = tz
+        .from_local_datetime(&local_now.date_naive().and_hms_opt(0, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut conn = rt
+        .block_on(Connection::connect(
+            &clinic.socket(),
+            Role::Operator,
+            "test",
+        ))
+        .unwrap();
+    let mut at = |minute: i64, command: Command| -> Reply {
+        let shown = format!("{command:?}");
+        let reply = rt
+            .block_on(conn.request(Request {
+                id: None,
+                at: Some(midnight + Duration::minutes(minute)),
+                operator: Some("KS".into()),
+                command,
+            }))
+            .unwrap();
+        assert!(reply.ok, "{shown} at {minute}: {:?}", reply.error);
+        reply
+    };
+    let advance = |visit, to, bed: Option<&str>| Command::Advance {
+        visit,
+        to,
+        bed: bed.map(str::to_string),
+        lot: (to == Stage::Administration).then(|| flowboard::demo::lot("EXO-2612-01", Utc::now())),
+    };
+    let arrive = |name: &str, treatment: &str| Command::Arrive {
+        name: name.into(),
+        treatment: treatment.into(),
+        chart_no: None,
+    };
+
+    // 23:00 and 23:05: two arrivals, counselled, ready.
+    let hana = at(-60, arrive("山田 花子", "drip")).visit.unwrap();
+    let ken = at(-55, arrive("佐藤 健", "face")).visit.unwrap();
+    for (v, treatment) in [(hana, "drip"), (ken, "face")] {
+        at(-50, advance(v, Stage::Counselling, None));
+        for entry in routine_counselling(&config, treatment, &[]) {
+            at(-45, Command::Record { visit: v, entry });
+        }
+        at(-40, advance(v, Stage::Ready, None));
+    }
+    // Ken: injection 23:25-23:40, observed, discharged at 23:55.
+    at(-35, advance(ken, Stage::Administration, None));
+    at(-20, advance(ken, Stage::Observation, None));
+    for (m, entry) in routine_discharge(5) {
+        at(-20 + m, Command::Record { visit: ken, entry });
+    }
+    at(-5, advance(ken, Stage::Discharged, None));
+    // Hana: a two-hour drip started at 23:50 on bed 1.
+    at(-10, advance(hana, Stage::Administration, Some("1")));
+    // After midnight: the first arrival of the new day.
+    let new_day = at(0, arrive("Ito Mai", "face")).visit.unwrap();
+
+    let snap = clinic.snapshot();
+    let find = |v: VisitId| {
+        snap["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == v.0)
+            .cloned()
+            .unwrap_or_else(|| panic!("visit {v} is not on the board: {snap}"))
+    };
+    let drip = find(hana);
+    assert_eq!(drip["stage"], "administration");
+    assert_eq!(drip["bed"], "1");
+    let snap_now: chrono::DateTime<Utc> = snap["now"].as_str().unwrap().parse().unwrap();
+    let expected = 120 * 60 - (snap_now - (midnight - Duration::minutes(10))).num_seconds();
+    let remaining = drip["timer"]["remaining_secs"].as_i64().unwrap();
+    assert!(
+        (remaining - expected).abs() <= 1,
+        "{remaining} s left, expected {expected}"
+    );
+    assert_eq!(
+        find(ken)["stage"],
+        "discharged",
+        "still listed after midnight"
+    );
+    assert_eq!(find(new_day)["ticket"], 1, "the new day numbers from 1");
+    assert_eq!(find(hana)["ticket"], 1);
+    assert_eq!(find(ken)["ticket"], 2);
+
+    // Yesterday's report counts both; today's has only the new arrival.
+    let yesterday = (midnight - Duration::minutes(1))
+        .with_timezone(&tz)
+        .format("%Y-%m-%d")
+        .to_string();
+    let count = |date: Option<&str>| -> Vec<(String, u64, u64)> {
+        let mut args = vec!["report", "day", "--format", "json"];
+        if let Some(d) = date {
+            args.extend(["--date", d]);
+        }
+        let json: Value = serde_json::from_str(&clinic.ok(&args)).unwrap();
+        json["treatments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["arrived"].as_u64().unwrap() > 0)
+            .map(|t| {
+                (
+                    t["treatment"].as_str().unwrap().to_string(),
+                    t["arrived"].as_u64().unwrap(),
+                    t["administered"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        count(Some(&yesterday)),
+        vec![("drip".to_string(), 1, 1), ("face".to_string(), 1, 1)]
+    );
+    assert_eq!(count(None), vec![("face".to_string(), 1, 0)]);
+    clinic.kill9();
 }

@@ -20,8 +20,7 @@ struct Tmux {
 
 impl Tmux {
     fn new() -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("skipped: tmux is not installed");
+        if !common::have_tool("tmux", Command::new("tmux").arg("-V").output().is_ok()) {
             return None;
         }
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
@@ -122,8 +121,10 @@ fn flowboard(clinic: &Clinic, args: &str) -> String {
 
 const SLOW: Duration = Duration::from_secs(20);
 
+/// How fast the change arrives is measured by `cargo bench --bench
+/// roundtrip` ("a change reaches the wall"); here only that it does.
 #[test]
-fn a_patient_registered_on_the_board_is_on_the_wall_within_a_second() {
+fn a_patient_registered_on_the_board_appears_on_the_wall_masked() {
     let Some(tmux) = Tmux::new() else { return };
     let clinic = Clinic::started();
     tmux.start("board", 120, 40, &flowboard(&clinic, "--as KS"));
@@ -134,11 +135,8 @@ fn a_patient_registered_on_the_board_is_on_the_wall_within_a_second() {
     tmux.keys("board", &["a"]);
     tmux.wait_for("board", "Register arrival", SLOW);
     tmux.type_text("board", "Tanaka Yui");
-    let sent = Instant::now();
     tmux.keys("board", &["Enter"]);
-    let wall = tmux.wait_for("wall", "T.Y.", Duration::from_secs(5));
-    let took = sent.elapsed();
-    assert!(took < Duration::from_secs(1), "the wall took {took:?}");
+    let wall = tmux.wait_for("wall", "T.Y.", SLOW);
     // The wall masks the name and never shows the treatment.
     assert!(!wall.contains("Tanaka"), "{wall}");
     assert!(!wall.contains("点滴") && !wall.contains("drip"), "{wall}");
@@ -312,14 +310,27 @@ fn bad_input_on_the_command_line_is_a_clear_error() {
     assert!(err.contains("unknown variant `nicknames`"), "{err}");
     assert!(err.contains("initials") && err.contains("ticket"), "{err}");
 
+    // Bad initials are a usage error in every mode, before anything else
+    // (even before the board's own "needs a terminal" check).
     let started = Clinic::started();
-    let out = started.run(&["--as", "Nurse Sato", "--no-autostart"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("needs a terminal") || err.contains("--as"),
-        "{err}"
-    );
+    for args in [
+        &["--as", "Nurse Sato", "--no-autostart"][..],
+        &["--as", "\u{1b}[31mK S", "--no-autostart", "snapshot"][..],
+        &["--as", "", "--no-autostart", "wall"][..],
+    ] {
+        let out = started.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--as") && err.contains("letters or digits"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("needs a terminal"), "{err}");
+        assert!(
+            !err.contains('\u{1b}'),
+            "the error echoes no escape: {err:?}"
+        );
+    }
 
     // The wall needs a terminal and says so.
     let out = started.run(&["--no-autostart", "wall"]);

@@ -73,7 +73,20 @@ pub fn fill(
             let events =
                 decide(&board, config, &command, &ctx).map_err(|r| FillError::Refused {
                     day,
-                    command: format!("{command:?}"),
+                    command: format!(
+                        "{command:?} at {} after {}",
+                        timed.at,
+                        command
+                            .visit()
+                            .and_then(|id| board.visit(id))
+                            .map(|v| v
+                                .events
+                                .iter()
+                                .map(|e| format!("{} {}", e.kind.name(), e.at.format("%H:%M")))
+                                .collect::<Vec<_>>()
+                                .join(", "))
+                            .unwrap_or_default()
+                    ),
                     why: r.to_string(),
                 })?;
             if let (Some(slot), Some(first)) = (ids.get_mut(timed.visit), events.first())
@@ -110,7 +123,7 @@ fn set_visit(command: &mut Command, id: VisitId) {
         | Command::StopEarly { visit, .. }
         | Command::Record { visit, .. }
         | Command::Correct { visit, .. }
-        | Command::Undo { visit } => *visit = id,
+        | Command::Undo { visit, .. } => *visit = id,
         Command::Arrive { .. } | Command::Expect { .. } => {}
     }
 }

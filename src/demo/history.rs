@@ -393,15 +393,21 @@ impl Clinic {
             self.come_back(config, p, day, false);
             return;
         }
-        if yes.iter().any(|y| {
-            config
-                .screening_item(y)
-                .is_some_and(|q| q.level == Level::Caution)
-        }) {
+        let cautions: Vec<String> = yes
+            .iter()
+            .filter(|y| {
+                config
+                    .screening_item(y)
+                    .is_some_and(|q| q.level == Level::Caution)
+            })
+            .map(|y| y.to_string())
+            .collect();
+        if !cautions.is_empty() {
             steps.push(
                 m(counselling, 4),
                 record(Entry::CautionsAcknowledged {
                     doctor: "Dr. Mori".into(),
+                    items: cautions,
                 }),
             );
         }
@@ -459,8 +465,14 @@ impl Clinic {
         if route == Route::Drip {
             for minute in &config.administration.drip_check_minutes {
                 let at = m(start, i64::from(*minute));
-                if i64::from(*minute) < minutes {
-                    steps.push(at, record(Entry::DripCheck { minute: *minute }));
+                if i64::from(*minute) <= minutes {
+                    steps.push(
+                        at,
+                        record(Entry::DripCheck {
+                            minute: *minute,
+                            skipped: None,
+                        }),
+                    );
                 }
             }
         }
@@ -487,9 +499,16 @@ impl Clinic {
                         reaction: ReactionKind::Anaphylaxis,
                         signs: "wheeze, BP 84/52, hives".into(),
                         action: "lying flat, oxygen, adrenaline IM".into(),
+                        stop_drip: false,
                     }),
                 );
-                steps.push(m(observed, 4), record(Entry::Adrenaline { dose_mg: 0.5 }));
+                steps.push(
+                    m(observed, 4),
+                    record(Entry::Adrenaline {
+                        dose_mg: 0.5,
+                        confirmed_by: None,
+                    }),
+                );
                 steps.push(m(observed, 5), record(Entry::AmbulanceCalled));
                 let gone = m(observed, 25);
                 steps.push(
@@ -515,6 +534,7 @@ impl Clinic {
                         reaction: kind,
                         signs: signs.into(),
                         action: action.into(),
+                        stop_drip: false,
                     }),
                 );
                 let mut after = 0;
@@ -578,13 +598,15 @@ impl Clinic {
         let mut minutes = i64::from(o.minutes.max(o.extended_minutes)).max(last) + 1;
         match kind {
             Some(ReactionKind::Allergic) => {
-                minutes = minutes.max(i64::from(r.allergic_observation_minutes) + 1);
+                // Counted from the reaction (3 minutes in).
+                minutes = minutes.max(3 + i64::from(r.allergic_observation_minutes) + 1);
                 steps.push(
                     m(observed, minutes),
                     Command::Record {
                         visit,
                         entry: Entry::Clearance {
                             doctor: "Dr. Mori".into(),
+                            reason: None,
                         },
                     },
                 );

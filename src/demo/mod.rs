@@ -256,15 +256,13 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
                         .collect();
                     timed.push((soon(1), record(Entry::Screening { answers })));
                     if s.counselled == Counselled::Fully {
-                        if s.yes.iter().any(|y| {
-                            config
-                                .screening_item(y)
-                                .is_some_and(|q| q.level == Level::Caution)
-                        }) {
+                        let cautions = cautions_of(config, s.yes);
+                        if !cautions.is_empty() {
                             timed.push((
                                 soon(2),
                                 record(Entry::CautionsAcknowledged {
                                     doctor: "Dr. Mori".into(),
+                                    items: cautions,
                                 }),
                             ));
                         }
@@ -285,10 +283,18 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
                     }
                 }
                 Stage::Administration if s.treatment == "drip" => {
+                    // The checks due before the needle came out (or now).
+                    let until = s.steps.get(k + 1).map_or(now, |m| ago(*m));
                     for m in config.administration.drip_check_minutes.iter() {
                         let check = at + Duration::minutes(i64::from(*m));
-                        if check < now && i64::from(*m) < 30 {
-                            timed.push((check, record(Entry::DripCheck { minute: *m })));
+                        if check <= until {
+                            timed.push((
+                                check,
+                                record(Entry::DripCheck {
+                                    minute: *m,
+                                    skipped: None,
+                                }),
+                            ));
                         }
                     }
                 }
@@ -326,6 +332,7 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
                     reaction,
                     signs: "pale, sweating, dizzy on sitting up".into(),
                     action: "lay flat, legs raised, stayed with her".into(),
+                    stop_drip: false,
                 }),
             ));
             timed.push((
@@ -404,6 +411,7 @@ fn plan(treatment: &str) -> Plan {
         origin: Some(crate::domain::clinical::Origin::UmbilicalCord),
         nurse: "KS".into(),
         weight_kg: Some(54.0),
+        age_years: Some(38),
     }
 }
 
@@ -430,13 +438,11 @@ pub fn routine_counselling(config: &Config, treatment: &str, yes: &[&str]) -> Ve
         .map(|q| (q.id.clone(), yes.contains(&q.id.as_str())))
         .collect();
     let mut out = vec![Entry::Screening { answers }];
-    if yes.iter().any(|y| {
-        config
-            .screening_item(y)
-            .is_some_and(|q| q.level == Level::Caution)
-    }) {
+    let cautions = cautions_of(config, yes);
+    if !cautions.is_empty() {
         out.push(Entry::CautionsAcknowledged {
             doctor: "Dr. Mori".into(),
+            items: cautions,
         });
     }
     out.push(Entry::Consent {
@@ -449,6 +455,43 @@ pub fn routine_counselling(config: &Config, treatment: &str, yes: &[&str]) -> Ve
         vitals: vitals(118, 74),
     });
     out
+}
+
+/// The caution items among `yes`: what the doctor acknowledges.
+fn cautions_of(config: &Config, yes: &[&str]) -> Vec<String> {
+    yes.iter()
+        .filter(|y| {
+            config
+                .screening_item(y)
+                .is_some_and(|q| q.level == Level::Caution)
+        })
+        .map(|y| y.to_string())
+        .collect()
+}
+
+/// The drip checks due by `now` on a running drip, each ticked at the
+/// minute it fell due: what a nurse has recorded before the needle comes
+/// out. Used by the demo, the benchmarks and tests.
+pub fn routine_drip_checks(
+    config: &Config,
+    visit: &crate::domain::Visit,
+    now: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, Entry)> {
+    crate::domain::rules::drip_checks_due(visit, config, now)
+        .into_iter()
+        .map(|minute| {
+            let at = visit.stage_since
+                + Duration::minutes(i64::from(minute))
+                + Duration::seconds(visit.care.paused_secs_at(now));
+            (
+                at.min(now),
+                Entry::DripCheck {
+                    minute,
+                    skipped: None,
+                },
+            )
+        })
+        .collect()
 }
 
 /// A lot that is in date at `now`.
@@ -515,32 +558,54 @@ mod tests {
         (board, config)
     }
 
+    /// The demo is started at any hour: mid-morning, and just after
+    /// midnight in Tokyo (its morning then began the evening before).
+    fn demo_hours() -> [DateTime<Utc>; 2] {
+        use chrono::TimeZone;
+        let tokyo = |d, h, m| {
+            chrono_tz::Asia::Tokyo
+                .with_ymd_and_hms(2026, 11, d, h, m, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        [tokyo(21, 10, 30), tokyo(22, 0, 30)]
+    }
+
     #[test]
     fn the_demo_morning_has_a_dozen_patients_in_every_stage() {
-        let now = Utc::now();
-        let (board, _) = played(now);
-        assert!(board.visits.len() >= 12);
-        for stage in Stage::ALL {
-            if stage == Stage::Transferred {
-                continue; // an emergency is not part of a normal morning
+        for now in demo_hours() {
+            let (board, config) = played(now);
+            assert!(board.visits.len() >= 12);
+            let shown = crate::snapshot::on_board(&board, &config, now);
+            for stage in Stage::ALL {
+                if stage == Stage::Transferred {
+                    continue; // an emergency is not part of a normal morning
+                }
+                assert!(
+                    board.visits.values().any(|v| v.stage == stage),
+                    "no patient in {stage} at {now}"
+                );
+                if stage != Stage::Expected {
+                    assert!(
+                        shown.iter().any(|v| v.stage == stage),
+                        "no patient in {stage} on the board at {now}"
+                    );
+                }
             }
-            assert!(
-                board.visits.values().any(|v| v.stage == stage),
-                "no patient in {stage}"
-            );
         }
     }
 
     #[test]
     fn the_demo_shows_a_drip_due_an_observation_done_and_a_long_wait() {
-        let now = Utc::now();
-        let (board, config) = played(now);
-        let codes: Vec<AlertCode> = alerts(&board, &config, now)
-            .iter()
-            .map(|a| a.code)
-            .collect();
-        assert!(codes.contains(&AlertCode::AdministrationDue), "{codes:?}");
-        assert!(codes.contains(&AlertCode::ObservationComplete), "{codes:?}");
-        assert!(codes.contains(&AlertCode::WaitedTooLong), "{codes:?}");
+        for now in demo_hours() {
+            let (board, config) = played(now);
+            let codes: Vec<AlertCode> = alerts(&board, &config, now)
+                .iter()
+                .map(|a| a.code)
+                .collect();
+            assert!(codes.contains(&AlertCode::AdministrationDue), "{codes:?}");
+            assert!(codes.contains(&AlertCode::ObservationComplete), "{codes:?}");
+            assert!(codes.contains(&AlertCode::WaitedTooLong), "{codes:?}");
+        }
     }
 }

@@ -49,6 +49,10 @@ pub struct Plan {
     /// Body weight, for the adrenaline dose.
     #[serde(default)]
     pub weight_kg: Option<f32>,
+    /// Age in years: a child's adrenaline cap is lower (DOMAIN.md
+    /// "Anaphylaxis": 0.3 mg from 6 to 12 years).
+    #[serde(default)]
+    pub age_years: Option<u32>,
 }
 
 /// Level of consciousness (ACVPU, as NEWS2 uses it).
@@ -256,14 +260,22 @@ pub enum Entry {
     Screening {
         answers: Answers,
     },
-    /// The doctor acknowledged the caution answers.
+    /// The doctor acknowledged caution answers: the ones named (an entry
+    /// of an older flowboard names none and covers those yes then).
     CautionsAcknowledged {
         doctor: String,
+        #[serde(default)]
+        items: Vec<String>,
     },
-    /// The doctor lets a blocked visit proceed.
+    /// The doctor lets a blocked visit proceed, for the gates named: block
+    /// answers by their item id, `fever`, `vitals` (critical pre-treatment
+    /// vitals). An entry of an older flowboard names none and covers the
+    /// block answers yes then.
     Override {
         doctor: String,
         reason: String,
+        #[serde(default)]
+        items: Vec<String>,
     },
     /// Consent items the patient agreed to.
     Consent {
@@ -275,9 +287,12 @@ pub enum Entry {
     Vitals {
         vitals: Vitals,
     },
-    /// A drip check done (minute of the drip it was due at).
+    /// A drip check done (minute of the drip it was due at), or skipped
+    /// with the reason.
     DripCheck {
         minute: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        skipped: Option<String>,
     },
     /// The drip is paused (its countdown stops).
     Pause {
@@ -288,6 +303,11 @@ pub enum Entry {
         reaction: ReactionKind,
         signs: String,
         action: String,
+        /// A vasovagal reaction during a drip: take the needle out (the
+        /// drip stops, observation begins). Allergic reactions pause the
+        /// drip and anaphylaxis stops it whatever this says.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        stop_drip: bool,
     },
     /// A doctor is with the patient.
     DoctorPresent {
@@ -295,9 +315,13 @@ pub enum Entry {
     },
     /// The patient is symptom-free (closes the open reactions).
     SymptomFree,
-    /// An adrenaline dose given (anaphylaxis).
+    /// An adrenaline dose given (anaphylaxis). A dose above the one for
+    /// the patient's weight, or above the cap, is recorded only when a
+    /// doctor confirms it (and stays flagged).
     Adrenaline {
         dose_mg: f32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        confirmed_by: Option<String>,
     },
     /// The ambulance was called (anaphylaxis).
     AmbulanceCalled,
@@ -305,9 +329,13 @@ pub enum Entry {
     Acknowledge {
         code: String,
     },
-    /// The doctor clears the patient for discharge after a reaction.
+    /// The doctor clears the patient for discharge after the reactions
+    /// recorded so far; after anaphylaxis, going home (rather than by
+    /// ambulance) also needs the doctor's reason.
     Clearance {
         doctor: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     Checklist {
         item: Check,
@@ -376,35 +404,82 @@ pub struct EarlyStop {
     pub volume_ml: Option<f32>,
 }
 
-/// Everything recorded about a visit's care, folded from its events.
+/// A doctor's approval: who, why, what it covers, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Approval {
+    pub doctor: String,
+    #[serde(default)]
+    pub reason: String,
+    /// The gates or items it covers (override: block answers, `fever`,
+    /// `vitals`; acknowledgement: caution answers).
+    #[serde(default)]
+    pub items: Vec<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// One adrenaline dose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dose {
+    pub at: DateTime<Utc>,
+    pub mg: f32,
+    /// A dose above the computed one, confirmed by this doctor (flagged).
+    #[serde(default)]
+    pub confirmed_by: Option<String>,
+}
+
+/// An undone fact that would otherwise leave the board looking safer than
+/// anyone recorded: it stays listed on the visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Undone {
+    /// The entry or move undone (`reaction`, `adrenaline`, …).
+    pub what: String,
+    pub reason: String,
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Everything recorded about a visit's care, folded from its events in
+/// the order they happened.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Care {
     pub screening: Option<Answers>,
-    /// When the screening was recorded and by the temperature rule.
-    pub cautions_acknowledged_by: Option<String>,
-    /// (doctor, reason) of an override of the block answers.
-    pub override_by: Option<(String, String)>,
+    /// When each item now answered "yes" became yes (a new yes needs its
+    /// own approval).
+    pub yes_since: BTreeMap<String, DateTime<Utc>>,
+    /// The doctor's acknowledgements of caution answers.
+    pub cautions_acks: Vec<Approval>,
+    /// Doctors' overrides of what stops a start.
+    pub overrides: Vec<Approval>,
     pub consent: BTreeSet<String>,
     pub plan: Option<Plan>,
-    /// Every set of vitals: when, in which stage, the values.
+    /// Every set of vitals, in the order they were taken: when, in which
+    /// stage, the values.
     pub vitals: Vec<VitalsRecord>,
     pub lot: Option<Lot>,
     pub administration_started: Option<DateTime<Utc>>,
+    pub administration_ended: Option<DateTime<Utc>>,
     pub early_stop: Option<EarlyStop>,
     /// Minutes of the drip whose check is done.
     pub drip_checks: BTreeSet<u32>,
+    /// Minutes of the drip whose check was skipped, with the reason.
+    pub drip_checks_skipped: BTreeMap<u32, String>,
     /// Seconds the drip was paused before the current pause.
     pub paused_secs: i64,
     pub paused_since: Option<DateTime<Utc>>,
     pub reactions: Vec<Reaction>,
     pub doctor_present: Option<(String, DateTime<Utc>)>,
-    /// Adrenaline doses: when, mg.
-    pub doses: Vec<(DateTime<Utc>, f32)>,
+    pub doses: Vec<Dose>,
     pub ambulance_called: Option<DateTime<Utc>>,
     /// Acknowledged alerts: code, when, who.
     pub acks: Vec<(String, DateTime<Utc>, Option<String>)>,
-    pub clearance_by: Option<(String, DateTime<Utc>)>,
+    /// The doctor's clearances for discharge after a reaction.
+    pub clearances: Vec<Approval>,
     pub checklist: BTreeMap<Check, DateTime<Utc>>,
+    /// Facts undone with a reason (they stay listed).
+    pub undone: Vec<Undone>,
+    /// Time corrections that shortened a running timer, by a doctor.
+    pub timer_corrections: Vec<Approval>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -415,7 +490,7 @@ pub struct VitalsRecord {
 }
 
 impl Care {
-    /// Folds one recorded entry.
+    /// Folds one recorded entry (entries come in the order they happened).
     pub fn record(
         &mut self,
         entry: &Entry,
@@ -425,12 +500,36 @@ impl Care {
         operator: Option<&str>,
     ) {
         match entry {
-            Entry::Screening { answers } => self.screening = Some(answers.clone()),
-            Entry::CautionsAcknowledged { doctor } => {
-                self.cautions_acknowledged_by = Some(doctor.clone());
+            Entry::Screening { answers } => {
+                for (item, yes) in answers {
+                    if *yes {
+                        self.yes_since.entry(item.clone()).or_insert(at);
+                    } else {
+                        self.yes_since.remove(item);
+                    }
+                }
+                self.yes_since.retain(|item, _| answers.contains_key(item));
+                self.screening = Some(answers.clone());
             }
-            Entry::Override { doctor, reason } => {
-                self.override_by = Some((doctor.clone(), reason.clone()));
+            Entry::CautionsAcknowledged { doctor, items } => {
+                self.cautions_acks.push(Approval {
+                    doctor: doctor.clone(),
+                    reason: String::new(),
+                    items: items.clone(),
+                    at,
+                });
+            }
+            Entry::Override {
+                doctor,
+                reason,
+                items,
+            } => {
+                self.overrides.push(Approval {
+                    doctor: doctor.clone(),
+                    reason: reason.clone(),
+                    items: items.clone(),
+                    at,
+                });
             }
             Entry::Consent { items } => self.consent = items.clone(),
             Entry::Plan { plan } => self.plan = Some(plan.clone()),
@@ -439,9 +538,14 @@ impl Care {
                 stage,
                 vitals: *vitals,
             }),
-            Entry::DripCheck { minute } => {
-                self.drip_checks.insert(*minute);
-            }
+            Entry::DripCheck { minute, skipped } => match skipped {
+                None => {
+                    self.drip_checks.insert(*minute);
+                }
+                Some(reason) => {
+                    self.drip_checks_skipped.insert(*minute, reason.clone());
+                }
+            },
             Entry::Pause { .. } => {
                 if self.paused_since.is_none() {
                     self.paused_since = Some(at);
@@ -456,6 +560,7 @@ impl Care {
                 reaction,
                 signs,
                 action,
+                ..
             } => self.reactions.push(Reaction {
                 id: seq,
                 kind: *reaction,
@@ -474,13 +579,25 @@ impl Care {
                     r.resolved_at = Some(at);
                 }
             }
-            Entry::Adrenaline { dose_mg } => self.doses.push((at, *dose_mg)),
+            Entry::Adrenaline {
+                dose_mg,
+                confirmed_by,
+            } => self.doses.push(Dose {
+                at,
+                mg: *dose_mg,
+                confirmed_by: confirmed_by.clone(),
+            }),
             Entry::AmbulanceCalled => self.ambulance_called = Some(at),
             Entry::Acknowledge { code } => {
                 self.acks
                     .push((code.clone(), at, operator.map(str::to_string)));
             }
-            Entry::Clearance { doctor } => self.clearance_by = Some((doctor.clone(), at)),
+            Entry::Clearance { doctor, reason } => self.clearances.push(Approval {
+                doctor: doctor.clone(),
+                reason: reason.clone().unwrap_or_default(),
+                items: Vec::new(),
+                at,
+            }),
             Entry::Checklist { item } => {
                 self.checklist.entry(*item).or_insert(at);
             }
@@ -499,22 +616,36 @@ impl Care {
         self.reactions.iter().map(|r| r.kind).max()
     }
 
-    /// The vitals taken before administration began (the baseline).
-    pub fn baseline(&self) -> Option<&Vitals> {
-        self.vitals
-            .iter()
-            .rev()
-            .find(|v| {
-                matches!(
-                    v.stage,
-                    super::Stage::Waiting | super::Stage::Counselling | super::Stage::Ready
-                )
-            })
-            .map(|v| &v.vitals)
+    /// The vitals taken before administration began (the baseline): the
+    /// last reading before the needle went in.
+    pub fn baseline_record(&self) -> Option<&VitalsRecord> {
+        self.vitals.iter().rev().find(|v| {
+            matches!(
+                v.stage,
+                super::Stage::Waiting | super::Stage::Counselling | super::Stage::Ready
+            )
+        })
     }
 
+    pub fn baseline(&self) -> Option<&Vitals> {
+        self.baseline_record().map(|v| &v.vitals)
+    }
+
+    /// The last reading taken (by when it was taken, not when typed).
     pub fn latest_vitals(&self) -> Option<&VitalsRecord> {
-        self.vitals.last()
+        self.vitals.iter().max_by_key(|v| v.at)
+    }
+
+    /// The latest override or caution acknowledgement, for the record.
+    pub fn last_override(&self) -> Option<&Approval> {
+        self.overrides.last()
+    }
+
+    /// Whether a doctor is with the patient since `since`.
+    pub fn doctor_since(&self, since: DateTime<Utc>) -> bool {
+        self.doctor_present
+            .as_ref()
+            .is_some_and(|(_, at)| *at >= since)
     }
 
     /// Seconds the drip has been paused, up to `now`.

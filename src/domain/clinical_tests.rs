@@ -48,9 +48,18 @@ impl Clinic {
     }
 
     fn try_run(&mut self, now: DateTime<Utc>, command: Command) -> Result<(), Rejection> {
+        self.try_run_at(now, None, command)
+    }
+
+    fn try_run_at(
+        &mut self,
+        now: DateTime<Utc>,
+        at: Option<DateTime<Utc>>,
+        command: Command,
+    ) -> Result<(), Rejection> {
         let ctx = Context {
             now,
-            at: None,
+            at,
             operator: Some("KS".into()),
         };
         for e in decide(&self.board, &self.config, &command, &ctx)? {
@@ -67,6 +76,13 @@ impl Clinic {
 
     fn record(&mut self, now: DateTime<Utc>, visit: VisitId, entry: Entry) {
         self.run(now, Command::Record { visit, entry });
+    }
+
+    /// An entry made at `now` about `at` (after the fact).
+    fn record_at(&mut self, now: DateTime<Utc>, at: DateTime<Utc>, visit: VisitId, entry: Entry) {
+        let shown = format!("{entry:?}");
+        self.try_run_at(now, Some(at), Command::Record { visit, entry })
+            .unwrap_or_else(|e| panic!("{shown} at {at} refused: {e}"));
     }
 
     fn try_record(
@@ -116,6 +132,13 @@ impl Clinic {
     }
 
     fn advance(&mut self, now: DateTime<Utc>, visit: VisitId, to: Stage) {
+        if to == Stage::Observation {
+            // The drip checks a nurse ticks before the needle comes out.
+            let v = self.visit(visit).clone();
+            for (at, entry) in crate::demo::routine_drip_checks(&self.config, &v, now) {
+                self.record_at(now, at, visit, entry);
+            }
+        }
         let v = self.visit(visit);
         let is_drip = v.treatment == "drip";
         let bed = (to == Stage::Administration && is_drip).then_some("1");
@@ -220,6 +243,7 @@ fn each_contraindication_blocks_administration_until_deferred_or_overridden() {
             Entry::Override {
                 doctor: "Dr. Mori".into(),
                 reason: "oncologist's letter: in remission 8 years".into(),
+                items: vec![item.to_string()],
             },
         );
         c.advance(t(9, 17), v, Stage::Ready);
@@ -258,6 +282,7 @@ fn an_override_needs_a_doctor_and_a_reason() {
             Entry::Override {
                 doctor: "Dr. Mori".into(),
                 reason: " ".into(),
+                items: vec!["breastfeeding".into()],
             },
         )
         .unwrap_err();
@@ -312,6 +337,7 @@ fn each_caution_needs_the_doctors_acknowledgement() {
             v,
             Entry::CautionsAcknowledged {
                 doctor: "Dr. Mori".into(),
+                items: vec![item.to_string()],
             },
         );
         c.advance(t(9, 17), v, Stage::Ready);
@@ -747,14 +773,35 @@ fn drip_checks_are_prompted_at_0_15_and_30_minutes() {
     let v = c.on_treatment("A", "drip", &[]);
     let check = |c: &Clinic, now| c.alert(v, now, AlertCode::DripCheckDue).map(|a| a.detail);
     assert_eq!(check(&c, t(9, 20)).as_deref(), Some("0"));
-    c.record(t(9, 21), v, Entry::DripCheck { minute: 0 });
+    c.record(
+        t(9, 21),
+        v,
+        Entry::DripCheck {
+            minute: 0,
+            skipped: None,
+        },
+    );
     assert_eq!(check(&c, t(9, 34)), None);
     assert_eq!(check(&c, t(9, 35)).as_deref(), Some("15"));
-    c.record(t(9, 36), v, Entry::DripCheck { minute: 15 });
+    c.record(
+        t(9, 36),
+        v,
+        Entry::DripCheck {
+            minute: 15,
+            skipped: None,
+        },
+    );
     assert_eq!(check(&c, t(9, 49)), None);
     assert_eq!(check(&c, t(9, 50)).as_deref(), Some("30"));
     let again = c
-        .try_record(t(9, 51), v, Entry::DripCheck { minute: 15 })
+        .try_record(
+            t(9, 51),
+            v,
+            Entry::DripCheck {
+                minute: 15,
+                skipped: None,
+            },
+        )
         .unwrap_err();
     assert_eq!(again.code(), "not_now");
 }
@@ -847,6 +894,7 @@ fn a_local_reaction_is_a_note() {
             reaction: ReactionKind::Local,
             signs: "redness at the sites".into(),
             action: "cooled".into(),
+            stop_drip: false,
         },
     );
     assert_eq!(c.visit(v).care.reactions.len(), 1);
@@ -875,6 +923,7 @@ fn a_reaction_before_administration_is_refused() {
                 reaction: ReactionKind::Vasovagal,
                 signs: "pale".into(),
                 action: String::new(),
+                stop_drip: false,
             },
         )
         .unwrap_err();
@@ -895,6 +944,7 @@ fn a_vasovagal_reaction_shows_the_steps_asks_for_vitals_every_5_minutes_and_exte
             reaction: ReactionKind::Vasovagal,
             signs: "pale, sweating".into(),
             action: "lay flat, legs up".into(),
+            stop_drip: false,
         },
     );
     let a = c.alert(v, t(9, 52), AlertCode::Vasovagal).unwrap();
@@ -945,6 +995,7 @@ fn an_allergic_reaction_pauses_the_drip_calls_the_doctor_and_needs_clearance() {
             reaction: ReactionKind::Allergic,
             signs: "hives on the forearm".into(),
             action: "drip paused".into(),
+            stop_drip: false,
         },
     );
     assert!(c.visit(v).care.paused_since.is_some(), "the drip is paused");
@@ -967,6 +1018,7 @@ fn an_allergic_reaction_pauses_the_drip_calls_the_doctor_and_needs_clearance() {
         c.alert(v, t(9, 34), AlertCode::Allergic).unwrap().severity,
         Severity::Warning
     );
+    c.record(t(9, 39), v, Entry::Vitals { vitals: normal() });
     c.record(t(9, 40), v, Entry::SymptomFree);
     c.run(
         t(9, 41),
@@ -988,6 +1040,7 @@ fn an_allergic_reaction_pauses_the_drip_calls_the_doctor_and_needs_clearance() {
         v,
         Entry::Clearance {
             doctor: "Dr. Mori".into(),
+            reason: None,
         },
     );
     assert!(
@@ -1023,6 +1076,7 @@ fn anaphylaxis_stops_the_drip_shows_the_dose_times_the_repeat_and_opens_the_tran
             reaction: ReactionKind::Anaphylaxis,
             signs: "wheeze, BP 82/50, hives".into(),
             action: "drip stopped, lying flat".into(),
+            stop_drip: false,
         },
     );
     let visit = c.visit(v);
@@ -1035,7 +1089,14 @@ fn anaphylaxis_stops_the_drip_shows_the_dose_times_the_repeat_and_opens_the_tran
         "54 kg in the routine plan: capped at 0.5 mg"
     );
     assert!(c.codes(v, t(9, 28)).contains(&AlertCode::CallAmbulance));
-    c.record(t(9, 29), v, Entry::Adrenaline { dose_mg: 0.5 });
+    c.record(
+        t(9, 29),
+        v,
+        Entry::Adrenaline {
+            dose_mg: 0.5,
+            confirmed_by: None,
+        },
+    );
     assert!(
         !c.codes(v, t(9, 33))
             .contains(&AlertCode::AdrenalineRepeatDue)
@@ -1045,7 +1106,14 @@ fn anaphylaxis_stops_the_drip_shows_the_dose_times_the_repeat_and_opens_the_tran
             .contains(&AlertCode::AdrenalineRepeatDue),
         "5 minutes after the dose"
     );
-    c.record(t(9, 34), v, Entry::Adrenaline { dose_mg: 0.5 });
+    c.record(
+        t(9, 34),
+        v,
+        Entry::Adrenaline {
+            dose_mg: 0.5,
+            confirmed_by: None,
+        },
+    );
     assert!(
         !c.codes(v, t(9, 35))
             .contains(&AlertCode::AdrenalineRepeatDue)
@@ -1082,15 +1150,20 @@ fn after_anaphylaxis_observation_is_2_6_or_12_hours_after_resolution_by_the_dose
                 reaction: ReactionKind::Anaphylaxis,
                 signs: "stridor".into(),
                 action: String::new(),
+                stop_drip: false,
             },
         );
         for k in 0..doses {
             c.record(
                 t(9, 56) + mins(5 * k),
                 v,
-                Entry::Adrenaline { dose_mg: 0.5 },
+                Entry::Adrenaline {
+                    dose_mg: 0.5,
+                    confirmed_by: None,
+                },
             );
         }
+        c.record(t(10, 29), v, Entry::Vitals { vitals: normal() });
         c.record(t(10, 30), v, Entry::SymptomFree);
         assert_eq!(
             observation_end(c.visit(v), &c.config),
@@ -1105,7 +1178,14 @@ fn adrenaline_is_logged_only_for_an_open_anaphylaxis() {
     let mut c = Clinic::new();
     let v = c.observed("A", &[]);
     let err = c
-        .try_record(t(9, 55), v, Entry::Adrenaline { dose_mg: 0.5 })
+        .try_record(
+            t(9, 55),
+            v,
+            Entry::Adrenaline {
+                dose_mg: 0.5,
+                confirmed_by: None,
+            },
+        )
         .unwrap_err();
     assert_eq!(err.code(), "not_now");
 }
@@ -1121,9 +1201,17 @@ fn an_acknowledged_alert_stops_flashing_but_stays_until_resolved_and_a_new_one_i
             reaction: ReactionKind::Anaphylaxis,
             signs: "wheeze".into(),
             action: String::new(),
+            stop_drip: false,
         },
     );
-    c.record(t(9, 29), v, Entry::Adrenaline { dose_mg: 0.5 });
+    c.record(
+        t(9, 29),
+        v,
+        Entry::Adrenaline {
+            dose_mg: 0.5,
+            confirmed_by: None,
+        },
+    );
     c.record(
         t(9, 34),
         v,
@@ -1139,7 +1227,14 @@ fn an_acknowledged_alert_stops_flashing_but_stays_until_resolved_and_a_new_one_i
         Some("KS"),
         "still listed, acknowledged"
     );
-    c.record(t(9, 36), v, Entry::Adrenaline { dose_mg: 0.5 });
+    c.record(
+        t(9, 36),
+        v,
+        Entry::Adrenaline {
+            dose_mg: 0.5,
+            confirmed_by: None,
+        },
+    );
     let again = c
         .alert(v, t(9, 41), AlertCode::AdrenalineRepeatDue)
         .unwrap();
@@ -1318,13 +1413,26 @@ fn a_returning_patient_gets_the_session_number_the_last_answers_and_a_critical_b
             reaction: ReactionKind::Allergic,
             signs: "hives".into(),
             action: "doctor called".into(),
+            stop_drip: false,
         },
     );
+    // An allergic reaction ends by its own exits: here, by ambulance to the
+    // hospital for observation (a cancel is refused).
+    let err = c
+        .try_run(
+            t(9, 40),
+            Command::Cancel {
+                visit: first,
+                reason: "sent home".into(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "not_now");
     c.run(
         t(9, 40),
-        Command::Cancel {
+        Command::Transfer {
             visit: first,
-            reason: "sent home by the doctor after the reaction".into(),
+            reason: "to the hospital for observation".into(),
         },
     );
 

@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::clinical::{EarlyStop, Entry, Lot};
 use super::event::{Correction, EventKind, EventRecord};
 use super::model::{Board, Route, Stage, Visit, VisitId};
+use super::moves::{self, Move};
+use super::policy::{Policy, StaffRole};
 use super::rules::{self, Missing};
 use super::text::{MAX_NAME_CHARS, MAX_REASON_CHARS, sanitize};
-use crate::config::Config;
 
 /// What a terminal or a script asks the board to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,8 +50,13 @@ pub enum Command {
     Cancel { visit: VisitId, reason: String },
     /// Emergency transfer (ambulance).
     Transfer { visit: VisitId, reason: String },
-    /// Undo the last action on a visit (recorded as a correction).
-    Undo { visit: VisitId },
+    /// Undo the last action on a visit (recorded as a correction; a
+    /// reaction, a dose, an approval or a change of stage needs a reason).
+    Undo {
+        visit: VisitId,
+        #[serde(default)]
+        reason: Option<String>,
+    },
     /// A booking from the day sheet (`flowboard import`).
     Expect {
         name: String,
@@ -69,6 +75,10 @@ pub enum Command {
         visit: VisitId,
         correction: Correction,
         reason: String,
+        /// The doctor who approves a time correction that shortens a
+        /// running observation or reaction timer.
+        #[serde(default)]
+        doctor: Option<String>,
     },
 }
 
@@ -83,7 +93,7 @@ impl Command {
             | Command::StopEarly { visit, .. }
             | Command::Record { visit, .. }
             | Command::Correct { visit, .. }
-            | Command::Undo { visit } => Some(*visit),
+            | Command::Undo { visit, .. } => Some(*visit),
             Command::Expect { .. } => None,
         }
     }
@@ -140,11 +150,19 @@ pub enum Rejection {
     AtInFuture(String),
     #[error("the time {at} is more than {limit_minutes} minutes ago")]
     AtTooOld { at: String, limit_minutes: u32 },
-    #[error("{name} cannot go to {to} yet: {}", list(missing))]
+    #[error("{name} cannot go to {to} yet: {text}")]
     NotReady {
         name: String,
         to: Stage,
         missing: Vec<Missing>,
+        /// What is missing, in words (times in the clinic's zone).
+        text: String,
+    },
+    #[error("{what} needs first: {text}")]
+    Needs {
+        what: String,
+        missing: Vec<Missing>,
+        text: String,
     },
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
@@ -152,6 +170,24 @@ pub enum Rejection {
     NotNow(String),
     #[error("{name} is already on the day sheet (same row imported before)")]
     Duplicate { name: String },
+    #[error("chart no. {chart} is already on today's board: {name} is in {where_}")]
+    ChartOpen {
+        chart: String,
+        name: String,
+        where_: String,
+    },
+    #[error("{given:?} is not on the staff list as a doctor: the doctors are {known}")]
+    UnknownDoctor { given: String, known: String },
+    #[error("{why}; {dose}: a doctor must confirm this dose (it stays flagged)")]
+    DoseUnconfirmed { why: String, dose: String },
+    #[error("undoing {what} needs a reason")]
+    ReasonRequired { what: String },
+    #[error("{why}: a doctor must approve it (name the doctor)")]
+    DoctorRequired { why: String },
+    #[error("{what} is due at {due}: it cannot be recorded before")]
+    AtBeforeDue { what: String, due: String },
+    #[error("{0}")]
+    OutOfOrder(String),
     #[error("the time {at} is before {name} entered {stage} ({since})")]
     AtBeforeStage {
         at: String,
@@ -162,6 +198,17 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// A move refused for what it still lacks.
+    pub fn not_ready(name: &str, to: Stage, missing: Vec<Missing>, tz: Tz) -> Rejection {
+        let text = describe(&missing, tz);
+        Rejection::NotReady {
+            name: name.to_string(),
+            to,
+            missing,
+            text,
+        }
+    }
+
     /// Stable machine-readable code for scripts.
     pub fn code(&self) -> &'static str {
         match self {
@@ -187,36 +234,50 @@ impl Rejection {
                 to: Stage::Discharged,
                 ..
             } => "discharge_blocked",
-            Rejection::NotReady { .. } => "not_ready",
+            Rejection::NotReady { .. } | Rejection::Needs { .. } => "not_ready",
             Rejection::Invalid { .. } => "invalid",
             Rejection::NotNow(_) => "not_now",
-            Rejection::Duplicate { .. } => "duplicate",
+            Rejection::Duplicate { .. } | Rejection::ChartOpen { .. } => "duplicate",
+            Rejection::UnknownDoctor { .. } => "unknown_doctor",
+            Rejection::DoseUnconfirmed { .. } => "dose_unconfirmed",
+            Rejection::ReasonRequired { .. } => "reason_required",
+            Rejection::DoctorRequired { .. } => "doctor_required",
+            Rejection::AtBeforeDue { .. } => "at_before_due",
+            Rejection::OutOfOrder(_) => "out_of_order",
         }
     }
 }
 
 /// Decides a command against the board: the events it produces, numbered
 /// after `board.last_seq`, or why it is refused. Pure: same input, same
-/// answer.
+/// answer. What may happen to a visit is the protocol's (`moves`): every
+/// new event must be possible at its moment, a move must have what it
+/// needs, and the visit's record must stay chronological.
 pub fn decide(
     board: &Board,
-    config: &Config,
+    policy: &Policy,
     command: &Command,
     ctx: &Context,
 ) -> Result<Vec<EventRecord>, Rejection> {
-    let at = check_at(config, ctx)?;
+    let at = check_at(policy, ctx)?;
     let operator = ctx
         .operator
         .as_deref()
         .map(|o| sanitize(o).chars().take(MAX_NAME_CHARS).collect::<String>())
         .filter(|o| !o.is_empty());
-    let event = |visit: VisitId, at: DateTime<Utc>, kind: EventKind| EventRecord {
-        seq: board.last_seq + 1,
-        visit,
-        at,
-        recorded_at: ctx.now,
-        operator: operator.clone(),
-        kind,
+    let numbered = |visit: VisitId, kinds: Vec<(DateTime<Utc>, EventKind)>| -> Vec<EventRecord> {
+        kinds
+            .into_iter()
+            .enumerate()
+            .map(|(i, (at, kind))| EventRecord {
+                seq: board.last_seq + 1 + i as u64,
+                visit,
+                at,
+                recorded_at: ctx.now,
+                operator: operator.clone(),
+                kind,
+            })
+            .collect()
     };
 
     match command {
@@ -226,17 +287,12 @@ pub fn decide(
             chart_no,
         } => {
             let name = clean_name(name)?;
-            if config.treatment(treatment).is_none() {
-                return Err(Rejection::UnknownTreatment {
-                    given: sanitize(treatment),
-                    known: join(config.treatments.iter().map(|t| t.id.as_str())),
-                });
+            known_treatment(policy, treatment)?;
+            let chart_no = clean_optional_chart_no(chart_no.as_deref())?;
+            if let Some(chart) = &chart_no {
+                chart_not_open(board, policy, chart, None, at)?;
             }
-            let chart_no = match chart_no.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(c) => Some(clean_chart_no(c)?),
-            };
-            let ticket = next_ticket(board, config.timezone, at);
+            let ticket = next_ticket(board, policy.timezone, at);
             let history = chart_no
                 .as_deref()
                 .map(|c| board.history(c, treatment, at))
@@ -244,85 +300,19 @@ pub fn decide(
                     session: 1,
                     ..Default::default()
                 });
-            Ok(vec![event(
+            Ok(numbered(
                 board.next_visit_id(),
-                at,
-                EventKind::Arrived {
-                    name,
-                    chart_no,
-                    treatment: treatment.clone(),
-                    ticket,
-                    history,
-                },
-            )])
-        }
-        Command::Advance {
-            visit,
-            to,
-            bed,
-            lot,
-        } => {
-            let v = open_visit(board, *visit)?;
-            check_after_stage_start(v, at, config.timezone)?;
-            let kind = advance(board, config, v, *to, bed.as_deref(), lot.as_ref(), at)?;
-            Ok(vec![event(v.id, at, kind)])
-        }
-        Command::StopEarly {
-            visit,
-            reason,
-            volume_ml,
-        } => {
-            let v = open_visit(board, *visit)?;
-            check_after_stage_start(v, at, config.timezone)?;
-            if v.stage != Stage::Administration {
-                return Err(Rejection::NotNow(format!(
-                    "{} is not in administration: nothing to stop",
-                    v.name
-                )));
-            }
-            let reason = clean_reason(reason)?;
-            if let Some(ml) = volume_ml
-                && !(0.0..=1000.0).contains(ml)
-            {
-                return Err(invalid(
-                    "volume_ml",
-                    format!("{ml} mL is not possible: enter 0-1000"),
-                ));
-            }
-            Ok(vec![event(
-                v.id,
-                at,
-                EventKind::AdministrationEnded {
-                    early: Some(EarlyStop {
-                        reason,
-                        volume_ml: *volume_ml,
-                    }),
-                },
-            )])
-        }
-        Command::Record { visit, entry } => {
-            let v = open_visit(board, *visit)?;
-            if at < v.arrived_at {
-                let fmt = |t: DateTime<Utc>| {
-                    t.with_timezone(&config.timezone)
-                        .format("%H:%M")
-                        .to_string()
-                };
-                return Err(Rejection::AtBeforeStage {
-                    at: fmt(at),
-                    name: v.name.clone(),
-                    stage: Stage::Waiting,
-                    since: fmt(v.arrived_at),
-                });
-            }
-            let entries = super::record::check(config, v, entry, at, ctx.now)?;
-            let mut events: Vec<EventRecord> = Vec::new();
-            for (i, kind) in entries.into_iter().enumerate() {
-                let mut e = event(v.id, at, kind);
-                e.seq += i as u64;
-                events.push(e);
-            }
-            Ok(events)
+                vec![(
+                    at,
+                    EventKind::Arrived {
+                        name,
+                        chart_no,
+                        treatment: treatment.clone(),
+                        ticket,
+                        history,
+                    },
+                )],
+            ))
         }
         Command::Expect {
             name,
@@ -332,16 +322,8 @@ pub fn decide(
             key,
         } => {
             let name = clean_name(name)?;
-            if config.treatment(treatment).is_none() {
-                return Err(Rejection::UnknownTreatment {
-                    given: sanitize(treatment),
-                    known: join(config.treatments.iter().map(|t| t.id.as_str())),
-                });
-            }
-            let chart_no = match chart_no.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(c) => Some(clean_chart_no(c)?),
-            };
+            known_treatment(policy, treatment)?;
+            let chart_no = clean_optional_chart_no(chart_no.as_deref())?;
             let key = key.as_deref().map(sanitize).filter(|k| !k.is_empty());
             if let Some(k) = &key
                 && let Some(dup) = board
@@ -353,76 +335,199 @@ pub fn decide(
                     name: dup.name.clone(),
                 });
             }
-            Ok(vec![event(
+            Ok(numbered(
                 board.next_visit_id(),
-                at,
-                EventKind::Expected {
-                    name,
-                    chart_no,
-                    treatment: treatment.clone(),
-                    expected_at: *expected_at,
-                    key,
-                },
-            )])
+                vec![(
+                    at,
+                    EventKind::Expected {
+                        name,
+                        chart_no,
+                        treatment: treatment.clone(),
+                        expected_at: *expected_at,
+                        key,
+                    },
+                )],
+            ))
         }
-        Command::Correct {
-            visit,
-            correction,
-            reason,
+        _ => {
+            let id = command.visit().ok_or(Rejection::UnknownVisit(VisitId(0)))?;
+            let v = board.visit(id).ok_or(Rejection::UnknownVisit(id))?;
+            let kinds = visit_events(board, policy, command, v, at, ctx.now)?;
+            let events = numbered(v.id, kinds);
+            admit(v, policy, &events)?;
+            Ok(events)
+        }
+    }
+}
+
+/// The events a command on a visit records, checked against the visit as
+/// it stood at `at` (what may happen then is the protocol's).
+fn visit_events(
+    board: &Board,
+    policy: &Policy,
+    command: &Command,
+    v: &Visit,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(DateTime<Utc>, EventKind)>, Rejection> {
+    let tz = policy.timezone;
+    // The visit as it stood just before this command's moment.
+    let then =
+        Visit::as_of(&v.events, at, board.last_seq + 1).ok_or(Rejection::UnknownVisit(v.id))?;
+    let one = |kind: EventKind| Ok(vec![(at, kind)]);
+    match command {
+        Command::Advance { to, bed, lot, .. } => {
+            open(v)?;
+            check_after_stage_start(v, at, tz)?;
+            let mv = moves::move_to(&then, *to)?;
+            let mut needs = moves::gate(&then, policy, mv, at)?;
+            if mv == Move::StartAdministration
+                && lot.as_ref().is_none_or(|l| l.number.trim().is_empty())
+            {
+                needs.push(Missing::Lot);
+            }
+            if !needs.is_empty() {
+                return Err(Rejection::not_ready(&v.name, *to, needs, tz));
+            }
+            let kind = match mv {
+                Move::CheckIn => {
+                    if let Some(chart) = &v.chart_no {
+                        chart_not_open(board, policy, chart, Some(v.id), at)?;
+                    }
+                    EventKind::CheckedIn {
+                        ticket: next_ticket(board, tz, at),
+                    }
+                }
+                Move::StartCounselling => EventKind::CounsellingStarted,
+                Move::MarkReady => EventKind::MarkedReady,
+                Move::StartAdministration => {
+                    let lot = match lot {
+                        Some(l) => Some(clean_lot(l, at, policy)?),
+                        None => None,
+                    };
+                    // The plan decides the route: a drip lies on a bed.
+                    let bed = match bed.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+                        Some(b) => Some(free_bed(board, policy, b)?),
+                        None if rules::route(&then, policy) == Some(Route::Drip) => {
+                            return Err(Rejection::BedRequired {
+                                free: join(free_beds(board, policy)),
+                            });
+                        }
+                        None => None,
+                    };
+                    EventKind::AdministrationStarted { bed, lot }
+                }
+                Move::EndAdministration => EventKind::AdministrationEnded { early: None },
+                Move::Discharge => EventKind::Discharged,
+                _ => return Err(moves::flow_error(v, *to)),
+            };
+            one(kind)
+        }
+        Command::StopEarly {
+            reason, volume_ml, ..
         } => {
-            let v = board.visit(*visit).ok_or(Rejection::UnknownVisit(*visit))?;
+            open(v)?;
+            check_after_stage_start(v, at, tz)?;
+            moves::gate(&then, policy, Move::StopEarly, at)?;
             let reason = clean_reason(reason)?;
-            let (correction, old) = correct(v, correction, ctx.now, config)?;
-            Ok(vec![event(
-                v.id,
-                ctx.now,
-                EventKind::Corrected {
-                    correction,
-                    reason,
-                    old,
-                },
-            )])
-        }
-        Command::Defer { visit, reason } => {
-            let v = open_visit(board, *visit)?;
-            check_after_stage_start(v, at, config.timezone)?;
-            if !matches!(v.stage, Stage::Waiting | Stage::Counselling | Stage::Ready) {
-                return Err(illegal(
-                    v,
-                    Stage::Deferred,
-                    ": defer before administration starts",
+            if let Some(ml) = volume_ml
+                && !(0.0..=1000.0).contains(ml)
+            {
+                return Err(invalid(
+                    "volume_ml",
+                    format!("{ml} mL is not possible: enter 0-1000"),
                 ));
             }
-            let reason = clean_reason(reason)?;
-            Ok(vec![event(v.id, at, EventKind::Deferred { reason })])
+            one(EventKind::AdministrationEnded {
+                early: Some(EarlyStop {
+                    reason,
+                    volume_ml: *volume_ml,
+                }),
+            })
         }
-        Command::Cancel { visit, reason } => {
-            let v = open_visit(board, *visit)?;
-            check_after_stage_start(v, at, config.timezone)?;
-            let reason = clean_reason(reason)?;
-            Ok(vec![event(v.id, at, EventKind::Cancelled { reason })])
+        Command::Record { entry, .. } => {
+            open(v)?;
+            if at < v.arrived_at {
+                let fmt = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+                return Err(Rejection::AtBeforeStage {
+                    at: fmt(at),
+                    name: v.name.clone(),
+                    stage: Stage::Waiting,
+                    since: fmt(v.arrived_at),
+                });
+            }
+            let mv = Move::of_entry(entry);
+            let needs = moves::gate(&then, policy, mv, at)?;
+            if !needs.is_empty() {
+                return Err(Rejection::Needs {
+                    what: entry.name().replace('_', " "),
+                    text: describe(&needs, tz),
+                    missing: needs,
+                });
+            }
+            let kinds = super::record::check(policy, &then, entry, at)?;
+            Ok(kinds.into_iter().map(|k| (at, k)).collect())
         }
-        Command::Transfer { visit, reason } => {
-            let v = open_visit(board, *visit)?;
-            check_after_stage_start(v, at, config.timezone)?;
-            let reason = clean_reason(reason)?;
-            Ok(vec![event(v.id, at, EventKind::Transferred { reason })])
+        Command::Defer { reason, .. } => {
+            open(v)?;
+            check_after_stage_start(v, at, tz)?;
+            moves::gate(&then, policy, Move::Defer, at)?;
+            one(EventKind::Deferred {
+                reason: clean_reason(reason)?,
+            })
         }
-        Command::Undo { visit } => {
-            let v = board.visit(*visit).ok_or(Rejection::UnknownVisit(*visit))?;
-            let target = v
-                .effective_events()
-                .last()
-                .filter(|e| !matches!(e.kind, EventKind::Arrived { .. }))
-                .ok_or_else(|| Rejection::NothingToUndo(v.name.clone()))?;
+        Command::Cancel { reason, .. } => {
+            open(v)?;
+            check_after_stage_start(v, at, tz)?;
+            moves::gate(&then, policy, Move::Cancel, at)?;
+            one(EventKind::Cancelled {
+                reason: clean_reason(reason)?,
+            })
+        }
+        Command::Transfer { reason, .. } => {
+            open(v)?;
+            check_after_stage_start(v, at, tz)?;
+            moves::gate(&then, policy, Move::Transfer, at)?;
+            one(EventKind::Transferred {
+                reason: clean_reason(reason)?,
+            })
+        }
+        Command::Undo { reason, .. } => {
+            moves::gate(v, policy, Move::Undo, now)?;
+            let targets = moves::undo_targets(v);
+            let reason = match reason.as_deref().map(sanitize).filter(|r| !r.is_empty()) {
+                Some(r) if r.chars().count() > MAX_REASON_CHARS => {
+                    return Err(Rejection::ReasonTooLong);
+                }
+                Some(r) => Some(r),
+                None if moves::undo_needs_reason(v) => {
+                    let what = v
+                        .events
+                        .iter()
+                        .filter(|e| targets.contains(&e.seq))
+                        .map(|e| e.kind.name().replace('_', " "))
+                        .collect::<Vec<_>>()
+                        .join(" + ");
+                    return Err(Rejection::ReasonRequired { what });
+                }
+                None => None,
+            };
             // The visit goes back to where it was; that place must still be
             // free (a bed may have been given to someone else meanwhile).
             let mut events = v.events.clone();
-            events.push(event(
-                v.id,
-                ctx.now,
-                EventKind::Reverted { target: target.seq },
-            ));
+            for t in &targets {
+                events.push(EventRecord {
+                    seq: board.last_seq + 1,
+                    visit: v.id,
+                    at: now,
+                    recorded_at: now,
+                    operator: None,
+                    kind: EventKind::Reverted {
+                        target: *t,
+                        reason: None,
+                    },
+                });
+            }
             if let Some(after) = Visit::from_events(events)
                 && let Some(bed) = after.bed.as_deref()
                 && after.stage.is_active()
@@ -434,118 +539,226 @@ pub fn decide(
                     by: other.name.clone(),
                 });
             }
-            Ok(vec![event(
-                v.id,
-                ctx.now,
-                EventKind::Reverted { target: target.seq },
+            Ok(targets
+                .into_iter()
+                .map(|target| {
+                    (
+                        now,
+                        EventKind::Reverted {
+                            target,
+                            reason: reason.clone(),
+                        },
+                    )
+                })
+                .collect())
+        }
+        Command::Correct {
+            correction,
+            reason,
+            doctor: approver,
+            ..
+        } => {
+            let reason = clean_reason(reason)?;
+            let (correction, old) = correct(board, v, correction, now, policy)?;
+            // A corrected time that shortens a running timer (the
+            // observation, a reaction's) needs a doctor, and stays shown.
+            let doctor_needed = match &correction {
+                Correction::Time { event, at } => {
+                    shortens_running_timer(v, policy, *event, *at, now)
+                }
+                _ => None,
+            };
+            let approver = match (doctor_needed, approver) {
+                (Some(why), None) => return Err(Rejection::DoctorRequired { why }),
+                (Some(_), Some(who)) => Some(doctor(policy, who)?),
+                (None, _) => None,
+            };
+            Ok(vec![(
+                now,
+                EventKind::Corrected {
+                    correction,
+                    reason,
+                    old,
+                    doctor: approver,
+                },
             )])
         }
+        Command::Arrive { .. } | Command::Expect { .. } => Err(Rejection::UnknownVisit(v.id)),
     }
 }
 
-fn advance(
-    board: &Board,
-    config: &Config,
-    v: &Visit,
-    to: Stage,
-    bed: Option<&str>,
-    lot: Option<&Lot>,
-    at: DateTime<Utc>,
-) -> Result<EventKind, Rejection> {
-    if v.stage == to {
-        return Err(Rejection::AlreadyThere {
-            name: v.name.clone(),
-            stage: to,
-        });
-    }
-    if to == Stage::Administration && matches!(v.stage, Stage::Waiting | Stage::Counselling) {
-        return Err(Rejection::NeedsCounselling {
-            name: v.name.clone(),
-            from: v.stage,
-        });
-    }
-    if v.stage.next() != Some(to) {
-        let hint = match v.stage.next() {
-            Some(next) => format!(": the next stage is {next}"),
-            None => String::new(),
+/// The visit's record with `events` added must stay chronological: every
+/// event possible at its moment (nothing newly out of order).
+fn admit(v: &Visit, policy: &Policy, events: &[EventRecord]) -> Result<(), Rejection> {
+    let before: Vec<u64> = moves::out_of_order(&v.events, policy)
+        .into_iter()
+        .map(|(seq, _)| seq)
+        .collect();
+    let mut trial = v.events.clone();
+    trial.extend(events.iter().cloned());
+    let tz = policy.timezone;
+    for (seq, why) in moves::out_of_order(&trial, policy) {
+        if before.contains(&seq) {
+            continue;
+        }
+        let Some(e) = trial.iter().find(|e| e.seq == seq) else {
+            continue;
         };
-        return Err(Rejection::IllegalMove {
-            name: v.name.clone(),
-            from: v.stage,
-            to,
-            hint,
-        });
+        let when = e.at.with_timezone(&tz).format("%H:%M").to_string();
+        if events.iter().any(|n| n.seq == seq) {
+            return Err(why);
+        }
+        return Err(Rejection::OutOfOrder(format!(
+            "this would put {} at {when} out of order ({why}): check the time",
+            e.kind.name().replace('_', " ")
+        )));
     }
-    let missing = match to {
-        Stage::Ready => rules::missing_for_ready(v, config),
-        Stage::Administration => {
-            let mut m = rules::missing_for_administration(v, config);
-            if lot.is_none_or(|l| l.number.trim().is_empty()) {
-                m.push(Missing::Lot);
-            }
-            m
-        }
-        Stage::Discharged => rules::missing_for_discharge(v, config, at),
-        _ => Vec::new(),
-    };
-    if !missing.is_empty() {
-        return Err(Rejection::NotReady {
-            name: v.name.clone(),
-            to,
-            missing,
-        });
-    }
-    Ok(match to {
-        Stage::Waiting => EventKind::CheckedIn {
-            ticket: next_ticket(board, config.timezone, at),
-        },
-        Stage::Counselling => EventKind::CounsellingStarted,
-        Stage::Ready => EventKind::MarkedReady,
-        Stage::Administration => {
-            let lot = match lot {
-                Some(l) => Some(clean_lot(l, at, config)?),
-                None => None,
-            };
-            let route = config.treatment(&v.treatment).map(|t| t.route);
-            let bed = match bed.map(str::trim).filter(|b| !b.is_empty()) {
-                Some(b) => Some(free_bed(board, config, b)?),
-                None if route == Some(Route::Drip) => {
-                    return Err(Rejection::BedRequired {
-                        free: join(free_beds(board, config)),
-                    });
-                }
-                None => None,
-            };
-            EventKind::AdministrationStarted { bed, lot }
-        }
-        Stage::Observation => EventKind::AdministrationEnded { early: None },
-        Stage::Discharged => EventKind::Discharged,
-        // `next()` only yields the stages above.
-        _ => {
-            return Err(Rejection::IllegalMove {
-                name: v.name.clone(),
-                from: v.stage,
-                to,
-                hint: String::new(),
-            });
-        }
-    })
+    Ok(())
 }
 
-/// Beds not taken by a patient in an active stage, in config order.
-pub fn free_beds<'a>(board: &'a Board, config: &'a Config) -> impl Iterator<Item = &'a str> {
-    config
+/// Why moving the time of event `seq` to `to` would shorten a timer that
+/// is still running at `now`, if it would.
+fn shortens_running_timer(
+    v: &Visit,
+    policy: &Policy,
+    seq: u64,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let mut events = v.events.clone();
+    events.push(EventRecord {
+        seq: u64::MAX,
+        visit: v.id,
+        at: now,
+        recorded_at: now,
+        operator: None,
+        kind: EventKind::Corrected {
+            correction: Correction::Time { event: seq, at: to },
+            reason: String::new(),
+            old: String::new(),
+            doctor: None,
+        },
+    });
+    let after = Visit::from_events(events)?;
+    if v.stage != Stage::Observation {
+        return None;
+    }
+    let running = |end: Option<DateTime<Utc>>| end.is_none_or(|e| e > now);
+    let before_end = rules::observation_end(v, policy);
+    let after_end = rules::observation_end(&after, policy);
+    let shorter = match (before_end, after_end) {
+        (None, Some(_)) => true,
+        (Some(b), Some(a)) => a < b,
+        _ => false,
+    };
+    (running(before_end) && shorter)
+        .then(|| format!("this shortens {}'s observation, still running", v.name))
+}
+
+/// A doctor named in an entry: with a staff list, one of its doctors (by
+/// initials or name; the record keeps the name); without one, any name.
+pub(super) fn doctor(policy: &Policy, given: &str) -> Result<String, Rejection> {
+    let given = clean_text("doctor", given, true)?;
+    if policy.staff.is_empty() {
+        return Ok(given);
+    }
+    let found = policy.staff.iter().find(|s| {
+        s.initials.eq_ignore_ascii_case(&given) || s.name.to_lowercase() == given.to_lowercase()
+    });
+    match found {
+        Some(s) if s.role == StaffRole::Doctor => Ok(s.name.clone()),
+        _ => Err(Rejection::UnknownDoctor {
+            given,
+            known: join(
+                policy
+                    .staff
+                    .iter()
+                    .filter(|s| s.role == StaffRole::Doctor)
+                    .map(|s| s.initials.as_str()),
+            ),
+        }),
+    }
+}
+
+/// One open visit per patient: a chart number open on today's board (in
+/// the clinic, or booked for today) is refused as a second arrival.
+fn chart_not_open(
+    board: &Board,
+    policy: &Policy,
+    chart: &str,
+    except: Option<VisitId>,
+    at: DateTime<Utc>,
+) -> Result<(), Rejection> {
+    let tz = policy.timezone;
+    let today = at.with_timezone(&tz).date_naive();
+    let open = board.visits.values().find(|v| {
+        Some(v.id) != except
+            && v.chart_no.as_deref() == Some(chart)
+            && (v.stage.is_active()
+                || (v.stage == Stage::Expected
+                    && except.is_none()
+                    && v.arrived_at.with_timezone(&tz).date_naive() == today))
+    });
+    match open {
+        None => Ok(()),
+        Some(v) => Err(Rejection::ChartOpen {
+            chart: chart.to_string(),
+            name: v.name.clone(),
+            where_: if v.stage == Stage::Expected {
+                format!(
+                    "the day sheet, booked for {}: check them in (Enter on the booking)",
+                    v.arrived_at.with_timezone(&tz).format("%H:%M")
+                )
+            } else {
+                match &v.bed {
+                    Some(bed) => format!("{} on bed {bed} (ticket {})", v.stage, v.ticket),
+                    None => format!("{} (ticket {})", v.stage, v.ticket),
+                }
+            },
+        }),
+    }
+}
+
+fn known_treatment(policy: &Policy, treatment: &str) -> Result<(), Rejection> {
+    if policy.treatment(treatment).is_none() {
+        return Err(Rejection::UnknownTreatment {
+            given: sanitize(treatment),
+            known: join(policy.treatments.iter().map(|t| t.id.as_str())),
+        });
+    }
+    Ok(())
+}
+
+fn clean_optional_chart_no(chart_no: Option<&str>) -> Result<Option<String>, Rejection> {
+    match chart_no.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(c) => Ok(Some(clean_chart_no(c)?)),
+    }
+}
+
+/// Needs in words, with times in the clinic's zone.
+fn describe(missing: &[Missing], tz: Tz) -> String {
+    missing
+        .iter()
+        .map(|m| m.describe(tz))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Beds not taken by a patient in an active stage, in policy order.
+pub fn free_beds<'a>(board: &'a Board, policy: &'a Policy) -> impl Iterator<Item = &'a str> {
+    policy
         .beds
         .iter()
         .map(String::as_str)
         .filter(|b| board.occupant(b).is_none())
 }
 
-fn free_bed(board: &Board, config: &Config, bed: &str) -> Result<String, Rejection> {
-    if !config.beds.iter().any(|b| b == bed) {
+fn free_bed(board: &Board, policy: &Policy, bed: &str) -> Result<String, Rejection> {
+    if !policy.beds.iter().any(|b| b == bed) {
         return Err(Rejection::UnknownBed {
             given: sanitize(bed),
-            known: join(config.beds.iter().map(String::as_str)),
+            known: join(policy.beds.iter().map(String::as_str)),
         });
     }
     if let Some(other) = board.occupant(bed) {
@@ -557,42 +770,34 @@ fn free_bed(board: &Board, config: &Config, bed: &str) -> Result<String, Rejecti
     Ok(bed.to_string())
 }
 
-fn open_visit(board: &Board, id: VisitId) -> Result<&Visit, Rejection> {
-    let v = board.visit(id).ok_or(Rejection::UnknownVisit(id))?;
+/// Entries and moves are for visits still open (in the clinic, or
+/// booked); corrections and undo are for any visit the server holds.
+fn open(v: &Visit) -> Result<(), Rejection> {
     if !v.stage.is_open() {
         return Err(Rejection::Closed {
             name: v.name.clone(),
             stage: v.stage,
         });
     }
-    Ok(v)
+    Ok(())
 }
 
-fn illegal(v: &Visit, to: Stage, hint: &str) -> Rejection {
-    Rejection::IllegalMove {
-        name: v.name.clone(),
-        from: v.stage,
-        to,
-        hint: hint.to_string(),
-    }
-}
-
-fn check_at(config: &Config, ctx: &Context) -> Result<DateTime<Utc>, Rejection> {
+fn check_at(policy: &Policy, ctx: &Context) -> Result<DateTime<Utc>, Rejection> {
     let Some(at) = ctx.at else {
         return Ok(ctx.now);
     };
     let shown = || {
-        at.with_timezone(&config.timezone)
+        at.with_timezone(&policy.timezone)
             .format("%Y-%m-%d %H:%M")
             .to_string()
     };
     if at > ctx.now {
         return Err(Rejection::AtInFuture(shown()));
     }
-    if ctx.now - at > Duration::minutes(i64::from(config.max_backdate_minutes)) {
+    if ctx.now - at > Duration::minutes(i64::from(policy.max_backdate_minutes)) {
         return Err(Rejection::AtTooOld {
             at: shown(),
-            limit_minutes: config.max_backdate_minutes,
+            limit_minutes: policy.max_backdate_minutes,
         });
     }
     Ok(at)
@@ -618,7 +823,7 @@ pub(super) fn invalid(field: &str, message: impl Into<String>) -> Rejection {
     }
 }
 
-fn clean_lot(lot: &Lot, at: DateTime<Utc>, config: &Config) -> Result<Lot, Rejection> {
+fn clean_lot(lot: &Lot, at: DateTime<Utc>, policy: &Policy) -> Result<Lot, Rejection> {
     let number = sanitize(&lot.number);
     if number.is_empty() {
         return Err(invalid(
@@ -633,7 +838,7 @@ fn clean_lot(lot: &Lot, at: DateTime<Utc>, config: &Config) -> Result<Lot, Rejec
         ));
     }
     if let Some(expiry) = lot.expiry
-        && expiry < at.with_timezone(&config.timezone).date_naive()
+        && expiry < at.with_timezone(&policy.timezone).date_naive()
     {
         return Err(invalid(
             "lot_expiry",
@@ -659,14 +864,6 @@ pub(super) fn clean_text(field: &str, text: &str, required: bool) -> Result<Stri
         ));
     }
     Ok(text)
-}
-
-fn list(missing: &[Missing]) -> String {
-    missing
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn clean_name(name: &str) -> Result<String, Rejection> {
@@ -705,11 +902,13 @@ fn clean_reason(reason: &str) -> Result<String, Rejection> {
 
 /// Checks a correction and returns it cleaned, with the old value.
 fn correct(
+    board: &Board,
     v: &Visit,
     correction: &Correction,
     now: DateTime<Utc>,
-    config: &Config,
+    policy: &Policy,
 ) -> Result<(Correction, String), Rejection> {
+    let tz = policy.timezone;
     Ok(match correction {
         Correction::Name { name } => (
             Correction::Name {
@@ -718,10 +917,12 @@ fn correct(
             v.name.clone(),
         ),
         Correction::ChartNo { chart_no } => {
-            let chart_no = match chart_no.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(c) => Some(clean_chart_no(c)?),
-            };
+            let chart_no = clean_optional_chart_no(chart_no.as_deref())?;
+            if let Some(chart) = &chart_no
+                && v.stage.is_open()
+            {
+                chart_not_open(board, policy, chart, Some(v.id), now)?;
+            }
             (
                 Correction::ChartNo { chart_no },
                 v.chart_no.clone().unwrap_or_default(),
@@ -740,7 +941,7 @@ fn correct(
                     expiry: None,
                 },
                 now,
-                config,
+                policy,
             )?;
             (
                 Correction::Lot {
@@ -750,42 +951,77 @@ fn correct(
             )
         }
         Correction::Time { event, at } => {
-            // Only the moments that start a stage can be re-timed, and the
-            // order of the stages must stay as it was.
-            let moves: Vec<&EventRecord> = v
-                .effective_events()
-                .filter(|e| {
-                    !matches!(
+            // Only the moments that start a stage can be re-timed.
+            let Some(target) = v.effective_events().find(|e| {
+                e.seq == *event
+                    && !matches!(
                         e.kind,
                         EventKind::Recorded { .. } | EventKind::Corrected { .. }
                     )
-                })
-                .collect();
-            let Some(pos) = moves.iter().position(|e| e.seq == *event) else {
+            }) else {
                 return Err(invalid(
                     "event",
                     format!("event {event} is not a stage change of {}", v.name),
                 ));
             };
+            let shown =
+                |t: &DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
             if *at > now {
-                return Err(Rejection::AtInFuture(
-                    at.with_timezone(&config.timezone)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string(),
-                ));
+                return Err(Rejection::AtInFuture(shown(at)));
             }
-            // The neighbours' times as they stand, after earlier corrections.
-            let prev = pos.checked_sub(1).map(|p| v.effective_time(moves[p]));
-            let next = moves.get(pos + 1).map(|e| v.effective_time(e));
-            if prev.is_some_and(|p| *at < p) || next.is_some_and(|n| *at > n) {
+            // Bounded like any entry after the fact, from when it is entered.
+            if now - *at > Duration::minutes(i64::from(policy.max_backdate_minutes)) {
+                return Err(Rejection::AtTooOld {
+                    at: shown(at),
+                    limit_minutes: policy.max_backdate_minutes,
+                });
+            }
+            // The whole visit stays in order: the moved moment must be
+            // possible where it lands, a move must have had what it needed
+            // then, and nothing after it may fall out of order.
+            let mut trial = v.events.clone();
+            trial.push(EventRecord {
+                seq: u64::MAX,
+                visit: v.id,
+                at: now,
+                recorded_at: now,
+                operator: None,
+                kind: EventKind::Corrected {
+                    correction: Correction::Time {
+                        event: *event,
+                        at: *at,
+                    },
+                    reason: String::new(),
+                    old: String::new(),
+                    doctor: None,
+                },
+            });
+            let before: Vec<u64> = moves::out_of_order(&v.events, policy)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect();
+            if let Some((_, why)) = moves::out_of_order(&trial, policy)
+                .into_iter()
+                .find(|(s, _)| !before.contains(s))
+            {
                 return Err(invalid(
                     "at",
-                    "the corrected time must stay between the stage before and the stage after",
+                    format!("the visit would be out of order at {}: {why}", shown(at)),
                 ));
             }
-            let old = moves[pos]
-                .at
-                .with_timezone(&config.timezone)
+            let mv = Move::of(&target.kind);
+            if let Some(then) = Visit::as_of(&trial, *at, *event) {
+                let needs = moves::gate(&then, policy, mv, *at).unwrap_or_default();
+                if !needs.is_empty() {
+                    return Err(invalid(
+                        "at",
+                        format!("at {} {}", shown(at), describe(&needs, tz)),
+                    ));
+                }
+            }
+            let old = v
+                .effective_time(target)
+                .with_timezone(&tz)
                 .format("%H:%M")
                 .to_string();
             (

@@ -58,6 +58,10 @@ pub enum EventKind {
         correction: Correction,
         reason: String,
         old: String,
+        /// The doctor who approved a correction that shortened a running
+        /// timer (an observation, a reaction's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        doctor: Option<String>,
     },
     CounsellingStarted,
     MarkedReady,
@@ -87,9 +91,11 @@ pub enum EventKind {
         reason: String,
     },
     /// Undoes the event with sequence number `target` (a correction, not a
-    /// deletion: both stay in the log).
+    /// deletion: both stay in the log), with why when it matters.
     Reverted {
         target: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
 }
 

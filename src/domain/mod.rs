@@ -11,6 +11,8 @@ pub mod clinical;
 mod command;
 mod event;
 mod model;
+pub mod moves;
+pub mod policy;
 mod record;
 pub mod rules;
 pub mod text;

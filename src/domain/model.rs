@@ -158,8 +158,48 @@ pub struct Visit {
 
 impl Visit {
     /// Folds a visit from its events. The first event must be the arrival;
-    /// events that a later `Reverted` event undoes have no effect.
+    /// events that a later `Reverted` event undoes have no effect; the rest
+    /// count in the order they happened (see [`Visit::timeline`]).
     pub fn from_events(events: Vec<EventRecord>) -> Option<Visit> {
+        let (mut visit, rest) = Visit::timeline(&events)?;
+        for event in &rest {
+            visit.fold(event);
+        }
+        // What was undone stays listed when undoing it makes the board
+        // look safer than anyone recorded (a reaction, a dose).
+        for e in &events {
+            if let EventKind::Reverted { target, reason } = &e.kind
+                && let Some(undone) = events.iter().find(|x| x.seq == *target)
+                && undone_matters(&undone.kind)
+            {
+                visit.care.undone.push(super::clinical::Undone {
+                    what: undone.kind.name().to_string(),
+                    reason: reason.clone().unwrap_or_default(),
+                    by: e.operator.clone(),
+                    at: e.recorded_at,
+                });
+            }
+        }
+        visit.events = events;
+        Some(visit)
+    }
+
+    /// The visit as it stood just before `(at, seq)`: folded from the
+    /// events that happened earlier (or at the same moment and were
+    /// recorded earlier). What a command dated `at` is checked against.
+    pub fn as_of(events: &[EventRecord], at: DateTime<Utc>, seq: u64) -> Option<Visit> {
+        let (mut visit, rest) = Visit::timeline(events)?;
+        for event in rest.iter().filter(|e| (e.at, e.seq) < (at, seq)) {
+            visit.fold(event);
+        }
+        visit.events = events.to_vec();
+        Some(visit)
+    }
+
+    /// The visit at its arrival, and the events after it that still count
+    /// (not undone, not undo markers), with corrected times, in the order
+    /// they happened, then in the order they were recorded.
+    pub fn timeline(events: &[EventRecord]) -> Option<(Visit, Vec<EventRecord>)> {
         let first = events.first()?;
         let mut visit = match &first.kind {
             EventKind::Arrived {
@@ -201,29 +241,28 @@ impl Visit {
             }
             _ => return None,
         };
-        let reverted = reverted_targets(&events);
+        let reverted = reverted_targets(events);
         // Corrected times replace the recorded ones (the records stay).
-        let times = corrected_times(&events, &reverted);
+        let times = corrected_times(events, &reverted);
         if let Some(at) = times.get(&first.seq) {
             visit.arrived_at = *at;
             visit.stage_since = *at;
             visit.stage_log[0].1 = *at;
         }
-        for event in events.iter().skip(1) {
-            if reverted.contains(&event.seq) {
-                continue;
-            }
-            match times.get(&event.seq) {
-                Some(at) => {
-                    let mut e = event.clone();
+        let mut rest: Vec<EventRecord> = events
+            .iter()
+            .skip(1)
+            .filter(|e| !reverted.contains(&e.seq) && !matches!(e.kind, EventKind::Reverted { .. }))
+            .map(|e| {
+                let mut e = e.clone();
+                if let Some(at) = times.get(&e.seq) {
                     e.at = *at;
-                    visit.fold(&e);
                 }
-                None => visit.fold(event),
-            }
-        }
-        visit.events = events;
-        Some(visit)
+                e
+            })
+            .collect();
+        rest.sort_by_key(|e| (e.at, e.seq));
+        Some((visit, rest))
     }
 
     fn new(
@@ -255,7 +294,8 @@ impl Visit {
         }
     }
 
-    fn fold(&mut self, event: &EventRecord) {
+    /// Folds one event (events come in the order they happened).
+    pub(super) fn fold(&mut self, event: &EventRecord) {
         let enter = |visit: &mut Visit, stage: Stage| {
             visit.stage = stage;
             visit.stage_since = event.at;
@@ -269,17 +309,29 @@ impl Visit {
                 self.arrived_at = event.at;
                 enter(self, Stage::Waiting);
             }
-            EventKind::Corrected { correction, .. } => match correction {
-                Correction::Name { name } => self.name = name.clone(),
-                Correction::ChartNo { chart_no } => self.chart_no = chart_no.clone(),
-                Correction::Lot { number } => {
-                    if let Some(lot) = &mut self.care.lot {
-                        lot.number = number.clone();
+            EventKind::Corrected {
+                correction, doctor, ..
+            } => {
+                match correction {
+                    Correction::Name { name } => self.name = name.clone(),
+                    Correction::ChartNo { chart_no } => self.chart_no = chart_no.clone(),
+                    Correction::Lot { number } => {
+                        if let Some(lot) = &mut self.care.lot {
+                            lot.number = number.clone();
+                        }
                     }
+                    // Applied before the fold (see `timeline`).
+                    Correction::Time { .. } => {}
                 }
-                // Applied before the fold (see `from_events`).
-                Correction::Time { .. } => {}
-            },
+                if let Some(doctor) = doctor {
+                    self.care.timer_corrections.push(super::clinical::Approval {
+                        doctor: doctor.clone(),
+                        reason: String::new(),
+                        items: Vec::new(),
+                        at: event.at,
+                    });
+                }
+            }
             EventKind::CounsellingStarted => enter(self, Stage::Counselling),
             EventKind::MarkedReady => enter(self, Stage::Ready),
             EventKind::AdministrationStarted { bed, lot } => {
@@ -298,7 +350,22 @@ impl Visit {
                     None,
                 );
                 self.care.early_stop = early.clone();
+                self.care.administration_ended = Some(event.at);
                 enter(self, Stage::Observation);
+            }
+            EventKind::Recorded {
+                entry: super::clinical::Entry::Plan { plan },
+            } => {
+                // The plan decides the treatment from here on (the booking's
+                // stays in the arrival event).
+                self.treatment = plan.treatment.clone();
+                self.care.record(
+                    &super::clinical::Entry::Plan { plan: plan.clone() },
+                    event.at,
+                    event.seq,
+                    self.stage,
+                    event.operator.as_deref(),
+                );
             }
             EventKind::Recorded { entry } => {
                 self.care.record(
@@ -364,10 +431,21 @@ fn reverted_targets(events: &[EventRecord]) -> Vec<u64> {
     events
         .iter()
         .filter_map(|e| match e.kind {
-            EventKind::Reverted { target } => Some(target),
+            EventKind::Reverted { target, .. } => Some(target),
             _ => None,
         })
         .collect()
+}
+
+/// Undoing these makes the board look safer: the undo stays listed.
+fn undone_matters(kind: &EventKind) -> bool {
+    use super::clinical::Entry;
+    matches!(
+        kind,
+        EventKind::Recorded {
+            entry: Entry::Reaction { .. } | Entry::Adrenaline { .. } | Entry::AmbulanceCalled
+        } | EventKind::Transferred { .. }
+    )
 }
 
 /// Event sequence number -> its corrected time (the latest correction

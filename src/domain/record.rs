@@ -1,40 +1,39 @@
-//! Checking a recorded clinical fact against the visit: is it complete,
-//! plausible, and does it make sense now? Some facts bring others with
-//! them: an allergic reaction pauses a running drip, anaphylaxis stops it.
+//! Checking what an entry says: is it complete, plausible, clean? Whether
+//! the entry may be made at all, and when, is the protocol's (`moves`);
+//! this is about its content. Some facts bring others with them: an
+//! allergic reaction pauses a running drip, anaphylaxis stops it, a
+//! vasovagal reaction during a drip stops it when the nurse says so
+//! (the response starts with "needle out").
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
-use super::clinical::{Check, EarlyStop, Entry, ReactionKind, check_vitals};
-use super::command::{Rejection, clean_text, invalid};
+use super::clinical::{EarlyStop, Entry, ReactionKind, check_vitals};
+use super::command::{Rejection, clean_text, doctor, invalid};
 use super::event::EventKind;
 use super::model::{Route, Stage, Visit};
+use super::policy::{Level, Policy};
 use super::rules;
 use super::text::sanitize;
-use crate::config::{Config, Level};
 
+/// The events an entry records, cleaned, for `v` as it stood at `at`.
 pub(super) fn check(
-    config: &Config,
+    policy: &Policy,
     v: &Visit,
     entry: &Entry,
     at: DateTime<Utc>,
-    now: DateTime<Utc>,
 ) -> Result<Vec<EventKind>, Rejection> {
     let recorded = |entry: Entry| EventKind::Recorded { entry };
     let not_now = |why: String| Err(Rejection::NotNow(why));
     let care = &v.care;
-    let from_administration = matches!(v.stage, Stage::Administration | Stage::Observation);
     let clean = match entry {
         Entry::Screening { answers } => {
-            if !matches!(v.stage, Stage::Counselling | Stage::Ready) {
-                return not_now(format!("{} is not in counselling", v.name));
-            }
-            if let Some(unknown) = answers.keys().find(|k| config.screening_item(k).is_none()) {
+            if let Some(unknown) = answers.keys().find(|k| policy.screening_item(k).is_none()) {
                 return Err(invalid(
                     "answers",
                     format!("there is no screening item {:?}", sanitize(unknown)),
                 ));
             }
-            let unanswered: Vec<&str> = config
+            let unanswered: Vec<&str> = policy
                 .screening
                 .iter()
                 .filter(|q| !answers.contains_key(&q.id))
@@ -46,32 +45,100 @@ pub(super) fn check(
                     format!("answer every item: {} unanswered", unanswered.join(", ")),
                 ));
             }
+            // A reaction at an earlier visit is a "yes" (DOMAIN.md
+            // "Screening": past allergic reaction, past fainting).
+            if let Some(item) = rules::required_yes(v, policy)
+                .into_iter()
+                .find(|item| answers.get(item) != Some(&true))
+            {
+                let (kind, when) = v
+                    .history
+                    .reactions
+                    .iter()
+                    .filter(|(k, _)| {
+                        policy
+                            .screening_item(&item)
+                            .is_some_and(|q| q.reactions.contains(k))
+                    })
+                    .max_by_key(|(_, at)| *at)
+                    .copied()
+                    .unwrap_or((ReactionKind::Allergic, at));
+                return Err(invalid(
+                    "answers",
+                    format!(
+                        "{item} must be yes: {} reacted ({}, {}) at an earlier visit",
+                        v.name,
+                        kind.as_str(),
+                        when.with_timezone(&policy.timezone)
+                            .format("%Y-%m-%d %H:%M")
+                    ),
+                ));
+            }
             entry.clone()
         }
-        Entry::CautionsAcknowledged { doctor } => {
-            if rules::answered(v, config, Level::Caution).is_empty() {
-                return not_now("no caution answer needs the doctor".into());
+        Entry::CautionsAcknowledged { doctor: who, items } => {
+            let cautions = rules::answered(v, policy, Level::Caution);
+            if items.is_empty() {
+                return Err(invalid(
+                    "items",
+                    format!(
+                        "name the caution answers the doctor acknowledges: {}",
+                        cautions.join(", ")
+                    ),
+                ));
+            }
+            if let Some(other) = items.iter().find(|i| !cautions.contains(&i.as_str())) {
+                return Err(invalid(
+                    "items",
+                    format!(
+                        "{:?} is not a caution answer of {}: these are {}",
+                        sanitize(other),
+                        v.name,
+                        cautions.join(", ")
+                    ),
+                ));
             }
             Entry::CautionsAcknowledged {
-                doctor: clean_text("doctor", doctor, true)?,
+                doctor: doctor(policy, who)?,
+                items: items.clone(),
             }
         }
-        Entry::Override { doctor, reason } => {
-            if rules::answered(v, config, Level::Block).is_empty() {
-                return not_now("no contraindication to override".into());
+        Entry::Override {
+            doctor: who,
+            reason,
+            items,
+        } => {
+            let gates: Vec<String> = rules::start_gates(v, policy)
+                .into_iter()
+                .map(|(g, _)| g)
+                .collect();
+            if items.is_empty() {
+                return Err(invalid(
+                    "items",
+                    format!("name what the override covers: {}", gates.join(", ")),
+                ));
+            }
+            if let Some(other) = items.iter().find(|i| !gates.contains(i)) {
+                return Err(invalid(
+                    "items",
+                    format!(
+                        "{:?} does not stop {}'s start: an override covers {}",
+                        sanitize(other),
+                        v.name,
+                        gates.join(", ")
+                    ),
+                ));
             }
             Entry::Override {
-                doctor: clean_text("doctor", doctor, true)?,
+                doctor: doctor(policy, who)?,
                 reason: clean_text("reason", reason, true)?,
+                items: items.clone(),
             }
         }
         Entry::Consent { items } => {
-            if !matches!(v.stage, Stage::Counselling | Stage::Ready) {
-                return not_now(format!("{} is not in counselling", v.name));
-            }
             if let Some(unknown) = items
                 .iter()
-                .find(|i| !config.consent.iter().any(|c| &c.id == *i))
+                .find(|i| !policy.consent.iter().any(|c| &c.id == *i))
             {
                 return Err(invalid(
                     "consent",
@@ -81,10 +148,7 @@ pub(super) fn check(
             entry.clone()
         }
         Entry::Plan { plan } => {
-            if !matches!(v.stage, Stage::Counselling | Stage::Ready) {
-                return not_now(format!("{} is not in counselling", v.name));
-            }
-            let Some(treatment) = config.treatment(&plan.treatment) else {
+            let Some(treatment) = policy.treatment(&plan.treatment) else {
                 return Err(invalid(
                     "treatment",
                     format!("unknown treatment {:?}", sanitize(&plan.treatment)),
@@ -107,6 +171,14 @@ pub(super) fn check(
                     format!("{w} kg is not a weight: enter 2-300, or leave it empty"),
                 ));
             }
+            if let Some(age) = plan.age_years
+                && age > 120
+            {
+                return Err(invalid(
+                    "age_years",
+                    format!("{age} is not an age: enter 0-120, or leave it empty"),
+                ));
+            }
             let mut plan = plan.clone();
             plan.product = clean_text("product", &plan.product, true)?;
             plan.nurse = clean_text("nurse", &plan.nurse, true)?;
@@ -125,63 +197,49 @@ pub(super) fn check(
             check_vitals(vitals).map_err(|(field, message)| invalid(field, message))?;
             entry.clone()
         }
-        Entry::DripCheck { minute } => {
-            if v.stage != Stage::Administration {
-                return not_now(format!("{} is not on a drip", v.name));
-            }
-            if !config.administration.drip_check_minutes.contains(minute) {
+        Entry::DripCheck { minute, skipped } => {
+            if !policy.administration.drip_check_minutes.contains(minute) {
                 return Err(invalid(
                     "minute",
                     format!("no drip check is due at minute {minute}"),
                 ));
             }
-            if care.drip_checks.contains(minute) {
+            if care.drip_checks.contains(minute) || care.drip_checks_skipped.contains_key(minute) {
                 return not_now(format!("the {minute}-minute check is already done"));
             }
-            entry.clone()
-        }
-        Entry::Pause { reason } => {
-            if v.stage != Stage::Administration || care.paused_since.is_some() {
-                return not_now(format!("{}'s drip is not running", v.name));
-            }
-            Entry::Pause {
-                reason: clean_text("reason", reason, true)?,
+            Entry::DripCheck {
+                minute: *minute,
+                skipped: match skipped {
+                    Some(reason) => Some(clean_text("skipped", reason, true)?),
+                    None => None,
+                },
             }
         }
-        Entry::Resume => {
-            if care.paused_since.is_none() {
-                return not_now(format!("{}'s drip is not paused", v.name));
-            }
-            if matches!(care.open_reaction(), Some(r) if r.kind >= ReactionKind::Allergic)
-                && care.doctor_present.is_none()
-            {
-                return not_now(
-                    "an allergic reaction is open: the doctor decides when the drip resumes (record the doctor first)"
-                        .into(),
-                );
-            }
-            entry.clone()
-        }
+        Entry::Pause { reason } => Entry::Pause {
+            reason: clean_text("reason", reason, true)?,
+        },
+        Entry::Resume => entry.clone(),
         Entry::Reaction {
             reaction,
             signs,
             action,
+            stop_drip,
         } => {
-            if !from_administration {
-                return not_now(format!(
-                    "{} has not had administration yet: reactions are recorded from administration on",
-                    v.name
-                ));
-            }
+            // During administration: an allergic reaction pauses a drip,
+            // anaphylaxis stops the administration, a vasovagal reaction
+            // stops it when the nurse takes the needle out.
+            let administering = v.stage == Stage::Administration;
+            let drip = rules::route(v, policy) == Some(Route::Drip);
             let reaction_entry = Entry::Reaction {
                 reaction: *reaction,
                 signs: clean_text("signs", signs, true)?,
                 action: clean_text("action", action, false)?,
+                stop_drip: *stop_drip && administering,
             };
             let mut out = vec![recorded(reaction_entry)];
-            if v.stage == Stage::Administration {
+            if administering {
                 match reaction {
-                    ReactionKind::Allergic if care.paused_since.is_none() => {
+                    ReactionKind::Allergic if drip && care.paused_since.is_none() => {
                         out.push(recorded(Entry::Pause {
                             reason: "allergic reaction".into(),
                         }));
@@ -194,24 +252,27 @@ pub(super) fn check(
                             }),
                         });
                     }
+                    ReactionKind::Vasovagal | ReactionKind::Local if *stop_drip => {
+                        out.push(EventKind::AdministrationEnded {
+                            early: Some(EarlyStop {
+                                reason: format!("{} reaction: needle out", reaction.as_str()),
+                                volume_ml: None,
+                            }),
+                        });
+                    }
                     _ => {}
                 }
             }
             return Ok(out);
         }
-        Entry::DoctorPresent { doctor } => Entry::DoctorPresent {
-            doctor: clean_text("doctor", doctor, true)?,
+        Entry::DoctorPresent { doctor: who } => Entry::DoctorPresent {
+            doctor: doctor(policy, who)?,
         },
-        Entry::SymptomFree => {
-            if care.open_reaction().is_none() {
-                return not_now(format!("{} has no open reaction", v.name));
-            }
-            entry.clone()
-        }
-        Entry::Adrenaline { dose_mg } => {
-            if !matches!(care.open_reaction(), Some(r) if r.kind == ReactionKind::Anaphylaxis) {
-                return not_now("adrenaline is logged for an open anaphylaxis".into());
-            }
+        Entry::SymptomFree => entry.clone(),
+        Entry::Adrenaline {
+            dose_mg,
+            confirmed_by,
+        } => {
             if !(*dose_mg > 0.0 && *dose_mg <= 1.0) {
                 return Err(invalid(
                     "dose_mg",
@@ -220,16 +281,35 @@ pub(super) fn check(
                     ),
                 ));
             }
-            entry.clone()
-        }
-        Entry::AmbulanceCalled => {
-            if care.worst_reaction() != Some(ReactionKind::Anaphylaxis) {
-                return not_now("the ambulance task belongs to anaphylaxis".into());
+            // Facts after the act are not refused outright: a dose above
+            // the computed one is recorded when a doctor confirms it, and
+            // stays flagged.
+            let confirmed_by = match (rules::dose_too_high(v, policy, *dose_mg), confirmed_by) {
+                (Some(why), None) => {
+                    return Err(Rejection::DoseUnconfirmed {
+                        why: why.describe(),
+                        dose: rules::adrenaline_dose(v, policy).map_or_else(
+                            || {
+                                format!(
+                                    "no weight recorded: the cap is {:.2} mg",
+                                    rules::adrenaline_cap(v, policy)
+                                )
+                            },
+                            |d| format!("the dose for this patient is {d:.2} mg"),
+                        ),
+                    });
+                }
+                (Some(_), Some(who)) => Some(doctor(policy, who)?),
+                (None, _) => None,
+            };
+            Entry::Adrenaline {
+                dose_mg: *dose_mg,
+                confirmed_by,
             }
-            entry.clone()
         }
+        Entry::AmbulanceCalled => entry.clone(),
         Entry::Acknowledge { code } => {
-            let active = rules::visit_alerts(v, config, now);
+            let active = rules::visit_alerts(v, policy, at);
             if !active.iter().any(|a| a.code.as_str() == code) {
                 return not_now(format!(
                     "no {:?} alert is active for {}",
@@ -239,42 +319,22 @@ pub(super) fn check(
             }
             entry.clone()
         }
-        Entry::Clearance { doctor } => {
-            if care.worst_reaction() < Some(ReactionKind::Allergic) {
-                return not_now(format!("{} needs no doctor's clearance", v.name));
-            }
-            Entry::Clearance {
-                doctor: clean_text("doctor", doctor, true)?,
-            }
-        }
+        Entry::Clearance {
+            doctor: who,
+            reason,
+        } => Entry::Clearance {
+            doctor: doctor(policy, who)?,
+            reason: match reason {
+                Some(r) => Some(clean_text("reason", r, false)?).filter(|r| !r.is_empty()),
+                None => None,
+            },
+        },
         Entry::Checklist { item } => {
-            if v.stage != Stage::Observation {
-                return not_now(format!(
-                    "the discharge checklist starts when the needle is out; {} is in {}",
-                    v.name, v.stage
-                ));
-            }
             if care.checklist.contains_key(item) {
-                return not_now(format!("{} is already ticked", item.as_str()));
-            }
-            if *item == Check::HemostasisConfirmed {
-                let minutes = rules::hemostasis_minutes(v, config);
-                match care.checklist.get(&Check::HemostasisPressure) {
-                    None => {
-                        return not_now(format!(
-                            "apply pressure first ({minutes} min), then confirm hemostasis"
-                        ));
-                    }
-                    Some(since) => {
-                        let left = *since + Duration::minutes(i64::from(minutes)) - at;
-                        if left > Duration::zero() {
-                            return not_now(format!(
-                                "keep pressure {minutes} min: {} s left",
-                                left.num_seconds()
-                            ));
-                        }
-                    }
-                }
+                return not_now(format!(
+                    "{} is already ticked",
+                    item.as_str().replace('_', " ")
+                ));
             }
             entry.clone()
         }

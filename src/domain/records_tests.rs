@@ -197,6 +197,7 @@ fn a_wrong_name_is_corrected_and_the_old_one_stays_in_the_record() {
                 name: "Yamada Hanako".into(),
             },
             reason: "typo at reception".into(),
+            doctor: None,
         },
     );
     let visit = c.visit(v);
@@ -243,6 +244,7 @@ fn a_wrong_start_time_is_corrected_and_the_timer_follows() {
                 at: t(9, 10),
             },
             reason: "entered late".into(),
+            doctor: None,
         },
     );
     assert_eq!(c.visit(v).stage_since, t(9, 10));
@@ -257,6 +259,7 @@ fn a_wrong_start_time_is_corrected_and_the_timer_follows() {
                     at: t(8, 50),
                 },
                 reason: "x".into(),
+                doctor: None,
             },
         )
         .unwrap_err();
@@ -283,6 +286,7 @@ fn a_correction_needs_a_reason() {
                     chart_no: Some("123".into()),
                 },
                 reason: "".into(),
+                doctor: None,
             },
         )
         .unwrap_err();

@@ -1,4 +1,4 @@
-//! Timers and alerts, derived from the board, the config and `now`.
+//! Timers and alerts, derived from the board, the policy and `now`.
 //! Nothing here is stored: a restart or a second terminal derives the same.
 
 use chrono::{DateTime, Utc};
@@ -8,9 +8,9 @@ use std::fmt;
 
 use chrono::Duration;
 
-use super::clinical::{Check, ReactionKind, adrenaline_dose_mg, news2};
+use super::clinical::{Approval, Check, ReactionKind, VitalsRecord, adrenaline_dose_mg, news2};
 use super::model::{Board, Route, Stage, Visit, VisitId};
-use crate::config::{Config, Level, RiskFlag};
+use super::policy::{AnaphylaxisHome, Level, Policy, RiskFlag};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,6 +71,9 @@ pub enum AlertCode {
     HemostasisDue,
     /// An expected patient is later than the grace time.
     Late,
+    /// Reacted (allergic or worse) at an earlier visit: the doctor must
+    /// see the answers before anything else.
+    PriorReaction,
 }
 
 impl AlertCode {
@@ -85,18 +88,19 @@ impl AlertCode {
             AlertCode::Vitals => 4,
             AlertCode::Vasovagal => 5,
             AlertCode::VitalsDue => 6,
-            AlertCode::Fever => 7,
-            AlertCode::Contraindication => 8,
-            AlertCode::CautionNeedsDoctor => 9,
-            AlertCode::AdministrationOverdue => 10,
-            AlertCode::AdministrationDue => 11,
-            AlertCode::DripPaused => 12,
-            AlertCode::HemostasisDue => 13,
-            AlertCode::DripCheckDue => 14,
-            AlertCode::DischargeOverdue => 15,
-            AlertCode::ObservationComplete => 16,
-            AlertCode::WaitedTooLong => 17,
-            AlertCode::Late => 18,
+            AlertCode::PriorReaction => 7,
+            AlertCode::Fever => 8,
+            AlertCode::Contraindication => 9,
+            AlertCode::CautionNeedsDoctor => 10,
+            AlertCode::AdministrationOverdue => 11,
+            AlertCode::AdministrationDue => 12,
+            AlertCode::DripPaused => 13,
+            AlertCode::HemostasisDue => 14,
+            AlertCode::DripCheckDue => 15,
+            AlertCode::DischargeOverdue => 16,
+            AlertCode::ObservationComplete => 17,
+            AlertCode::WaitedTooLong => 18,
+            AlertCode::Late => 19,
         }
     }
 
@@ -121,6 +125,7 @@ impl AlertCode {
             AlertCode::CallAmbulance => "call_ambulance",
             AlertCode::HemostasisDue => "hemostasis_due",
             AlertCode::Late => "late",
+            AlertCode::PriorReaction => "prior_reaction",
         }
     }
 }
@@ -141,6 +146,24 @@ pub struct Alert {
     pub acknowledged_by: Option<String>,
     /// Detail for the message: item ids, a dose, a NEWS2 score.
     pub detail: String,
+    /// For the emergency: where its response stands, so the line says
+    /// what to do next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency: Option<EmergencyState>,
+}
+
+/// Where the response to an anaphylaxis stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyState {
+    /// The dose for the recorded weight, in hundredths of a mg; `None`:
+    /// no weight recorded, the board cannot compute it.
+    pub dose_cg: Option<u32>,
+    /// The cap for this patient (child or adult), in hundredths of a mg.
+    pub cap_cg: u32,
+    /// Doses given so far.
+    pub doses: u32,
+    /// The doctor with the patient since the reaction, if any.
+    pub doctor: Option<String>,
 }
 
 /// How a visit's clock reads now.
@@ -155,19 +178,19 @@ pub struct Timer {
 
 /// Expected length of the current stage, when the stage has one. For
 /// observation waiting on "symptom-free", none.
-pub fn expected_secs(visit: &Visit, config: &Config) -> Option<i64> {
+pub fn expected_secs(visit: &Visit, policy: &Policy) -> Option<i64> {
     match visit.stage {
-        Stage::Administration => config
+        Stage::Administration => policy
             .treatment(&visit.treatment)
             .map(|t| i64::from(t.minutes) * 60),
         Stage::Observation => {
-            observation_end(visit, config).map(|end| (end - visit.stage_since).num_seconds())
+            observation_end(visit, policy).map(|end| (end - visit.stage_since).num_seconds())
         }
         _ => None,
     }
 }
 
-pub fn timer(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Timer {
+pub fn timer(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Timer {
     let elapsed_secs = (now - visit.stage_since).num_seconds().max(0);
     // A paused drip's countdown stands still.
     let running = if visit.stage == Stage::Administration {
@@ -177,16 +200,16 @@ pub fn timer(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Timer {
     };
     Timer {
         elapsed_secs,
-        remaining_secs: expected_secs(visit, config).map(|e| e - running),
+        remaining_secs: expected_secs(visit, policy).map(|e| e - running),
     }
 }
 
 /// Screening items answered "yes" at `level`.
-pub fn answered<'a>(visit: &'a Visit, config: &'a Config, level: Level) -> Vec<&'a str> {
+pub fn answered<'a>(visit: &'a Visit, policy: &'a Policy, level: Level) -> Vec<&'a str> {
     let Some(answers) = &visit.care.screening else {
         return Vec::new();
     };
-    config
+    policy
         .screening
         .iter()
         .filter(|q| q.level == level && answers.get(&q.id) == Some(&true))
@@ -195,9 +218,9 @@ pub fn answered<'a>(visit: &'a Visit, config: &'a Config, level: Level) -> Vec<&
 }
 
 /// The risks the answers (and today's temperature) imply.
-pub fn risk_flags(visit: &Visit, config: &Config) -> Vec<RiskFlag> {
+pub fn risk_flags(visit: &Visit, policy: &Policy) -> Vec<RiskFlag> {
     let mut flags: Vec<RiskFlag> = match &visit.care.screening {
-        Some(answers) => config
+        Some(answers) => policy
             .screening
             .iter()
             .filter(|q| answers.get(&q.id) == Some(&true))
@@ -205,7 +228,7 @@ pub fn risk_flags(visit: &Visit, config: &Config) -> Vec<RiskFlag> {
             .collect(),
         None => Vec::new(),
     };
-    if fever(visit, config).is_some() {
+    if fever(visit, policy).is_some() {
         flags.push(RiskFlag::Infection);
     }
     flags.sort();
@@ -215,22 +238,114 @@ pub fn risk_flags(visit: &Visit, config: &Config) -> Vec<RiskFlag> {
 
 /// The temperature at or above the fever limit taken before
 /// administration, if any (DOMAIN.md: infection, incl. fever today).
-pub fn fever(visit: &Visit, config: &Config) -> Option<f32> {
+pub fn fever(visit: &Visit, policy: &Policy) -> Option<f32> {
+    fever_reading(visit, policy).map(|v| v.vitals.temperature)
+}
+
+/// The last pre-treatment reading with a fever.
+pub fn fever_reading<'a>(visit: &'a Visit, policy: &Policy) -> Option<&'a VitalsRecord> {
     visit
         .care
         .vitals
         .iter()
+        .rev()
         .filter(|v| matches!(v.stage, Stage::Waiting | Stage::Counselling | Stage::Ready))
-        .map(|v| v.vitals.temperature)
-        .find(|t| *t >= config.vitals.fever_celsius)
+        .find(|v| v.vitals.temperature >= policy.vitals.fever_celsius)
+}
+
+/// The gate ids an override can name besides block answers.
+pub const GATE_FEVER: &str = "fever";
+pub const GATE_VITALS: &str = "vitals";
+
+/// What stops this visit's start now, each with when it began: block
+/// answers "yes" (by item id), a fever before treatment (`fever`), and
+/// pre-treatment vitals at a critical threshold (`vitals`) — DOMAIN.md
+/// "Screening" and "Vital signs": these stop the start like a block
+/// answer does.
+pub fn start_gates(visit: &Visit, policy: &Policy) -> Vec<(String, DateTime<Utc>)> {
+    let care = &visit.care;
+    let mut gates: Vec<(String, DateTime<Utc>)> = answered(visit, policy, Level::Block)
+        .into_iter()
+        .map(|id| {
+            let since = care.yes_since.get(id).copied().unwrap_or(visit.arrived_at);
+            (id.to_string(), since)
+        })
+        .collect();
+    if let Some(reading) = fever_reading(visit, policy) {
+        gates.push((GATE_FEVER.to_string(), reading.at));
+    }
+    if let Some(base) = care.baseline_record()
+        && matches!(
+            vitals_alert(&base.vitals, None, policy),
+            Some((Severity::Critical, _))
+        )
+    {
+        gates.push((GATE_VITALS.to_string(), base.at));
+    }
+    gates
+}
+
+/// Whether an approval covers `item` that began at `since`: it names the
+/// item (or, written by an older flowboard, names nothing and so covers
+/// what was "yes" then) and was given after it began.
+fn covers(a: &Approval, item: &str, since: DateTime<Utc>) -> bool {
+    a.at >= since && (a.items.iter().any(|i| i == item) || a.items.is_empty())
+}
+
+/// The start gates no doctor's override covers.
+pub fn uncovered_gates(visit: &Visit, policy: &Policy) -> Vec<String> {
+    start_gates(visit, policy)
+        .into_iter()
+        .filter(|(gate, since)| {
+            let legacy_ok =
+                |a: &Approval| !a.items.is_empty() || policy.screening_item(gate).is_some();
+            !visit
+                .care
+                .overrides
+                .iter()
+                .any(|a| legacy_ok(a) && covers(a, gate, *since))
+        })
+        .map(|(gate, _)| gate)
+        .collect()
+}
+
+/// Caution answers "yes" no doctor has acknowledged (since they became
+/// yes).
+pub fn unacknowledged_cautions(visit: &Visit, policy: &Policy) -> Vec<String> {
+    let care = &visit.care;
+    answered(visit, policy, Level::Caution)
+        .into_iter()
+        .filter(|id| {
+            let since = care.yes_since.get(*id).copied().unwrap_or(visit.arrived_at);
+            !care.cautions_acks.iter().any(|a| covers(a, id, since))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Screening items that must be "yes" because of a reaction at an
+/// earlier visit (today's included).
+pub fn required_yes(visit: &Visit, policy: &Policy) -> Vec<String> {
+    policy
+        .screening
+        .iter()
+        .filter(|q| {
+            visit
+                .history
+                .reactions
+                .iter()
+                .any(|(kind, _)| q.reactions.contains(kind))
+        })
+        .map(|q| q.id.clone())
+        .collect()
 }
 
 /// Observation is longer with an allergy caution, a past vasovagal
 /// reaction, a first session, or a reaction at an earlier visit
 /// (DOMAIN.md "Observation").
-pub fn extended_observation(visit: &Visit, config: &Config) -> bool {
+pub fn extended_observation(visit: &Visit, policy: &Policy) -> bool {
     let by_answer = visit.care.screening.as_ref().is_some_and(|answers| {
-        config
+        policy
             .screening
             .iter()
             .any(|q| q.extends_observation && answers.get(&q.id) == Some(&true))
@@ -240,15 +355,16 @@ pub fn extended_observation(visit: &Visit, config: &Config) -> bool {
 
 /// When observation may end; `None` while it waits for the patient to be
 /// recorded symptom-free. Only meaningful in observation.
-pub fn observation_end(visit: &Visit, config: &Config) -> Option<DateTime<Utc>> {
-    let start = visit.stage_since;
-    let minutes = if extended_observation(visit, config) {
-        config.observation.extended_minutes
+pub fn observation_end(visit: &Visit, policy: &Policy) -> Option<DateTime<Utc>> {
+    // From the needle out, as recorded (an entry after the fact included).
+    let start = visit.care.administration_ended.unwrap_or(visit.stage_since);
+    let minutes = if extended_observation(visit, policy) {
+        policy.observation.extended_minutes
     } else {
-        config.observation.minutes
+        policy.observation.minutes
     };
     let mut end = start + Duration::minutes(i64::from(minutes));
-    let r = &config.reactions;
+    let r = &policy.reactions;
     let doses = visit.care.doses.len();
     for reaction in &visit.care.reactions {
         match (reaction.kind, reaction.resolved_at) {
@@ -259,7 +375,8 @@ pub fn observation_end(visit: &Visit, config: &Config) -> Option<DateTime<Utc>> 
                 );
             }
             (ReactionKind::Allergic, resolved) => {
-                end = end.max(start + Duration::minutes(i64::from(r.allergic_observation_minutes)));
+                let from = start.max(reaction.at);
+                end = end.max(from + Duration::minutes(i64::from(r.allergic_observation_minutes)));
                 if let Some(resolved) = resolved {
                     end = end.max(resolved);
                 }
@@ -275,21 +392,89 @@ pub fn observation_end(visit: &Visit, config: &Config) -> Option<DateTime<Utc>> 
 }
 
 /// Minutes of pressure for hemostasis: longer with a blood thinner.
-pub fn hemostasis_minutes(visit: &Visit, config: &Config) -> u32 {
-    if risk_flags(visit, config).contains(&RiskFlag::BloodThinner) {
-        config.discharge.hemostasis_minutes_blood_thinner
+pub fn hemostasis_minutes(visit: &Visit, policy: &Policy) -> u32 {
+    if risk_flags(visit, policy).contains(&RiskFlag::BloodThinner) {
+        policy.discharge.hemostasis_minutes_blood_thinner
     } else {
-        config.discharge.hemostasis_minutes
+        policy.discharge.hemostasis_minutes
     }
 }
 
-/// The adrenaline dose for this patient's recorded weight.
-pub fn adrenaline_dose(visit: &Visit, config: &Config) -> f32 {
-    adrenaline_dose_mg(
-        visit.care.plan.as_ref().and_then(|p| p.weight_kg),
-        config.reactions.adrenaline_mg_per_kg,
-        config.reactions.adrenaline_max_mg,
-    )
+/// Whether the plan records a child (DOMAIN.md "Anaphylaxis": the child
+/// cap applies under `reactions.child_under_years`).
+pub fn is_child(visit: &Visit, policy: &Policy) -> bool {
+    visit
+        .care
+        .plan
+        .as_ref()
+        .and_then(|p| p.age_years)
+        .is_some_and(|age| age < policy.reactions.child_under_years)
+}
+
+/// The largest single adrenaline dose for this patient.
+pub fn adrenaline_cap(visit: &Visit, policy: &Policy) -> f32 {
+    if is_child(visit, policy) {
+        policy.reactions.adrenaline_max_mg_child
+    } else {
+        policy.reactions.adrenaline_max_mg
+    }
+}
+
+/// The adrenaline dose for this patient's recorded weight (0.01 mg/kg up
+/// to the cap); `None` without a weight: the board cannot compute it.
+pub fn adrenaline_dose(visit: &Visit, policy: &Policy) -> Option<f32> {
+    let weight = visit.care.plan.as_ref().and_then(|p| p.weight_kg)?;
+    Some(adrenaline_dose_mg(
+        Some(weight),
+        policy.reactions.adrenaline_mg_per_kg,
+        adrenaline_cap(visit, policy),
+    ))
+}
+
+/// Why an adrenaline dose is more than this patient should get.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DoseProblem {
+    /// Above the cap (0.5 mg adult, 0.3 mg child).
+    AboveCap { dose: f32, cap: f32, child: bool },
+    /// Above 0.01 mg/kg for the recorded weight, beyond a syringe's
+    /// rounding (0.05 mg).
+    AboveWeightDose { dose: f32, kg: f32, expected: f32 },
+}
+
+impl DoseProblem {
+    /// In English (protocol messages); the screens have their own words.
+    pub fn describe(&self) -> String {
+        match self {
+            DoseProblem::AboveCap { dose, cap, child } => format!(
+                "{dose:.2} mg is above the {} cap of {cap:.2} mg",
+                if *child { "child" } else { "adult" }
+            ),
+            DoseProblem::AboveWeightDose { dose, kg, expected } => {
+                format!("{dose:.2} mg is above the dose for {kg} kg ({expected:.2} mg)")
+            }
+        }
+    }
+}
+
+/// Whether a dose is more than this patient should get: above the
+/// weight-based dose or above the cap (DOMAIN.md "Anaphylaxis"). A dose
+/// without a weight is checked against the cap only.
+pub fn dose_too_high(visit: &Visit, policy: &Policy, dose_mg: f32) -> Option<DoseProblem> {
+    let cap = adrenaline_cap(visit, policy);
+    if dose_mg > cap + 0.001 {
+        return Some(DoseProblem::AboveCap {
+            dose: dose_mg,
+            cap,
+            child: is_child(visit, policy),
+        });
+    }
+    let kg = visit.care.plan.as_ref().and_then(|p| p.weight_kg)?;
+    let expected = adrenaline_dose(visit, policy)?;
+    (dose_mg > expected + 0.05).then_some(DoseProblem::AboveWeightDose {
+        dose: dose_mg,
+        kg,
+        expected,
+    })
 }
 
 /// Something a move needs that is not there yet.
@@ -297,7 +482,8 @@ pub fn adrenaline_dose(visit: &Visit, config: &Config) -> f32 {
 #[serde(tag = "missing", rename_all = "snake_case")]
 pub enum Missing {
     Screening,
-    /// Block answers (item ids) with no override.
+    /// What stops the start (block answers by item id, `fever`, `vitals`)
+    /// with no doctor's override that names it.
     Contraindication {
         items: Vec<String>,
     },
@@ -311,6 +497,20 @@ pub enum Missing {
     Plan,
     PreTreatmentVitals,
     Lot,
+    /// A drip runs until `until` (its countdown, pauses included): end it
+    /// then, or stop it early with a reason.
+    DripRunning {
+        until: DateTime<Utc>,
+    },
+    /// A drip check due before the needle comes out: tick it or skip it
+    /// with a reason.
+    DripCheck {
+        minute: u32,
+    },
+    /// A reaction is still open: symptom-free first (or transfer).
+    OpenReaction {
+        reaction: ReactionKind,
+    },
     /// Observation runs until `until` (`None`: until symptom-free).
     Observation {
         until: Option<DateTime<Utc>>,
@@ -321,59 +521,94 @@ pub enum Missing {
     Check {
         item: Check,
     },
+    /// The doctor's clearance, given after the last reaction.
     DoctorClearance,
+    /// After anaphylaxis: going home needs the doctor's recorded reason.
+    DoctorReasonForHome,
+    /// After anaphylaxis, when the clinic allows no discharge home.
+    TransferOnly,
+    /// Symptom-free needs a reading in range taken after the reaction
+    /// (and the last reading not critical).
+    ReadingInRange,
 }
 
-impl fmt::Display for Missing {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Missing {
+    /// What is missing, in words, with times in the clinic's zone.
+    pub fn describe(&self, tz: chrono_tz::Tz) -> String {
+        let hm = |t: &DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
         match self {
-            Missing::Screening => f.write_str("the screening answers"),
-            Missing::Contraindication { items } => write!(
-                f,
+            Missing::Screening => "the screening answers".into(),
+            Missing::Contraindication { items } => format!(
                 "contraindication ({}): defer, or a doctor's override",
                 items.join(", ")
             ),
             Missing::CautionAcknowledgement { items } => {
-                write!(f, "the doctor's acknowledgement of {}", items.join(", "))
+                format!("the doctor's acknowledgement of {}", items.join(", "))
             }
-            Missing::Consent { items } => write!(f, "consent to {}", items.join(", ")),
-            Missing::Plan => f.write_str("the plan (dose, product, nurse)"),
-            Missing::PreTreatmentVitals => f.write_str("pre-treatment vitals"),
-            Missing::Lot => f.write_str("the lot number"),
-            Missing::Observation { until: Some(t) } => {
-                write!(f, "observation until {}", t.format("%H:%M UTC"))
+            Missing::Consent { items } => format!("consent to {}", items.join(", ")),
+            Missing::Plan => "the plan (dose, product, nurse)".into(),
+            Missing::PreTreatmentVitals => "pre-treatment vitals".into(),
+            Missing::Lot => "the lot number".into(),
+            Missing::DripRunning { until } => format!(
+                "the drip runs until {}: stop it early with a reason to end it now",
+                hm(until)
+            ),
+            Missing::DripCheck { minute } => {
+                format!("the {minute}-minute drip check (tick it, or skip it with a reason)")
             }
+            Missing::OpenReaction { reaction } => format!(
+                "the {} reaction is open: record symptom-free first, or transfer",
+                reaction.as_str()
+            ),
+            Missing::Observation { until: Some(t) } => format!("observation until {}", hm(t)),
             Missing::Observation { until: None } => {
-                f.write_str("observation until the patient is symptom-free")
+                "observation until the patient is symptom-free".into()
             }
-            Missing::EndVitals => f.write_str("end-of-observation vitals"),
-            Missing::EndVitalsInRange => f.write_str("end vitals in range"),
-            Missing::Check { item } => write!(f, "{}", item.as_str().replace('_', " ")),
-            Missing::DoctorClearance => f.write_str("the doctor's clearance"),
+            Missing::EndVitals => "end-of-observation vitals".into(),
+            Missing::EndVitalsInRange => "end vitals in range".into(),
+            Missing::Check { item } => item.as_str().replace('_', " "),
+            Missing::DoctorClearance => {
+                "the doctor's clearance (given after the last reaction)".into()
+            }
+            Missing::DoctorReasonForHome => {
+                "after anaphylaxis the exit is transfer: going home needs the doctor's clearance with a reason".into()
+            }
+            Missing::TransferOnly => {
+                "after anaphylaxis this clinic sends the patient by ambulance: transfer".into()
+            }
+            Missing::ReadingInRange => {
+                "vitals in range taken after the reaction (the last reading is critical, or none was taken since)".into()
+            }
         }
     }
 }
 
+impl fmt::Display for Missing {
+    /// In UTC (logs); people read [`Missing::describe`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(chrono_tz::UTC))
+    }
+}
+
 /// What counselling still lacks before the patient is ready.
-pub fn missing_for_ready(visit: &Visit, config: &Config) -> Vec<Missing> {
+pub fn missing_for_ready(visit: &Visit, policy: &Policy) -> Vec<Missing> {
     let care = &visit.care;
     let mut missing = Vec::new();
     if care.screening.is_none() {
         missing.push(Missing::Screening);
     }
-    let blocks = answered(visit, config, Level::Block);
-    if !blocks.is_empty() && care.override_by.is_none() {
-        missing.push(Missing::Contraindication {
-            items: blocks.iter().map(|s| s.to_string()).collect(),
-        });
+    let blocks: Vec<String> = uncovered_gates(visit, policy)
+        .into_iter()
+        .filter(|g| policy.screening_item(g).is_some())
+        .collect();
+    if !blocks.is_empty() {
+        missing.push(Missing::Contraindication { items: blocks });
     }
-    let cautions = answered(visit, config, Level::Caution);
-    if !cautions.is_empty() && care.cautions_acknowledged_by.is_none() {
-        missing.push(Missing::CautionAcknowledgement {
-            items: cautions.iter().map(|s| s.to_string()).collect(),
-        });
+    let cautions = unacknowledged_cautions(visit, policy);
+    if !cautions.is_empty() {
+        missing.push(Missing::CautionAcknowledgement { items: cautions });
     }
-    let consent: Vec<String> = config
+    let consent: Vec<String> = policy
         .consent
         .iter()
         .filter(|c| !care.consent.contains(&c.id))
@@ -388,32 +623,136 @@ pub fn missing_for_ready(visit: &Visit, config: &Config) -> Vec<Missing> {
     missing
 }
 
-/// What administration still lacks (the lot comes with the command).
-pub fn missing_for_administration(visit: &Visit, config: &Config) -> Vec<Missing> {
-    let mut missing = missing_for_ready(visit, config);
-    if config.vitals.required_before_start && visit.care.baseline().is_none() {
+/// What administration still lacks (the lot and the bed come with the
+/// command): counselling's needs, pre-treatment vitals, and no fever or
+/// critical vitals without an override.
+pub fn missing_for_administration(visit: &Visit, policy: &Policy) -> Vec<Missing> {
+    let mut missing = missing_for_ready(visit, policy);
+    if policy.vitals.required_before_start && visit.care.baseline().is_none() {
         missing.push(Missing::PreTreatmentVitals);
+    }
+    let vitals_gates: Vec<String> = uncovered_gates(visit, policy)
+        .into_iter()
+        .filter(|g| policy.screening_item(g).is_none())
+        .collect();
+    if !vitals_gates.is_empty() {
+        match missing
+            .iter_mut()
+            .find(|m| matches!(m, Missing::Contraindication { .. }))
+        {
+            Some(Missing::Contraindication { items }) => items.extend(vitals_gates),
+            _ => missing.push(Missing::Contraindication {
+                items: vitals_gates,
+            }),
+        }
     }
     missing
 }
 
-/// What discharge still lacks, in the order staff do it.
-pub fn missing_for_discharge(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<Missing> {
+/// The route the visit's treatment (the plan's, once planned) is given by.
+pub fn route(visit: &Visit, policy: &Policy) -> Option<Route> {
+    policy.treatment(&visit.treatment).map(|t| t.route)
+}
+
+/// When a running drip's countdown reaches zero (pauses included): the
+/// end of administration at `now`'s knowledge. `None` when not a drip in
+/// administration.
+pub fn drip_end(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if visit.stage != Stage::Administration || route(visit, policy) != Some(Route::Drip) {
+        return None;
+    }
+    let minutes = policy.treatment(&visit.treatment)?.minutes;
+    let paused = visit.care.paused_secs_at(now);
+    Some(visit.stage_since + Duration::minutes(i64::from(minutes)) + Duration::seconds(paused))
+}
+
+/// The drip checks due by `at` (minutes of running time) not yet ticked
+/// or skipped.
+pub fn drip_checks_due(visit: &Visit, policy: &Policy, at: DateTime<Utc>) -> Vec<u32> {
+    if visit.stage != Stage::Administration || route(visit, policy) != Some(Route::Drip) {
+        return Vec::new();
+    }
+    let care = &visit.care;
+    let running = ((at - visit.stage_since).num_seconds() - care.paused_secs_at(at)) / 60;
+    policy
+        .administration
+        .drip_check_minutes
+        .iter()
+        .copied()
+        .filter(|m| i64::from(*m) <= running)
+        .filter(|m| !care.drip_checks.contains(m) && !care.drip_checks_skipped.contains_key(m))
+        .collect()
+}
+
+/// What ending administration at `at` (needle out, by the plain move)
+/// still lacks: a drip runs its time (or is stopped early with a reason),
+/// and its due checks are ticked or skipped.
+pub fn missing_for_end_of_administration(
+    visit: &Visit,
+    policy: &Policy,
+    at: DateTime<Utc>,
+) -> Vec<Missing> {
+    let mut missing = Vec::new();
+    if let Some(until) = drip_end(visit, policy, at)
+        && until > at
+    {
+        missing.push(Missing::DripRunning { until });
+    }
+    missing.extend(
+        drip_checks_due(visit, policy, at)
+            .into_iter()
+            .map(|minute| Missing::DripCheck { minute }),
+    );
+    missing
+}
+
+/// The reading that counts as the end-of-observation vitals: the last one
+/// taken after the needle came out and after the last symptom-free.
+pub fn end_vitals(visit: &Visit) -> Option<&VitalsRecord> {
+    let care = &visit.care;
+    let after = care
+        .reactions
+        .iter()
+        .filter_map(|r| r.resolved_at)
+        .chain(care.administration_ended)
+        .max()?;
+    care.vitals
+        .iter()
+        .filter(|v| v.at >= after && v.stage == Stage::Observation)
+        .max_by_key(|v| v.at)
+}
+
+/// The reactions a clearance must come after: allergic or worse.
+fn last_serious_reaction(visit: &Visit) -> Option<&super::clinical::Reaction> {
+    visit
+        .care
+        .reactions
+        .iter()
+        .filter(|r| r.kind >= ReactionKind::Allergic)
+        .max_by_key(|r| r.at)
+}
+
+/// The doctor's clearance that covers every serious reaction so far.
+pub fn covering_clearance(visit: &Visit) -> Option<&Approval> {
+    let last = last_serious_reaction(visit)?;
+    visit.care.clearances.iter().rev().find(|c| c.at >= last.at)
+}
+
+/// What discharge at `at` still lacks, in the order staff do it.
+pub fn missing_for_discharge(visit: &Visit, policy: &Policy, at: DateTime<Utc>) -> Vec<Missing> {
     let care = &visit.care;
     let mut missing = Vec::new();
-    match observation_end(visit, config) {
-        Some(end) if end <= now => {}
+    if let Some(r) = care.open_reaction() {
+        missing.push(Missing::OpenReaction { reaction: r.kind });
+    }
+    match observation_end(visit, policy) {
+        Some(end) if end <= at => {}
         until => missing.push(Missing::Observation { until }),
     }
-    let end_vitals = care
-        .vitals
-        .iter()
-        .rev()
-        .find(|v| v.stage == Stage::Observation);
-    match end_vitals {
+    match end_vitals(visit) {
         None => missing.push(Missing::EndVitals),
         Some(v) => {
-            if vitals_alert(&v.vitals, care.baseline(), config).is_some() {
+            if vitals_alert(&v.vitals, care.baseline(), policy).is_some() {
                 missing.push(Missing::EndVitalsInRange);
             }
         }
@@ -423,8 +762,21 @@ pub fn missing_for_discharge(visit: &Visit, config: &Config, now: DateTime<Utc>)
             missing.push(Missing::Check { item });
         }
     }
-    if care.worst_reaction() >= Some(ReactionKind::Allergic) && care.clearance_by.is_none() {
-        missing.push(Missing::DoctorClearance);
+    if care.worst_reaction() >= Some(ReactionKind::Allergic) {
+        match covering_clearance(visit) {
+            None => missing.push(Missing::DoctorClearance),
+            Some(c) => {
+                if care.worst_reaction() == Some(ReactionKind::Anaphylaxis) {
+                    match policy.reactions.anaphylaxis_home {
+                        AnaphylaxisHome::Never => missing.push(Missing::TransferOnly),
+                        AnaphylaxisHome::DoctorReason if c.reason.trim().is_empty() => {
+                            missing.push(Missing::DoctorReasonForHome)
+                        }
+                        AnaphylaxisHome::DoctorReason => {}
+                    }
+                }
+            }
+        }
     }
     missing
 }
@@ -436,10 +788,10 @@ pub fn missing_for_discharge(visit: &Visit, config: &Config, now: DateTime<Utc>)
 pub fn vitals_alert(
     v: &super::clinical::Vitals,
     baseline: Option<&super::clinical::Vitals>,
-    config: &Config,
+    policy: &Policy,
 ) -> Option<(Severity, String)> {
     let score = news2(v);
-    let rules = &config.vitals;
+    let rules = &policy.vitals;
     let mut critical = Vec::new();
     if score.total >= 7 {
         critical.push(format!("NEWS2 {}", score.total));
@@ -467,8 +819,9 @@ pub fn vitals_alert(
 }
 
 /// The alerts of one visit now, most severe first.
-pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<Alert> {
+pub fn visit_alerts(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Vec<Alert> {
     let mut out = Vec::new();
+    let mut emergency = None;
     let mut alert = |severity, code, minutes: i64, since: DateTime<Utc>, detail: String| {
         let acknowledged_by = visit
             .care
@@ -486,12 +839,13 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
             since,
             acknowledged_by,
             detail,
+            emergency: None,
         });
     };
     if visit.stage == Stage::Expected
         && let Some(expected) = visit.expected_at
     {
-        let late_at = expected + Duration::minutes(i64::from(config.day_sheet.late_grace_minutes));
+        let late_at = expected + Duration::minutes(i64::from(policy.day_sheet.late_grace_minutes));
         if now >= late_at {
             alert(
                 Severity::Warning,
@@ -506,7 +860,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
         return out;
     }
     let care = &visit.care;
-    let t = timer(visit, config, now);
+    let t = timer(visit, policy, now);
     let minutes = t.elapsed_secs / 60;
     let since = visit.stage_since;
     let min = |m: u32| Duration::minutes(i64::from(m));
@@ -515,28 +869,42 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
     if let Some(r) = care.open_reaction() {
         match r.kind {
             ReactionKind::Anaphylaxis => {
-                let dose = adrenaline_dose(visit, config);
+                let dose = adrenaline_dose(visit, policy);
+                let shown = dose.map_or(String::new(), |d| format!("{d:.2}"));
+                let cg = |mg: f32| (mg * 100.0).round() as u32;
+                let state = EmergencyState {
+                    dose_cg: dose.map(cg),
+                    cap_cg: cg(adrenaline_cap(visit, policy)),
+                    doses: care.doses.iter().filter(|d| d.at >= r.at).count() as u32,
+                    doctor: care
+                        .doctor_present
+                        .as_ref()
+                        .filter(|(_, at)| *at >= r.at)
+                        .map(|(who, _)| who.clone()),
+                };
                 alert(
                     Severity::Critical,
                     AlertCode::Emergency,
                     0,
                     r.at,
-                    format!("{dose:.2}"),
+                    shown.clone(),
                 );
-                let repeat = min(config.reactions.adrenaline_repeat_minutes);
-                if let Some((last, _)) = care.doses.last()
-                    && now >= *last + repeat
+                emergency = Some(state);
+                let repeat = min(policy.reactions.adrenaline_repeat_minutes);
+                if let Some(last) = care.doses.last()
+                    && now >= last.at + repeat
                 {
                     alert(
                         Severity::Critical,
                         AlertCode::AdrenalineRepeatDue,
-                        (now - *last).num_minutes(),
-                        *last + repeat,
-                        format!("{dose:.2}"),
+                        (now - last.at).num_minutes(),
+                        last.at + repeat,
+                        shown,
                     );
                 }
             }
             ReactionKind::Allergic => {
+                // The doctor present since this reaction, not an earlier one.
                 let (severity, since) = match &care.doctor_present {
                     Some((_, at)) if *at >= r.at => (Severity::Warning, *at),
                     _ => (Severity::Critical, r.at),
@@ -561,7 +929,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
             ReactionKind::Local => {}
         }
         if r.kind >= ReactionKind::Vasovagal {
-            let interval = min(config.vitals.reaction_interval_minutes);
+            let interval = min(policy.vitals.reaction_interval_minutes);
             let last = care
                 .vitals
                 .iter()
@@ -595,7 +963,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
         );
     }
     if let Some(v) = care.latest_vitals()
-        && let Some((severity, why)) = vitals_alert(&v.vitals, care.baseline(), config)
+        && let Some((severity, why)) = vitals_alert(&v.vitals, care.baseline(), policy)
     {
         alert(
             severity,
@@ -608,7 +976,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
 
     match visit.stage {
         Stage::Waiting | Stage::Counselling | Stage::Ready => {
-            if let Some(limit) = config.limit(visit.stage) {
+            if let Some(limit) = policy.limit(visit.stage) {
                 if minutes >= i64::from(limit.critical_minutes) {
                     alert(
                         Severity::Critical,
@@ -627,8 +995,11 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
                     );
                 }
             }
-            let blocks = answered(visit, config, Level::Block);
-            if !blocks.is_empty() && care.override_by.is_none() {
+            let blocks: Vec<String> = uncovered_gates(visit, policy)
+                .into_iter()
+                .filter(|g| policy.screening_item(g).is_some())
+                .collect();
+            if !blocks.is_empty() {
                 alert(
                     Severity::Warning,
                     AlertCode::Contraindication,
@@ -637,8 +1008,27 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
                     blocks.join(", "),
                 );
             }
-            let cautions = answered(visit, config, Level::Caution);
-            if !cautions.is_empty() && care.cautions_acknowledged_by.is_none() {
+            let cautions = unacknowledged_cautions(visit, policy);
+            // A reaction at an earlier visit: critical until the doctor has
+            // acknowledged the answers it makes "yes".
+            let required = required_yes(visit, policy);
+            if let Some((kind, at)) = visit
+                .history
+                .reactions
+                .iter()
+                .filter(|(k, _)| *k >= ReactionKind::Allergic)
+                .max_by_key(|(k, at)| (*k, *at))
+                && (care.screening.is_none() || required.iter().any(|i| cautions.contains(i)))
+            {
+                alert(
+                    Severity::Critical,
+                    AlertCode::PriorReaction,
+                    0,
+                    visit.arrived_at,
+                    format!("{}|{}", kind.as_str(), at.to_rfc3339()),
+                );
+            }
+            if !cautions.is_empty() {
                 alert(
                     Severity::Warning,
                     AlertCode::CautionNeedsDoctor,
@@ -647,7 +1037,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
                     cautions.join(", "),
                 );
             }
-            if let Some(t) = fever(visit, config) {
+            if let Some(t) = fever(visit, policy) {
                 alert(
                     Severity::Warning,
                     AlertCode::Fever,
@@ -669,12 +1059,12 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
             } else if let Some(remaining) = t.remaining_secs {
                 let over = -remaining / 60;
                 let due_at = now + Duration::seconds(remaining);
-                if over >= i64::from(config.administration.overdue_minutes) {
+                if over >= i64::from(policy.administration.overdue_minutes) {
                     alert(
                         Severity::Critical,
                         AlertCode::AdministrationOverdue,
                         over,
-                        due_at + min(config.administration.overdue_minutes),
+                        due_at + min(policy.administration.overdue_minutes),
                         String::new(),
                     );
                 } else if remaining <= 0 {
@@ -687,14 +1077,18 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
                     );
                 }
             }
-            let is_drip = config.treatment(&visit.treatment).map(|t| t.route) == Some(Route::Drip);
+            let is_drip = policy.treatment(&visit.treatment).map(|t| t.route) == Some(Route::Drip);
             if is_drip {
                 let running_min = (t.elapsed_secs - care.paused_secs_at(now)) / 60;
-                if let Some(m) = config
+                if let Some(m) = policy
                     .administration
                     .drip_check_minutes
                     .iter()
-                    .filter(|m| i64::from(**m) <= running_min && !care.drip_checks.contains(m))
+                    .filter(|m| {
+                        i64::from(**m) <= running_min
+                            && !care.drip_checks.contains(m)
+                            && !care.drip_checks_skipped.contains_key(m)
+                    })
                     .max()
                 {
                     alert(
@@ -711,12 +1105,12 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
             if let Some(remaining) = t.remaining_secs {
                 let over = -remaining / 60;
                 let end = now + Duration::seconds(remaining);
-                if over >= i64::from(config.observation.discharge_overdue_minutes) {
+                if over >= i64::from(policy.observation.discharge_overdue_minutes) {
                     alert(
                         Severity::Warning,
                         AlertCode::DischargeOverdue,
                         over,
-                        end + min(config.observation.discharge_overdue_minutes),
+                        end + min(policy.observation.discharge_overdue_minutes),
                         String::new(),
                     );
                 } else if remaining <= 0 {
@@ -732,7 +1126,7 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
             if let Some(pressed) = care.checklist.get(&Check::HemostasisPressure)
                 && !care.checklist.contains_key(&Check::HemostasisConfirmed)
             {
-                let due = *pressed + min(hemostasis_minutes(visit, config));
+                let due = *pressed + min(hemostasis_minutes(visit, policy));
                 if now >= due {
                     alert(
                         Severity::Info,
@@ -749,6 +1143,11 @@ pub fn visit_alerts(visit: &Visit, config: &Config, now: DateTime<Utc>) -> Vec<A
         | Stage::Deferred
         | Stage::Cancelled
         | Stage::Transferred => {}
+    }
+    if let Some(state) = emergency
+        && let Some(a) = out.iter_mut().find(|a| a.code == AlertCode::Emergency)
+    {
+        a.emergency = Some(state);
     }
     out.sort_by_key(|a| (std::cmp::Reverse(a.severity), a.code.rank()));
     out
@@ -775,13 +1174,30 @@ pub enum Badge {
         n: u32,
         of: u32,
     },
+    /// An adrenaline dose above the computed one, confirmed by a doctor.
+    OverDose {
+        mg: f32,
+        doctor: String,
+    },
+    /// A reaction, a dose or a transfer was undone (with this reason).
+    Undone {
+        what: String,
+        reason: String,
+    },
+    /// A time correction shortened a running timer, by this doctor.
+    TimerShortened {
+        doctor: String,
+    },
 }
 
 impl Badge {
     pub fn severity(&self) -> Severity {
         match self {
             Badge::PriorReaction { .. } => Severity::Critical,
-            Badge::Override { .. } => Severity::Warning,
+            Badge::Override { .. }
+            | Badge::OverDose { .. }
+            | Badge::Undone { .. }
+            | Badge::TimerShortened { .. } => Severity::Warning,
             Badge::Risk {
                 flag: RiskFlag::Infection,
             } => Severity::Warning,
@@ -790,7 +1206,8 @@ impl Badge {
     }
 }
 
-pub fn badges(visit: &Visit, config: &Config) -> Vec<Badge> {
+pub fn badges(visit: &Visit, policy: &Policy) -> Vec<Badge> {
+    let care = &visit.care;
     let mut out: Vec<Badge> = visit
         .history
         .reactions
@@ -802,17 +1219,36 @@ pub fn badges(visit: &Visit, config: &Config) -> Vec<Badge> {
         })
         .into_iter()
         .collect();
-    if let Some((doctor, _)) = &visit.care.override_by {
+    if let Some(a) = care.last_override() {
         out.push(Badge::Override {
-            doctor: doctor.clone(),
+            doctor: a.doctor.clone(),
+        });
+    }
+    for d in &care.doses {
+        if let Some(doctor) = &d.confirmed_by {
+            out.push(Badge::OverDose {
+                mg: d.mg,
+                doctor: doctor.clone(),
+            });
+        }
+    }
+    for u in &care.undone {
+        out.push(Badge::Undone {
+            what: u.what.clone(),
+            reason: u.reason.clone(),
+        });
+    }
+    if let Some(a) = care.timer_corrections.last() {
+        out.push(Badge::TimerShortened {
+            doctor: a.doctor.clone(),
         });
     }
     out.extend(
-        risk_flags(visit, config)
+        risk_flags(visit, policy)
             .into_iter()
             .map(|flag| Badge::Risk { flag }),
     );
-    if let Some(t) = config.treatment(&visit.treatment) {
+    if let Some(t) = policy.treatment(&visit.treatment) {
         out.push(Badge::Session {
             n: visit.history.session.max(1),
             of: t.course.sessions,
@@ -823,11 +1259,11 @@ pub fn badges(visit: &Visit, config: &Config) -> Vec<Badge> {
 
 /// Every active alert on the board: most severe first, then the longest
 /// standing, then by visit.
-pub fn alerts(board: &Board, config: &Config, now: DateTime<Utc>) -> Vec<Alert> {
+pub fn alerts(board: &Board, policy: &Policy, now: DateTime<Utc>) -> Vec<Alert> {
     let mut all: Vec<Alert> = board
         .visits
         .values()
-        .flat_map(|v| visit_alerts(v, config, now))
+        .flat_map(|v| visit_alerts(v, policy, now))
         .collect();
     all.sort_by(|a, b| {
         b.severity

@@ -77,6 +77,12 @@ impl Clinic {
                     self.record(now, visit, entry);
                 }
             }
+            Stage::Observation => {
+                let v = self.board.visit(visit).unwrap().clone();
+                for (at, entry) in crate::demo::routine_drip_checks(&self.config, &v, now) {
+                    self.record_at(now, at, visit, entry);
+                }
+            }
             Stage::Discharged => {
                 let needle_out = self.board.visit(visit).unwrap().stage_since;
                 for (m, entry) in crate::demo::routine_discharge(5) {
@@ -455,7 +461,13 @@ fn undo_returns_to_the_previous_stage_and_keeps_both_events() {
     let mut c = Clinic::new();
     let v = c.arrive(nine(), "A", "drip");
     c.advance(nine() + mins(5), v, Stage::Counselling, None);
-    c.at(nine() + mins(6), Command::Undo { visit: v });
+    c.at(
+        nine() + mins(6),
+        Command::Undo {
+            visit: v,
+            reason: Some("entered by mistake".into()),
+        },
+    );
     let visit = c.board.visit(v).unwrap();
     assert_eq!(visit.stage, Stage::Waiting);
     assert_eq!(
@@ -464,10 +476,14 @@ fn undo_returns_to_the_previous_stage_and_keeps_both_events() {
         "the waiting clock runs from arrival again"
     );
     assert_eq!(visit.events.len(), 3, "nothing is deleted");
-    assert!(matches!(
+    assert_eq!(
         visit.events[2].kind,
-        EventKind::Reverted { target: 2 }
-    ));
+        EventKind::Reverted {
+            target: 2,
+            reason: Some("entered by mistake".into())
+        },
+        "the undo says why"
+    );
 }
 
 #[test]
@@ -483,15 +499,35 @@ fn undo_twice_walks_back_two_actions_and_not_past_the_arrival() {
             .unwrap(),
     );
     assert_eq!(c.board.visit(v).unwrap().care.vitals.len(), 1);
-    c.at(nine(), Command::Undo { visit: v });
+    c.at(
+        nine(),
+        Command::Undo {
+            visit: v,
+            reason: Some("entered by mistake".into()),
+        },
+    );
     assert!(
         c.board.visit(v).unwrap().care.vitals.is_empty(),
         "the vitals entry is undone"
     );
     assert_eq!(c.stage(v), Stage::Counselling);
-    c.at(nine(), Command::Undo { visit: v });
+    c.at(
+        nine(),
+        Command::Undo {
+            visit: v,
+            reason: Some("entered by mistake".into()),
+        },
+    );
     assert_eq!(c.stage(v), Stage::Waiting);
-    let err = c.try_at(nine(), Command::Undo { visit: v }).unwrap_err();
+    let err = c
+        .try_at(
+            nine(),
+            Command::Undo {
+                visit: v,
+                reason: Some("entered by mistake".into()),
+            },
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "nothing_to_undo");
 }
 
@@ -503,7 +539,13 @@ fn undo_of_a_discharge_is_refused_when_the_bed_was_given_away() {
     c.advance(nine() + mins(45), a, Stage::Discharged, None);
     c.on_drip(nine() + mins(50), "B", "1");
     let err = c
-        .try_at(nine() + mins(51), Command::Undo { visit: a })
+        .try_at(
+            nine() + mins(51),
+            Command::Undo {
+                visit: a,
+                reason: Some("entered by mistake".into()),
+            },
+        )
         .unwrap_err();
     assert_eq!(err.to_string(), "bed 1 is occupied by B");
 }
@@ -519,7 +561,13 @@ fn undo_of_a_cancel_brings_the_patient_back() {
             reason: "wrong patient".into(),
         },
     );
-    c.at(nine(), Command::Undo { visit: v });
+    c.at(
+        nine(),
+        Command::Undo {
+            visit: v,
+            reason: Some("entered by mistake".into()),
+        },
+    );
     assert_eq!(c.stage(v), Stage::Waiting);
 }
 
@@ -735,7 +783,13 @@ fn the_alert_list_puts_the_most_severe_first() {
 fn the_board_is_the_fold_of_its_log() {
     let mut c = Clinic::new();
     let v = c.on_drip(nine(), "A", "1");
-    c.at(nine() + mins(1), Command::Undo { visit: v });
+    c.at(
+        nine() + mins(1),
+        Command::Undo {
+            visit: v,
+            reason: Some("entered by mistake".into()),
+        },
+    );
     c.arrive(nine(), "B", "face");
     let log: Vec<EventRecord> = {
         let mut all: Vec<EventRecord> = c

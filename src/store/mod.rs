@@ -2,7 +2,7 @@
 //! what is derived from them, written in one transaction and flushed
 //! before a command is acknowledged.
 //!
-//! Trees (schema version 3):
+//! Trees (schema version 4):
 //! * `log`        — big-endian u64 sequence -> event (JSON). The truth;
 //! * `visits`     — big-endian u64 visit id -> visit as folded (JSON);
 //! * `index`      — lookup keys, no values (see `derived`): visits by
@@ -39,9 +39,11 @@ use derived::{BY_ARRIVAL, Derived, OPEN, VisitKeys, instant_key};
 /// Version of the on-disk layout. A newer database is refused; an older
 /// one is migrated once, at the first start (`migrate`).
 /// 2: adds `index` and `visit_keys`.
-/// 3: adds `history` and `reactions`; the lot keys carry the start of
+/// 3: visits are folded in the order things happened, with the visit
+///    protocol's approvals (visits folded again from their events).
+/// 4: adds `history` and `reactions`; the lot keys carry the start of
 ///    administration; the `o` keys (visits in the clinic).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const LAST_SEQ_KEY: &[u8] = b"last_seq";
@@ -476,16 +478,20 @@ impl Store {
         }
         self.meta
             .insert(LAST_SEQ_KEY, &board.last_seq.to_be_bytes())?;
-        self.rebuild_derived(|_, _| Ok(()))?;
+        self.rebuild_derived(false, |_, _| Ok(()))?;
         self.db.flush()?;
         Ok(board)
     }
 
     /// Rebuilds the index, the histories and the reaction rows from the
-    /// materialised visits, in batches; `progress(done, total)` is called
-    /// after each batch is written (and flushed).
+    /// materialised visits, in batches; with `refold`, each visit is first
+    /// folded again from its own events (the same events as the log's,
+    /// written in the same transaction) as this version folds.
+    /// `progress(done, total)` is called after each batch is written (and
+    /// flushed). Holds one batch at a time, whatever the records.
     fn rebuild_derived(
         &self,
+        refold: bool,
         mut progress: impl FnMut(u64, u64) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         const BATCH: usize = 250;
@@ -502,7 +508,16 @@ impl Store {
         let mut batch = Batches::default();
         for item in self.visits.iter() {
             let (_, value) = item?;
-            let visit = self.decode_visit(&value)?;
+            let mut visit = self.decode_visit(&value)?;
+            if refold
+                && let Some(again) = Visit::from_events(visit.events.clone())
+                && again != visit
+            {
+                visit = again;
+                batch
+                    .refolded
+                    .insert(&visit.id.0.to_be_bytes(), encode(&visit)?);
+            }
             let rows = VisitRows::of(&visit)?;
             batch.add(rows);
             done += 1;
@@ -779,6 +794,8 @@ impl VisitRows {
 #[derive(Default)]
 struct Batches {
     visits: usize,
+    /// Visits folded again (a migration).
+    refolded: sled::Batch,
     index: sled::Batch,
     visit_keys: sled::Batch,
     history: sled::Batch,
@@ -801,6 +818,7 @@ impl Batches {
     }
 
     fn apply(self, store: &Store) -> Result<(), StoreError> {
+        store.visits.apply_batch(self.refolded)?;
         store.index.apply_batch(self.index)?;
         store.visit_keys.apply_batch(self.visit_keys)?;
         store.history.apply_batch(self.history)?;

@@ -50,7 +50,10 @@ fn morning(store: &Store) -> Board {
         store,
         &mut board,
         nine + Duration::minutes(2),
-        Command::Undo { visit: id },
+        Command::Undo {
+            visit: id,
+            reason: Some("entered by mistake".into()),
+        },
     );
     run(
         store,
@@ -227,6 +230,7 @@ fn a_corrected_chart_number_moves_the_visit_to_the_other_patients_history() {
                 chart_no: Some("C-9".into()),
             },
             reason: "the card of her sister".into(),
+            doctor: None,
         },
     );
     assert!(store.chart_history("C-0").unwrap().visits.is_empty());
@@ -374,4 +378,29 @@ fn damaged_derived_rows_are_found_by_verify_and_rebuilt_by_repair() {
     assert_eq!(store.verify().unwrap(), vec![VisitId(0)]);
     store.repair().unwrap();
     assert!(store.verify().unwrap().is_empty());
+}
+
+/// A database written by schema 2 (visits folded in the order they
+/// were typed) is folded again from its events on the first start.
+#[test]
+fn a_schema_2_database_is_refolded_from_its_log_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let board = {
+        let store = Store::open(dir.path()).unwrap();
+        let board = morning(&store);
+        // What schema 2 would have held: a stale visit.
+        let mut stale = board.visit(VisitId(1)).unwrap().clone();
+        stale.name = "stale".into();
+        store
+            .visits
+            .insert(1u64.to_be_bytes(), encode(&stale).unwrap())
+            .unwrap();
+        store.set_schema_version_for_test(2).unwrap();
+        board
+    };
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.verify().unwrap().is_empty());
+    assert_eq!(store.load_board().unwrap().visits, board.visits);
+    let version = store.meta.get(SCHEMA_KEY).unwrap().unwrap();
+    assert_eq!(version.as_ref(), SCHEMA_VERSION.to_be_bytes());
 }

@@ -33,7 +33,8 @@ pub enum Mode {
     Help,
     /// Typing the filter text.
     Filter,
-    Form(Form),
+    /// A form over the board (boxed: it is by far the largest mode).
+    Form(Box<Form>),
     /// Asking before undoing the last action on this visit.
     ConfirmUndo(VisitId),
     /// The day's events, filtered; today's or a past day's.

@@ -54,6 +54,7 @@ mod tests {
             since: chrono::DateTime::UNIX_EPOCH,
             acknowledged_by: None,
             detail: String::new(),
+            emergency: None,
         }
     }
 

@@ -9,7 +9,8 @@ use super::form::{
 };
 use crate::config::Config;
 use crate::domain::clinical::{Method, Origin};
-use crate::domain::rules::adrenaline_dose;
+use crate::domain::moves::{self, Move};
+use crate::domain::rules::{self, AlertCode, adrenaline_dose};
 use crate::domain::{Check, Route, Visit};
 use crate::i18n::{Lang, texts};
 
@@ -57,10 +58,16 @@ impl Form {
             .as_ref()
             .or(visit.history.last_answers.as_ref());
         let first_visit = answers.is_none() && visit.history.last_visit.is_none();
+        // A reaction at an earlier visit makes its answer "yes": never
+        // pre-filled as "no" (the protocol refuses it too).
+        let required = rules::required_yes(visit, config);
         let mut fields = Vec::new();
         for (i, q) in config.screening.iter().enumerate() {
             let mut answer = answers.and_then(|a| a.get(&q.id).copied());
             if first_visit && q.flags.contains(&crate::config::RiskFlag::FirstSession) {
+                answer = Some(true);
+            }
+            if required.contains(&q.id) {
                 answer = Some(true);
             }
             let mut field = yes_no(lang, answer);
@@ -72,17 +79,23 @@ impl Form {
             choice(Some("defer"), c.decision_defer),
             choice(Some("override"), c.decision_override),
         ];
-        let (doctor, reason) = care.override_by.clone().unwrap_or_default();
+        let last = care.last_override();
         fields.push(choice_field(
             FieldId::Decision,
             decision,
-            if care.override_by.is_some() { 2 } else { 0 },
+            if last.is_some() { 2 } else { 0 },
         ));
-        fields.push(text_with(FieldId::Doctor, &doctor));
-        fields.push(text_with(FieldId::Reason, &reason));
+        fields.push(text_with(
+            FieldId::Doctor,
+            last.map_or("", |a| a.doctor.as_str()),
+        ));
+        fields.push(text_with(
+            FieldId::Reason,
+            last.map_or("", |a| a.reason.as_str()),
+        ));
         fields.push(text_with(
             FieldId::CautionDoctor,
-            care.cautions_acknowledged_by.as_deref().unwrap_or(""),
+            care.cautions_acks.last().map_or("", |a| a.doctor.as_str()),
         ));
         for (i, item) in config.consent.iter().enumerate() {
             fields.push(Field {
@@ -157,7 +170,20 @@ impl Form {
                 .map(number)
                 .unwrap_or_default(),
         ));
+        fields.push(text_with(
+            FieldId::Age,
+            &plan
+                .and_then(|p| p.age_years)
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+        ));
         let mut form = Form::new(FormKind::Counselling { visit: visit.id }, fields);
+        // A fever or critical vitals already recorded stop the start like a
+        // block answer: the doctor's decision covers them too.
+        form.vitals_gates = rules::uncovered_gates(visit, config)
+            .into_iter()
+            .filter(|g| config.screening_item(g).is_none())
+            .collect();
         form.levels = config.screening.iter().map(|q| q.level).collect();
         form.drip_treatments = config
             .treatments
@@ -215,7 +241,7 @@ impl Form {
     }
 
     /// A reaction: nothing chosen at first (Left once reaches anaphylaxis).
-    pub fn reaction(lang: Lang, visit: &Visit) -> Form {
+    pub fn reaction(config: &Config, lang: Lang, visit: &Visit) -> Form {
         use crate::domain::ReactionKind::*;
         let c = &texts(lang).clinic;
         let mut options = vec![choice(None, c.decision_unset)];
@@ -224,48 +250,61 @@ impl Form {
                 .iter()
                 .map(|k| choice(Some(k.as_str()), crate::i18n::reaction_name(lang, *k))),
         );
-        Form::new(
+        let mut form = Form::new(
             FormKind::Reaction { visit: visit.id },
             vec![
                 choice_field(FieldId::Kind, options, 0),
                 text_field(FieldId::Signs),
                 text_field(FieldId::ActionTaken),
+                // A vasovagal reaction during a drip: the response starts
+                // with "needle out" (DOMAIN.md "Vasovagal reaction").
+                Field {
+                    id: FieldId::StopDrip,
+                    value: FieldValue::Tick(true),
+                    error: None,
+                },
                 text_field(FieldId::At),
             ],
-        )
+        );
+        form.in_drip = visit.stage == crate::domain::Stage::Administration
+            && rules::route(visit, config) == Some(Route::Drip);
+        form
     }
 
     /// What happened after a reaction: the doctor came, symptom-free, a
     /// dose of adrenaline (the computed dose filled in), the ambulance, a
     /// transfer, the doctor's clearance.
-    pub fn follow_up(config: &Config, lang: Lang, visit: &Visit) -> Form {
+    pub fn follow_up(
+        config: &Config,
+        lang: Lang,
+        visit: &Visit,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Form {
         let c = &texts(lang).clinic;
         let options = crate::ui::form::FOLLOW_UPS
             .iter()
             .zip(c.followups)
             .map(|(v, l)| choice(Some(v), l))
             .collect();
-        // The likeliest next step first.
-        let care = &visit.care;
-        use crate::domain::ReactionKind::{Allergic, Anaphylaxis};
-        let index = match care.open_reaction().map(|r| r.kind) {
-            Some(Anaphylaxis) if care.doses.is_empty() => 2,
-            Some(Anaphylaxis) if care.ambulance_called.is_none() => 3,
-            Some(Allergic) if care.doctor_present.is_none() => 0,
-            Some(_) => 1,
-            None => 5,
-        };
+        // What is due first: a repeat dose when it is due, a first dose, the
+        // doctor, the ambulance, symptom-free, the clearance.
+        let index = follow_up_due(config, visit, now).unwrap_or(5);
         let dose = adrenaline_dose(visit, config);
-        Form::new(
+        let mut form = Form::new(
             FormKind::FollowUp { visit: visit.id },
             vec![
                 choice_field(FieldId::FollowUp, options, index),
                 text_field(FieldId::Doctor),
-                text_with(FieldId::DoseMg, &format!("{dose:.2}")),
+                text_with(
+                    FieldId::DoseMg,
+                    &dose.map(|d| format!("{d:.2}")).unwrap_or_default(),
+                ),
                 text_field(FieldId::Reason),
                 text_field(FieldId::At),
             ],
-        )
+        );
+        form.focus = 0;
+        form
     }
 
     /// The discharge checklist: one line per item (ticked on the board,
@@ -290,4 +329,45 @@ impl Form {
             .unwrap_or(form.fields.len().saturating_sub(1));
         form
     }
+}
+
+/// Which follow-up (an index of `FOLLOW_UPS`) is due first, asked of the
+/// protocol and the alerts: a repeat dose when it is due, a first dose,
+/// the doctor, the ambulance, symptom-free, the clearance.
+pub fn follow_up_due(
+    config: &Config,
+    visit: &Visit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<usize> {
+    let care = &visit.care;
+    let alerts = rules::visit_alerts(visit, config, now);
+    let due = |code: AlertCode| alerts.iter().any(|a| a.code == code);
+    let offered = |mv: Move| moves::offered(visit, config, mv, now);
+    let index = |name: &str| crate::ui::form::FOLLOW_UPS.iter().position(|f| *f == name);
+    let open = care.open_reaction().map(|r| r.kind);
+    use crate::domain::ReactionKind::{Allergic, Anaphylaxis};
+    if due(AlertCode::AdrenalineRepeatDue) || (open == Some(Anaphylaxis) && care.doses.is_empty()) {
+        return index("adrenaline");
+    }
+    // After the first dose of an anaphylaxis: the ambulance, then the
+    // doctor; an allergic reaction: the doctor.
+    if open == Some(Anaphylaxis) && offered(Move::AmbulanceCalled) {
+        return index("ambulance_called");
+    }
+    let reaction_at = care.open_reaction().map(|r| r.at);
+    if matches!(open, Some(Allergic | Anaphylaxis))
+        && !reaction_at.is_some_and(|at| care.doctor_since(at))
+    {
+        return index("doctor_present");
+    }
+    if offered(Move::AmbulanceCalled) {
+        return index("ambulance_called");
+    }
+    if offered(Move::SymptomFree) {
+        return index("symptom_free");
+    }
+    if offered(Move::Clearance) && rules::covering_clearance(visit).is_none() {
+        return index("clearance");
+    }
+    None
 }

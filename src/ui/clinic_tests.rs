@@ -327,7 +327,7 @@ fn submitting_the_counselling_form_sends_screening_acknowledgement_consent_plan_
     assert_eq!((plan.dose_ml, plan.weight_kg), (10.0, Some(54.0)));
     assert_eq!(plan.origin, Some(crate::domain::clinical::Origin::Adipose));
     assert_eq!(
-        visit.care.cautions_acknowledged_by.as_deref(),
+        visit.care.cautions_acks.last().map(|a| a.doctor.as_str()),
         Some("Dr. Mori")
     );
 }
@@ -455,7 +455,7 @@ fn the_reaction_dialog_for_anaphylaxis_shows_the_dose_for_54_kg_as_0_5_mg_capped
     assert_eq!(form(&app).chosen(FieldId::Kind), Some("anaphylaxis"));
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(
-        screen.contains("adrenaline 0.50 mg IM, outer thigh (for 54 kg)"),
+        screen.contains("adrenaline 0.50 mg = 0.50 mL (1 mg/mL) IM, outer thigh (54 kg)"),
         "{screen}"
     );
     assert!(screen.contains("call the ambulance"), "{screen}");
@@ -494,7 +494,7 @@ fn the_dose_for_30_kg_is_0_3_mg_in_the_dialog_and_the_follow_up() {
     press(&mut app, KeyCode::Left);
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(
-        screen.contains("adrenaline 0.30 mg IM, outer thigh (for 30 kg)"),
+        screen.contains("adrenaline 0.30 mg = 0.30 mL (1 mg/mL) IM, outer thigh (30 kg)"),
         "{screen}"
     );
     press(&mut app, KeyCode::Esc);
@@ -532,7 +532,7 @@ fn anaphylaxis_raises_the_banner_and_the_follow_ups_close_the_tasks() {
     let action = press(&mut app, KeyCode::Enter);
     assert!(matches!(
         action.send[0].command,
-        Command::Record { entry: Entry::Adrenaline { dose_mg }, .. } if dose_mg == 0.5
+        Command::Record { entry: Entry::Adrenaline { dose_mg, confirmed_by: None }, .. } if dose_mg == 0.5
     ));
     serve(&mut day, &mut app, action.send, ten());
 
@@ -565,10 +565,11 @@ fn anaphylaxis_raises_the_banner_and_the_follow_ups_close_the_tasks() {
             .collect();
     assert!(!codes.contains(&AlertCode::CallAmbulance), "{codes:?}");
 
-    // Transfer: a reason is asked for.
+    // The doctor is still to come: offered next. Transfer: a reason is
+    // asked for.
     press(&mut app, KeyCode::Char('f'));
-    assert_eq!(form(&app).chosen(FieldId::FollowUp), Some("symptom_free"));
-    for _ in 0..3 {
+    assert_eq!(form(&app).chosen(FieldId::FollowUp), Some("doctor_present"));
+    for _ in 0..4 {
         press(&mut app, KeyCode::Right);
     }
     assert_eq!(form(&app).chosen(FieldId::FollowUp), Some("transfer"));
@@ -611,7 +612,39 @@ fn a_vasovagal_reaction_shows_its_steps_and_symptom_free_closes_it() {
         .open_reaction()
         .map(|r| r.kind);
     assert_eq!(open, Some(ReactionKind::Vasovagal));
+    // The response starts with "needle out": the drip stopped with it.
+    assert_eq!(
+        day.board.visit(p.dripping).unwrap().stage,
+        Stage::Observation
+    );
 
+    // Symptom-free waits for a reading in range after the reaction.
+    press(&mut app, KeyCode::Char('f'));
+    assert_eq!(form(&app).chosen(FieldId::FollowUp), Some("symptom_free"));
+    let action = press(&mut app, KeyCode::Enter);
+    serve(&mut day, &mut app, action.send, ten());
+    assert!(form(&app).error.is_some() || form(&app).fields.iter().any(|f| f.error.is_some()));
+    press(&mut app, KeyCode::Esc);
+    day.run(
+        ten(),
+        None,
+        None,
+        Command::Record {
+            visit: p.dripping,
+            entry: Entry::Vitals {
+                vitals: crate::domain::Vitals {
+                    systolic: 112,
+                    diastolic: 70,
+                    pulse: 66,
+                    spo2: 98,
+                    temperature: 36.5,
+                    respiratory_rate: 14,
+                    consciousness: crate::domain::clinical::Consciousness::Alert,
+                },
+            },
+        },
+    );
+    super::fixture::connect(&mut app, &day.board, ten());
     press(&mut app, KeyCode::Char('f'));
     assert_eq!(form(&app).chosen(FieldId::FollowUp), Some("symptom_free"));
     let action = press(&mut app, KeyCode::Enter);
@@ -697,15 +730,23 @@ fn t_ticks_the_drip_check_that_is_due() {
         action.send[0].command,
         Command::Record {
             visit: p.dripping,
-            entry: Entry::DripCheck { minute: 15 }
+            entry: Entry::DripCheck {
+                minute: 15,
+                skipped: None
+            }
         }
     );
+    // Not on a drip: the protocol's reason, in its words.
     let mut app = screen(&day, p.ready);
     assert!(press(&mut app, KeyCode::Char('t')).send.is_empty());
-    assert_eq!(
-        app.status.unwrap().text,
-        texts(Lang::En).clinic.no_drip_check
-    );
+    let why = crate::domain::moves::gate(
+        day.board.visit(p.ready).unwrap(),
+        &day.config,
+        crate::domain::moves::Move::DripCheck,
+        ten(),
+    )
+    .unwrap_err();
+    assert_eq!(app.status.unwrap().text, why.to_string());
 }
 
 #[test]
@@ -851,20 +892,31 @@ fn space_y_and_n_are_letters_in_a_text_field() {
 #[test]
 fn the_care_keys_say_when_they_do_not_apply() {
     let (day, p) = clinic();
+    // Each refusal is the protocol's own reason (one place says it).
+    use crate::domain::moves::{Move, gate};
+    let why = |v, mv| {
+        gate(day.board.visit(v).unwrap(), &day.config, mv, ten())
+            .unwrap_err()
+            .to_string()
+    };
     let mut app = screen(&day, p.ready);
-    for (key, words) in [
-        ('p', texts(Lang::En).clinic.only_administration),
-        ('r', texts(Lang::En).clinic.only_from_administration),
-    ] {
+    for (key, mv) in [('p', Move::Pause), ('r', Move::Reaction)] {
         assert_eq!(press(&mut app, KeyCode::Char(key)), Action::default());
-        assert_eq!(app.status.clone().unwrap().text, words);
+        assert_eq!(app.status.clone().unwrap().text, why(p.ready, mv));
         assert_eq!(app.mode, Mode::Normal);
     }
     let mut app = screen(&day, p.dripping);
     press(&mut app, KeyCode::Char('c'));
     assert_eq!(
         app.status.clone().unwrap().text,
-        texts(Lang::En).clinic.only_counselling
+        why(p.dripping, Move::Screening)
+    );
+    // In Japanese, the screen's own words (each line in one language).
+    let mut app = screen(&day, p.ready).with_lang(Lang::Ja);
+    press(&mut app, KeyCode::Char('p'));
+    assert_eq!(
+        app.status.clone().unwrap().text,
+        texts(Lang::Ja).clinic.only_administration
     );
 }
 
@@ -915,7 +967,7 @@ fn on_the_last_field_of_the_counselling_form_what_is_missing_is_in_view() {
     let mut app = screen(&day, p.returning);
     press(&mut app, KeyCode::Char('c'));
     press(&mut app, KeyCode::BackTab); // from the first field to the last
-    assert_eq!(form(&app).focused().unwrap().id, FieldId::Weight);
+    assert_eq!(form(&app).focused().unwrap().id, FieldId::Age);
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(screen.contains("Still missing before ready"), "{screen}");
     assert!(

@@ -91,6 +91,11 @@ impl Day {
                     self.run(now, None, None, Command::Record { visit, entry });
                 }
             }
+            Stage::Observation => {
+                for (at, entry) in crate::demo::routine_drip_checks(&self.config, &v, now) {
+                    self.run(now, Some(at), None, Command::Record { visit, entry });
+                }
+            }
             Stage::Discharged => {
                 for (m, entry) in crate::demo::routine_discharge(5) {
                     let at = (v.stage_since + chrono::Duration::minutes(m)).min(now);
@@ -255,7 +260,10 @@ pub fn busy_morning(names: [&str; 13]) -> (Day, VisitId) {
         tokyo(9, 39),
         None,
         Some("Nurse Sato"),
-        Command::Undo { visit: sho },
+        Command::Undo {
+            visit: sho,
+            reason: Some("marked ready by mistake".into()),
+        },
     );
     day.advance((9, 40), sho, None);
     day.run(
@@ -386,16 +394,91 @@ pub fn clinic_morning(names: [&str; 4]) -> (Day, Clinic) {
                 reaction: ReactionKind::Allergic,
                 signs: "hives on both arms".into(),
                 action: "drip paused, doctor called".into(),
+                stop_drip: false,
             },
         },
     );
+    // The doctor came, the drip was not resumed; symptom-free, observed
+    // an hour, cleared, home.
+    let rec = |day: &mut Day, (h, m): (u32, u32), entry: Entry| {
+        day.run(
+            oct(h, m),
+            None,
+            None,
+            Command::Record {
+                visit: first,
+                entry,
+            },
+        );
+    };
+    rec(
+        &mut day,
+        (9, 32),
+        Entry::DoctorPresent {
+            doctor: "Dr. Mori".into(),
+        },
+    );
     day.run(
-        oct(9, 50),
+        oct(9, 33),
         None,
         None,
-        Command::Cancel {
+        Command::StopEarly {
             visit: first,
-            reason: "drip not resumed; home with the doctor's clearance".into(),
+            reason: "allergic reaction: drip not resumed".into(),
+            volume_ml: None,
+        },
+    );
+    rec(
+        &mut day,
+        (9, 50),
+        Entry::Vitals {
+            vitals: crate::domain::Vitals {
+                systolic: 118,
+                diastolic: 74,
+                pulse: 76,
+                spo2: 98,
+                temperature: 36.5,
+                respiratory_rate: 14,
+                consciousness: crate::domain::clinical::Consciousness::Alert,
+            },
+        },
+    );
+    rec(&mut day, (9, 51), Entry::SymptomFree);
+    rec(
+        &mut day,
+        (9, 52),
+        Entry::Vitals {
+            vitals: crate::domain::Vitals {
+                systolic: 116,
+                diastolic: 72,
+                pulse: 74,
+                spo2: 98,
+                temperature: 36.5,
+                respiratory_rate: 14,
+                consciousness: crate::domain::clinical::Consciousness::Alert,
+            },
+        },
+    );
+    for (m, entry) in crate::demo::routine_discharge(5) {
+        rec(&mut day, (9, 52 + m as u32), entry);
+    }
+    rec(
+        &mut day,
+        (10, 30),
+        Entry::Clearance {
+            doctor: "Dr. Mori".into(),
+            reason: None,
+        },
+    );
+    day.run(
+        oct(10, 35),
+        None,
+        None,
+        Command::Advance {
+            visit: first,
+            to: Stage::Discharged,
+            bed: None,
+            lot: None,
         },
     );
 
@@ -491,7 +574,16 @@ pub fn anaphylaxis(day: &mut Day, visit: VisitId) {
             reaction: ReactionKind::Anaphylaxis,
             signs: "wheeze, BP 82/50, hives".into(),
             action: "drip stopped, lying flat".into(),
+            stop_drip: false,
         },
     );
-    record(day, (9, 52), visit, Entry::Adrenaline { dose_mg: 0.5 });
+    record(
+        day,
+        (9, 52),
+        visit,
+        Entry::Adrenaline {
+            dose_mg: 0.5,
+            confirmed_by: None,
+        },
+    );
 }

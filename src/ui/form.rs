@@ -38,6 +38,8 @@ pub enum FieldId {
     Origin,
     Nurse,
     Weight,
+    /// Age in years (the child's adrenaline cap).
+    Age,
     // Vitals.
     Systolic,
     Diastolic,
@@ -55,6 +57,8 @@ pub enum FieldId {
     Kind,
     Signs,
     ActionTaken,
+    /// A vasovagal reaction during a drip: take the needle out.
+    StopDrip,
     FollowUp,
     DoseMg,
     // The discharge checklist (the state comes from the board).
@@ -130,6 +134,16 @@ pub enum FormKind {
     Correct {
         visit: VisitId,
     },
+    /// Undo the last action, with the reason (a reaction, a dose, an
+    /// approval, a change of stage).
+    Undo {
+        visit: VisitId,
+    },
+    /// Skip the due drip check, with the reason.
+    SkipCheck {
+        visit: VisitId,
+        minute: u32,
+    },
 }
 
 impl FormKind {
@@ -145,7 +159,9 @@ impl FormKind {
             | FormKind::Reaction { visit }
             | FormKind::FollowUp { visit }
             | FormKind::Discharge { visit }
-            | FormKind::Correct { visit } => Some(visit),
+            | FormKind::Correct { visit }
+            | FormKind::Undo { visit }
+            | FormKind::SkipCheck { visit, .. } => Some(visit),
         }
     }
 }
@@ -188,6 +204,14 @@ pub struct Form {
     pub answers_from: Option<DateTime<Utc>>,
     /// First visit: "first session" was answered yes for the staff.
     pub first_visit: bool,
+    /// What stops the start besides block answers (`fever`, `vitals`):
+    /// the doctor's decision covers them too.
+    pub vitals_gates: Vec<String>,
+    /// The reaction form of a patient on a drip.
+    pub in_drip: bool,
+    /// The dose typed is above the computed one: the next Enter confirms
+    /// it with the doctor named.
+    pub confirm_dose: bool,
 }
 
 /// One request of a submitted form.
@@ -256,6 +280,9 @@ impl Form {
             drip_treatments: Vec::new(),
             answers_from: None,
             first_visit: false,
+            vitals_gates: Vec::new(),
+            in_drip: false,
+            confirm_dose: false,
         }
     }
 
@@ -319,6 +346,19 @@ impl Form {
         form
     }
 
+    /// Undo the last action with the reason.
+    pub fn undo(visit: VisitId) -> Form {
+        Form::new(FormKind::Undo { visit }, vec![text_field(FieldId::Reason)])
+    }
+
+    /// Skip the due drip check: why, and when.
+    pub fn skip_check(visit: VisitId, minute: u32) -> Form {
+        Form::new(
+            FormKind::SkipCheck { visit, minute },
+            vec![text_field(FieldId::Reason), text_field(FieldId::At)],
+        )
+    }
+
     /// The patient left, did not come, or withdrew: a reason and the time.
     pub fn cancel(visit: VisitId) -> Form {
         Form::new(
@@ -378,10 +418,17 @@ impl Form {
             .any(|(i, l)| *l == level && self.yes(i))
     }
 
+    /// Something stops the start: a block answer yes, or a fever or
+    /// critical vitals already recorded. The doctor decides: defer, or
+    /// override.
+    pub fn blocked(&self) -> bool {
+        self.any_yes(Level::Block) || !self.vitals_gates.is_empty()
+    }
+
     /// The counselling ends in deferral: only the screening and the
     /// deferral are sent.
     pub fn deferring(&self) -> bool {
-        self.any_yes(Level::Block) && self.chosen(FieldId::Decision) == Some("defer")
+        self.blocked() && self.chosen(FieldId::Decision) == Some("defer")
     }
 
     fn follow_up_choice(&self) -> Option<&str> {
@@ -401,20 +448,22 @@ impl Form {
         let counselling = matches!(self.kind, FormKind::Counselling { .. });
         let follow_up = matches!(self.kind, FormKind::FollowUp { .. });
         match field.id {
-            FieldId::Decision => self.any_yes(Level::Block),
+            FieldId::Decision => self.blocked(),
             FieldId::Doctor if counselling => {
-                self.any_yes(Level::Block) && self.chosen(FieldId::Decision) == Some("override")
+                self.blocked() && self.chosen(FieldId::Decision) == Some("override")
             }
-            FieldId::Doctor if follow_up => {
-                matches!(
-                    self.follow_up_choice(),
-                    Some("doctor_present" | "clearance")
-                )
-            }
+            FieldId::Doctor if follow_up => match self.follow_up_choice() {
+                Some("doctor_present" | "clearance") => true,
+                Some("adrenaline") => self.confirm_dose,
+                _ => false,
+            },
             FieldId::Reason if counselling => {
-                self.any_yes(Level::Block) && self.chosen(FieldId::Decision).is_some()
+                self.blocked() && self.chosen(FieldId::Decision).is_some()
             }
-            FieldId::Reason if follow_up => self.follow_up_choice() == Some("transfer"),
+            FieldId::Reason if follow_up => {
+                matches!(self.follow_up_choice(), Some("transfer" | "clearance"))
+            }
+            FieldId::StopDrip => self.in_drip && self.chosen(FieldId::Kind) == Some("vasovagal"),
             FieldId::DoseMg => self.follow_up_choice() == Some("adrenaline"),
             FieldId::CautionDoctor => self.any_yes(Level::Caution) && !self.deferring(),
             FieldId::Method | FieldId::Sites => {
@@ -428,7 +477,8 @@ impl Form {
             | FieldId::Product
             | FieldId::Origin
             | FieldId::Nurse
-            | FieldId::Weight => !self.deferring(),
+            | FieldId::Weight
+            | FieldId::Age => !self.deferring(),
             FieldId::Treatment if counselling => !self.deferring(),
             _ => true,
         }
@@ -607,6 +657,7 @@ pub fn field_for_name(name: &str, hint: Option<FieldId>) -> Option<FieldId> {
         "doctor" => FieldId::Doctor,
         "dose_ml" => FieldId::DoseMl,
         "weight_kg" => FieldId::Weight,
+        "age_years" => FieldId::Age,
         "product" => FieldId::Product,
         "nurse" => FieldId::Nurse,
         "systolic" => FieldId::Systolic,

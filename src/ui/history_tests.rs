@@ -159,6 +159,7 @@ fn story(w: &Words) -> Story {
                 name: w.right_name.into(),
             },
             reason: w.typo_reason.into(),
+            doctor: None,
         },
     );
     for entry in crate::demo::routine_counselling(&day.config, "drip", &[]) {
@@ -170,7 +171,15 @@ fn story(w: &Words) -> Story {
         );
     }
     run(&mut day, tokyo(9, 15), w.ks, advance(aoki, Stage::Ready));
-    run(&mut day, tokyo(9, 16), w.ks, Command::Undo { visit: aoki });
+    run(
+        &mut day,
+        tokyo(9, 16),
+        w.ks,
+        Command::Undo {
+            visit: aoki,
+            reason: Some("entered by mistake".into()),
+        },
+    );
     run(&mut day, tokyo(9, 20), w.ks, advance(aoki, Stage::Ready));
     // Watanabe's counselling began at 9:30, entered at 9:36.
     day.run(
@@ -200,6 +209,7 @@ fn story(w: &Words) -> Story {
                 number: "EX-2612".into(),
             },
             reason: w.lot_reason.into(),
+            doctor: None,
         },
     );
     let chiba = run(&mut day, tokyo(9, 50), w.mt, arrive(w.names[2], None));
@@ -307,7 +317,7 @@ fn the_history_of_a_patient_lists_the_undo_and_the_correction_with_the_old_value
     assert!(!ready[1].2, "the second stands");
     assert!(
         rows.iter()
-            .any(|(_, what, _)| what == "undo of ready for treatment"),
+            .any(|(_, what, _)| what == "undo of ready for treatment: entered by mistake"),
         "{rows:?}"
     );
     assert!(
@@ -521,6 +531,7 @@ fn a_correction_without_a_reason_is_refused_next_to_the_reason_field() {
                 name: "Chiba Yu".into()
             },
             reason: "x".into(),
+            doctor: None,
         }
     );
     let mut refusal = ErrorBody::new("invalid", "say why the record was wrong");
@@ -581,6 +592,7 @@ fn correcting_the_start_time_sends_the_events_sequence_number_and_the_new_time()
                 at: tokyo(9, 35),
             },
             reason: "entered late".into(),
+            doctor: None,
         }
     );
     // The server refuses a time out of order: next to the time.
@@ -621,6 +633,7 @@ fn after_a_correction_the_detail_shows_the_old_value_beside_the_new_one() {
                 at: tokyo(9, 35),
             },
             reason: "entered late".into(),
+            doctor: None,
         },
     );
     let mut app = s.day.app(Lang::En);

@@ -41,6 +41,8 @@ pub enum Op {
     Counselling,
     Vitals,
     DripCheck,
+    /// Skip the due drip check, with a reason.
+    SkipCheck,
     Pause,
     StopEarly,
     Reaction,
@@ -83,6 +85,7 @@ impl Op {
                 | Op::Counselling
                 | Op::Vitals
                 | Op::DripCheck
+                | Op::SkipCheck
                 | Op::Pause
                 | Op::StopEarly
                 | Op::Reaction
@@ -245,6 +248,12 @@ pub const NORMAL: &[Binding] = &[
         keys: &[(ch('t'), Op::DripCheck)],
         describe: |t| t.clinic.key_drip_check,
         footer: Some(1),
+    },
+    Binding {
+        shown: "T",
+        keys: &[(ch('T'), Op::SkipCheck)],
+        describe: |t| t.clinic.key_skip_check,
+        footer: Some(6),
     },
     Binding {
         shown: "p",

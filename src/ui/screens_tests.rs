@@ -122,9 +122,13 @@ fn cancel_form() {
 
 #[test]
 fn undo_asks_first() {
+    // The selected patient's last action is a change of stage: the undo
+    // asks for the reason.
     let mut app = morning(ENGLISH, Lang::En);
     press(&mut app, KeyCode::Char('u'));
-    assert!(matches!(app.mode, Mode::ConfirmUndo(_)));
+    assert!(
+        matches!(&app.mode, Mode::Form(f) if matches!(f.kind, crate::ui::form::FormKind::Undo { .. }))
+    );
     assert_snapshot!(draw(&app, 80, 24).backend());
 }
 

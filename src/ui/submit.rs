@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::form::{FieldId, Form, FormKind, Part, Submission};
 use crate::config::{Config, Level};
 use crate::domain::clinical::{Answers, Consciousness, Lot, Method, Origin, Plan, Vitals};
-use crate::domain::rules::missing_for_ready;
+use crate::domain::rules::{dose_too_high, missing_for_ready};
 use crate::domain::{Board, Command, Entry, Missing, ReactionKind, Stage, Visit, VisitId};
 use crate::domain::{parse_at, text::sanitize};
 use crate::i18n::{Lang, missing_text, texts};
@@ -112,18 +112,16 @@ impl Form {
             None => entries.push((Entry::Screening { answers }, None)),
         }
         let mut defer = None;
-        if self.any_yes(Level::Block) {
+        if self.blocked() {
             match self.chosen(FieldId::Decision) {
                 None => errors.add(FieldId::Decision, c.err_choose),
                 Some("defer") => {
                     let mut reason = self.clean(FieldId::Reason);
                     if reason.is_empty() {
-                        let items: Vec<String> = config
-                            .screening
+                        let items: Vec<String> = self
+                            .gates(config)
                             .iter()
-                            .enumerate()
-                            .filter(|(i, q)| q.level == Level::Block && self.yes(*i))
-                            .map(|(_, q)| crate::i18n::item_label(lang, config, &q.id))
+                            .map(|g| crate::i18n::gate_label(lang, config, g))
                             .collect();
                         reason = format!("{}: {}", c.defer_reason, items.join(", "));
                     }
@@ -132,7 +130,16 @@ impl Form {
                 Some(_) => {
                     let doctor = self.required(FieldId::Doctor, lang, &mut errors);
                     let reason = self.required(FieldId::Reason, lang, &mut errors);
-                    entries.push((Entry::Override { doctor, reason }, Some(FieldId::Doctor)));
+                    // The override names exactly what it covers.
+                    let items = self.gates(config);
+                    entries.push((
+                        Entry::Override {
+                            doctor,
+                            reason,
+                            items,
+                        },
+                        Some(FieldId::Doctor),
+                    ));
                 }
             }
         }
@@ -147,8 +154,15 @@ impl Form {
             let doctor = self.clean(FieldId::CautionDoctor);
             // Blank: saved without it, and not ready until the doctor sees.
             if !doctor.is_empty() {
+                let items = config
+                    .screening
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, q)| q.level == Level::Caution && self.yes(*i))
+                    .map(|(_, q)| q.id.clone())
+                    .collect();
                 entries.push((
-                    Entry::CautionsAcknowledged { doctor },
+                    Entry::CautionsAcknowledged { doctor, items },
                     Some(FieldId::CautionDoctor),
                 ));
             }
@@ -171,6 +185,20 @@ impl Form {
         }
     }
 
+    /// What the doctor's decision is about: the block answers "yes" in the
+    /// form, and a fever or critical vitals already recorded.
+    fn gates(&self, config: &Config) -> Vec<String> {
+        let mut gates: Vec<String> = config
+            .screening
+            .iter()
+            .enumerate()
+            .filter(|(i, q)| q.level == Level::Block && self.yes(*i))
+            .map(|(_, q)| q.id.clone())
+            .collect();
+        gates.extend(self.vitals_gates.iter().cloned());
+        gates
+    }
+
     /// The plan, when any of it is filled in.
     fn plan(&self, lang: Lang, errors: &mut Errors) -> Option<Plan> {
         let c = &texts(lang).clinic;
@@ -179,6 +207,7 @@ impl Form {
             FieldId::Product,
             FieldId::Nurse,
             FieldId::Weight,
+            FieldId::Age,
         ]
         .iter()
         .any(|id| !self.text(*id).trim().is_empty());
@@ -207,6 +236,16 @@ impl Form {
             }
             w => w,
         };
+        let age_years = match self.text(FieldId::Age).trim() {
+            "" => None,
+            text => match text.parse::<u32>() {
+                Ok(a) if a <= 120 => Some(a),
+                _ => {
+                    errors.add(FieldId::Age, c.err_out_of_range);
+                    None
+                }
+            },
+        };
         let treatment = self
             .chosen(FieldId::Treatment)
             .unwrap_or_default()
@@ -232,6 +271,7 @@ impl Form {
             origin: self.chosen(FieldId::Origin).and_then(from_wire::<Origin>),
             nurse,
             weight_kg,
+            age_years,
         };
         (errors.0.len() == before).then_some(plan)
     }
@@ -344,6 +384,27 @@ impl Form {
                 }
                 one(Command::Cancel { visit, reason })
             }
+            FormKind::Undo { visit } => {
+                let reason = self.clean(FieldId::Reason);
+                if reason.is_empty() {
+                    errors.add(FieldId::Reason, ui.err_reason_empty);
+                }
+                one(Command::Undo {
+                    visit,
+                    reason: Some(reason),
+                })
+            }
+            FormKind::SkipCheck { visit, minute } => {
+                let reason = self.required(FieldId::Reason, lang, &mut errors);
+                vec![record(
+                    visit,
+                    Entry::DripCheck {
+                        minute,
+                        skipped: Some(reason),
+                    },
+                    Some(FieldId::Reason),
+                )]
+            }
             FormKind::Counselling { visit } => {
                 let counselled = self.counselled(config, lang);
                 errors.0.extend(counselled.errors.0);
@@ -448,6 +509,7 @@ impl Form {
                 }
                 let signs = self.required(FieldId::Signs, lang, &mut errors);
                 let action = self.clean(FieldId::ActionTaken);
+                let stop_drip = self.has_shown(FieldId::StopDrip) && self.ticked(FieldId::StopDrip);
                 match kind {
                     Some(reaction) => vec![record(
                         visit,
@@ -455,6 +517,7 @@ impl Form {
                             reaction,
                             signs,
                             action,
+                            stop_drip,
                         },
                         Some(FieldId::Kind),
                     )],
@@ -475,7 +538,34 @@ impl Form {
                             errors.add(FieldId::DoseMg, c.err_required);
                         }
                         let dose_mg = dose.unwrap_or_default();
-                        vec![record(visit, Entry::Adrenaline { dose_mg }, field)]
+                        // A dose above the one for this patient is asked a
+                        // second time: the doctor confirms it (the rule is
+                        // the domain's; the server checks it again).
+                        let too_high = board
+                            .visit(visit)
+                            .and_then(|v| dose_too_high(v, config, dose_mg));
+                        let mut confirmed_by = None;
+                        if let Some(why) = too_high.filter(|_| dose.is_some()) {
+                            if self.confirm_dose {
+                                let doctor = self.required(FieldId::Doctor, lang, &mut errors);
+                                confirmed_by = Some(doctor);
+                            } else {
+                                self.confirm_dose = true;
+                                errors.add(
+                                    FieldId::DoseMg,
+                                    &c.confirm_dose
+                                        .replace("{why}", &crate::i18n::dose_problem(lang, &why)),
+                                );
+                            }
+                        }
+                        vec![record(
+                            visit,
+                            Entry::Adrenaline {
+                                dose_mg,
+                                confirmed_by,
+                            },
+                            field,
+                        )]
                     }
                     "ambulance_called" => vec![record(visit, Entry::AmbulanceCalled, field)],
                     "transfer" => {
@@ -491,7 +581,8 @@ impl Form {
                     }
                     _ => {
                         let doctor = self.required(FieldId::Doctor, lang, &mut errors);
-                        vec![record(visit, Entry::Clearance { doctor }, field)]
+                        let reason = Some(self.clean(FieldId::Reason)).filter(|r| !r.is_empty());
+                        vec![record(visit, Entry::Clearance { doctor, reason }, field)]
                     }
                 }
             }
@@ -512,6 +603,7 @@ impl Form {
                         visit,
                         correction,
                         reason,
+                        doctor: Some(self.clean(FieldId::Doctor)).filter(|d| !d.is_empty()),
                     }),
                     Some(Err((id, message))) => {
                         errors.add(id, message);

@@ -11,9 +11,8 @@ use super::input::TextInput;
 use super::keymap::{self, Op};
 use super::msg::Msg;
 use crate::client::ClientEvent;
-use crate::domain::{
-    AlertCode, Command, Entry, EventKind, Stage, VisitId, text::sanitize, visit_alerts,
-};
+use crate::domain::moves::{self, Move};
+use crate::domain::{Command, Entry, Missing, Stage, VisitId, text::sanitize, visit_alerts};
 use crate::i18n::texts;
 use crate::protocol::{ErrorBody, Query, QueryRequest, Reply, Request, Role};
 
@@ -104,7 +103,15 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
                 app.mode = Mode::Normal;
                 let id = app.take_request_id();
                 app.pending.insert(id, Pending::Undo(visit));
-                Action::send(request(app, id, None, Command::Undo { visit }))
+                Action::send(request(
+                    app,
+                    id,
+                    None,
+                    Command::Undo {
+                        visit,
+                        reason: None,
+                    },
+                ))
             }
             Some(Op::No) => {
                 app.mode = Mode::Normal;
@@ -148,38 +155,62 @@ fn on_board_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
         Op::PageUp => app.move_selection(-PAGE, now),
         Op::First => app.move_selection(isize::MIN / 2, now),
         Op::Last => app.move_selection(isize::MAX / 2, now),
-        Op::Arrival => app.mode = Mode::Form(Form::arrival(&app.config, app.lang)),
-        Op::Next => match app.selected_visit(now).map(|v| (v.id, v.stage)) {
+        Op::Arrival => app.mode = Mode::Form(Box::new(Form::arrival(&app.config, app.lang))),
+        // Enter: the protocol's next move for the selected patient.
+        Op::Next => match app.selected_visit(now) {
             None => error(app, ui.nothing_selected),
-            Some((visit, stage)) => match stage.next() {
-                None if !stage.is_active() => error(app, ui.not_active),
+            Some(v) => match moves::next_step(v, &app.config, now) {
+                None if !v.stage.is_active() && v.stage != Stage::Expected => {
+                    error(app, ui.not_active)
+                }
                 None => error(app, ui.no_next),
-                Some(Stage::Ready) => return care_key(app, Op::Counselling, now),
-                Some(Stage::Discharged) => return care_key(app, Op::Next, now),
-                Some(to) => {
-                    let form = Form::advance(&app.board, &app.config, app.lang, visit, to);
-                    app.mode = Mode::Form(form);
+                Some(offer) => {
+                    let (visit, stage) = (v.id, v.stage);
+                    match offer.mv {
+                        Move::MarkReady => return care_key(app, Op::Counselling, now),
+                        Move::Discharge => return care_key(app, Op::Next, now),
+                        // A drip still running ends by stop early, with a
+                        // reason: Enter says so rather than open a form that
+                        // would be refused.
+                        Move::EndAdministration
+                            if offer
+                                .needs
+                                .iter()
+                                .any(|m| matches!(m, Missing::DripRunning { .. })) =>
+                        {
+                            let text = missing_words(app, &offer.needs);
+                            error(app, &text);
+                        }
+                        mv => {
+                            let to = mv.leads_to().unwrap_or(stage);
+                            let form = Form::advance(&app.board, &app.config, app.lang, visit, to);
+                            app.mode = Mode::Form(Box::new(form));
+                        }
+                    }
                 }
             },
         },
-        Op::Cancel => match app.selected_visit(now).map(|v| (v.id, v.stage)) {
+        Op::Cancel => match app.selected_visit(now) {
             None => error(app, ui.nothing_selected),
-            Some((_, stage)) if !stage.is_active() => error(app, ui.not_active),
-            Some((visit, _)) => app.mode = Mode::Form(Form::cancel(visit)),
+            Some(v) => match moves::gate(v, &app.config, Move::Cancel, now) {
+                Ok(_) => app.mode = Mode::Form(Box::new(Form::cancel(v.id))),
+                Err(why) => {
+                    let text = refusal(app.lang, &why, ui.not_active);
+                    error(app, &text);
+                }
+            },
         },
         Op::Undo => match app.selected_visit(now) {
             None => error(app, ui.nothing_selected),
-            Some(v) => {
-                let undoable = v
-                    .effective_events()
-                    .last()
-                    .is_some_and(|e| !matches!(e.kind, EventKind::Arrived { .. }));
-                if undoable {
-                    app.mode = Mode::ConfirmUndo(v.id);
-                } else {
-                    error(app, ui.nothing_to_undo);
-                }
+            Some(v) if !moves::offered(v, &app.config, Move::Undo, now) => {
+                error(app, ui.nothing_to_undo)
             }
+            // A reaction, a dose, an approval or a change of stage is
+            // undone only with a reason, which stays in the history.
+            Some(v) if moves::undo_needs_reason(v) => {
+                app.mode = Mode::Form(Box::new(Form::undo(v.id)));
+            }
+            Some(v) => app.mode = Mode::ConfirmUndo(v.id),
         },
         Op::Filter => {
             app.filter.end();
@@ -200,11 +231,12 @@ fn on_board_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
         }
         Op::Correct => match app.selected_visit(now) {
             None => error(app, ui.nothing_selected),
-            Some(v) => app.mode = Mode::Form(Form::correct(&app.config, app.lang, v)),
+            Some(v) => app.mode = Mode::Form(Box::new(Form::correct(&app.config, app.lang, v))),
         },
         Op::Counselling
         | Op::Vitals
         | Op::DripCheck
+        | Op::SkipCheck
         | Op::Pause
         | Op::StopEarly
         | Op::Reaction
@@ -217,6 +249,8 @@ fn on_board_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
 
 /// The patient-care keys: a clinical form, or one record sent at once.
 /// `Op::Next` here means the discharge checklist (Enter in observation).
+/// Whether the key applies is the protocol's (`moves`); when it does not,
+/// the refusal says why.
 fn care_key(app: &mut App, op: Op, now: DateTime<Utc>) -> Action {
     let ui = &texts(app.lang).ui;
     let c = &texts(app.lang).clinic;
@@ -224,38 +258,48 @@ fn care_key(app: &mut App, op: Op, now: DateTime<Utc>) -> Action {
         error(app, ui.nothing_selected);
         return Action::none();
     };
-    if !v.stage.is_active() {
-        error(app, ui.not_active);
+    if !offers(app, op, now) {
+        let why = op_moves(op)
+            .first()
+            .and_then(|mv| moves::gate(v, &app.config, *mv, now).err());
+        let fallback = match op {
+            Op::Counselling => c.only_counselling,
+            Op::DripCheck | Op::SkipCheck => c.no_drip_check,
+            Op::Pause | Op::StopEarly => c.only_administration,
+            Op::Reaction | Op::FollowUp => c.only_from_administration,
+            Op::Acknowledge => c.no_unacknowledged,
+            _ => ui.not_active,
+        };
+        let text = match why {
+            Some(why) => refusal(app.lang, &why, fallback),
+            None => fallback.to_string(),
+        };
+        error(app, &text);
         return Action::none();
     }
     let visit = v.id;
-    let from_administration = matches!(v.stage, Stage::Administration | Stage::Observation);
     let form = match op {
         Op::Next => Form::discharge(v),
-        Op::Counselling if matches!(v.stage, Stage::Counselling | Stage::Ready) => {
-            Form::counselling(&app.config, app.lang, v)
-        }
-        Op::Counselling => {
-            error(app, c.only_counselling);
-            return Action::none();
-        }
+        Op::Counselling => Form::counselling(&app.config, app.lang, v),
         Op::Vitals => Form::vitals(app.lang, v),
-        Op::DripCheck => {
-            let due = visit_alerts(v, &app.config, now)
-                .into_iter()
-                .find(|a| a.code == AlertCode::DripCheckDue)
-                .and_then(|a| a.detail.parse::<u32>().ok());
-            return match due {
-                Some(minute) => quick(app, visit, vec![Entry::DripCheck { minute }]),
-                None => {
-                    error(app, c.no_drip_check);
-                    Action::none()
-                }
+        Op::DripCheck | Op::SkipCheck => {
+            let due = crate::domain::rules::drip_checks_due(v, &app.config, now);
+            let Some(minute) = due.last().copied() else {
+                error(app, c.no_drip_check);
+                return Action::none();
             };
-        }
-        Op::Pause | Op::StopEarly if v.stage != Stage::Administration => {
-            error(app, c.only_administration);
-            return Action::none();
+            if op == Op::SkipCheck {
+                Form::skip_check(visit, minute)
+            } else {
+                return quick(
+                    app,
+                    visit,
+                    vec![Entry::DripCheck {
+                        minute,
+                        skipped: None,
+                    }],
+                );
+            }
         }
         Op::Pause if v.care.paused_since.is_some() => {
             app.status = Some(Status {
@@ -266,22 +310,14 @@ fn care_key(app: &mut App, op: Op, now: DateTime<Utc>) -> Action {
         }
         Op::Pause => Form::pause(v),
         Op::StopEarly => Form::stop_early(v),
-        Op::Reaction | Op::FollowUp if !from_administration => {
-            error(app, c.only_from_administration);
-            return Action::none();
-        }
-        Op::Reaction => Form::reaction(app.lang, v),
-        Op::FollowUp => Form::follow_up(&app.config, app.lang, v),
+        Op::Reaction => Form::reaction(&app.config, app.lang, v),
+        Op::FollowUp => Form::follow_up(&app.config, app.lang, v, now),
         Op::Acknowledge => {
             let mut codes: Vec<&'static str> = Vec::new();
             for a in visit_alerts(v, &app.config, now) {
                 if a.acknowledged_by.is_none() && !codes.contains(&a.code.as_str()) {
                     codes.push(a.code.as_str());
                 }
-            }
-            if codes.is_empty() {
-                error(app, c.no_unacknowledged);
-                return Action::none();
             }
             let entries = codes
                 .into_iter()
@@ -293,8 +329,26 @@ fn care_key(app: &mut App, op: Op, now: DateTime<Utc>) -> Action {
         }
         _ => return Action::none(),
     };
-    app.mode = Mode::Form(form);
+    app.mode = Mode::Form(Box::new(form));
     Action::none()
+}
+
+/// What a move still lacks, in the screen's words.
+fn missing_words(app: &App, needs: &[Missing]) -> String {
+    needs
+        .iter()
+        .map(|m| crate::i18n::missing_text(app.lang, m, &app.config))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A refusal of the protocol, for the status line: the domain's words in
+/// English; in Japanese the screen's own words for the key.
+fn refusal(lang: crate::i18n::Lang, why: &crate::domain::Rejection, ja: &str) -> String {
+    match lang {
+        crate::i18n::Lang::En => why.to_string(),
+        crate::i18n::Lang::Ja => ja.to_string(),
+    }
 }
 
 /// Records sent at once from the board, one request each.
@@ -660,33 +714,74 @@ fn on_reply(app: &mut App, reply: Reply) {
     }
 }
 
-/// Whether a board key applies to the selected patient now (the footer
-/// offers only those; the key itself says why when it does not).
-pub fn offers(app: &App, op: Op, now: DateTime<Utc>) -> bool {
-    let v = app.selected_visit(now);
-    let stage = v.map(|v| v.stage);
+/// The protocol's moves a board key stands for.
+fn op_moves(op: Op) -> &'static [Move] {
     match op {
-        Op::Counselling => matches!(stage, Some(Stage::Counselling | Stage::Ready)),
-        Op::Vitals => stage.is_some_and(Stage::is_active),
-        Op::Pause | Op::StopEarly => stage == Some(Stage::Administration),
-        Op::Reaction | Op::FollowUp => {
-            matches!(stage, Some(Stage::Administration | Stage::Observation))
+        Op::Next => &[],
+        Op::Cancel => &[Move::Cancel],
+        Op::Undo => &[Move::Undo],
+        Op::Correct => &[Move::Correct],
+        Op::Counselling => &[Move::Screening],
+        Op::Vitals => &[Move::Vitals],
+        Op::DripCheck | Op::SkipCheck => &[Move::DripCheck],
+        Op::Pause => &[Move::Pause, Move::Resume],
+        Op::StopEarly => &[Move::StopEarly],
+        Op::Reaction => &[Move::Reaction],
+        Op::FollowUp => &[
+            Move::SymptomFree,
+            Move::Adrenaline,
+            Move::AmbulanceCalled,
+            Move::Clearance,
+        ],
+        Op::Acknowledge => &[Move::Acknowledge],
+        _ => &[],
+    }
+}
+
+/// Whether a board key applies to the selected patient now: asked of the
+/// protocol (the footer offers only those; the key itself says why when
+/// it does not).
+pub fn offers(app: &App, op: Op, now: DateTime<Utc>) -> bool {
+    let Some(v) = app.selected_visit(now) else {
+        return !matches!(
+            op,
+            Op::Next
+                | Op::Cancel
+                | Op::Undo
+                | Op::Correct
+                | Op::Counselling
+                | Op::Vitals
+                | Op::DripCheck
+                | Op::SkipCheck
+                | Op::Pause
+                | Op::StopEarly
+                | Op::Reaction
+                | Op::FollowUp
+                | Op::Acknowledge
+        );
+    };
+    let config = &app.config;
+    match op {
+        Op::Next => moves::next_step(v, config, now).is_some(),
+        // The follow-up form: after a reaction, while something of it is
+        // still to do (the doctor, a dose, symptom-free, the clearance).
+        Op::FollowUp => {
+            !v.care.reactions.is_empty()
+                && v.stage.is_active()
+                && (op_moves(op)
+                    .iter()
+                    .any(|mv| moves::offered(v, config, *mv, now))
+                    || v.care.open_reaction().is_some())
         }
-        Op::DripCheck => v.is_some_and(|v| {
-            visit_alerts(v, &app.config, now)
-                .iter()
-                .any(|a| a.code == AlertCode::DripCheckDue)
-        }),
-        Op::Acknowledge => v.is_some_and(|v| {
-            visit_alerts(v, &app.config, now)
-                .iter()
-                .any(|a| a.acknowledged_by.is_none())
-        }),
-        _ => true,
+        _ => match op_moves(op) {
+            [] => true,
+            mvs => mvs.iter().any(|mv| moves::offered(v, config, *mv, now)),
+        },
     }
 }
 
 /// The stage Enter would move the selected patient to, for the footer.
 pub fn next_stage(app: &App, now: DateTime<Utc>) -> Option<Stage> {
-    app.selected_visit(now).and_then(|v| v.stage.next())
+    let v = app.selected_visit(now)?;
+    moves::next_step(v, &app.config, now)?.mv.leads_to()
 }

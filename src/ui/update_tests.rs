@@ -7,7 +7,7 @@ use super::fixture::{Day, connect, draw, press, ten, tokyo, type_text};
 use super::{Action, App, Connection, FieldId, FormKind, Mode, Msg, StatusKind, update};
 use crate::client::ClientEvent;
 use crate::domain::clinical::Lot;
-use crate::domain::{Command, Stage, VisitId};
+use crate::domain::{Command, Entry, Stage, VisitId};
 use crate::i18n::{Lang, texts};
 use crate::protocol::{ErrorBody, Reply};
 
@@ -440,7 +440,26 @@ fn the_filter_finds_japanese_names_ticket_and_chart_numbers() {
 #[test]
 fn undo_is_only_sent_after_the_nurse_confirms() {
     let (mut day, [a, ..]) = three_waiting();
-    day.advance((9, 30), a, None);
+    // Vitals typed on the wrong patient: a plain entry, undone on a yes.
+    day.run(
+        tokyo(9, 30),
+        None,
+        None,
+        Command::Record {
+            visit: a,
+            entry: Entry::Vitals {
+                vitals: crate::domain::Vitals {
+                    systolic: 118,
+                    diastolic: 74,
+                    pulse: 70,
+                    spo2: 98,
+                    temperature: 36.5,
+                    respiratory_rate: 14,
+                    consciousness: crate::domain::clinical::Consciousness::Alert,
+                },
+            },
+        },
+    );
     let mut app = day.app(Lang::En);
     app.selected = Some(a);
     let asked = press(&mut app, KeyCode::Char('u'));
@@ -451,7 +470,13 @@ fn undo_is_only_sent_after_the_nurse_confirms() {
 
     press(&mut app, KeyCode::Char('u'));
     let request = sent(press(&mut app, KeyCode::Enter));
-    assert_eq!(request.command, Command::Undo { visit: a });
+    assert_eq!(
+        request.command,
+        Command::Undo {
+            visit: a,
+            reason: None
+        }
+    );
     assert_eq!(app.mode, Mode::Normal);
     update(
         &mut app,
@@ -466,6 +491,33 @@ fn undo_is_only_sent_after_the_nurse_confirms() {
     assert_eq!(
         (status.kind, status.text.as_str()),
         (StatusKind::Error, "bed 2 is occupied by X")
+    );
+}
+
+/// Undoing a change of stage (or a reaction, a dose, an approval) asks
+/// why: the reason stays in the history (issue 9, "undo ... needs a
+/// reason").
+#[test]
+fn undoing_a_change_of_stage_asks_for_the_reason_and_sends_it() {
+    let (mut day, [a, ..]) = three_waiting();
+    day.advance((9, 30), a, None);
+    let mut app = day.app(Lang::En);
+    app.selected = Some(a);
+    press(&mut app, KeyCode::Char('u'));
+    assert!(matches!(
+        &app.mode,
+        Mode::Form(f) if f.kind == FormKind::Undo { visit: a }
+    ));
+    // No reason: nothing is sent, the field says so.
+    assert!(press(&mut app, KeyCode::Enter).send.is_empty());
+    type_text(&mut app, "wrong patient");
+    let request = sent(press(&mut app, KeyCode::Enter));
+    assert_eq!(
+        request.command,
+        Command::Undo {
+            visit: a,
+            reason: Some("wrong patient".into())
+        }
     );
 }
 

@@ -36,6 +36,7 @@ pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> S
             correction: correction @ Correction::Time { event, .. },
             reason,
             old,
+            ..
         } => {
             // Which moment was re-timed: "time of counselling started".
             let what = v
@@ -56,14 +57,17 @@ pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> S
             clean(&record_event_words(t.lang, kind, config.timezone))
         }
         EventKind::Recorded { entry } => clean(&entry_words(t.lang, entry, config)),
-        EventKind::Reverted { target } => {
+        EventKind::Reverted { target, reason } => {
             let what = v
                 .events
                 .iter()
                 .find(|e| e.seq == *target)
                 .map(|e| event_words(t, config, v, &e.kind))
                 .unwrap_or_default();
-            format!("{} {what}", words.reverted)
+            match reason {
+                Some(r) => format!("{} {what}: {}", words.reverted, clean(r)),
+                None => format!("{} {what}", words.reverted),
+            }
         }
     }
 }
@@ -72,7 +76,7 @@ pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> S
 pub fn undone(v: &Visit, seq: u64) -> bool {
     v.events
         .iter()
-        .any(|e| matches!(e.kind, EventKind::Reverted { target } if target == seq))
+        .any(|e| matches!(e.kind, EventKind::Reverted { target, .. } if target == seq))
 }
 
 /// Which value a correction is about.

@@ -250,6 +250,7 @@ fn an_anaphylaxis_puts_the_emergency_banner_on_the_wall_without_saying_what_it_i
                 reaction: crate::domain::ReactionKind::Anaphylaxis,
                 signs: "wheeze, hives".into(),
                 action: "drip stopped".into(),
+                stop_drip: false,
             },
         },
     );

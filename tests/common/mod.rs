@@ -15,22 +15,60 @@ pub struct Clinic {
     pub config: PathBuf,
 }
 
+/// The hour of the clinic's day at which whole-program tests run: mid-
+/// morning, so that a story told over the last few hours (or the next
+/// few) stays on one clinic day whatever the machine's clock says.
+pub const TEST_HOUR: u32 = 10;
+
+/// An IANA zone (`Etc/GMT±N`, whole hours from UTC-12 to UTC+14) in which
+/// the real clock reads `hour`:MM now. The tests choose the clinic's time
+/// zone this way instead of moving the server's clock: nothing in the
+/// program can be fooled by it, it is an ordinary config value.
+pub fn zone_where_it_is(hour: u32) -> String {
+    use chrono::Timelike;
+    let utc = chrono::Utc::now().hour() as i32;
+    let mut offset = hour as i32 - utc;
+    if offset < -12 {
+        offset += 24;
+    }
+    if offset > 14 {
+        offset -= 24;
+    }
+    // POSIX sign: Etc/GMT-9 is nine hours east of UTC.
+    match offset {
+        0 => "Etc/GMT".to_string(),
+        o if o > 0 => format!("Etc/GMT-{o}"),
+        o => format!("Etc/GMT+{}", -o),
+    }
+}
+
+/// The repository's config.toml with the clinic's zone set so that the
+/// real clock reads `hour` o'clock there.
+pub fn config_at_hour(hour: u32) -> String {
+    let base = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"))
+        .expect("config.toml");
+    let line = "timezone = \"Asia/Tokyo\"";
+    assert!(base.contains(line), "config.toml has no line {line:?}");
+    base.replace(line, &format!("timezone = \"{}\"", zone_where_it_is(hour)))
+}
+
 impl Clinic {
-    /// A data directory with no server running yet.
+    /// A data directory with no server running yet; the clinic's clock
+    /// reads mid-morning (`TEST_HOUR`).
     pub fn new() -> Clinic {
-        Clinic {
+        Clinic::with_config(&config_at_hour(TEST_HOUR))
+    }
+
+    /// A clinic whose config file holds `text` (no server yet).
+    pub fn with_config(text: &str) -> Clinic {
+        let mut c = Clinic {
             dir: tempfile::Builder::new()
                 .prefix("fb-it-")
                 .tempdir()
                 .expect("temp dir"),
             server: None,
-            config: Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"),
-        }
-    }
-
-    /// A clinic whose config file holds `text` (no server yet).
-    pub fn with_config(text: &str) -> Clinic {
-        let mut c = Clinic::new();
+            config: PathBuf::new(),
+        };
         let path = c.dir.path().join("clinic.toml");
         std::fs::write(&path, text).expect("write config");
         c.config = path;
@@ -40,9 +78,7 @@ impl Clinic {
     /// A server started with the repository's config.toml with one line
     /// replaced by another.
     pub fn started_with(line: &str, replacement: &str) -> Clinic {
-        let base =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"))
-                .expect("config.toml");
+        let base = config_at_hour(TEST_HOUR);
         assert!(base.contains(line), "config.toml has no line {line:?}");
         let mut c = Clinic::with_config(&base.replace(line, replacement));
         c.start();
@@ -66,6 +102,20 @@ impl Clinic {
 
     pub fn config(&self) -> PathBuf {
         self.config.clone()
+    }
+
+    /// The clinic's config as the program reads it (its time zone
+    /// included), for tests that compute what the board should say.
+    pub fn clinic_config(&self) -> flowboard::config::Config {
+        flowboard::config::Config::load(&self.config).expect("the clinic's config is valid")
+    }
+
+    /// Today's date at the clinic, as `report day --date` takes it.
+    pub fn today(&self) -> String {
+        chrono::Utc::now()
+            .with_timezone(&self.clinic_config().timezone)
+            .format("%Y-%m-%d")
+            .to_string()
     }
 
     /// `flowboard ARGS` with this clinic's data dir and config, no autostart
@@ -190,4 +240,18 @@ pub fn with_records(days: u32) -> (Clinic, u64) {
     )
     .expect("fill");
     (clinic, filled.visits)
+}
+
+/// Whether a test may run that needs `tool`: on a developer's machine a
+/// missing tool skips the test (saying so); in CI (`CI=true`) it fails,
+/// because `.ci/run` installs every tool the tests use.
+pub fn have_tool(tool: &str, present: bool) -> bool {
+    if present {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{tool} is needed by this test and CI installs it (.ci/run): it is missing");
+    }
+    eprintln!("skipped: {tool} is not available here");
+    false
 }

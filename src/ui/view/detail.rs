@@ -220,11 +220,11 @@ fn care_summary(app: &App, v: &Visit, now: DateTime<Utc>) -> Vec<(&'static str, 
                 )
             })
             .collect();
-        parts.extend(care.doses.iter().map(|(at, dose)| {
+        parts.extend(care.doses.iter().map(|dose| {
             format!(
                 "{} {}",
-                clock(tz, *at),
-                c.adrenaline_im.replace("{d}", &format!("{dose:.2}"))
+                clock(tz, dose.at),
+                c.adrenaline_im.replace("{d}", &format!("{:.2}", dose.mg))
             )
         }));
         if care.paused_since.is_some() {

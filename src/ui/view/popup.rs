@@ -15,7 +15,9 @@ use super::care::{hemostasis_text, next_visit_text, vitals_text};
 use super::fmt::clock;
 use super::style::{BORDER, bold, centered, clear_popup, dim, error, selected, severity_style};
 use crate::config::{Config, Level};
-use crate::domain::rules::{adrenaline_dose, missing_for_administration, missing_for_discharge};
+use crate::domain::rules::{
+    adrenaline_cap, adrenaline_dose, missing_for_administration, missing_for_discharge,
+};
 use crate::domain::text::width;
 use crate::domain::{Check, Missing, ReactionKind, Severity, Stage, Visit, VisitId};
 use crate::i18n::{Texts, check_name, item_label, missing_text, reaction_steps, stage_name, texts};
@@ -59,6 +61,8 @@ fn label(t: &Texts, config: &Config, kind: FormKind, id: FieldId) -> String {
         FieldId::Origin => c.field_origin.into(),
         FieldId::Nurse => c.field_nurse.into(),
         FieldId::Weight => c.field_weight.into(),
+        FieldId::Age => c.field_age.into(),
+        FieldId::StopDrip => c.field_stop_drip.into(),
         FieldId::Systolic => c.field_systolic.into(),
         FieldId::Diastolic => c.field_diastolic.into(),
         FieldId::Pulse => c.field_pulse.into(),
@@ -138,6 +142,8 @@ fn title(app: &App, t: &Texts, form: &Form) -> String {
         FormKind::Pause { .. } => c.form_pause.to_string(),
         FormKind::StopEarly { .. } => c.form_stop.to_string(),
         FormKind::Reaction { .. } => c.form_reaction.to_string(),
+        FormKind::Undo { .. } => c.form_undo.to_string(),
+        FormKind::SkipCheck { minute, .. } => format!("{} ({minute})", c.form_skip_check),
         FormKind::FollowUp { .. } => c.form_followup.to_string(),
         FormKind::Discharge { .. } => c.form_discharge.to_string(),
         FormKind::Correct { .. } => t.records.form_correct.to_string(),
@@ -214,6 +220,19 @@ fn items(app: &App, form: &Form, now: DateTime<Utc>) -> Vec<Item> {
             out.extend(fields(form, |id| matches!(id, FieldId::Screening(_))));
             if form.has_shown(FieldId::Decision) {
                 out.push(Item::Heading(c.sec_block.to_string()));
+                // A fever or critical vitals stop the start too: named here,
+                // covered by the same decision.
+                if !form.vitals_gates.is_empty() {
+                    let gates: Vec<String> = form
+                        .vitals_gates
+                        .iter()
+                        .map(|g| crate::i18n::gate_label(app.lang, config, g))
+                        .collect();
+                    out.push(Item::Note(
+                        format!("  {}", gates.join(", ")),
+                        severity_style(Severity::Critical),
+                    ));
+                }
                 out.extend(fields(form, |id| {
                     matches!(id, FieldId::Decision | FieldId::Doctor | FieldId::Reason)
                 }));
@@ -245,6 +264,7 @@ fn items(app: &App, form: &Form, now: DateTime<Utc>) -> Vec<Item> {
                             | FieldId::Origin
                             | FieldId::Nurse
                             | FieldId::Weight
+                            | FieldId::Age
                     )
                 }));
                 if let Some(v) = visit {
@@ -300,10 +320,14 @@ fn items(app: &App, form: &Form, now: DateTime<Utc>) -> Vec<Item> {
                 } else {
                     bold()
                 };
-                for (i, step) in reaction_steps(app.lang, kind, adrenaline_dose(v, config), weight)
-                    .into_iter()
-                    .enumerate()
-                {
+                let steps = reaction_steps(
+                    app.lang,
+                    kind,
+                    adrenaline_dose(v, config),
+                    adrenaline_cap(v, config),
+                    weight,
+                );
+                for (i, step) in steps.into_iter().enumerate() {
                     out.push(Item::Note(format!("  {}. {step}", i + 1), style));
                 }
             }
@@ -325,11 +349,11 @@ fn items(app: &App, form: &Form, now: DateTime<Utc>) -> Vec<Item> {
                         severity_style(Severity::Critical),
                     ));
                 }
-                for (at, dose) in &care.doses {
+                for dose in &care.doses {
                     out.push(note(format!(
                         "{} {}",
-                        clock(config.timezone, *at),
-                        c.adrenaline_im.replace("{d}", &format!("{dose:.2}"))
+                        clock(config.timezone, dose.at),
+                        c.adrenaline_im.replace("{d}", &format!("{:.2}", dose.mg))
                     )));
                 }
             }

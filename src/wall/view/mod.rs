@@ -93,7 +93,8 @@ pub fn emergencies(wall: &Wall, now: DateTime<Utc>) -> Vec<String> {
             | AlertCode::AdministrationDue
             | AlertCode::AdministrationOverdue
             | AlertCode::ObservationComplete
-            | AlertCode::DischargeOverdue => false,
+            | AlertCode::DischargeOverdue
+            | AlertCode::PriorReaction => false,
         };
         let where_ = place(wall, &labels, alert.visit);
         if emergency && !out.contains(&where_) {
