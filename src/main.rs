@@ -551,6 +551,10 @@ fn fill_history(data: &DataDir, history: &History) -> Result<(), Box<dyn std::er
             }
         },
     )?;
+    // sled writes its page table (a snapshot) when it opens: opening once
+    // now spares the first start of a server the reading of the whole log.
+    drop(store);
+    drop(flowboard::store::Store::open_with(&data.db(), options)?);
     eprintln!(
         "flowboard demo: {} days ({} visits, {} events) written into {} in {:.1} s",
         filled.days,

@@ -1,8 +1,8 @@
 //! What the store derives from a visit and keeps beside it, in the same
 //! transaction: its index keys, its row in the patient history, its rows
-//! in the reaction report. Recomputed whole whenever the visit changes;
-//! `visit_keys` remembers what a visit has, so the old rows of a changed
-//! visit go in the same transaction.
+//! in the reaction report. A pure function of the visit, recomputed whole
+//! whenever it changes: the rows of the visit as it was stored before go
+//! in the same transaction.
 //!
 //! Index keys (no values), each ending in the visit id where noted:
 //! * `t` + arrival instant + id — visits by day (reports, export, the
@@ -26,7 +26,7 @@ pub const BY_ARRIVAL: u8 = b't';
 pub const BY_LOT: u8 = b'l';
 pub const OPEN: u8 = b'o';
 
-/// The rows a visit has in the derived trees, as stored in `visit_keys`.
+/// The keys a visit has in the derived trees.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VisitKeys {
     pub index: Vec<Vec<u8>>,

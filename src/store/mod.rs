@@ -3,15 +3,20 @@
 //! before a command is acknowledged.
 //!
 //! Trees (schema version 4):
-//! * `log`        — big-endian u64 sequence -> event (JSON). The truth;
+//! * `log_pages`  — the event log, the truth: page n (big-endian u64) ->
+//!   the events with sequence numbers 64n+1 ..= 64n+64, one JSON line
+//!   each, in order (pages, not one key per event: sled keeps a page
+//!   table in memory and reads it at every start, so the number of keys
+//!   is what a start and an idle server cost);
 //! * `visits`     — big-endian u64 visit id -> visit as folded (JSON);
 //! * `index`      — lookup keys, no values (see `derived`): visits by
 //!   arrival, a lot's administrations, visits still in the clinic;
 //! * `history`    — chart number + 0 + visit id -> what a later visit of
 //!   the patient needs to know (`ChartVisit`);
 //! * `reactions`  — when + visit id + n -> a row of the reaction report;
-//! * `visit_keys` — visit id -> the rows it has in the three trees above,
-//!   so a changed visit's old rows go in the same transaction;
+//!
+//! A changed visit's old derived rows are those of the visit as stored
+//! before the change (read in the same transaction), so they go with it.
 //! * `meta`       — `schema_version` (u32 BE), `last_seq` (u64 BE).
 //!
 //! The log is the truth; everything else is derived from it and `verify`
@@ -20,6 +25,7 @@
 //! through the index, a page at a time.
 
 mod derived;
+mod log;
 mod migrate;
 #[cfg(test)]
 mod tests;
@@ -41,8 +47,10 @@ use derived::{BY_ARRIVAL, Derived, OPEN, VisitKeys, instant_key};
 /// 2: adds `index` and `visit_keys`.
 /// 3: visits are folded in the order things happened, with the visit
 ///    protocol's approvals (visits folded again from their events).
-/// 4: adds `history` and `reactions`; the lot keys carry the start of
-///    administration; the `o` keys (visits in the clinic).
+/// 4: the log in pages of 64 events (`log_pages`, was `log`); adds
+///    `history` and `reactions`; the lot keys carry the start of
+///    administration; the `o` keys (visits in the clinic); no
+///    `visit_keys`.
 pub const SCHEMA_VERSION: u32 = 4;
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
@@ -87,11 +95,11 @@ impl Default for StoreOptions {
 
 pub struct Store {
     db: sled::Db,
+    /// The event log, in pages (`log_pages`).
     log: Tree,
     visits: Tree,
     meta: Tree,
     index: Tree,
-    visit_keys: Tree,
     history: Tree,
     reactions: Tree,
     /// How many visits were read (decoded) from `visits`: what a start
@@ -175,11 +183,10 @@ impl Store {
                 },
             })?;
         let store = Store {
-            log: db.open_tree("log")?,
+            log: db.open_tree("log_pages")?,
             visits: db.open_tree("visits")?,
             meta: db.open_tree("meta")?,
             index: db.open_tree("index")?,
-            visit_keys: db.open_tree("visit_keys")?,
             history: db.open_tree("history")?,
             reactions: db.open_tree("reactions")?,
             db,
@@ -202,6 +209,9 @@ impl Store {
                 if found < SCHEMA_VERSION {
                     migrate::run(&store, found, &shown)?;
                 }
+                // The trees of older schemas go once the new ones are
+                // written (also after a crash between the two).
+                migrate::drop_old_trees(&store)?;
             }
             None => {
                 store
@@ -318,10 +328,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         // Serialise outside the transaction: its closure may run twice and
         // must not have side effects.
-        let mut log_rows = Vec::with_capacity(events.len());
+        let log_lines = log::lines_by_page(events)?;
         let mut visit_rows: Vec<VisitRows> = Vec::new();
         for e in events {
-            log_rows.push((e.seq.to_be_bytes(), encode(e)?));
             if let Some(v) = after.visit(e.visit)
                 && !visit_rows.iter().any(|r| r.id == v.id.0.to_be_bytes())
             {
@@ -334,48 +343,49 @@ impl Store {
             &self.visits,
             &self.meta,
             &self.index,
-            &self.visit_keys,
             &self.history,
             &self.reactions,
         )
-            .transaction(
-                |(log, visits, meta, index, visit_keys, history, reactions)| {
-                    for (key, value) in &log_rows {
-                        log.insert(key, value.as_slice())?;
+            .transaction(|(log, visits, meta, index, history, reactions)| {
+                for (page, lines) in &log_lines {
+                    let mut value = log.get(page)?.map(|v| v.to_vec()).unwrap_or_default();
+                    value.extend_from_slice(lines);
+                    log.insert(page, value)?;
+                }
+                for rows in &visit_rows {
+                    // What the visit had before this change goes unless it
+                    // still has it.
+                    let old = visits
+                        .get(rows.id)?
+                        .and_then(|v| serde_json::from_slice::<Visit>(&v).ok())
+                        .map(|v| Derived::of(&v).keys)
+                        .unwrap_or_default();
+                    visits.insert(&rows.id, rows.visit.as_slice())?;
+                    let new = &rows.keys;
+                    for k in old.index.iter().filter(|k| !new.index.contains(k)) {
+                        index.remove(k.as_slice())?;
                     }
-                    for rows in &visit_rows {
-                        visits.insert(&rows.id, rows.visit.as_slice())?;
-                        let old: VisitKeys = visit_keys
-                            .get(rows.id)?
-                            .and_then(|v| serde_json::from_slice(&v).ok())
-                            .unwrap_or_default();
-                        let new = &rows.keys;
-                        for k in old.index.iter().filter(|k| !new.index.contains(k)) {
-                            index.remove(k.as_slice())?;
-                        }
-                        for k in &new.index {
-                            index.insert(k.as_slice(), &[])?;
-                        }
-                        if let Some(k) = &old.history
-                            && new.history.as_ref() != Some(k)
-                        {
-                            history.remove(k.as_slice())?;
-                        }
-                        if let Some((k, v)) = &rows.history {
-                            history.insert(k.as_slice(), v.as_slice())?;
-                        }
-                        for k in old.reactions.iter().filter(|k| !new.reactions.contains(k)) {
-                            reactions.remove(k.as_slice())?;
-                        }
-                        for (k, v) in &rows.reactions {
-                            reactions.insert(k.as_slice(), v.as_slice())?;
-                        }
-                        visit_keys.insert(&rows.id, rows.keys_json.as_slice())?;
+                    for k in &new.index {
+                        index.insert(k.as_slice(), &[])?;
                     }
-                    meta.insert(LAST_SEQ_KEY, &last_seq)?;
-                    Ok::<(), ConflictableTransactionError<()>>(())
-                },
-            )
+                    if let Some(k) = &old.history
+                        && new.history.as_ref() != Some(k)
+                    {
+                        history.remove(k.as_slice())?;
+                    }
+                    if let Some((k, v)) = &rows.history {
+                        history.insert(k.as_slice(), v.as_slice())?;
+                    }
+                    for k in old.reactions.iter().filter(|k| !new.reactions.contains(k)) {
+                        reactions.remove(k.as_slice())?;
+                    }
+                    for (k, v) in &rows.reactions {
+                        reactions.insert(k.as_slice(), v.as_slice())?;
+                    }
+                }
+                meta.insert(LAST_SEQ_KEY, &last_seq)?;
+                Ok::<(), ConflictableTransactionError<()>>(())
+            })
             .map_err(|e| match e {
                 TransactionError::Storage(e) => StoreError::Db(e),
                 TransactionError::Abort(()) => StoreError::Corrupt {
@@ -399,10 +409,20 @@ impl Store {
 
     /// Every event in the log, in order.
     pub fn events(&self) -> impl Iterator<Item = Result<EventRecord, StoreError>> + '_ {
-        self.log.iter().map(|item| {
-            let (_, value) = item?;
-            decode(&value, "event")
+        self.log.iter().flat_map(|item| match item {
+            Ok((_, page)) => log::decode_page(&page),
+            Err(e) => vec![Err(e.into())],
         })
+    }
+
+    /// How many events the log holds.
+    pub fn event_count(&self) -> Result<u64, StoreError> {
+        let mut n = 0;
+        for item in self.log.iter() {
+            let (_, page) = item?;
+            n += log::count(&page);
+        }
+        Ok(n)
     }
 
     /// The board rebuilt from the log alone.
@@ -439,12 +459,6 @@ impl Store {
             index.extend(rows.keys.index);
             history.extend(rows.history);
             reactions.extend(rows.reactions);
-            let stored_keys: Option<VisitKeys> = self
-                .visit_keys
-                .get(rows.id)?
-                .and_then(|k| serde_json::from_slice(&k).ok());
-            let expected: VisitKeys = serde_json::from_slice(&rows.keys_json).unwrap_or_default();
-            derived_ok &= stored_keys.as_ref() == Some(&expected);
         }
         index.sort();
         history.sort();
@@ -462,7 +476,7 @@ impl Store {
     /// made at every start).
     pub fn is_behind(&self, board: &Board) -> Result<bool, StoreError> {
         let last = match self.log.last()? {
-            Some((key, _)) => u64_from(&key, "log key")?,
+            Some((_, page)) => log::last_seq(&page)?,
             None => 0,
         };
         Ok(last != board.last_seq)
@@ -495,12 +509,7 @@ impl Store {
         mut progress: impl FnMut(u64, u64) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         const BATCH: usize = 250;
-        for tree in [
-            &self.index,
-            &self.visit_keys,
-            &self.history,
-            &self.reactions,
-        ] {
+        for tree in [&self.index, &self.history, &self.reactions] {
             tree.clear()?;
         }
         let total = self.visits.len() as u64;
@@ -679,13 +688,12 @@ impl Store {
         Ok(n)
     }
 
-    fn trees(&self) -> [(&'static str, &Tree); 7] {
+    fn trees(&self) -> [(&'static str, &Tree); 6] {
         [
-            ("log", &self.log),
+            ("log_pages", &self.log),
             ("visits", &self.visits),
             ("meta", &self.meta),
             ("index", &self.index),
-            ("visit_keys", &self.visit_keys),
             ("history", &self.history),
             ("reactions", &self.reactions),
         ]
@@ -724,7 +732,7 @@ impl Store {
             to.apply_batch(batch)?;
         }
         copy.db.flush()?;
-        Ok(copy.log.len() as u64)
+        copy.event_count()
     }
 
     /// Overwrites the schema version (tests of the "newer schema" refusal).
@@ -760,7 +768,6 @@ struct VisitRows {
     id: [u8; 8],
     visit: Vec<u8>,
     keys: VisitKeys,
-    keys_json: Vec<u8>,
     history: Option<Row>,
     reactions: Vec<Row>,
 }
@@ -782,7 +789,6 @@ impl VisitRows {
         Ok(VisitRows {
             id: v.id.0.to_be_bytes(),
             visit: encode(v)?,
-            keys_json: encode(&d.keys)?,
             keys: d.keys,
             history,
             reactions,
@@ -797,7 +803,6 @@ struct Batches {
     /// Visits folded again (a migration).
     refolded: sled::Batch,
     index: sled::Batch,
-    visit_keys: sled::Batch,
     history: sled::Batch,
     reactions: sled::Batch,
 }
@@ -808,7 +813,6 @@ impl Batches {
         for k in &rows.keys.index {
             self.index.insert(k.as_slice(), &[]);
         }
-        self.visit_keys.insert(&rows.id, rows.keys_json);
         if let Some((k, v)) = rows.history {
             self.history.insert(k, v);
         }
@@ -820,7 +824,6 @@ impl Batches {
     fn apply(self, store: &Store) -> Result<(), StoreError> {
         store.visits.apply_batch(self.refolded)?;
         store.index.apply_batch(self.index)?;
-        store.visit_keys.apply_batch(self.visit_keys)?;
         store.history.apply_batch(self.history)?;
         store.reactions.apply_batch(self.reactions)?;
         Ok(())
