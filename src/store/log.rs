@@ -13,9 +13,12 @@ pub fn page_of(seq: u64) -> [u8; 8] {
     (seq.saturating_sub(1) / PER_PAGE).to_be_bytes()
 }
 
+/// A page key and the lines that go to it.
+pub type PageLines = ([u8; 8], Vec<u8>);
+
 /// The events as lines, grouped by the page they go to, in order.
-pub fn lines_by_page(events: &[EventRecord]) -> Result<Vec<([u8; 8], Vec<u8>)>, StoreError> {
-    let mut out: Vec<([u8; 8], Vec<u8>)> = Vec::new();
+pub fn lines_by_page(events: &[EventRecord]) -> Result<Vec<PageLines>, StoreError> {
+    let mut out: Vec<PageLines> = Vec::new();
     for e in events {
         let page = page_of(e.seq);
         let mut line = encode(e)?;
