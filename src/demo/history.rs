@@ -29,8 +29,10 @@ struct Patient {
     treatment: String,
     /// Sessions given in the current course.
     sessions: u32,
-    /// The worst reaction they ever had (answered yes at later visits).
-    reacted: Option<ReactionKind>,
+    /// The reactions they ever had (answered yes at later visits).
+    reacted: Vec<ReactionKind>,
+    /// Treated at least once (not their first session ever).
+    treated: bool,
     allergy: bool,
     blood_thinner: bool,
     needle_fear: bool,
@@ -196,7 +198,8 @@ impl Clinic {
             name,
             treatment,
             sessions: 0,
-            reacted: None,
+            reacted: Vec::new(),
+            treated: false,
             allergy: self.rng.u8(..100) < 6,
             blood_thinner: self.rng.u8(..100) < 3,
             needle_fear: self.rng.u8(..100) < 8,
@@ -345,17 +348,22 @@ impl Clinic {
         }
         let counselling = m(arrived, 3 + self.rng.i64(0..20));
         steps.push(counselling, advance(Stage::Counselling, None, None));
-        let first = patient.sessions == 0;
         let mut yes: Vec<&str> = Vec::new();
-        if first {
+        if !patient.treated {
             yes.push("first_session");
         }
-        if patient.allergy || matches!(patient.reacted, Some(r) if r >= ReactionKind::Allergic) {
+        if patient.allergy {
             yes.push("drug_allergy");
         }
-        if patient.reacted == Some(ReactionKind::Vasovagal) {
-            yes.push("vasovagal_history");
+        // An earlier reaction is answered yes where the screening asks
+        // about it (the domain insists: DOMAIN.md "Screening").
+        for q in &config.screening {
+            if q.reactions.iter().any(|k| patient.reacted.contains(k)) {
+                yes.push(q.id.as_str());
+            }
         }
+        yes.sort_unstable();
+        yes.dedup();
         if patient.blood_thinner {
             yes.push("blood_thinner");
         }
@@ -564,10 +572,12 @@ impl Clinic {
             bed_free[i] = leaves;
         }
         if let Some(kind) = reaction {
-            let worst = self.patients[p].reacted.max(Some(kind));
-            self.patients[p].reacted = worst;
+            if !self.patients[p].reacted.contains(&kind) {
+                self.patients[p].reacted.push(kind);
+            }
         }
         self.patients[p].sessions += 1;
+        self.patients[p].treated = true;
         self.come_back(config, p, day, reaction == Some(ReactionKind::Anaphylaxis));
     }
 
