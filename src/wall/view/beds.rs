@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::ui::cell::Plain;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
 use super::digits;
 use crate::domain::text::width;
@@ -140,7 +140,7 @@ fn card_lines(
             dim().add_modifier(Modifier::BOLD),
         )];
         lines.extend((1..h).map(|_| Line::raw(" ".repeat(w))));
-        frame.render_widget(Paragraph::new(lines), card);
+        frame.render_widget(Plain::new(lines), card);
         return;
     };
     let label = labels.get(&v.id).cloned().unwrap_or_default();
@@ -201,7 +201,7 @@ fn card_lines(
     }
     lines.push(Line::styled(centred(&status, w), style));
     lines.truncate(h);
-    frame.render_widget(Paragraph::new(lines), card);
+    frame.render_widget(Plain::new(lines), card);
 }
 
 /// `text` centred in exactly `w` columns.

@@ -6,12 +6,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::ui::cell::Plain;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::domain::text::width;
 use crate::domain::{Stage, Visit, VisitId, timer, visit_alerts};
@@ -136,7 +136,7 @@ pub fn render(
             ),
             dim(),
         );
-        frame.render_widget(Paragraph::new(line), area);
+        frame.render_widget(Plain::new(line), area);
         return;
     }
     let f = flow(&groups, area);
@@ -160,7 +160,7 @@ pub fn render(
                 Entry::Patient(v) => row(wall, now, labels, v, w),
             })
             .collect();
-        frame.render_widget(Paragraph::new(lines), rect);
+        frame.render_widget(Plain::new(lines), rect);
     }
 }
 
