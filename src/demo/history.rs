@@ -571,10 +571,10 @@ impl Clinic {
         if let Some(i) = bed {
             bed_free[i] = leaves;
         }
-        if let Some(kind) = reaction {
-            if !self.patients[p].reacted.contains(&kind) {
-                self.patients[p].reacted.push(kind);
-            }
+        if let Some(kind) = reaction
+            && !self.patients[p].reacted.contains(&kind)
+        {
+            self.patients[p].reacted.push(kind);
         }
         self.patients[p].sessions += 1;
         self.patients[p].treated = true;
