@@ -85,6 +85,7 @@ fn one_visit(
             now,
             at: None,
             operator: Some("KS".into()),
+            confirmed: false,
         };
         let events =
             decide(board, config, &command, &ctx).unwrap_or_else(|e| panic!("{command:?}: {e}"));

@@ -23,6 +23,7 @@ fn board(n: usize, config: &Config) -> Board {
             now,
             at: Some(at),
             operator: None,
+            confirmed: false,
         };
         // Beds run out with many drips: those patients wait in Ready.
         if let Ok(events) = decide(board, config, &command, &ctx) {

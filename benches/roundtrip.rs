@@ -44,6 +44,8 @@ fn main() {
                         treatment: "face".into(),
                         chart_no: None,
                     },
+                    confirm: false,
+                    pin: None,
                 };
                 let start = Instant::now();
                 let reply = conn.request(request).await.expect("reply");

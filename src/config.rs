@@ -50,6 +50,8 @@ pub struct Config {
     pub terminal: Terminal,
     /// The database.
     pub store: StoreSettings,
+    /// Whether a doctor's act needs the doctor's PIN (shared terminals).
+    pub doctor_pin: DoctorPin,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +67,17 @@ impl Default for StoreSettings {
     fn default() -> Self {
         StoreSettings { cache_mb: 16 }
     }
+}
+
+/// Whether doctors' acts carry the doctor's PIN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoctorPin {
+    /// The doctor is named; no PIN.
+    #[default]
+    Off,
+    /// The doctor named types their PIN (set with `flowboard pin set`).
+    Required,
 }
 
 impl std::ops::Deref for Config {
@@ -109,6 +122,7 @@ pub struct ConfigFile {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub staff: Vec<StaffMember>,
     pub store: StoreSettings,
+    pub doctor_pin: DoctorPin,
 }
 
 impl Default for ConfigFile {
@@ -144,6 +158,7 @@ impl From<ConfigFile> for Config {
             wall: f.wall,
             terminal: f.terminal,
             store: f.store,
+            doctor_pin: f.doctor_pin,
         }
     }
 }
@@ -174,6 +189,7 @@ impl From<Config> for ConfigFile {
             terminal: c.terminal,
             staff: p.staff,
             store: c.store,
+            doctor_pin: c.doctor_pin,
         }
     }
 }
@@ -239,6 +255,7 @@ impl Default for Config {
             wall: Wall::default(),
             terminal: Terminal::default(),
             store: StoreSettings::default(),
+            doctor_pin: DoctorPin::Off,
         }
     }
 }
@@ -521,6 +538,57 @@ impl Config {
                     self.max_backdate_minutes
                 ),
             );
+        }
+        if self.doctor_pin == DoctorPin::Required
+            && !self.staff.iter().any(|s| s.role == StaffRole::Doctor)
+        {
+            return bad(
+                "doctor_pin",
+                "\"required\" needs the doctors in [[staff]] (role = \"doctor\")".into(),
+            );
+        }
+        let mut initials = BTreeSet::new();
+        let mut users = BTreeSet::new();
+        for (i, member) in self.staff.iter().enumerate() {
+            let key = |field: &str| format!("staff[{i}].{field}");
+            if crate::operator::initials(&member.initials).as_deref()
+                != Some(member.initials.as_str())
+            {
+                return bad(
+                    &key("initials"),
+                    format!(
+                        "{:?} are not initials: use 1 to {} capital letters or digits (KS)",
+                        member.initials,
+                        crate::operator::MAX_INITIALS
+                    ),
+                );
+            }
+            if !initials.insert(member.initials.as_str()) {
+                return bad(
+                    &key("initials"),
+                    format!("{:?} are used twice", member.initials),
+                );
+            }
+            if member.name.trim().is_empty() || member.name.chars().any(char::is_control) {
+                return bad(&key("name"), "must be a name (printable text)".into());
+            }
+            if let Some(user) = &member.unix_user {
+                let ok = !user.is_empty()
+                    && user
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                if !ok {
+                    return bad(
+                        &key("unix_user"),
+                        format!(
+                            "{user:?} is not a user name: use letters, digits, '_', '-' or '.'"
+                        ),
+                    );
+                }
+                if !users.insert(user.as_str()) {
+                    return bad(&key("unix_user"), format!("{user:?} is listed twice"));
+                }
+            }
         }
         Ok(())
     }

@@ -866,6 +866,8 @@ pub fn badge_text(lang: Lang, badge: &crate::domain::Badge, tz: chrono_tz::Tz) -
         (Lang::Ja, Badge::TimerShortened { doctor }) => {
             format!("時刻訂正で観察短縮（{doctor}承認）")
         }
+        (Lang::En, Badge::Doubtful { .. }) => "entered after the act: would have stopped it".into(),
+        (Lang::Ja, Badge::Doubtful { .. }) => "事後入力：本来なら中止すべき記録".into(),
     }
 }
 
@@ -1515,6 +1517,7 @@ pub struct ClinicTexts {
     pub doctor_with: &'static str,
     pub call_the_doctor: &'static str,
     pub form_undo: &'static str,
+    pub field_pin: &'static str,
     pub form_skip_check: &'static str,
     pub key_skip_check: &'static str,
 }
@@ -1659,6 +1662,7 @@ const EN_CLINIC: ClinicTexts = ClinicTexts {
     doctor_with: "{who} with the patient",
     call_the_doctor: "call the doctor",
     form_undo: "Undo, with the reason",
+    field_pin: "Doctor's PIN",
     form_skip_check: "Skip the drip check",
     key_skip_check: "skip the due drip check (reason)",
     key_toggle: "tick / answer yes / no",
@@ -1800,6 +1804,7 @@ const JA_CLINIC: ClinicTexts = ClinicTexts {
     doctor_with: "{who} 医師対応中",
     call_the_doctor: "医師を呼ぶ",
     form_undo: "取り消し（理由）",
+    field_pin: "医師の暗証番号",
     form_skip_check: "点滴チェックを省略",
     key_skip_check: "点滴チェックを省略（理由）",
     key_toggle: "チェック / はい / いいえ",

@@ -20,6 +20,7 @@ pub mod records;
 pub mod report;
 pub mod server;
 pub mod snapshot;
+pub mod staff;
 pub mod store;
 pub mod ui;
 pub mod wall;

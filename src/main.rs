@@ -51,6 +51,15 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum PinAction {
+    /// Set or replace a doctor's PIN (4 to 12 digits).
+    Set {
+        /// The doctor's initials, as in [[staff]].
+        initials: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum Mode {
     /// Run the server: owns the database, listens on DATA_DIR/flowboard.sock.
     Serve,
@@ -84,6 +93,13 @@ enum Mode {
     /// The wall display: read-only (enforced by the server), names masked,
     /// no input needed; for a monitor in the waiting room.
     Wall,
+    /// Doctors' PINs, for clinics that ask for them (`doctor_pin =
+    /// "required"`): `flowboard pin set MK` asks for the PIN twice (or
+    /// reads two lines from standard input) and keeps an argon2 hash.
+    Pin {
+        #[command(subcommand)]
+        action: PinAction,
+    },
     /// The board on a throwaway database filled with a realistic morning.
     Demo {
         /// First write this many past clinic days of realistic records
@@ -258,6 +274,9 @@ fn main() -> ExitCode {
             | Mode::Verify),
         ) => runtime.block_on(records_mode(&data, autostart, cli.operator, mode)),
         Some(Mode::Wall) => runtime.block_on(wall(data, config, autostart, cli.lang)),
+        Some(Mode::Pin {
+            action: PinAction::Set { initials },
+        }) => set_pin(&data, &config, &initials),
         None => {
             let role = if cli.read_only {
                 Role::ReadOnly
@@ -279,6 +298,56 @@ fn main() -> ExitCode {
 }
 
 type Outcome = Result<ExitCode, Box<dyn std::error::Error>>;
+
+/// `flowboard pin set MK`: the PIN twice (hidden at a terminal), kept as
+/// an argon2 hash in the data directory.
+fn set_pin(data: &DataDir, config: &Config, initials: &str) -> Outcome {
+    let Some(doctor) = flowboard::staff::doctor(config, initials) else {
+        let known: Vec<&str> = config
+            .staff
+            .iter()
+            .filter(|s| s.role == flowboard::config::StaffRole::Doctor)
+            .map(|s| s.initials.as_str())
+            .collect();
+        eprintln!(
+            "flowboard: {:?} is not a doctor on the staff list ([[staff]] in config.toml): the doctors are {}",
+            flowboard::domain::text::sanitize(initials),
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let read = |prompt: &str| -> std::io::Result<String> {
+        if std::io::stdin().is_terminal() {
+            rpassword::prompt_password(prompt)
+        } else {
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            Ok(line.trim().to_string())
+        }
+    };
+    let first = read(&format!("PIN for {}: ", doctor.name))?;
+    let again = read("The same PIN again: ")?;
+    if first != again {
+        eprintln!("flowboard: the two PINs differ: nothing was changed");
+        return Ok(ExitCode::from(1));
+    }
+    data.create()?;
+    match flowboard::staff::set(&data.pins(), &doctor.initials, &first) {
+        Ok(()) => {
+            println!("PIN set for {} ({})", doctor.name, doctor.initials);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ flowboard::staff::PinError::Shape) => {
+            eprintln!("flowboard: {e}: nothing was changed");
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
 
 /// `--as`: checked when the command line is parsed, before anything else
 /// (a bad value is a usage error, exit 2, whatever the mode). The error is
@@ -428,6 +497,8 @@ async fn add(
             at,
             operator,
             command,
+            confirm: false,
+            pin: None,
         })
         .await?;
     if reply.ok {

@@ -48,6 +48,11 @@ impl DataDir {
         self.root.join("flowboard.log")
     }
 
+    /// The doctors' PIN hashes (argon2), owner-only.
+    pub fn pins(&self) -> PathBuf {
+        self.root.join("doctor-pins")
+    }
+
     /// Creates the directory readable by its owner only (like tmux's
     /// socket directory), so nobody else can reach the socket or the data.
     /// A directory the server opened to its socket group (0710: the group

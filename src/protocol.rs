@@ -53,6 +53,15 @@ pub struct Request {
     pub at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// The user confirms an entry the board found doubtful (an entry after
+    /// the fact that would have stopped a move already made): it is
+    /// recorded, and flagged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confirm: bool,
+    /// The doctor's PIN for a doctor's act, where the clinic asks for one
+    /// (`doctor_pin = "required"`): checked by the server, never recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
     #[serde(flatten)]
     pub command: Command,
 }

@@ -245,6 +245,8 @@ pub async fn import(
                 at: None,
                 operator: operator.clone(),
                 command: row.command,
+                confirm: false,
+                pin: None,
             })
             .await?;
         match reply.error {

@@ -371,6 +371,7 @@ mod tests {
             now,
             at: None,
             operator: None,
+            confirmed: false,
         };
         let events =
             decide(board, config, &command, &ctx).unwrap_or_else(|e| panic!("{command:?}: {e}"));

@@ -195,6 +195,8 @@ impl Server {
                             jobs: self.jobs.clone(),
                             owner_uid: self.owner_uid,
                             group: self.group.clone(),
+                            pins: self.data.pins(),
+                            member: None,
                         };
                         tokio::spawn(async move {
                             if let Err(e) = conn.serve(stream).await {
@@ -239,11 +241,14 @@ fn writer(
             at,
             operator,
             command,
+            confirm,
+            pin: _,
         } = request;
         let ctx = Context {
             now: Utc::now(),
             at,
             operator,
+            confirmed: confirm,
         };
         // The patient histories this command reads come from the store
         // (which keeps every chart), not from the window in memory.
@@ -448,6 +453,10 @@ struct Conn {
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
     group: Option<Arc<SocketGroup>>,
+    /// The doctors' PIN hashes.
+    pins: std::path::PathBuf,
+    /// The member of staff whose own Unix account connected, if any.
+    member: Option<crate::domain::policy::StaffMember>,
 }
 
 impl Conn {
@@ -466,6 +475,13 @@ impl Conn {
             ),
             Err(_) => false,
         };
+        // A member of staff who logs in with their own account (over SSH)
+        // is recorded as themselves.
+        if let Ok(cred) = stream.peer_cred()
+            && let Some(user) = crate::staff::unix_user_name(cred.uid())
+        {
+            self.member = crate::staff::member_for_user(&self.config, &user).cloned();
+        }
         if !allowed {
             let cred = stream.peer_cred().map(|c| c.uid()).unwrap_or(u32::MAX);
             tracing::warn!("refused a connection from uid {cred}");
@@ -594,7 +610,7 @@ impl Conn {
                 ),
             };
         }
-        let request: Request = match serde_json::from_slice(line) {
+        let mut request: Request = match serde_json::from_slice(line) {
             Ok(r) => r,
             Err(e) => {
                 // Keep the id if the line had one, so the client can match.
@@ -620,6 +636,11 @@ impl Conn {
                     "this connection is read-only: nothing was changed",
                 ),
             );
+        }
+        if let Err(e) =
+            crate::staff::admit(&self.config, &self.pins, self.member.as_ref(), &mut request)
+        {
+            return Reply::failed(request.id, e);
         }
         let id = request.id;
         self.submit(id, Work::Command(request)).await

@@ -40,6 +40,7 @@ fn badge_code(b: &Badge) -> String {
         Badge::OverDose { .. } => "over_dose".into(),
         Badge::Undone { .. } => "undone".into(),
         Badge::TimerShortened { .. } => "timer_shortened".into(),
+        Badge::Doubtful { .. } => "doubtful".into(),
     }
 }
 
@@ -350,6 +351,7 @@ mod midnight_tests {
             now,
             at: None,
             operator: Some("KS".into()),
+            confirmed: false,
         };
         let events =
             decide(board, config, &command, &ctx).unwrap_or_else(|e| panic!("{command:?}: {e}"));

@@ -32,6 +32,19 @@ impl Morning {
         // The morning is three hours long: keep those who left on the board.
         let clinic =
             Clinic::started_with("left_visible_minutes = 120", "left_visible_minutes = 600");
+        Morning::on(clinic)
+    }
+
+    /// A morning at a clinic whose config is the shipped one plus `extra`.
+    fn with(extra: &str) -> Morning {
+        let text = common::config_at_hour(common::TEST_HOUR)
+            .replace("left_visible_minutes = 120", "left_visible_minutes = 600");
+        let mut clinic = Clinic::with_config(&format!("{text}\n{extra}"));
+        clinic.start();
+        Morning::on(clinic)
+    }
+
+    fn on(clinic: Clinic) -> Morning {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let conn = rt
             .block_on(Connection::connect(
@@ -57,6 +70,8 @@ impl Morning {
             at: Some(self.start + Duration::minutes(minute)),
             operator: Some("KS".into()),
             command,
+            confirm: false,
+            pin: None,
         };
         self.rt.block_on(self.conn.request(request)).unwrap()
     }
@@ -586,6 +601,8 @@ fn a_drip_and_a_discharge_either_side_of_midnight_through_the_real_server() {
                 at: Some(midnight + Duration::minutes(minute)),
                 operator: Some("KS".into()),
                 command,
+                confirm: false,
+                pin: None,
             }))
             .unwrap();
         assert!(reply.ok, "{shown} at {minute}: {:?}", reply.error);
@@ -685,4 +702,325 @@ fn a_drip_and_a_discharge_either_side_of_midnight_through_the_real_server() {
     );
     assert_eq!(count(None), vec![("face".to_string(), 1, 0)]);
     clinic.kill9();
+}
+
+fn refused(reply: Reply) -> flowboard::protocol::ErrorBody {
+    assert!(!reply.ok, "refused");
+    reply.error.unwrap()
+}
+
+/// What a hurried nurse or a careless script tries, through the real
+/// server: each gate holds, and says why in words a nurse understands.
+#[test]
+fn the_safety_gates_hold_against_what_a_hurried_nurse_or_a_script_tries() {
+    let mut m = Morning::with(
+        "[[staff]]\ninitials = \"MK\"\nname = \"Dr. Mori\"\nrole = \"doctor\"\n\n[[staff]]\ninitials = \"KS\"\nname = \"Kato Sachiko\"\nrole = \"nurse\"\n",
+    );
+
+    // An override for "pregnant" does not cover "cancer under treatment"
+    // answered yes afterwards (DOMAIN.md "Screening": block answers).
+    let a = m.counselled(0, "Aoki", "face", "30001", &["pregnant"]);
+    m.record(
+        9,
+        a,
+        Entry::Override {
+            doctor: "MK".into(),
+            reason: "not pregnant: test negative".into(),
+            items: vec!["pregnant".into()],
+        },
+    );
+    let mut again = routine_counselling(&m.config, "face", &["pregnant", "cancer_treatment"]);
+    m.record(10, a, again.remove(0));
+    let e = refused(m.advance(11, a, Stage::Ready, None));
+    assert_eq!(e.code, "not_ready");
+    assert!(
+        e.message.contains("contraindication (cancer_treatment)"),
+        "{}",
+        e.message
+    );
+    // Any name as the doctor: refused with the list.
+    let e = refused(m.try_at(
+        12,
+        Command::Record {
+            visit: a,
+            entry: Entry::Override {
+                doctor: "Nurse Kato".into(),
+                reason: "x".into(),
+                items: vec!["cancer_treatment".into()],
+            },
+        },
+    ));
+    assert_eq!(e.code, "unknown_doctor");
+    assert!(e.message.contains("the doctors are MK"), "{}", e.message);
+
+    // Vitals at NEWS2 17 before the start stop it like a block answer.
+    let b = m.counselled(20, "Baba", "drip", "30002", &[]);
+    assert!(m.advance(30, b, Stage::Ready, None).ok);
+    m.record(
+        31,
+        b,
+        Entry::Vitals {
+            vitals: Vitals {
+                systolic: 82,
+                diastolic: 50,
+                pulse: 135,
+                spo2: 86,
+                temperature: 39.5,
+                respiratory_rate: 26,
+                consciousness: Consciousness::Confusion,
+            },
+        },
+    );
+    let e = refused(m.advance(32, b, Stage::Administration, Some("1")));
+    assert_eq!(e.code, "not_ready");
+    assert!(
+        e.message.contains("fever") && e.message.contains("vitals"),
+        "{}",
+        e.message
+    );
+
+    // A 30-minute drip is not ended one minute in by a plain advance.
+    let c = m.counselled(40, "Chiba", "drip", "30003", &[]);
+    assert!(m.advance(50, c, Stage::Ready, None).ok);
+    assert!(m.advance(52, c, Stage::Administration, Some("2")).ok);
+    let e = refused(m.advance(53, c, Stage::Observation, None));
+    assert_eq!(e.code, "not_ready");
+    assert!(e.message.contains("the drip runs until"), "{}", e.message);
+    assert!(
+        e.message.contains("stop it early with a reason"),
+        "{}",
+        e.message
+    );
+
+    // An open anaphylaxis: not cancelled ("went home"), not undone without
+    // a reason; the adrenaline dose for a 15 kg child is not 1.0 mg.
+    let d = m.counselled(60, "Doi", "drip", "30004", &[]);
+    m.record(
+        69,
+        d,
+        Entry::Plan {
+            plan: flowboard::domain::clinical::Plan {
+                treatment: "drip".into(),
+                method: None,
+                sites: Vec::new(),
+                dose_ml: 5.0,
+                product: "Exosome".into(),
+                origin: None,
+                nurse: "KS".into(),
+                weight_kg: Some(15.0),
+                age_years: Some(4),
+            },
+        },
+    );
+    assert!(m.advance(70, d, Stage::Ready, None).ok);
+    assert!(m.advance(71, d, Stage::Administration, Some("3")).ok);
+    m.record(
+        74,
+        d,
+        Entry::Reaction {
+            reaction: ReactionKind::Anaphylaxis,
+            signs: "stridor, hives".into(),
+            action: "drip stopped".into(),
+            stop_drip: false,
+        },
+    );
+    let e = refused(m.try_at(
+        75,
+        Command::Cancel {
+            visit: d,
+            reason: "went home".into(),
+        },
+    ));
+    assert!(
+        e.message.contains("open anaphylaxis reaction"),
+        "{}",
+        e.message
+    );
+    let e = refused(m.try_at(
+        75,
+        Command::Undo {
+            visit: d,
+            reason: None,
+        },
+    ));
+    assert_eq!(e.code, "reason_required");
+    let snap = m.clinic.snapshot();
+    let emergency = snap["alerts"][0]["message"].as_str().unwrap().to_string();
+    assert!(emergency.contains("adrenaline 0.15 mg"), "{emergency}");
+    assert!(emergency.contains("0.15 mL of 1 mg/mL"), "{emergency}");
+    let e = refused(m.try_at(
+        76,
+        Command::Record {
+            visit: d,
+            entry: Entry::Adrenaline {
+                dose_mg: 1.0,
+                confirmed_by: None,
+            },
+        },
+    ));
+    assert_eq!(e.code, "dose_unconfirmed");
+    assert!(
+        e.message.contains("above the child cap of 0.30 mg"),
+        "{}",
+        e.message
+    );
+    // A fact after the act is recorded once a doctor confirms it, flagged.
+    m.record(
+        76,
+        d,
+        Entry::Adrenaline {
+            dose_mg: 0.3,
+            confirmed_by: Some("MK".into()),
+        },
+    );
+    let v = m.snapshot_visit(d);
+    assert!(
+        v["badges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["code"] == "over_dose"),
+        "{}",
+        v["badges"]
+    );
+    let line = m.clinic.snapshot()["alerts"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        line.contains("1 dose(s) given"),
+        "the emergency line moves on: {line}"
+    );
+
+    // A reaction dated before the administration it belongs to, a
+    // symptom-free before its reaction, a stage time three days back.
+    let e = refused(m.try_at(
+        70,
+        Command::Record {
+            visit: d,
+            entry: Entry::Reaction {
+                reaction: ReactionKind::Local,
+                signs: "redness".into(),
+                action: String::new(),
+                stop_drip: false,
+            },
+        },
+    ));
+    assert!(
+        e.message
+            .contains("reactions are recorded from administration on"),
+        "{}",
+        e.message
+    );
+    let e = refused(m.try_at(
+        73,
+        Command::Record {
+            visit: d,
+            entry: Entry::SymptomFree,
+        },
+    ));
+    assert!(e.message.contains("has no open reaction"), "{}", e.message);
+    let started = m.snapshot_visit(c)["stage_since"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let seq = m
+        .conn
+        .board()
+        .visit(c)
+        .unwrap()
+        .events
+        .iter()
+        .find(|e| e.kind.name() == "administration_started")
+        .unwrap()
+        .seq;
+    let e = refused(m.try_at(
+        70,
+        Command::Correct {
+            visit: c,
+            correction: flowboard::domain::Correction::Time {
+                event: seq,
+                at: Utc::now() - Duration::days(3),
+            },
+            reason: "typo".into(),
+            doctor: None,
+        },
+    ));
+    assert_eq!(e.code, "at_too_old", "{started}");
+
+    // An open allergic reaction stops the discharge.
+    let f = m.counselled(80, "Fujita", "face", "30006", &[]);
+    assert!(m.advance(90, f, Stage::Ready, None).ok);
+    assert!(m.advance(91, f, Stage::Administration, None).ok);
+    assert!(m.advance(95, f, Stage::Observation, None).ok);
+    m.record(
+        96,
+        f,
+        Entry::Reaction {
+            reaction: ReactionKind::Allergic,
+            signs: "hives".into(),
+            action: String::new(),
+            stop_drip: false,
+        },
+    );
+    m.discharge_checklist(95, f);
+    let e = refused(m.advance(175, f, Stage::Discharged, None));
+    assert_eq!(e.code, "discharge_blocked");
+    assert!(
+        e.message.contains("allergic reaction is open"),
+        "{}",
+        e.message
+    );
+
+    // The same chart number open twice; a drip planned on a face booking
+    // starts with no bed; a pause for a scalp injection.
+    let e = refused(m.try_at(
+        100,
+        Command::Arrive {
+            name: "Fujita".into(),
+            treatment: "face".into(),
+            chart_no: Some("30006".into()),
+        },
+    ));
+    assert_eq!(e.code, "duplicate");
+    let g = m.counselled(100, "Goto", "face", "30007", &[]);
+    m.record(
+        109,
+        g,
+        Entry::Plan {
+            plan: flowboard::domain::clinical::Plan {
+                treatment: "drip".into(),
+                method: None,
+                sites: Vec::new(),
+                dose_ml: 10.0,
+                product: "Exosome".into(),
+                origin: None,
+                nurse: "KS".into(),
+                weight_kg: Some(60.0),
+                age_years: None,
+            },
+        },
+    );
+    assert!(m.advance(110, g, Stage::Ready, None).ok);
+    assert_eq!(m.snapshot_visit(g)["treatment"], "drip", "the plan decides");
+    let e = refused(m.advance(111, g, Stage::Administration, None));
+    assert_eq!(e.code, "bed_required");
+    let h = m.counselled(110, "Hara", "scalp", "30008", &[]);
+    assert!(m.advance(120, h, Stage::Ready, None).ok);
+    assert!(m.advance(121, h, Stage::Administration, None).ok);
+    let e = refused(m.try_at(
+        122,
+        Command::Record {
+            visit: h,
+            entry: Entry::Pause {
+                reason: "toilet".into(),
+            },
+        },
+    ));
+    assert!(e.message.contains("pause is for drips"), "{}", e.message);
+
+    // After all of it the store agrees with its own log.
+    m.clinic.kill9();
+    let store = flowboard::store::Store::open(&m.clinic.data().join("db")).unwrap();
+    assert!(store.verify().unwrap().is_empty());
 }

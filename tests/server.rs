@@ -458,6 +458,8 @@ fn the_library_client_receives_board_updates_before_its_ack() {
                     treatment: "scalp".into(),
                     chart_no: None,
                 },
+                confirm: false,
+                pin: None,
             })
             .await
             .unwrap();
@@ -631,6 +633,8 @@ fn a_read_only_screen_asks_its_link_for_a_days_visits_and_gets_them_but_no_comma
                 visit: VisitId(1),
                 reason: None,
             },
+            confirm: false,
+            pin: None,
         }))
         .unwrap();
     let reply = reply_to(8);

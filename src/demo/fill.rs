@@ -69,6 +69,7 @@ pub fn fill(
                 now: timed.at,
                 at: None,
                 operator: Some(OPERATORS[n % OPERATORS.len()].to_string()),
+                confirmed: false,
             };
             let events =
                 decide(&board, config, &command, &ctx).map_err(|r| FillError::Refused {

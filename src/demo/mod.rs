@@ -393,6 +393,8 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
             at: Some(at),
             operator: Some("demo".into()),
             command,
+            confirm: false,
+            pin: None,
         })
         .collect()
 }
@@ -548,6 +550,7 @@ mod tests {
                 now,
                 at: r.at,
                 operator: r.operator,
+                confirmed: false,
             };
             let events = decide(&board, &config, &r.command, &ctx)
                 .unwrap_or_else(|e| panic!("{:?} refused: {e}", r.command));

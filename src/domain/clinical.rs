@@ -480,6 +480,9 @@ pub struct Care {
     pub undone: Vec<Undone>,
     /// Time corrections that shortened a running timer, by a doctor.
     pub timer_corrections: Vec<Approval>,
+    /// Entries made after the fact that would have stopped a move already
+    /// made, confirmed when entered: the entry and why.
+    pub doubts: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

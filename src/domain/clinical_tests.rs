@@ -11,18 +11,18 @@ use super::*;
 use crate::config::{Config, RiskFlag};
 use crate::demo::routine_counselling;
 
-fn t(h: u32, m: u32) -> DateTime<Utc> {
+pub(super) fn t(h: u32, m: u32) -> DateTime<Utc> {
     chrono_tz::Asia::Tokyo
         .with_ymd_and_hms(2026, 11, 21, h, m, 0)
         .unwrap()
         .with_timezone(&Utc)
 }
 
-fn mins(m: i64) -> Duration {
+pub(super) fn mins(m: i64) -> Duration {
     Duration::minutes(m)
 }
 
-fn normal() -> Vitals {
+pub(super) fn normal() -> Vitals {
     Vitals {
         systolic: 120,
         diastolic: 76,
@@ -34,24 +34,28 @@ fn normal() -> Vitals {
     }
 }
 
-struct Clinic {
-    board: Board,
-    config: Config,
+pub(super) struct Clinic {
+    pub(super) board: Board,
+    pub(super) config: Config,
 }
 
 impl Clinic {
-    fn new() -> Clinic {
+    pub(super) fn new() -> Clinic {
         Clinic {
             board: Board::default(),
             config: Config::default(),
         }
     }
 
-    fn try_run(&mut self, now: DateTime<Utc>, command: Command) -> Result<(), Rejection> {
+    pub(super) fn try_run(
+        &mut self,
+        now: DateTime<Utc>,
+        command: Command,
+    ) -> Result<(), Rejection> {
         self.try_run_at(now, None, command)
     }
 
-    fn try_run_at(
+    pub(super) fn try_run_at(
         &mut self,
         now: DateTime<Utc>,
         at: Option<DateTime<Utc>>,
@@ -61,6 +65,7 @@ impl Clinic {
             now,
             at,
             operator: Some("KS".into()),
+            confirmed: false,
         };
         for e in decide(&self.board, &self.config, &command, &ctx)? {
             apply(&mut self.board, e);
@@ -68,24 +73,30 @@ impl Clinic {
         Ok(())
     }
 
-    fn run(&mut self, now: DateTime<Utc>, command: Command) {
+    pub(super) fn run(&mut self, now: DateTime<Utc>, command: Command) {
         let shown = format!("{command:?}");
         self.try_run(now, command)
             .unwrap_or_else(|e| panic!("{shown} refused: {e}"));
     }
 
-    fn record(&mut self, now: DateTime<Utc>, visit: VisitId, entry: Entry) {
+    pub(super) fn record(&mut self, now: DateTime<Utc>, visit: VisitId, entry: Entry) {
         self.run(now, Command::Record { visit, entry });
     }
 
     /// An entry made at `now` about `at` (after the fact).
-    fn record_at(&mut self, now: DateTime<Utc>, at: DateTime<Utc>, visit: VisitId, entry: Entry) {
+    pub(super) fn record_at(
+        &mut self,
+        now: DateTime<Utc>,
+        at: DateTime<Utc>,
+        visit: VisitId,
+        entry: Entry,
+    ) {
         let shown = format!("{entry:?}");
         self.try_run_at(now, Some(at), Command::Record { visit, entry })
             .unwrap_or_else(|e| panic!("{shown} at {at} refused: {e}"));
     }
 
-    fn try_record(
+    pub(super) fn try_record(
         &mut self,
         now: DateTime<Utc>,
         visit: VisitId,
@@ -94,7 +105,7 @@ impl Clinic {
         self.try_run(now, Command::Record { visit, entry })
     }
 
-    fn arrive(
+    pub(super) fn arrive(
         &mut self,
         now: DateTime<Utc>,
         name: &str,
@@ -112,7 +123,7 @@ impl Clinic {
         VisitId(self.board.last_visit)
     }
 
-    fn try_advance(
+    pub(super) fn try_advance(
         &mut self,
         now: DateTime<Utc>,
         visit: VisitId,
@@ -131,7 +142,7 @@ impl Clinic {
         )
     }
 
-    fn advance(&mut self, now: DateTime<Utc>, visit: VisitId, to: Stage) {
+    pub(super) fn advance(&mut self, now: DateTime<Utc>, visit: VisitId, to: Stage) {
         if to == Stage::Observation {
             // The drip checks a nurse ticks before the needle comes out.
             let v = self.visit(visit).clone();
@@ -148,7 +159,7 @@ impl Clinic {
     }
 
     /// Arrived at 9:00, counselled at 9:05 with `yes` answered yes.
-    fn counselled(&mut self, name: &str, treatment: &str, yes: &[&str]) -> VisitId {
+    pub(super) fn counselled(&mut self, name: &str, treatment: &str, yes: &[&str]) -> VisitId {
         let v = self.arrive(t(9, 0), name, treatment, None);
         self.advance(t(9, 5), v, Stage::Counselling);
         for entry in routine_counselling(&self.config, treatment, yes) {
@@ -158,7 +169,7 @@ impl Clinic {
     }
 
     /// Counselled, ready at 9:15, needle in at 9:20.
-    fn on_treatment(&mut self, name: &str, treatment: &str, yes: &[&str]) -> VisitId {
+    pub(super) fn on_treatment(&mut self, name: &str, treatment: &str, yes: &[&str]) -> VisitId {
         let v = self.counselled(name, treatment, yes);
         self.advance(t(9, 15), v, Stage::Ready);
         self.advance(t(9, 20), v, Stage::Administration);
@@ -166,24 +177,24 @@ impl Clinic {
     }
 
     /// On a drip from 9:20, needle out at 9:50.
-    fn observed(&mut self, name: &str, yes: &[&str]) -> VisitId {
+    pub(super) fn observed(&mut self, name: &str, yes: &[&str]) -> VisitId {
         let v = self.on_treatment(name, "drip", yes);
         self.advance(t(9, 50), v, Stage::Observation);
         v
     }
 
-    fn visit(&self, v: VisitId) -> &Visit {
+    pub(super) fn visit(&self, v: VisitId) -> &Visit {
         self.board.visit(v).unwrap()
     }
 
-    fn codes(&self, v: VisitId, now: DateTime<Utc>) -> Vec<AlertCode> {
+    pub(super) fn codes(&self, v: VisitId, now: DateTime<Utc>) -> Vec<AlertCode> {
         visit_alerts(self.visit(v), &self.config, now)
             .into_iter()
             .map(|a| a.code)
             .collect()
     }
 
-    fn alert(&self, v: VisitId, now: DateTime<Utc>, code: AlertCode) -> Option<Alert> {
+    pub(super) fn alert(&self, v: VisitId, now: DateTime<Utc>, code: AlertCode) -> Option<Alert> {
         visit_alerts(self.visit(v), &self.config, now)
             .into_iter()
             .find(|a| a.code == code)

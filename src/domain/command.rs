@@ -83,6 +83,30 @@ pub enum Command {
 }
 
 impl Command {
+    /// The doctor a doctor's act names (an override, a caution
+    /// acknowledgement, a clearance, a doctor present, a dose above the
+    /// computed one, a time correction that shortens a timer).
+    pub fn doctor_named(&self) -> Option<&str> {
+        match self {
+            Command::Record { entry, .. } => match entry {
+                Entry::Override { doctor, .. }
+                | Entry::CautionsAcknowledged { doctor, .. }
+                | Entry::Clearance { doctor, .. }
+                | Entry::DoctorPresent { doctor } => Some(doctor),
+                Entry::Adrenaline {
+                    confirmed_by: Some(doctor),
+                    ..
+                } => Some(doctor),
+                _ => None,
+            },
+            Command::Correct {
+                doctor: Some(doctor),
+                ..
+            } => Some(doctor),
+            _ => None,
+        }
+    }
+
     pub fn visit(&self) -> Option<VisitId> {
         match self {
             Command::Arrive { .. } => None,
@@ -106,6 +130,9 @@ pub struct Context {
     /// When it happened, if not now.
     pub at: Option<DateTime<Utc>>,
     pub operator: Option<String>,
+    /// The user confirmed an entry the board found doubtful (it is then
+    /// recorded, and flagged).
+    pub confirmed: bool,
 }
 
 /// Why a command was refused. The text is shown to the user as is.
@@ -188,6 +215,8 @@ pub enum Rejection {
     AtBeforeDue { what: String, due: String },
     #[error("{0}")]
     OutOfOrder(String),
+    #[error("{why}: confirm to record it (it will be flagged)")]
+    Unconfirmed { why: String },
     #[error("the time {at} is before {name} entered {stage} ({since})")]
     AtBeforeStage {
         at: String,
@@ -244,6 +273,7 @@ impl Rejection {
             Rejection::DoctorRequired { .. } => "doctor_required",
             Rejection::AtBeforeDue { .. } => "at_before_due",
             Rejection::OutOfOrder(_) => "out_of_order",
+            Rejection::Unconfirmed { .. } => "confirm_required",
         }
     }
 }
@@ -275,6 +305,7 @@ pub fn decide(
                 at,
                 recorded_at: ctx.now,
                 operator: operator.clone(),
+                doubt: None,
                 kind,
             })
             .collect()
@@ -353,8 +384,20 @@ pub fn decide(
             let id = command.visit().ok_or(Rejection::UnknownVisit(VisitId(0)))?;
             let v = board.visit(id).ok_or(Rejection::UnknownVisit(id))?;
             let kinds = visit_events(board, policy, command, v, at, ctx.now)?;
-            let events = numbered(v.id, kinds);
+            let mut events = numbered(v.id, kinds);
             admit(v, policy, &events)?;
+            // A fact entered after the act is not refused: when it would
+            // have stopped a move already made, it is confirmed, and flagged.
+            if matches!(command, Command::Record { .. })
+                && let Some(why) = retroactive(v, policy, &events)
+            {
+                if !ctx.confirmed {
+                    return Err(Rejection::Unconfirmed { why });
+                }
+                for e in &mut events {
+                    e.doubt = Some(why.clone());
+                }
+            }
             Ok(events)
         }
     }
@@ -522,22 +565,32 @@ fn visit_events(
                     at: now,
                     recorded_at: now,
                     operator: None,
+                    doubt: None,
                     kind: EventKind::Reverted {
                         target: *t,
                         reason: None,
                     },
                 });
             }
-            if let Some(after) = Visit::from_events(events)
-                && let Some(bed) = after.bed.as_deref()
-                && after.stage.is_active()
-                && let Some(other) = board.occupant(bed)
-                && other.id != v.id
-            {
-                return Err(Rejection::BedOccupied {
-                    bed: bed.to_string(),
-                    by: other.name.clone(),
-                });
+            if let Some(after) = Visit::from_events(events) {
+                if let Some(bed) = after.bed.as_deref()
+                    && after.stage.is_active()
+                    && let Some(other) = board.occupant(bed)
+                    && other.id != v.id
+                {
+                    return Err(Rejection::BedOccupied {
+                        bed: bed.to_string(),
+                        by: other.name.clone(),
+                    });
+                }
+                // Back in the clinic: the patient may have arrived again
+                // meanwhile (one open visit per chart number).
+                if after.stage.is_active()
+                    && !v.stage.is_active()
+                    && let Some(chart) = &after.chart_no
+                {
+                    chart_not_open(board, policy, chart, Some(v.id), now)?;
+                }
             }
             Ok(targets
                 .into_iter()
@@ -616,6 +669,44 @@ fn admit(v: &Visit, policy: &Policy, events: &[EventRecord]) -> Result<(), Rejec
     Ok(())
 }
 
+/// Why entries dated before a move already made would have stopped it,
+/// if they would: what that move lacks now that it did not lack then.
+fn retroactive(v: &Visit, policy: &Policy, events: &[EventRecord]) -> Option<String> {
+    let mut trial = v.events.clone();
+    trial.extend(events.iter().cloned());
+    let tz = policy.timezone;
+    for e in v.effective_events() {
+        let mv = Move::of(&e.kind);
+        if !matches!(
+            mv,
+            Move::MarkReady | Move::StartAdministration | Move::EndAdministration | Move::Discharge
+        ) {
+            continue;
+        }
+        let at = v.effective_time(e);
+        let needs = |events: &[EventRecord]| {
+            Visit::as_of(events, at, e.seq)
+                .and_then(|then| moves::gate(&then, policy, mv, at).ok())
+                .unwrap_or_default()
+        };
+        let before = needs(&v.events);
+        let new: Vec<Missing> = needs(&trial)
+            .into_iter()
+            .filter(|m| !before.contains(m))
+            .collect();
+        if !new.is_empty() {
+            let to = mv.leads_to().map_or(String::new(), |s| s.to_string());
+            return Some(format!(
+                "this entry comes before {} went to {to} at {}, which it would have stopped ({})",
+                v.name,
+                at.with_timezone(&tz).format("%H:%M"),
+                describe(&new, tz)
+            ));
+        }
+    }
+    None
+}
+
 /// Why moving the time of event `seq` to `to` would shorten a timer that
 /// is still running at `now`, if it would.
 fn shortens_running_timer(
@@ -632,6 +723,7 @@ fn shortens_running_timer(
         at: now,
         recorded_at: now,
         operator: None,
+        doubt: None,
         kind: EventKind::Corrected {
             correction: Correction::Time { event: seq, at: to },
             reason: String::new(),
@@ -986,6 +1078,7 @@ fn correct(
                 at: now,
                 recorded_at: now,
                 operator: None,
+                doubt: None,
                 kind: EventKind::Corrected {
                     correction: Correction::Time {
                         event: *event,

@@ -21,6 +21,11 @@ pub struct EventRecord {
     /// Who entered it, when the terminal said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// An entry made after the fact that would have stopped a move already
+    /// made (a fever reading dated before the start): why, as confirmed by
+    /// whoever entered it. It stays flagged on the visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doubt: Option<String>,
     #[serde(flatten)]
     pub kind: EventKind,
 }

@@ -30,6 +30,10 @@ pub use rules::{
 #[cfg(test)]
 mod clinical_tests;
 #[cfg(test)]
+mod protocol_props;
+#[cfg(test)]
+mod protocol_tests;
+#[cfg(test)]
 mod records_tests;
 #[cfg(test)]
 mod tests;

@@ -368,6 +368,11 @@ impl Visit {
                 );
             }
             EventKind::Recorded { entry } => {
+                if let Some(why) = &event.doubt {
+                    self.care
+                        .doubts
+                        .push((entry.name().to_string(), why.clone()));
+                }
                 self.care.record(
                     entry,
                     event.at,

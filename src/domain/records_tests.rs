@@ -31,6 +31,7 @@ impl Clinic {
             now,
             at: None,
             operator: Some("KS".into()),
+            confirmed: false,
         };
         let events = decide(&self.board, &self.config, &command, &ctx)?;
         let id = events[0].visit;

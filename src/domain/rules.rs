@@ -1188,6 +1188,11 @@ pub enum Badge {
     TimerShortened {
         doctor: String,
     },
+    /// An entry made after the fact would have stopped a move already
+    /// made (confirmed when entered).
+    Doubtful {
+        why: String,
+    },
 }
 
 impl Badge {
@@ -1198,6 +1203,7 @@ impl Badge {
             | Badge::OverDose { .. }
             | Badge::Undone { .. }
             | Badge::TimerShortened { .. } => Severity::Warning,
+            Badge::Doubtful { .. } => Severity::Critical,
             Badge::Risk {
                 flag: RiskFlag::Infection,
             } => Severity::Warning,
@@ -1237,6 +1243,9 @@ pub fn badges(visit: &Visit, policy: &Policy) -> Vec<Badge> {
             what: u.what.clone(),
             reason: u.reason.clone(),
         });
+    }
+    for (_, why) in &care.doubts {
+        out.push(Badge::Doubtful { why: why.clone() });
     }
     if let Some(a) = care.timer_corrections.last() {
         out.push(Badge::TimerShortened {

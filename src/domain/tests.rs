@@ -37,6 +37,7 @@ impl Clinic {
                 now,
                 at: None,
                 operator: None,
+                confirmed: false,
             },
             command,
         )
@@ -117,6 +118,7 @@ impl Clinic {
                 now,
                 at: Some(at),
                 operator: None,
+                confirmed: false,
             },
             Command::Record { visit, entry },
         )
@@ -580,6 +582,7 @@ fn an_entry_after_the_fact_keeps_both_times() {
             now: nine() + mins(20),
             at: Some(nine() + mins(5)),
             operator: Some("KS".into()),
+            confirmed: false,
         },
         Command::Advance {
             visit: v,
@@ -606,6 +609,7 @@ fn an_entry_in_the_future_or_too_long_ago_is_refused() {
                 now: nine(),
                 at: Some(at),
                 operator: None,
+                confirmed: false,
             },
             Command::Arrive {
                 name: "A".into(),
@@ -636,6 +640,7 @@ fn an_entry_dated_before_the_stage_began_is_refused() {
                 now: nine() + mins(10),
                 at: Some(nine() - mins(1)),
                 operator: None,
+                confirmed: false,
             },
             Command::Advance {
                 visit: v,

@@ -11,6 +11,7 @@ fn run(store: &Store, board: &mut Board, now: chrono::DateTime<Utc>, command: Co
         now,
         at: None,
         operator: Some("KS".into()),
+        confirmed: false,
     };
     let events = decide(board, &Config::default(), &command, &ctx).unwrap();
     for e in events.clone() {

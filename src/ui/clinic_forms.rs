@@ -97,6 +97,7 @@ impl Form {
             FieldId::CautionDoctor,
             care.cautions_acks.last().map_or("", |a| a.doctor.as_str()),
         ));
+        fields.push(text_field(FieldId::Pin));
         for (i, item) in config.consent.iter().enumerate() {
             fields.push(Field {
                 id: FieldId::Consent(i),
@@ -195,6 +196,7 @@ impl Form {
             form.answers_from = visit.history.last_visit;
         }
         form.first_visit = first_visit;
+        form.pin_required = config.doctor_pin == crate::config::DoctorPin::Required;
         form
     }
 
@@ -295,6 +297,7 @@ impl Form {
             vec![
                 choice_field(FieldId::FollowUp, options, index),
                 text_field(FieldId::Doctor),
+                text_field(FieldId::Pin),
                 text_with(
                     FieldId::DoseMg,
                     &dose.map(|d| format!("{d:.2}")).unwrap_or_default(),
@@ -304,6 +307,7 @@ impl Form {
             ],
         );
         form.focus = 0;
+        form.pin_required = config.doctor_pin == crate::config::DoctorPin::Required;
         form
     }
 

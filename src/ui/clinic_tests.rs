@@ -51,6 +51,7 @@ fn serve(day: &mut Day, app: &mut App, requests: Vec<Request>, now: DateTime<Utc
             now,
             at: r.at,
             operator: r.operator.clone(),
+            confirmed: false,
         };
         let reply = match decide(&day.board, &day.config, &r.command, &ctx) {
             Ok(events) => {
@@ -998,4 +999,118 @@ fn the_help_scrolls_to_the_last_care_key_on_a_small_screen() {
     );
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.help_scroll, 0);
+}
+
+/// The footer offers exactly the keys the visit protocol allows for the
+/// selected patient, and Enter does the protocol's next move (or says why
+/// it cannot), for a patient in every stage of the morning (issue 9: "the
+/// board offers exactly what is allowed").
+#[test]
+fn the_footer_and_enter_offer_exactly_what_the_protocol_allows_in_every_stage() {
+    use crate::domain::moves::{self, Move};
+    use crate::ui::keymap::{NORMAL, Op};
+    let (mut day, p) = clinic();
+    // A booked patient, and one who waited and left, besides the clinic's.
+    let booked = day.run(
+        tokyo(8, 0),
+        None,
+        None,
+        Command::Expect {
+            name: "Booked Ami".into(),
+            treatment: "face".into(),
+            chart_no: None,
+            expected_at: tokyo(11, 0),
+            key: None,
+        },
+    );
+    let waiting = day.arrive((9, 50), "Waiting Ken", "scalp");
+    let now = ten();
+    // What each board key stands for in the protocol.
+    let stands_for = |op: Op| -> &'static [Move] {
+        match op {
+            Op::Cancel => &[Move::Cancel],
+            Op::Undo => &[Move::Undo],
+            Op::Counselling => &[Move::Screening],
+            Op::Vitals => &[Move::Vitals],
+            Op::DripCheck | Op::SkipCheck => &[Move::DripCheck],
+            Op::Pause => &[Move::Pause, Move::Resume],
+            Op::StopEarly => &[Move::StopEarly],
+            Op::Reaction => &[Move::Reaction],
+            Op::Acknowledge => &[Move::Acknowledge],
+            _ => &[],
+        }
+    };
+    for visit in [
+        booked,
+        waiting,
+        p.returning,
+        p.ready,
+        p.dripping,
+        p.observed,
+    ] {
+        let mut app = screen(&day, visit);
+        let v = day.board.visit(visit).unwrap().clone();
+        let shown: Vec<String> = crate::ui::view::footer::footer_items(&app, now)
+            .into_iter()
+            .map(|(_, _, keys, _)| keys)
+            .collect();
+        for b in NORMAL.iter().filter(|b| b.footer.is_some()) {
+            for (_, op) in b.keys {
+                let mvs = stands_for(*op);
+                if mvs.is_empty() {
+                    continue;
+                }
+                let allowed = mvs
+                    .iter()
+                    .any(|mv| moves::offered(&v, &day.config, *mv, now));
+                assert_eq!(
+                    shown.contains(&b.shown.to_string()),
+                    allowed,
+                    "{} in {}: key {} ({op:?})",
+                    v.name,
+                    v.stage,
+                    b.shown
+                );
+            }
+        }
+        // Enter: the protocol's next move.
+        let step = moves::next_step(&v, &day.config, now);
+        assert_eq!(
+            shown.contains(&"Enter".to_string()),
+            step.is_some(),
+            "{}",
+            v.name
+        );
+        let action = press(&mut app, KeyCode::Enter);
+        assert!(action.send.is_empty(), "Enter opens a form or explains");
+        match step.map(|s| s.mv) {
+            Some(Move::MarkReady) => {
+                assert!(matches!(form(&app).kind, FormKind::Counselling { .. }))
+            }
+            Some(Move::Discharge) => {
+                assert!(matches!(form(&app).kind, FormKind::Discharge { .. }))
+            }
+            Some(Move::EndAdministration) => {
+                // The drip still runs: Enter says until when, and how to
+                // stop it early.
+                assert_eq!(app.mode, Mode::Normal);
+                let status = app.status.clone().unwrap().text;
+                assert!(status.contains("the drip runs until"), "{status}");
+            }
+            Some(mv) => assert_eq!(
+                form(&app).kind,
+                FormKind::Advance {
+                    visit,
+                    to: mv.leads_to().unwrap()
+                },
+                "{}",
+                v.name
+            ),
+            None => assert_eq!(app.mode, Mode::Normal),
+        }
+    }
+    // The booked patient can be cancelled (a no-show), from the board too.
+    let mut app = screen(&day, booked);
+    press(&mut app, KeyCode::Char('x'));
+    assert!(matches!(form(&app).kind, FormKind::Cancel { .. }));
 }

@@ -65,7 +65,12 @@ impl Form {
         }
         fields.push(text_field(FieldId::At));
         fields.push(text_field(FieldId::Reason));
-        Form::new(FormKind::Correct { visit: v.id }, fields)
+        // A corrected time that shortens a running timer needs a doctor.
+        fields.push(text_field(FieldId::Doctor));
+        fields.push(text_field(FieldId::Pin));
+        let mut form = Form::new(FormKind::Correct { visit: v.id }, fields);
+        form.pin_required = config.doctor_pin == crate::config::DoctorPin::Required;
+        form
     }
 
     /// Whether the value field `id` is the one for what is chosen.
@@ -75,7 +80,8 @@ impl Form {
             FieldId::Name => what == "name",
             FieldId::ChartNo => what == "chart_no",
             FieldId::Lot => what == "lot",
-            FieldId::At => time_event(what).is_some(),
+            FieldId::At | FieldId::Doctor => time_event(what).is_some(),
+            FieldId::Pin => self.pin_required && time_event(what).is_some(),
             _ => true,
         }
     }

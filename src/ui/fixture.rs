@@ -55,6 +55,7 @@ impl Day {
             now,
             at,
             operator: operator.map(str::to_string),
+            confirmed: false,
         };
         let events = decide(&self.board, &self.config, &command, &ctx)
             .unwrap_or_else(|e| panic!("{command:?} refused: {e}"));

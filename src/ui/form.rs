@@ -29,6 +29,8 @@ pub enum FieldId {
     Doctor,
     /// The doctor who acknowledges the caution answers.
     CautionDoctor,
+    /// The doctor's PIN, where the clinic asks for one (never shown).
+    Pin,
     /// The consent item at this index of the config.
     Consent(usize),
     Method,
@@ -212,6 +214,8 @@ pub struct Form {
     /// The dose typed is above the computed one: the next Enter confirms
     /// it with the doctor named.
     pub confirm_dose: bool,
+    /// The clinic asks for the doctor's PIN with doctors' acts.
+    pub pin_required: bool,
 }
 
 /// One request of a submitted form.
@@ -222,6 +226,8 @@ pub struct Part {
     /// The field a refusal of this request is shown next to, when the
     /// server names none the form has.
     pub field: Option<FieldId>,
+    /// The doctor's PIN, for a doctor's act where the clinic asks for it.
+    pub pin: Option<String>,
 }
 
 /// A form that passed the client-side checks: its requests, in order.
@@ -283,6 +289,7 @@ impl Form {
             vitals_gates: Vec::new(),
             in_drip: false,
             confirm_dose: false,
+            pin_required: false,
         }
     }
 
@@ -464,6 +471,11 @@ impl Form {
                 matches!(self.follow_up_choice(), Some("transfer" | "clearance"))
             }
             FieldId::StopDrip => self.in_drip && self.chosen(FieldId::Kind) == Some("vasovagal"),
+            // The PIN goes with the doctor's name, where the clinic asks.
+            FieldId::Pin => {
+                self.pin_required
+                    && (self.has_shown(FieldId::Doctor) || self.has_shown(FieldId::CautionDoctor))
+            }
             FieldId::DoseMg => self.follow_up_choice() == Some("adrenaline"),
             FieldId::CautionDoctor => self.any_yes(Level::Caution) && !self.deferring(),
             FieldId::Method | FieldId::Sites => {
@@ -673,6 +685,7 @@ pub fn field_for_name(name: &str, hint: Option<FieldId>) -> Option<FieldId> {
         "action" => FieldId::ActionTaken,
         "dose_mg" => FieldId::DoseMg,
         "event" => FieldId::What,
+        "pin" => FieldId::Pin,
         _ => return None,
     })
 }
@@ -681,6 +694,7 @@ pub fn field_for_name(name: &str, hint: Option<FieldId>) -> Option<FieldId> {
 /// that name no field).
 pub fn field_for_code(code: &str) -> Option<FieldId> {
     match code {
+        "pin_required" | "pin_wrong" | "pin_not_set" => Some(FieldId::Pin),
         "bed_required" | "unknown_bed" | "bed_occupied" => Some(FieldId::Bed),
         "at_in_future" | "at_too_old" | "at_before_stage" => Some(FieldId::At),
         "empty_name" | "name_too_long" => Some(FieldId::Name),

@@ -321,12 +321,14 @@ impl Form {
                 command,
                 at,
                 field: None,
+                pin: None,
             }]
         };
         let record = |visit: VisitId, entry: Entry, field: Option<FieldId>| Part {
             command: Command::Record { visit, entry },
             at,
             field,
+            pin: None,
         };
         let mut saved_note = None;
         let parts = match self.kind {
@@ -418,6 +420,7 @@ impl Form {
                         command: Command::Defer { visit, reason },
                         at,
                         field: Some(FieldId::Reason),
+                        pin: None,
                     });
                 } else if let Some(v) = board.visit(visit) {
                     let missing = self.counselling_preview(v, config, lang);
@@ -437,6 +440,7 @@ impl Form {
                             },
                             at,
                             field: None,
+                            pin: None,
                         });
                     }
                 }
@@ -577,6 +581,7 @@ impl Form {
                             command: Command::Transfer { visit, reason },
                             at,
                             field: Some(FieldId::Reason),
+                            pin: None,
                         }]
                     }
                     _ => {
@@ -616,6 +621,19 @@ impl Form {
                 }
             }
         };
+        // A doctor's act carries the doctor's PIN where the clinic asks.
+        let mut parts = parts;
+        if self.has_shown(FieldId::Pin) {
+            let pin = self.text(FieldId::Pin).trim().to_string();
+            for part in &mut parts {
+                if part.command.doctor_named().is_some() {
+                    if pin.is_empty() {
+                        errors.add(FieldId::Pin, c.err_required);
+                    }
+                    part.pin = Some(pin.clone());
+                }
+            }
+        }
         for (id, message) in errors.0 {
             self.set_error(Some(id), message);
         }
@@ -649,6 +667,7 @@ impl Form {
                 },
                 at: None,
                 field: Some(field),
+                pin: None,
             }],
             close: false,
             saved_note: None,

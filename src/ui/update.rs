@@ -128,6 +128,8 @@ fn request(app: &App, id: u64, at: Option<DateTime<Utc>>, command: Command) -> R
         at,
         operator: app.operator.clone(),
         command,
+        confirm: false,
+        pin: None,
     }
 }
 
@@ -464,7 +466,9 @@ fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
         let id = app.take_request_id();
         app.pending.insert(id, Pending::Form(kind));
         pending.push((id, part.field));
-        send.push(request(app, id, part.at, part.command));
+        let mut req = request(app, id, part.at, part.command);
+        req.pin = part.pin;
+        send.push(req);
     }
     if let Mode::Form(form) = &mut app.mode {
         form.pending = pending;

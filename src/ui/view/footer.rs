@@ -65,10 +65,12 @@ pub fn table(mode: &Mode) -> &'static [Binding] {
     }
 }
 
-pub fn render_keys(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
+/// The keys the footer offers now, before they are fitted to the width:
+/// (table index, priority, keys, words). On the board, only what the
+/// visit protocol allows for the selected patient.
+pub fn footer_items(app: &App, now: DateTime<Utc>) -> Vec<(usize, u8, String, String)> {
     let t = texts(app.lang);
-    let w = usize::from(area.width);
-    let items: Vec<(usize, u8, String, String)> = table(&app.mode)
+    table(&app.mode)
         .iter()
         .enumerate()
         .filter_map(|(i, b)| {
@@ -94,7 +96,12 @@ pub fn render_keys(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>)
             }
             Some((i, priority, b.shown.to_string(), words))
         })
-        .collect();
+        .collect()
+}
+
+pub fn render_keys(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
+    let w = usize::from(area.width);
+    let items = footer_items(app, now);
     // The most important keys first, while they fit; shown in table order.
     let mut by_priority: Vec<&(usize, u8, String, String)> = items.iter().collect();
     by_priority.sort_by_key(|(i, p, _, _)| (*p, *i));

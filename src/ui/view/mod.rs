@@ -9,7 +9,7 @@ mod care;
 mod detail;
 mod emergency;
 pub(crate) mod fmt;
-mod footer;
+pub(crate) mod footer;
 mod header;
 mod help;
 mod history;

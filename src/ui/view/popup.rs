@@ -62,6 +62,7 @@ fn label(t: &Texts, config: &Config, kind: FormKind, id: FieldId) -> String {
         FieldId::Nurse => c.field_nurse.into(),
         FieldId::Weight => c.field_weight.into(),
         FieldId::Age => c.field_age.into(),
+        FieldId::Pin => c.field_pin.into(),
         FieldId::StopDrip => c.field_stop_drip.into(),
         FieldId::Systolic => c.field_systolic.into(),
         FieldId::Diastolic => c.field_diastolic.into(),
@@ -249,6 +250,9 @@ fn items(app: &App, form: &Form, now: DateTime<Utc>) -> Vec<Item> {
                 out.push(note(format!("  {}", yes.join(", "))));
                 out.extend(fields(form, |id| id == FieldId::CautionDoctor));
             }
+            // The doctor's PIN, once, for the decision and the
+            // acknowledgement (where the clinic asks for it).
+            out.extend(fields(form, |id| id == FieldId::Pin));
             if !form.deferring() {
                 out.push(Item::Heading(c.sec_consent.to_string()));
                 out.extend(fields(form, |id| matches!(id, FieldId::Consent(_))));
@@ -538,6 +542,12 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
                     (FieldValue::Text(input), _) => {
                         spans.push(Span::styled(cell(&name, label_w), label_style));
                         let (shown, col) = input.window(value_w);
+                        // A PIN is never shown.
+                        let shown = if field.id == FieldId::Pin {
+                            "*".repeat(shown.chars().count())
+                        } else {
+                            shown
+                        };
                         if focused {
                             cursor = Some((body.len(), 2 + label_w + 1 + col));
                         }
