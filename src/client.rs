@@ -15,8 +15,8 @@ use tokio::sync::mpsc;
 use crate::domain::Board;
 use crate::paths::DataDir;
 use crate::protocol::{
-    ClientMsg, ErrorBody, Hello, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, QueryRequest, Reply,
-    Request, Role, ServerMsg, Welcome, encode,
+    Changes, ClientMsg, ErrorBody, Hello, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, QueryRequest,
+    Reply, Request, Role, ServerMsg, Welcome, encode,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -193,13 +193,20 @@ impl Connection {
         Ok(())
     }
 
-    /// The next message from the server. Board updates are also kept in
-    /// `welcome.board`, so it is always the latest board seen.
+    /// The next message from the server. Changes (and a whole board) are
+    /// also applied to `welcome.board`, so it is always the server's board
+    /// as last heard. Changes that do not follow it are an error (the
+    /// connection is out of step: connect again for the whole board).
     pub async fn recv(&mut self) -> Result<ServerMsg, ClientError> {
         let (msg, bytes) = read_msg(&mut self.reader).await?;
         self.longest_line = self.longest_line.max(bytes);
-        if let ServerMsg::Board(board) = &msg {
-            self.welcome.board = (**board).clone();
+        match &msg {
+            ServerMsg::Board(board) => self.welcome.board = (**board).clone(),
+            ServerMsg::Changes(changes) => (**changes)
+                .clone()
+                .apply_to(&mut self.welcome.board)
+                .map_err(|e| ClientError::BadMessage(e.to_string()))?,
+            _ => {}
         }
         Ok(msg)
     }
@@ -312,7 +319,9 @@ fn log_tail(log: &Path) -> String {
 pub enum ClientEvent {
     /// (Re)connected: config and the board as it is now.
     Connected(Box<Welcome>),
-    /// The board changed.
+    /// A command changed the board: apply these to the board last heard.
+    Changed(Box<Changes>),
+    /// The whole board (the screen fell behind the changes).
     Board(Box<Board>),
     /// The answer to a request the screen sent.
     Reply(Reply),
@@ -420,6 +429,9 @@ pub async fn run_link<R: Into<Outgoing> + Send>(
                 msg = conn.recv() => match msg {
                     Ok(ServerMsg::Board(b)) => {
                         if events.send(ClientEvent::Board(b)).await.is_err() { return; }
+                    }
+                    Ok(ServerMsg::Changes(c)) => {
+                        if events.send(ClientEvent::Changed(c)).await.is_err() { return; }
                     }
                     Ok(ServerMsg::Reply(r)) => {
                         let r = match whole(&mut paging, r) {

@@ -11,6 +11,7 @@ pub mod client;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod feed;
 pub mod i18n;
 pub mod import;
 pub mod operator;

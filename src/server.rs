@@ -12,16 +12,18 @@ use std::sync::Arc;
 use chrono::Utc;
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::access::{Peer, SocketGroup, apply_modes, may_attach};
 use crate::client::{LineRead, read_bounded_line};
 use crate::config::Config;
-use crate::domain::{Board, Context, apply, charts_read, decide};
+use crate::domain::{Board, Context, VisitId, apply, charts_read, decide};
+use crate::feed::{Feed, Follower, Next};
 use crate::paths::DataDir;
 use crate::protocol::{
-    ClientMsg, DEFAULT_PAGE, ErrorBody, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, QueryRequest,
-    Reply, Request, Role, ServerMsg, Welcome, cursor_key, cursor_text, encode,
+    Changes, ClientMsg, DEFAULT_PAGE, ErrorBody, MAX_LINE_BYTES, PROTOCOL_VERSION, Query,
+    QueryRequest, Reply, Request, Role, ServerMsg, VisitChange, Welcome, cursor_key, cursor_text,
+    encode,
 };
 use crate::store::{Page, PageLimit, Store, StoreError, StoreOptions};
 
@@ -42,21 +44,6 @@ pub enum ServeError {
 /// the wire). The board shows today's; the store keeps everything.
 const WINDOW_HOURS: i64 = 36;
 
-/// The board as published to every connection: the value for new
-/// connections' welcome, and the ready-encoded line for everyone else
-/// (encoded once per change, not once per client).
-pub struct Published {
-    pub board: Board,
-    line: String,
-}
-
-impl Published {
-    fn new(board: Board) -> Arc<Published> {
-        let line = encode(&ServerMsg::Board(Box::new(board.clone())));
-        Arc::new(Published { board, line })
-    }
-}
-
 /// Work for the writer, with where to send the answer.
 struct Job {
     work: Work,
@@ -68,6 +55,9 @@ enum Work {
     /// Queries run in the writer too, between commands, so a report or a
     /// backup never sees half a command.
     Query(QueryRequest),
+    /// The board as it is between two commands: for a new connection's
+    /// welcome, and for one that fell behind the changes.
+    Board(oneshot::Sender<Board>),
 }
 
 /// A running server: the database is open and the socket is listening.
@@ -75,7 +65,7 @@ pub struct Server {
     listener: UnixListener,
     data: DataDir,
     config: Arc<Config>,
-    board_rx: watch::Receiver<Arc<Published>>,
+    feed: Feed,
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
     group: Option<Arc<SocketGroup>>,
@@ -144,12 +134,13 @@ impl Server {
             .uid();
         board.prune(Utc::now() - chrono::Duration::hours(WINDOW_HOURS));
         let config = Arc::new(config);
-        let (board_tx, board_rx) = watch::channel(Published::new(board.clone()));
+        let feed = Feed::default();
         let (jobs, jobs_rx) = mpsc::channel(256);
         let writer_config = Arc::clone(&config);
+        let writer_feed = feed.clone();
         std::thread::Builder::new()
             .name("flowboard-writer".into())
-            .spawn(move || writer(store, board, &writer_config, jobs_rx, board_tx))
+            .spawn(move || writer(store, board, &writer_config, jobs_rx, writer_feed))
             .map_err(|source| ServeError::DataDir {
                 dir: data.root().display().to_string(),
                 source,
@@ -164,7 +155,7 @@ impl Server {
             listener,
             data,
             config,
-            board_rx,
+            feed,
             jobs,
             owner_uid,
             group: group.map(Arc::new),
@@ -191,7 +182,7 @@ impl Server {
                     Ok((stream, _)) => {
                         let conn = Conn {
                             config: Arc::clone(&self.config),
-                            board_rx: self.board_rx.clone(),
+                            feed: self.feed.clone(),
                             jobs: self.jobs.clone(),
                             owner_uid: self.owner_uid,
                             group: self.group.clone(),
@@ -226,13 +217,19 @@ fn writer(
     mut board: Board,
     config: &Config,
     mut jobs: mpsc::Receiver<Job>,
-    board_tx: watch::Sender<Arc<Published>>,
+    feed: Feed,
 ) {
+    // Visits leave the window at most once a minute, not at every command.
+    let mut pruned = std::time::Instant::now();
     while let Some(job) = jobs.blocking_recv() {
         let request = match job.work {
             Work::Command(r) => r,
             Work::Query(q) => {
                 let _ = job.reply.send(answer(&store, q));
+                continue;
+            }
+            Work::Board(to) => {
+                let _ = to.send(board.clone());
                 continue;
             }
         };
@@ -294,8 +291,18 @@ fn writer(
                                 .join(", "),
                             events.first().map_or(0, |e| e.visit.0)
                         );
-                        board.prune(ctx.now - chrono::Duration::hours(WINDOW_HOURS));
-                        board_tx.send_replace(Published::new(board.clone()));
+                        let removed = if pruned.elapsed() >= std::time::Duration::from_secs(60) {
+                            pruned = std::time::Instant::now();
+                            let before: Vec<VisitId> = board.visits.keys().copied().collect();
+                            board.prune(ctx.now - chrono::Duration::hours(WINDOW_HOURS));
+                            before
+                                .into_iter()
+                                .filter(|id| !board.visits.contains_key(id))
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                        feed.publish(changes(&board, &events, seq_before, removed));
                         Reply {
                             id,
                             ok: true,
@@ -330,6 +337,36 @@ fn writer(
         // working window only.
         board.charts.clear();
         let _ = job.reply.send(reply);
+    }
+}
+
+/// What `events` changed on `board` (which holds them now).
+fn changes(
+    board: &Board,
+    events: &[crate::domain::EventRecord],
+    base: u64,
+    removed: Vec<VisitId>,
+) -> Changes {
+    let mut visits: Vec<VisitChange> = Vec::new();
+    for e in events {
+        match visits.iter_mut().find(|c| c.visit.id == e.visit) {
+            Some(change) => change.events.push(e.clone()),
+            None => {
+                if let Some(v) = board.visit(e.visit) {
+                    visits.push(VisitChange::of(v, vec![e.clone()]));
+                }
+            }
+        }
+    }
+    Changes {
+        base,
+        seq: board.last_seq,
+        last_visit: board.last_visit,
+        visits,
+        removed: removed
+            .into_iter()
+            .filter(|id| !events.iter().any(|e| e.visit == *id))
+            .collect(),
     }
 }
 
@@ -449,7 +486,7 @@ fn paged<T: serde::Serialize>(name: &str, page: Page<T>, total: Option<u64>) -> 
 
 struct Conn {
     config: Arc<Config>,
-    board_rx: watch::Receiver<Arc<Published>>,
+    feed: Feed,
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
     group: Option<Arc<SocketGroup>>,
@@ -510,7 +547,7 @@ impl Conn {
                     let msg = ServerMsg::Error(ErrorBody::new(
                         "protocol_version",
                         format!(
-                            "this server speaks protocol {PROTOCOL_VERSION}, the client {}: use the same flowboard version",
+                            "this server speaks protocol {PROTOCOL_VERSION} (changes instead of whole boards, records in pages), the client {}: use the same flowboard version on both sides",
                             h.protocol
                         ),
                     ));
@@ -529,13 +566,19 @@ impl Conn {
                 }
             },
         };
-        let published = Arc::clone(&self.board_rx.borrow_and_update());
+        // Follow the changes from before the board is taken, so none falls
+        // between the two; those the board holds already are skipped.
+        let mut follower = self.feed.follow();
+        let Some(board) = self.board_now().await else {
+            return Ok(()); // shutting down
+        };
+        follower.seen = board.last_seq;
         let welcome = ServerMsg::Welcome(Box::new(Welcome {
             protocol: PROTOCOL_VERSION,
             server_version: env!("CARGO_PKG_VERSION").to_string(),
             role,
             config: (*self.config).clone(),
-            board: published.board.clone(),
+            board,
         }));
         send(&mut write, &welcome).await?;
 
@@ -565,24 +608,60 @@ impl Conn {
                             continue;
                         }
                         let reply = self.handle(&line, role).await;
-                        // The board that includes this change goes first, so
-                        // a client holding its ack also holds the new board.
-                        if self.board_rx.has_changed().unwrap_or(false) {
-                            let published = Arc::clone(&self.board_rx.borrow_and_update());
-                            write.write_all(published.line.as_bytes()).await?;
+                        // The change this command made goes first (the
+                        // writer published it before replying), so a client
+                        // holding its ack also holds the change.
+                        while let Some(next) = follower.ready() {
+                            if !self.forward(next, &mut follower, &mut write).await? {
+                                return Ok(());
+                            }
                         }
                         send(&mut write, &ServerMsg::Reply(reply)).await?;
                     }
                 },
-                changed = self.board_rx.changed() => {
-                    if changed.is_err() {
-                        return Ok(()); // the writer is gone: shutting down
+                next = follower.next() => {
+                    if !self.forward(next, &mut follower, &mut write).await? {
+                        return Ok(());
                     }
-                    let published = Arc::clone(&self.board_rx.borrow_and_update());
-                    write.write_all(published.line.as_bytes()).await?;
                 }
             }
         }
+    }
+
+    /// Writes what the feed gave: a change, or (behind) the whole board
+    /// once. False when the server is shutting down.
+    async fn forward(
+        &self,
+        next: Next,
+        follower: &mut Follower,
+        write: &mut tokio::net::unix::OwnedWriteHalf,
+    ) -> std::io::Result<bool> {
+        match next {
+            Next::Change(change) => write.write_all(change.line.as_bytes()).await?,
+            Next::Behind => {
+                let Some(board) = self.board_now().await else {
+                    return Ok(false);
+                };
+                follower.seen = board.last_seq;
+                send(write, &ServerMsg::Board(Box::new(board))).await?;
+            }
+            Next::Closed => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The board as the writer holds it between two commands.
+    async fn board_now(&self) -> Option<Board> {
+        let (to, board) = oneshot::channel();
+        let (reply, _) = oneshot::channel();
+        self.jobs
+            .send(Job {
+                work: Work::Board(to),
+                reply,
+            })
+            .await
+            .ok()?;
+        board.await.ok()
     }
 
     async fn handle(&self, line: &[u8], role: Role) -> Reply {

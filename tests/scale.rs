@@ -157,3 +157,134 @@ fn an_export_is_answered_a_page_at_a_time_however_long_its_range() {
         .sum();
     assert_eq!(csv.lines().count(), events + 1, "a header and every event");
 }
+
+/// A raw protocol connection that keeps every line it reads.
+struct Line {
+    reader: BufReader<UnixStream>,
+    writer: UnixStream,
+}
+
+impl Line {
+    fn connect(clinic: &common::Clinic, role: &str) -> (Line, Value) {
+        let stream = UnixStream::connect(clinic.socket()).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut line = Line {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+        };
+        line.send(
+            &json!({"hello": {"protocol": flowboard::protocol::PROTOCOL_VERSION, "role": role}}),
+        );
+        let (welcome, _) = line.read();
+        (line, welcome)
+    }
+
+    fn send(&mut self, msg: &Value) {
+        writeln!(self.writer, "{msg}").unwrap();
+    }
+
+    /// The next message and its size on the wire.
+    fn read(&mut self) -> (Value, usize) {
+        let mut text = String::new();
+        self.reader.read_line(&mut text).unwrap();
+        (serde_json::from_str(&text).unwrap(), text.len())
+    }
+
+    /// Sends a command and reads until its reply; returns what came before.
+    fn command(&mut self, msg: Value) -> Vec<(Value, usize)> {
+        self.send(&msg);
+        let mut before = Vec::new();
+        loop {
+            let (m, n) = self.read();
+            if let Some(r) = m.get("reply") {
+                assert_eq!(r["ok"], true, "{msg}: {r}");
+                return before;
+            }
+            before.push((m, n));
+        }
+    }
+}
+
+fn board_of(welcome: &Value) -> flowboard::domain::Board {
+    serde_json::from_value(welcome["welcome"]["board"].clone()).unwrap()
+}
+
+#[test]
+fn after_a_command_every_connection_gets_what_changed_not_the_board() {
+    let clinic = common::Clinic::started();
+    let (mut nurse, _) = Line::connect(&clinic, "operator");
+    for i in 0..40 {
+        nurse.command(json!({"cmd": "arrive", "name": format!("Patient {i}"), "treatment": "drip", "chart_no": format!("{}", 100 + i)}));
+    }
+    let (mut wall, welcome) = Line::connect(&clinic, "read_only");
+    let mut board = board_of(&welcome);
+    assert_eq!(
+        board.visits.len(),
+        40,
+        "a new connection gets the board once"
+    );
+
+    let before = nurse.command(json!({"cmd": "advance", "visit": 7, "to": "counselling"}));
+    // The nurse holds the change before the ack, as every other terminal
+    // gets it: the visit touched, its new state and its new event only.
+    assert_eq!(before.len(), 1, "{before:?}");
+    let (msg, bytes) = wall.read();
+    assert!(msg.get("board").is_none(), "a whole board after a command");
+    let changes = &msg["changes"];
+    assert_eq!(changes, &before[0].0["changes"]);
+    let visits = changes["visits"].as_array().unwrap();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0]["visit"]["id"], 7);
+    assert_eq!(visits[0]["visit"]["stage"], "counselling");
+    let events: Vec<&str> = visits[0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, vec!["counselling_started"]);
+    assert!(bytes < 8 * 1024, "{bytes} bytes for one change");
+
+    // Applied to the board it follows, it gives the server's board.
+    let changes: flowboard::protocol::Changes = serde_json::from_value(changes.clone()).unwrap();
+    changes.apply_to(&mut board).unwrap();
+    let (_, now) = Line::connect(&clinic, "read_only");
+    assert_eq!(board, board_of(&now));
+}
+
+#[test]
+fn a_connection_that_falls_behind_gets_the_board_once_and_follows_on() {
+    let clinic = common::Clinic::started();
+    let (mut nurse, _) = Line::connect(&clinic, "operator");
+    // The wall reads nothing while more changes are recorded than the
+    // server keeps for a connection (512) and its socket holds (the
+    // kernel's default buffer, at about 1 KB a change).
+    let buffer: usize = std::fs::read_to_string("/proc/sys/net/core/wmem_default")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(212_992);
+    let arrivals = 512 + 2 * buffer / 1000 + 100;
+    let (mut wall, welcome) = Line::connect(&clinic, "read_only");
+    let mut board = board_of(&welcome);
+    for i in 0..arrivals {
+        nurse.command(json!({"cmd": "arrive", "name": format!("P{i}"), "treatment": "face"}));
+    }
+    let (_, now) = Line::connect(&clinic, "read_only");
+    let server = board_of(&now);
+    let mut boards = 0;
+    while board.last_seq < server.last_seq {
+        let (msg, _) = wall.read();
+        if let Some(b) = msg.get("board") {
+            boards += 1;
+            board = serde_json::from_value(b.clone()).unwrap();
+        } else {
+            let changes: flowboard::protocol::Changes =
+                serde_json::from_value(msg["changes"].clone()).unwrap();
+            changes.apply_to(&mut board).unwrap();
+        }
+    }
+    assert_eq!(boards, 1, "the board once, then the changes after it");
+    assert_eq!(board, server);
+}

@@ -641,6 +641,11 @@ fn on_client(app: &mut App, event: ClientEvent) {
             app.bell.reset();
         }
         ClientEvent::Board(board) => app.board = *board,
+        // The link checks the changes follow (it reconnects when they do
+        // not), so they apply here.
+        ClientEvent::Changed(changes) => {
+            let _ = changes.apply_to(&mut app.board);
+        }
         ClientEvent::Reply(reply) => on_reply(app, reply),
         ClientEvent::Lost(reason) => {
             app.connection = Connection::Lost(sanitize(&reason));

@@ -91,6 +91,11 @@ pub fn update(wall: &mut Wall, msg: Msg, now: DateTime<Utc>) -> Action {
             wall.bell.reset();
         }
         Msg::Client(ClientEvent::Board(board)) => wall.board = *board,
+        // The link checks the changes follow (it reconnects when they do
+        // not), so they apply here.
+        Msg::Client(ClientEvent::Changed(changes)) => {
+            let _ = changes.apply_to(&mut wall.board);
+        }
         // The wall sends nothing, so no reply is for it.
         Msg::Client(ClientEvent::Reply(_)) => {}
         Msg::Client(ClientEvent::Lost(reason)) => {
