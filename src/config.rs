@@ -57,15 +57,16 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StoreSettings {
-    /// The most memory the database's page cache may use, in MiB. More
-    /// makes reading old records a little faster and the server bigger;
-    /// today's board is held apart from it.
+    /// The database's page cache, in MiB. sled counts it in compressed
+    /// bytes, so what it holds in memory is several times this. More makes
+    /// reading old records a little faster and the server bigger; today's
+    /// board is held apart from it.
     pub cache_mb: u32,
 }
 
 impl Default for StoreSettings {
     fn default() -> Self {
-        StoreSettings { cache_mb: 16 }
+        StoreSettings { cache_mb: 4 }
     }
 }
 

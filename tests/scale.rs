@@ -288,3 +288,71 @@ fn a_connection_that_falls_behind_gets_the_board_once_and_follows_on() {
     assert_eq!(boards, 1, "the board once, then the changes after it");
     assert_eq!(board, server);
 }
+
+#[test]
+fn a_screen_gets_a_whole_day_through_its_link_in_one_reply_however_many_pages() {
+    use flowboard::client::{ClientEvent, Outgoing, run_link};
+    use flowboard::domain::Visit;
+    use flowboard::paths::DataDir;
+    use flowboard::protocol::{Query, QueryRequest, Role};
+    let (mut clinic, _) = common::with_records(2);
+    clinic.start();
+    let from = chrono::DateTime::parse_from_rfc3339("2026-11-23T00:00:00+09:00")
+        .unwrap()
+        .to_utc();
+    let to = from + chrono::Duration::days(1);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (req_tx, req_rx) = tokio::sync::mpsc::channel::<Outgoing>(4);
+    let (ev_tx, mut ev_rx) = tokio::sync::mpsc::channel(64);
+    rt.spawn(run_link(
+        DataDir::new(clinic.data()),
+        None,
+        Role::ReadOnly,
+        "history".into(),
+        req_rx,
+        ev_tx,
+    ));
+    // Pages of 10: the day's 50-odd visits take several.
+    req_tx
+        .blocking_send(Outgoing::Query(QueryRequest {
+            id: Some(3),
+            query: Query::Visits {
+                from,
+                to,
+                after: None,
+                limit: Some(10),
+            },
+        }))
+        .unwrap();
+    let reply = rt.block_on(async {
+        loop {
+            let event = tokio::time::timeout(Duration::from_secs(20), ev_rx.recv())
+                .await
+                .expect("an event in time")
+                .expect("link alive");
+            if let ClientEvent::Reply(r) = event {
+                return r;
+            }
+        }
+    });
+    assert_eq!(reply.id, Some(3));
+    let data = reply.data.expect("data");
+    assert!(data.get("next").is_none(), "one whole answer: {data}");
+    let visits: Vec<Visit> = serde_json::from_value(data["visits"].clone()).unwrap();
+    let lines = ask(
+        &clinic,
+        json!({"query": "visits", "from": from, "to": to, "limit": 10}),
+    );
+    assert!(lines.len() > 3, "{} pages", lines.len());
+    let expected: usize = lines
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            v["reply"]["data"]["visits"].as_array().unwrap().len()
+        })
+        .sum();
+    assert_eq!(visits.len(), expected);
+    let mut ids: Vec<u64> = visits.iter().map(|v| v.id.0).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), expected, "each visit once");
+}

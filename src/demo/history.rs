@@ -194,7 +194,8 @@ impl Clinic {
             .or_else(|| config.treatments.first())
             .map_or_else(|| treatment.to_string(), |t| t.id.clone());
         self.patients.push(Patient {
-            chart_no: format!("{}", 10_000 + n),
+            // Apart from the demo morning's chart numbers (10077 …).
+            chart_no: format!("{}", 30_000 + n),
             name,
             treatment,
             sessions: 0,

@@ -88,7 +88,7 @@ pub struct StoreOptions {
 impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {
-            cache_bytes: 16 * 1024 * 1024,
+            cache_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -162,6 +162,10 @@ impl Store {
             .path(dir)
             .mode(sled::Mode::LowSpace)
             .use_compression(true)
+            // zstd's fastest level: every command compresses what it
+            // writes (its log page, its visit), and the records take
+            // within a few per cent of the space the default level gives.
+            .compression_factor(1)
             .cache_capacity(options.cache_bytes)
             // Every acknowledged write is flushed before its ack, and every
             // other write (migration, repair, backup) flushes when done:
