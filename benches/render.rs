@@ -49,6 +49,7 @@ fn board(n: usize, config: &Config) -> Board {
                 name: format!("{} {i}", names[i % names.len()]),
                 treatment: treatment.into(),
                 chart_no: Some(format!("{}", 10000 + i)),
+                key: None,
             },
         );
         let visit = VisitId(i as u64 + 1);
@@ -120,7 +121,7 @@ fn render(c: &mut Criterion) {
     // The wall, once a second: the tick's update (the bell's alerts) and
     // the frame, the clock moving on as it does on the wall.
     let mut wall = flowboard::wall::Wall::new(config.clone());
-    wall.board = board(30, &config);
+    wall.view = flowboard::projection::project(&board(30, &config), &config, Utc::now());
     wall.connection = Connection::Connected;
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
     let mut now = Utc::now();

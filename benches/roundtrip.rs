@@ -165,6 +165,7 @@ fn day(config: &Config) -> Vec<Request> {
                 name: format!("Patient {i}"),
                 treatment: treatment.into(),
                 chart_no: Some(format!("{}", 20_000 + i)),
+                key: None,
             },
         );
         let advance = |to, lot| Command::Advance {

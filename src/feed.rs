@@ -15,12 +15,14 @@ use crate::protocol::{Changes, ServerMsg, encode};
 /// board instead.
 const BACKLOG: usize = 512;
 
-/// One published change, ready to write.
+/// One published change: its value (for those who keep a board: the
+/// wall's projection) and its line, ready to write.
 #[derive(Debug)]
 pub struct Published {
     /// The board's `last_seq` after the change.
     pub seq: u64,
-    pub line: String,
+    pub changes: Changes,
+    pub line: Arc<str>,
 }
 
 #[derive(Clone)]
@@ -40,8 +42,16 @@ impl Feed {
     /// Sends a change to every connection (none listening is fine).
     pub fn publish(&self, changes: Changes) {
         let seq = changes.seq;
-        let line = encode(&ServerMsg::Changes(Box::new(changes)));
-        let _ = self.tx.send(Arc::new(Published { seq, line }));
+        let msg = ServerMsg::Changes(Box::new(changes));
+        let line = Arc::from(encode(&msg));
+        let ServerMsg::Changes(changes) = msg else {
+            return;
+        };
+        let _ = self.tx.send(Arc::new(Published {
+            seq,
+            changes: *changes,
+            line,
+        }));
     }
 
     /// A follower from now on; `seen` is the `last_seq` of the board the

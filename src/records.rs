@@ -138,23 +138,19 @@ async fn day_visits(conn: &mut Connection, day: NaiveDate) -> Result<Vec<Visit>,
     Ok(visits)
 }
 
-/// Rows written as they come: CSV (one header), a JSON array (laid out
-/// as `serde_json`'s pretty printer does), or lines of text.
+/// Rows written as they come: CSV (one header, every cell neutralised:
+/// `csv_out`), a JSON array (laid out as `serde_json`'s pretty printer
+/// does), or lines of text.
 enum Sink<'a> {
-    Csv(Box<csv::Writer<Box<dyn Write + 'a>>>),
-    Json { out: Box<dyn Write + 'a>, rows: u64 },
-    Text(Box<dyn Write + 'a>),
+    Csv(Box<crate::csv_out::CsvWriter<&'a mut Output>>),
+    Json { out: &'a mut Output, rows: u64 },
+    Text(&'a mut Output),
 }
 
 impl<'a> Sink<'a> {
-    fn new(mut out: Box<dyn Write + 'a>, format: Format, bom: bool) -> std::io::Result<Sink<'a>> {
+    fn new(out: &'a mut Output, format: Format, bom: bool) -> std::io::Result<Sink<'a>> {
         Ok(match format {
-            Format::Csv => {
-                if bom {
-                    out.write_all(b"\xef\xbb\xbf")?;
-                }
-                Sink::Csv(Box::new(csv::Writer::from_writer(out)))
-            }
+            Format::Csv => Sink::Csv(Box::new(crate::csv_out::CsvWriter::new(out, bom)?)),
             Format::Json => Sink::Json { out, rows: 0 },
             Format::Text => Sink::Text(out),
         })
@@ -169,7 +165,7 @@ impl<'a> Sink<'a> {
         match self {
             Sink::Csv(w) => {
                 for row in rows {
-                    w.serialize(row).map_err(std::io::Error::other)?;
+                    w.row(row).map_err(std::io::Error::other)?;
                 }
             }
             Sink::Json { out, rows: n } => {
@@ -196,20 +192,95 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    /// Ends the output and hands back the writer (to sync a file).
-    fn finish(self) -> std::io::Result<Box<dyn Write + 'a>> {
-        let mut out = match self {
-            Sink::Csv(w) => w
-                .into_inner()
-                .map_err(|e| std::io::Error::other(e.to_string()))?,
-            Sink::Json { mut out, rows } => {
-                out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })?;
-                out
+    /// A line of the text format (a heading), written as it comes.
+    fn text(&mut self, line: &str) -> std::io::Result<()> {
+        if let Sink::Text(out) = self {
+            out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Ends the output: the JSON array's end, the CSV's last bytes.
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(w) => {
+                w.finish()
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
             }
-            Sink::Text(out) => out,
+            Sink::Json { out, rows } => {
+                out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })?;
+            }
+            Sink::Text(_) => {}
+        }
+        Ok(())
+    }
+}
+
+/// Where a report goes: standard output, or a file created owner-only
+/// (it holds patient data), checked before the work starts.
+pub struct Output {
+    file: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+}
+
+impl Output {
+    /// `what` names what is written, for the error ("the export").
+    pub fn open(path: Option<&Path>, what: &str) -> Result<Output, RecordsError> {
+        let Some(path) = path else {
+            return Ok(Output { file: None });
         };
-        out.flush()?;
-        Ok(out)
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(path)
+            .and_then(|f| {
+                // A file that was there keeps its mode on open: it holds
+                // patient data now, so it becomes the owner's alone.
+                f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+                Ok(f)
+            })
+            .map_err(|e| {
+                RecordsError::Usage(format!("cannot write {what} to {}: {e}", path.display()))
+            })?;
+        Ok(Output {
+            file: Some((path.to_path_buf(), std::io::BufWriter::new(file))),
+        })
+    }
+
+    /// Writes what is buffered and, for a file, makes it durable.
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some((_, f)) => {
+                f.flush()?;
+                f.get_ref().sync_all()
+            }
+            None => std::io::stdout().lock().flush(),
+        }
+    }
+
+    /// The file written to, if not standard output.
+    fn path(&self) -> Option<&Path> {
+        self.file.as_ref().map(|(p, _)| p.as_path())
+    }
+}
+
+/// Written as it comes (a report streams page after page); `finish` ends
+/// it.
+impl Write for Output {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some((_, f)) => f.write(bytes),
+            None => std::io::stdout().lock().write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some((_, f)) => f.flush(),
+            None => std::io::stdout().lock().flush(),
+        }
     }
 }
 
@@ -276,16 +347,22 @@ pub async fn import(
 }
 
 /// `flowboard report day`.
-pub async fn report_day(conn: &mut Connection, date: Option<NaiveDate>, format: Format) -> Outcome {
+pub async fn report_day(
+    conn: &mut Connection,
+    date: Option<NaiveDate>,
+    format: Format,
+    out: &mut Output,
+) -> Outcome {
     let config = conn.welcome.config.clone();
     let date = date.unwrap_or_else(|| today(&config));
     let visits = day_visits(conn, date).await?;
     let r = report::day(&visits, &config, date);
     match format {
         Format::Json => {
-            let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &r).map_err(std::io::Error::other)?;
-            writeln!(out)?;
+            let mut json = serde_json::to_vec_pretty(&r).map_err(std::io::Error::other)?;
+            json.push(b'\n');
+            out.write_all(&json)?;
+            out.finish()?;
             Ok(())
         }
         Format::Csv => {
@@ -356,8 +433,8 @@ pub async fn report_day(conn: &mut Connection, date: Option<NaiveDate>, format: 
                     value: format!("{}: {}", o.doctor, o.reason),
                 });
             }
-            std::io::stdout()
-                .write_all(&report::to_csv(&lines, false).map_err(std::io::Error::other)?)?;
+            out.write_all(&crate::csv_out::to_csv(&lines, false).map_err(std::io::Error::other)?)?;
+            out.finish()?;
             Ok(())
         }
         Format::Text => {
@@ -424,7 +501,8 @@ pub async fn report_day(conn: &mut Connection, date: Option<NaiveDate>, format: 
                     o.reason
                 );
             }
-            std::io::stdout().write_all(s.as_bytes())?;
+            out.write_all(s.as_bytes())?;
+            out.finish()?;
             Ok(())
         }
     }
@@ -437,10 +515,10 @@ pub async fn report_reactions(
     from: NaiveDate,
     to: NaiveDate,
     format: Format,
+    out: &mut Output,
 ) -> Outcome {
     let config = conn.welcome.config.clone();
     let (start, end) = days(&config, from, to)?;
-    let mut sink = Sink::new(Box::new(std::io::stdout().lock()), format, false)?;
     let line = |r: &report::ReactionRow| {
         format!(
             "{}  {} ({})  {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
@@ -466,9 +544,10 @@ pub async fn report_reactions(
         after: None,
         limit: None,
     };
+    let mut sink = Sink::new(out, format, false)?;
     pages(conn, query, |data| {
-        if let (Sink::Text(out), Some(total)) = (&mut sink, data["total"].as_u64()) {
-            writeln!(out, "Reactions {from} to {to}: {total}")?;
+        if let Some(total) = data["total"].as_u64() {
+            sink.text(&format!("Reactions {from} to {to}: {total}\n"))?;
         }
         let rows: Vec<report::ReactionRow> = items(data, "reactions")?;
         sink.rows(&rows, line)?;
@@ -476,14 +555,19 @@ pub async fn report_reactions(
     })
     .await?;
     sink.finish()?;
+    out.finish()?;
     Ok(())
 }
 
 /// `flowboard trace-lot LOT`: an unknown lot is an empty answer, not an
 /// error. The administrations come a page at a time.
-pub async fn trace_lot(conn: &mut Connection, lot: &str, format: Format) -> Outcome {
+pub async fn trace_lot(
+    conn: &mut Connection,
+    lot: &str,
+    format: Format,
+    out: &mut Output,
+) -> Outcome {
     let config = conn.welcome.config.clone();
-    let mut sink = Sink::new(Box::new(std::io::stdout().lock()), format, false)?;
     let line = |r: &report::LotRow| {
         format!(
             "{}  {} ({})  {}  {} mL  nurse {}\n",
@@ -500,13 +584,12 @@ pub async fn trace_lot(conn: &mut Connection, lot: &str, format: Format) -> Outc
         after: None,
         limit: None,
     };
+    let mut sink = Sink::new(out, format, false)?;
     pages(conn, query, |data| {
-        if let (Sink::Text(out), Some(total)) = (&mut sink, data["total"].as_u64()) {
-            if total == 0 {
-                writeln!(out, "no administration of lot {lot:?} is on record")?;
-            } else {
-                writeln!(out, "Lot {lot}: {total} administrations")?;
-            }
+        match data["total"].as_u64() {
+            Some(0) => sink.text(&format!("no administration of lot {lot:?} is on record\n"))?,
+            Some(total) => sink.text(&format!("Lot {lot}: {total} administrations\n"))?,
+            None => {}
         }
         let rows = report::lot_rows(&items::<Visit>(data, "visits")?);
         sink.rows(&rows, line)?;
@@ -514,6 +597,7 @@ pub async fn trace_lot(conn: &mut Connection, lot: &str, format: Format) -> Outc
     })
     .await?;
     sink.finish()?;
+    out.finish()?;
     Ok(())
 }
 
@@ -526,30 +610,15 @@ pub async fn export(
     to: NaiveDate,
     format: Format,
     bom: bool,
-    output: Option<PathBuf>,
+    out: &mut Output,
 ) -> Outcome {
     let config = conn.welcome.config.clone();
     let (start, end) = days(&config, from, to)?;
-    // Find out before the work whether the file can be written.
-    let file = match &output {
-        Some(path) => Some(std::fs::File::create(path).map_err(|e| {
-            RecordsError::Usage(format!(
-                "cannot write the export to {}: {e}",
-                path.display()
-            ))
-        })?),
-        None => None,
-    };
-    let out: Box<dyn Write> = match &file {
-        Some(f) => Box::new(std::io::BufWriter::new(f)),
-        None => Box::new(std::io::stdout().lock()),
-    };
     let format = if format == Format::Json {
         Format::Json
     } else {
         Format::Csv
     };
-    let mut sink = Sink::new(out, format, bom)?;
     let mut events = 0u64;
     let query = Query::Visits {
         from: start,
@@ -557,6 +626,7 @@ pub async fn export(
         after: None,
         limit: None,
     };
+    let mut sink = Sink::new(out, format, bom)?;
     pages(conn, query, |data| {
         let rows = report::export_rows(&items::<Visit>(data, "visits")?);
         events += rows.len() as u64;
@@ -564,13 +634,10 @@ pub async fn export(
         Ok(())
     })
     .await?;
-    drop(sink.finish()?);
-    if let Some(f) = file {
-        f.sync_all()?;
-        eprintln!(
-            "exported {events} events to {}",
-            output.as_deref().unwrap_or(Path::new("-")).display()
-        );
+    sink.finish()?;
+    out.finish()?;
+    if let Some(path) = out.path() {
+        eprintln!("exported {events} events to {}", path.display());
     }
     Ok(())
 }
@@ -590,13 +657,21 @@ pub async fn backup(conn: &mut Connection, dir: &Path) -> Outcome {
         .as_ref()
         .and_then(|d| d["events"].as_u64())
         .unwrap_or(0);
-    println!("backed up {events} events into {}", dir.display());
+    println!(
+        "backed up {events} events into {} (manifest {})",
+        dir.display(),
+        dir.join(crate::store::MANIFEST_FILE).display()
+    );
     Ok(())
 }
 
-/// `flowboard restore DIR`: into an empty data directory, no server
-/// running (the database lock makes sure).
+/// `flowboard restore DIR`: a backup made by `flowboard backup` into an
+/// empty data directory, no server running (the database lock makes
+/// sure). Checks the manifest before anything is written, copies the
+/// backup and checks the copy (events, checksum, state) before it becomes
+/// the database; never writes into DIR.
 pub fn restore(data: &DataDir, dir: &Path) -> Outcome {
+    use crate::store::{BACKUP_DB, Manifest};
     let target = data.db();
     if target.exists() && std::fs::read_dir(&target)?.next().is_some() {
         return Err(RecordsError::Usage(format!(
@@ -604,32 +679,92 @@ pub fn restore(data: &DataDir, dir: &Path) -> Outcome {
             data.root().display()
         )));
     }
-    if !dir.exists() {
+    if !dir.is_dir() {
         return Err(RecordsError::Usage(format!(
-            "there is no backup at {}",
+            "there is no backup at {}: give the directory `flowboard backup` made",
             dir.display()
         )));
     }
-    data.create()?;
-    let source = Store::open(dir)
-        .map_err(|e| RecordsError::Failed(format!("cannot open the backup: {e}")))?;
-    let events = source
-        .backup(&target)
-        .map_err(|e| RecordsError::Failed(format!("restore failed: {e}")))?;
-    drop(source);
-    let restored = Store::open(&target).map_err(|e| RecordsError::Failed(e.to_string()))?;
-    let bad = restored
-        .verify()
-        .map_err(|e| RecordsError::Failed(e.to_string()))?;
-    if !bad.is_empty() {
-        return Err(RecordsError::Failed(format!(
-            "the restored database disagrees with its log for visits {bad:?}"
+    let manifest = Manifest::read(dir)
+        .map_err(|why| RecordsError::Usage(format!("{why}; nothing was changed")))?;
+    let source = dir.join(BACKUP_DB);
+    if !source.is_dir() {
+        return Err(RecordsError::Usage(format!(
+            "{} has a manifest but no database ({} is missing): the backup is incomplete; nothing was changed",
+            dir.display(),
+            source.display()
         )));
     }
+    data.create()?;
+    let staging = data.root().join("db.restoring");
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    let result = (|| {
+        copy_tree(&source, &staging)?;
+        let copy = Store::open(&staging).map_err(|e| {
+            RecordsError::Failed(format!("cannot open the copy of the backup: {e}"))
+        })?;
+        let (events, checksum) = copy.digest().map_err(|e| {
+            RecordsError::Failed(format!("cannot read the copy of the backup: {e}"))
+        })?;
+        if events != manifest.events || checksum != manifest.checksum {
+            return Err(RecordsError::Failed(format!(
+                "the backup in {} is damaged: its manifest says {} events ({}), the database holds {events} ({checksum}); nothing was restored",
+                dir.display(),
+                manifest.events,
+                manifest.checksum
+            )));
+        }
+        let bad = copy
+            .verify()
+            .map_err(|e| RecordsError::Failed(e.to_string()))?;
+        if !bad.is_empty() {
+            return Err(RecordsError::Failed(format!(
+                "the backup's state disagrees with its log for visits {bad:?}; nothing was restored"
+            )));
+        }
+        Ok(events)
+    })();
+    let events = match result {
+        Ok(events) => events,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    if target.exists() {
+        std::fs::remove_dir(&target)?;
+    }
+    std::fs::rename(&staging, &target)?;
+    crate::paths::make_private(&target)?;
     println!(
-        "restored {events} events into {}; verified",
-        data.root().display()
+        "restored {events} events into {} (backup of {}, checksum verified); start the server on it",
+        data.root().display(),
+        manifest.created_at.format("%Y-%m-%d %H:%M UTC")
     );
+    Ok(())
+}
+
+/// Copies the files of a closed database, reading the source only. A
+/// symbolic link in a backup is refused, not followed.
+fn copy_tree(from: &Path, to: &Path) -> Result<(), RecordsError> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let dest = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &dest)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &dest)?;
+        } else {
+            return Err(RecordsError::Failed(format!(
+                "{} is not a plain file: a backup holds none such; nothing was restored",
+                entry.path().display()
+            )));
+        }
+    }
     Ok(())
 }
 

@@ -46,7 +46,7 @@ fn every_command() -> Vec<Command> {
                 "arrive" => Command::Arrive {
                     name: "B".into(),
                     treatment: "drip".into(),
-                    chart_no: None,
+                    chart_no: None, key: None,
                 },
                 "advance" => Command::Advance {
                     visit,

@@ -469,6 +469,7 @@ fn the_library_client_receives_board_updates_before_its_ack() {
                     name: "佐藤 健".into(),
                     treatment: "scalp".into(),
                     chart_no: None,
+                    key: None,
                 },
                 confirm: false,
                 pin: None,
@@ -515,12 +516,8 @@ fn a_screen_says_when_the_server_is_gone_and_reconnects_by_itself() {
     // Retries report Lost until the server is back, then Connected with
     // the board as it is now.
     let board = loop {
-        match next(&mut ev_rx) {
-            ClientEvent::Connected(w) => break w.board,
-            ClientEvent::Lost(_)
-            | ClientEvent::Board(_)
-            | ClientEvent::Changed(_)
-            | ClientEvent::Reply(_) => {}
+        if let ClientEvent::Connected(w) = next(&mut ev_rx) {
+            break w.board;
         }
     };
     let mut board = board;

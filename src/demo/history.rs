@@ -332,6 +332,7 @@ impl Clinic {
                     name: patient.name.clone(),
                     treatment: patient.treatment.clone(),
                     chart_no: Some(patient.chart_no.clone()),
+                    key: None,
                 },
             );
         }

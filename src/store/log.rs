@@ -31,7 +31,8 @@ pub fn lines_by_page(events: &[EventRecord]) -> Result<Vec<PageLines>, StoreErro
     Ok(out)
 }
 
-fn lines(page: &[u8]) -> impl Iterator<Item = &[u8]> {
+/// The lines of a page (one event each).
+pub fn lines(page: &[u8]) -> impl Iterator<Item = &[u8]> {
     page.split(|b| *b == b'\n').filter(|l| !l.is_empty())
 }
 

@@ -32,6 +32,7 @@ fn morning(store: &Store) -> Board {
                 name: name.to_string(),
                 treatment: "drip".into(),
                 chart_no: Some(format!("C-{i}")),
+                key: None,
             },
         );
     }
@@ -157,6 +158,7 @@ fn a_start_reads_the_working_window_not_every_stored_visit() {
             name: "Forgotten".into(),
             treatment: "face".into(),
             chart_no: None,
+            key: None,
         },
     );
     let stored = store.visits.len() as u64;

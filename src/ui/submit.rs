@@ -346,6 +346,7 @@ impl Form {
                     name,
                     treatment,
                     chart_no,
+                    key: None,
                 })
             }
             FormKind::Advance { visit, to } => {

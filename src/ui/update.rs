@@ -631,7 +631,7 @@ fn on_client(app: &mut App, event: ClientEvent) {
     match event {
         ClientEvent::Connected(welcome) => {
             let welcome = *welcome;
-            app.read_only = welcome.role == Role::ReadOnly;
+            app.read_only = welcome.role != Role::Operator;
             app.config = welcome.config;
             app.board = welcome.board;
             if !app.lang_pinned {
@@ -646,6 +646,8 @@ fn on_client(app: &mut App, event: ClientEvent) {
         ClientEvent::Changed(changes) => {
             let _ = changes.apply_to(&mut app.board);
         }
+        // The wall's news: a staff board's link never asks for it.
+        ClientEvent::WallConnected(_) | ClientEvent::Wall(_) => {}
         ClientEvent::Reply(reply) => on_reply(app, reply),
         ClientEvent::Lost(reason) => {
             app.connection = Connection::Lost(sanitize(&reason));
@@ -752,22 +754,8 @@ fn op_moves(op: Op) -> &'static [Move] {
 /// it does not).
 pub fn offers(app: &App, op: Op, now: DateTime<Utc>) -> bool {
     let Some(v) = app.selected_visit(now) else {
-        return !matches!(
-            op,
-            Op::Next
-                | Op::Cancel
-                | Op::Undo
-                | Op::Correct
-                | Op::Counselling
-                | Op::Vitals
-                | Op::DripCheck
-                | Op::SkipCheck
-                | Op::Pause
-                | Op::StopEarly
-                | Op::Reaction
-                | Op::FollowUp
-                | Op::Acknowledge
-        );
+        // Nobody selected: only what needs no patient (an arrival).
+        return op == Op::Arrival || !op.changes_board();
     };
     let config = &app.config;
     match op {

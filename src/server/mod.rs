@@ -4,28 +4,44 @@
 //! decide -> append + flush -> apply -> acknowledge -> broadcast. So three
 //! terminals can never race each other into a lost update, and nothing is
 //! acknowledged before it is on disk. Read-only connections are refused
-//! any command here, whatever the client does.
+//! any command here, whatever the client does; `wall` connections receive
+//! only the wall's projection and may send nothing.
+//!
+//! * [`conn`] — one connection: who it is, its hello, its role's loop.
+//! * [`gate`] — how many may connect, and the handshake deadline.
+//! * [`outbox`] — each connection's bounded outgoing queue.
+//! * [`wall_feed`] — the wall's projection, recomputed and published.
+//!
+//! After each command the writer publishes what changed on the change
+//! feed ([`crate::feed`]): staff connections send it on, the wall's feed
+//! keeps its board by it. Nothing clones or encodes the board per command.
+//! * [`place`] — the socket's place and the limit of open files.
 
-use std::os::unix::fs::MetadataExt;
+mod conn;
+pub mod gate;
+pub mod outbox;
+mod place;
+mod wall_feed;
+
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tokio::io::{AsyncWriteExt, BufReader};
-use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{mpsc, oneshot};
+use tokio::net::UnixListener;
+use tokio::sync::{mpsc, oneshot, watch};
 
-use crate::access::{Peer, SocketGroup, apply_modes, may_attach};
-use crate::client::{LineRead, read_bounded_line};
+use crate::access::{SocketGroup, apply_modes};
 use crate::config::Config;
-use crate::domain::{Board, Context, VisitId, apply, charts_read, decide};
-use crate::feed::{Feed, Follower, Next};
+use crate::domain::{Board, Context, EventRecord, VisitId, apply, charts_read, decide};
+use crate::feed::Feed;
 use crate::paths::DataDir;
 use crate::protocol::{
-    Changes, ClientMsg, DEFAULT_PAGE, ErrorBody, MAX_LINE_BYTES, PROTOCOL_VERSION, Query,
-    QueryRequest, Reply, Request, Role, ServerMsg, VisitChange, Welcome, cursor_key, cursor_text,
-    encode,
+    Changes, DEFAULT_PAGE, ErrorBody, Query, QueryRequest, Reply, Request, VisitChange, cursor_key,
+    cursor_text,
 };
 use crate::store::{Page, PageLimit, Store, StoreError, StoreOptions};
+
+pub use wall_feed::WallPublished;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -38,11 +54,17 @@ pub enum ServeError {
         socket: String,
         source: std::io::Error,
     },
+    #[error("cannot listen on {socket}: {problem}")]
+    SocketPlace { socket: String, problem: String },
 }
 
 /// How long closed visits stay in the server's working window (memory and
 /// the wire). The board shows today's; the store keeps everything.
 const WINDOW_HOURS: i64 = 36;
+
+/// Open files the server keeps for itself (the database, the log, the
+/// listener) beyond its connections.
+const RESERVED_FILES: u64 = 64;
 
 /// Work for the writer, with where to send the answer.
 struct Job {
@@ -56,19 +78,69 @@ enum Work {
     /// backup never sees half a command.
     Query(QueryRequest),
     /// The board as it is between two commands: for a new connection's
-    /// welcome, and for one that fell behind the changes.
+    /// welcome, one that fell behind the changes, and the wall's feed.
     Board(oneshot::Sender<Board>),
+}
+
+/// The board as the writer holds it between two commands (`None`: the
+/// server is stopping).
+async fn board_now(jobs: &mpsc::Sender<Job>) -> Option<Board> {
+    let (to, board) = oneshot::channel();
+    let (reply, _) = oneshot::channel();
+    jobs.send(Job {
+        work: Work::Board(to),
+        reply,
+    })
+    .await
+    .ok()?;
+    board.await.ok()
+}
+
+/// What every connection shares.
+pub(crate) struct Shared {
+    config: Arc<Config>,
+    config_json: Arc<str>,
+    feed: Feed,
+    wall_tx: Arc<watch::Sender<Arc<WallPublished>>>,
+    jobs: mpsc::Sender<Job>,
+    owner_uid: u32,
+    group: Option<Arc<SocketGroup>>,
+    /// The doctors' PIN hashes.
+    pins: std::path::PathBuf,
+    gate: Arc<gate::Gate>,
+    handshake: Duration,
+    bounds: outbox::Bounds,
+    /// Log lines that a flood would repeat: one per interval.
+    quiet: Quiet,
+}
+
+/// The throttles of the log lines a flood would repeat.
+pub(crate) struct Quiet {
+    no_hello: gate::SharedThrottle,
+    full: gate::SharedThrottle,
+    behind: gate::SharedThrottle,
+}
+
+/// How often a repeated log line may be written.
+const LOG_EVERY: Duration = Duration::from_secs(10);
+
+impl Quiet {
+    fn new() -> Quiet {
+        let throttle = || Arc::new(std::sync::Mutex::new(gate::Throttle::new(LOG_EVERY)));
+        Quiet {
+            no_hello: throttle(),
+            full: throttle(),
+            behind: throttle(),
+        }
+    }
 }
 
 /// A running server: the database is open and the socket is listening.
 pub struct Server {
     listener: UnixListener,
     data: DataDir,
-    config: Arc<Config>,
-    feed: Feed,
+    shared: Arc<Shared>,
     jobs: mpsc::Sender<Job>,
-    owner_uid: u32,
-    group: Option<Arc<SocketGroup>>,
     start_reads: u64,
 }
 
@@ -85,11 +157,17 @@ impl Server {
             dir: data.root().display().to_string(),
             source,
         })?;
-        let started = std::time::Instant::now();
+        let files = place::raise_file_limit();
+        let started = Instant::now();
         let options = StoreOptions {
             cache_bytes: u64::from(config.store.cache_mb) * 1024 * 1024,
         };
         let store = Store::open_with(&data.db(), options)?;
+        // Files an older flowboard (or a loose umask) left readable by
+        // others are made the owner's alone.
+        if let Err(e) = crate::paths::make_private(&data.db()) {
+            tracing::warn!("cannot make {} private: {e}", data.db().display());
+        }
         // Only the working window: the start costs the same after ten
         // years of records as after one day.
         let since = Utc::now() - chrono::Duration::hours(WINDOW_HOURS);
@@ -105,12 +183,13 @@ impl Server {
             board.visits.len(),
             started.elapsed().as_secs_f64() * 1000.0
         );
-        // The store lock proves no other server runs here: a socket file
-        // left over is from a crash and can go.
+        // The store lock proves no other server runs here: whatever is at
+        // the socket's place is left over, and goes (or is reported).
         let socket = data.socket();
-        if socket.exists() {
-            let _ = std::fs::remove_file(&socket);
-        }
+        place::clear_socket_place(&socket).map_err(|problem| ServeError::SocketPlace {
+            socket: socket.display().to_string(),
+            problem,
+        })?;
         let listener = UnixListener::bind(&socket).map_err(|source| ServeError::Listen {
             socket: socket.display().to_string(),
             source,
@@ -126,39 +205,73 @@ impl Server {
             socket: socket.display().to_string(),
             source,
         })?;
-        let owner_uid = std::fs::metadata(&socket)
-            .map_err(|source| ServeError::Listen {
-                socket: socket.display().to_string(),
-                source,
-            })?
-            .uid();
+        let owner_uid = nix::unistd::geteuid().as_raw();
         board.prune(Utc::now() - chrono::Duration::hours(WINDOW_HOURS));
+        // Each connection takes one open file, and as many may wait for
+        // their hello as are let in: the limit fits the files we have.
+        let limits = config.server.clone();
+        let fit = files.saturating_sub(RESERVED_FILES) / 2;
+        let max = u64::from(limits.max_connections).min(fit.max(1));
+        if max < u64::from(limits.max_connections) {
+            tracing::warn!(
+                "server.max_connections {} lowered to {max}: the limit of open files is {files}",
+                limits.max_connections
+            );
+        }
+        let gate = gate::Gate::new(usize::try_from(max).unwrap_or(1));
+        let handshake = Duration::from_millis(u64::from(limits.handshake_timeout_ms));
+        let bounds = outbox::Bounds {
+            lines: usize::try_from(limits.send_queue_lines).unwrap_or(256),
+            bytes: usize::try_from(limits.send_queue_kib)
+                .unwrap_or(16_384)
+                .saturating_mul(1024),
+        };
         let config = Arc::new(config);
+        let config_json: Arc<str> =
+            Arc::from(serde_json::to_string(&*config).unwrap_or_else(|_| "{}".to_string()));
         let feed = Feed::default();
         let (jobs, jobs_rx) = mpsc::channel(256);
+        let wall_tx = Arc::new(wall_feed::start(
+            feed.clone(),
+            jobs.clone(),
+            Arc::clone(&config),
+        ));
         let writer_config = Arc::clone(&config);
         let writer_feed = feed.clone();
+        let root = data.root().to_path_buf();
         std::thread::Builder::new()
             .name("flowboard-writer".into())
-            .spawn(move || writer(store, board, &writer_config, jobs_rx, writer_feed))
+            .spawn(move || writer(store, board, &writer_config, &root, jobs_rx, writer_feed))
             .map_err(|source| ServeError::DataDir {
                 dir: data.root().display().to_string(),
                 source,
             })?;
         tracing::info!(
-            "flowboard {} serving {} on {}",
+            "flowboard {} serving {} on {} (at most {max} connections, hello within {} ms, open files {files})",
             env!("CARGO_PKG_VERSION"),
             data.root().display(),
-            socket.display()
+            socket.display(),
+            limits.handshake_timeout_ms,
         );
+        let shared = Arc::new(Shared {
+            config,
+            config_json,
+            feed,
+            wall_tx,
+            jobs: jobs.clone(),
+            owner_uid,
+            group: group.map(Arc::new),
+            pins: data.pins(),
+            gate,
+            handshake,
+            bounds,
+            quiet: Quiet::new(),
+        });
         Ok(Server {
             listener,
             data,
-            config,
-            feed,
+            shared,
             jobs,
-            owner_uid,
-            group: group.map(Arc::new),
             start_reads,
         })
     }
@@ -176,26 +289,36 @@ impl Server {
         let mut term = signal(SignalKind::terminate())?;
         let mut int = signal(SignalKind::interrupt())?;
         let mut hup = signal(SignalKind::hangup())?;
+        let mut failures = gate::Throttle::new(LOG_EVERY);
+        let mut backoff = ACCEPT_BACKOFF_MIN;
         loop {
             tokio::select! {
                 accepted = self.listener.accept() => match accepted {
                     Ok((stream, _)) => {
-                        let conn = Conn {
-                            config: Arc::clone(&self.config),
-                            feed: self.feed.clone(),
-                            jobs: self.jobs.clone(),
-                            owner_uid: self.owner_uid,
-                            group: self.group.clone(),
-                            pins: self.data.pins(),
-                            member: None,
-                        };
+                        backoff = ACCEPT_BACKOFF_MIN;
+                        let shared = Arc::clone(&self.shared);
+                        let waiting = shared.gate.arrive();
                         tokio::spawn(async move {
-                            if let Err(e) = conn.serve(stream).await {
+                            if let Err(e) = conn::serve(shared, stream, waiting).await {
                                 tracing::debug!("connection ended: {e}");
                             }
                         });
                     }
-                    Err(e) => tracing::warn!("accept failed: {e}"),
+                    Err(e) => {
+                        // Out of file descriptors (or memory): the pending
+                        // connection stays in the backlog and accept fails
+                        // again at once. Pause, and say so once an interval,
+                        // never in a loop.
+                        if let Some(n) = failures.hit(Instant::now()) {
+                            tracing::warn!(
+                                "accept failed {n} time(s) in the last {}s: {e}; pausing accepts {} ms at a time",
+                                LOG_EVERY.as_secs(),
+                                backoff.as_millis()
+                            );
+                        }
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                    }
                 },
                 _ = term.recv() => break,
                 _ = int.recv() => break,
@@ -205,27 +328,33 @@ impl Server {
         tracing::info!("shutting down");
         let _ = std::fs::remove_file(self.data.socket());
         // Every acknowledged command was flushed before its ack; dropping
-        // the job sender lets the writer finish the one in hand and exit.
+        // the job senders lets the writer finish the one in hand and exit.
         drop(self.jobs);
+        drop(self.shared);
         Ok(())
     }
 }
+
+/// The first pause after a failed accept, and the longest.
+const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(50);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
 /// The writer: the only code that changes the board or the store.
 fn writer(
     store: Store,
     mut board: Board,
     config: &Config,
+    root: &std::path::Path,
     mut jobs: mpsc::Receiver<Job>,
     feed: Feed,
 ) {
     // Visits leave the window at most once a minute, not at every command.
-    let mut pruned = std::time::Instant::now();
+    let mut pruned = Instant::now();
     while let Some(job) = jobs.blocking_recv() {
         let request = match job.work {
             Work::Command(r) => r,
             Work::Query(q) => {
-                let _ = job.reply.send(answer(&store, q));
+                let _ = job.reply.send(answer(&store, root, q));
                 continue;
             }
             Work::Board(to) => {
@@ -247,6 +376,21 @@ fn writer(
             operator,
             confirmed: confirm,
         };
+        // A retried arrival (same key) gets the first one's answer and
+        // records nothing.
+        if let crate::domain::Command::Arrive { key: Some(key), .. } = &command
+            && let Some((visit, seq)) = board.arrival_with_key(&crate::domain::text::sanitize(key))
+        {
+            let _ = job.reply.send(Reply {
+                id,
+                ok: true,
+                visit: Some(visit),
+                events: vec![seq],
+                error: None,
+                data: None,
+            });
+            continue;
+        }
         // The patient histories this command reads come from the store
         // (which keeps every chart), not from the window in memory.
         let mut histories = Ok(());
@@ -291,8 +435,8 @@ fn writer(
                                 .join(", "),
                             events.first().map_or(0, |e| e.visit.0)
                         );
-                        let removed = if pruned.elapsed() >= std::time::Duration::from_secs(60) {
-                            pruned = std::time::Instant::now();
+                        let removed = if pruned.elapsed() >= Duration::from_secs(60) {
+                            pruned = Instant::now();
                             let before: Vec<VisitId> = board.visits.keys().copied().collect();
                             board.prune(ctx.now - chrono::Duration::hours(WINDOW_HOURS));
                             before
@@ -341,12 +485,7 @@ fn writer(
 }
 
 /// What `events` changed on `board` (which holds them now).
-fn changes(
-    board: &Board,
-    events: &[crate::domain::EventRecord],
-    base: u64,
-    removed: Vec<VisitId>,
-) -> Changes {
+fn changes(board: &Board, events: &[EventRecord], base: u64, removed: Vec<VisitId>) -> Changes {
     let mut visits: Vec<VisitChange> = Vec::new();
     for e in events {
         match visits.iter_mut().find(|c| c.visit.id == e.visit) {
@@ -370,8 +509,8 @@ fn changes(
     }
 }
 
-/// Answers a query from the store: a page of records at most.
-fn answer(store: &Store, q: QueryRequest) -> Reply {
+/// Answers a query from the store.
+fn answer(store: &Store, root: &std::path::Path, q: QueryRequest) -> Reply {
     let id = q.id;
     let bad = |code: &str, message: &str| Reply::failed(id, ErrorBody::new(code, message));
     let limit = |limit: Option<u32>| PageLimit {
@@ -442,10 +581,23 @@ fn answer(store: &Store, q: QueryRequest) -> Reply {
                     .map(|page| paged("reactions", page, total))
             })
         }
-        Query::Backup { dir } => store.backup(&dir).map(|events| {
-            tracing::info!("backup of {events} events into {}", dir.display());
-            serde_json::json!({ "events": events, "dir": dir })
-        }),
+        Query::Backup { dir } => {
+            if let Err((code, message)) = place::check_backup_dir(&dir, root) {
+                return Reply::failed(q.id, ErrorBody::new(code, message));
+            }
+            store.backup(&dir).map(|manifest| {
+                tracing::info!(
+                    "backup of {} events into {}",
+                    manifest.events,
+                    dir.display()
+                );
+                serde_json::json!({
+                    "events": manifest.events,
+                    "dir": dir,
+                    "checksum": manifest.checksum,
+                })
+            })
+        }
         Query::Verify => store.verify().map(|bad| {
             serde_json::json!({
                 "ok": bad.is_empty(),
@@ -482,285 +634,4 @@ fn paged<T: serde::Serialize>(name: &str, page: Page<T>, total: Option<u64>) -> 
         data.insert("total".into(), total.into());
     }
     serde_json::Value::Object(data)
-}
-
-struct Conn {
-    config: Arc<Config>,
-    feed: Feed,
-    jobs: mpsc::Sender<Job>,
-    owner_uid: u32,
-    group: Option<Arc<SocketGroup>>,
-    /// The doctors' PIN hashes.
-    pins: std::path::PathBuf,
-    /// The member of staff whose own Unix account connected, if any.
-    member: Option<crate::domain::policy::StaffMember>,
-}
-
-impl Conn {
-    async fn serve(mut self, stream: UnixStream) -> std::io::Result<()> {
-        // Only the user who runs the server (and the socket group's members)
-        // may connect: the socket's mode says so too, and this holds even if
-        // someone loosens the file mode.
-        let allowed = match stream.peer_cred() {
-            Ok(cred) => may_attach(
-                Peer {
-                    uid: cred.uid(),
-                    gid: cred.gid(),
-                },
-                self.owner_uid,
-                self.group.as_deref(),
-            ),
-            Err(_) => false,
-        };
-        // A member of staff who logs in with their own account (over SSH)
-        // is recorded as themselves.
-        if let Ok(cred) = stream.peer_cred()
-            && let Some(user) = crate::staff::unix_user_name(cred.uid())
-        {
-            self.member = crate::staff::member_for_user(&self.config, &user).cloned();
-        }
-        if !allowed {
-            let cred = stream.peer_cred().map(|c| c.uid()).unwrap_or(u32::MAX);
-            tracing::warn!("refused a connection from uid {cred}");
-            let (_, mut w) = stream.into_split();
-            let msg = ServerMsg::Error(ErrorBody::new(
-                "forbidden",
-                "this flowboard server belongs to another user",
-            ));
-            w.write_all(encode(&msg).as_bytes()).await?;
-            return Ok(());
-        }
-        let (read, mut write) = stream.into_split();
-        let mut reader = BufReader::new(read);
-        let mut buf = Vec::new();
-
-        // Handshake: the first line must be a hello with our version.
-        let role = match read_bounded_line(&mut reader, &mut buf).await? {
-            LineRead::Eof => return Ok(()),
-            LineRead::TooLong => {
-                send(&mut write, &too_long()).await?;
-                return Ok(());
-            }
-            LineRead::Line => match serde_json::from_slice::<ClientMsg>(&buf) {
-                Ok(ClientMsg::Hello(h)) if h.protocol == PROTOCOL_VERSION => h.role,
-                Ok(ClientMsg::Hello(h)) => {
-                    let msg = ServerMsg::Error(ErrorBody::new(
-                        "protocol_version",
-                        format!(
-                            "this server speaks protocol {PROTOCOL_VERSION} (changes instead of whole boards, records in pages), the client {}: use the same flowboard version on both sides",
-                            h.protocol
-                        ),
-                    ));
-                    send(&mut write, &msg).await?;
-                    return Ok(());
-                }
-                Err(e) => {
-                    let msg = ServerMsg::Error(ErrorBody::new(
-                        "handshake",
-                        format!(
-                            "the first line must be {{\"hello\":{{\"protocol\":{PROTOCOL_VERSION}}}}}: {e}"
-                        ),
-                    ));
-                    send(&mut write, &msg).await?;
-                    return Ok(());
-                }
-            },
-        };
-        // Follow the changes from before the board is taken, so none falls
-        // between the two; those the board holds already are skipped.
-        let mut follower = self.feed.follow();
-        let Some(board) = self.board_now().await else {
-            return Ok(()); // shutting down
-        };
-        follower.seen = board.last_seq;
-        let welcome = ServerMsg::Welcome(Box::new(Welcome {
-            protocol: PROTOCOL_VERSION,
-            server_version: env!("CARGO_PKG_VERSION").to_string(),
-            role,
-            config: (*self.config).clone(),
-            board,
-        }));
-        send(&mut write, &welcome).await?;
-
-        // Lines are read by their own task so that waiting for a board
-        // change never cuts a half-read line (select! drops the loser).
-        let (lines_tx, mut lines) = mpsc::channel::<Option<Vec<u8>>>(16);
-        tokio::spawn(async move {
-            let mut buf = Vec::new();
-            loop {
-                let item = match read_bounded_line(&mut reader, &mut buf).await {
-                    Ok(LineRead::Line) => Some(std::mem::take(&mut buf)),
-                    Ok(LineRead::TooLong) => None,
-                    Ok(LineRead::Eof) | Err(_) => return,
-                };
-                if lines_tx.send(item).await.is_err() {
-                    return;
-                }
-            }
-        });
-        loop {
-            tokio::select! {
-                line = lines.recv() => match line {
-                    None => return Ok(()),
-                    Some(None) => send(&mut write, &too_long()).await?,
-                    Some(Some(line)) => {
-                        if line.iter().all(u8::is_ascii_whitespace) {
-                            continue;
-                        }
-                        let reply = self.handle(&line, role).await;
-                        // The change this command made goes first (the
-                        // writer published it before replying), so a client
-                        // holding its ack also holds the change.
-                        while let Some(next) = follower.ready() {
-                            if !self.forward(next, &mut follower, &mut write).await? {
-                                return Ok(());
-                            }
-                        }
-                        send(&mut write, &ServerMsg::Reply(reply)).await?;
-                    }
-                },
-                next = follower.next() => {
-                    if !self.forward(next, &mut follower, &mut write).await? {
-                        return Ok(());
-                    }
-                }
-            }
-        }
-    }
-
-    /// Writes what the feed gave: a change, or (behind) the whole board
-    /// once. False when the server is shutting down.
-    async fn forward(
-        &self,
-        next: Next,
-        follower: &mut Follower,
-        write: &mut tokio::net::unix::OwnedWriteHalf,
-    ) -> std::io::Result<bool> {
-        match next {
-            Next::Change(change) => write.write_all(change.line.as_bytes()).await?,
-            Next::Behind => {
-                let Some(board) = self.board_now().await else {
-                    return Ok(false);
-                };
-                follower.seen = board.last_seq;
-                send(write, &ServerMsg::Board(Box::new(board))).await?;
-            }
-            Next::Closed => return Ok(false),
-        }
-        Ok(true)
-    }
-
-    /// The board as the writer holds it between two commands.
-    async fn board_now(&self) -> Option<Board> {
-        let (to, board) = oneshot::channel();
-        let (reply, _) = oneshot::channel();
-        self.jobs
-            .send(Job {
-                work: Work::Board(to),
-                reply,
-            })
-            .await
-            .ok()?;
-        board.await.ok()
-    }
-
-    async fn handle(&self, line: &[u8], role: Role) -> Reply {
-        let is_query = serde_json::from_slice::<serde_json::Value>(line)
-            .ok()
-            .is_some_and(|v| v.get("query").is_some());
-        if is_query {
-            return match serde_json::from_slice::<QueryRequest>(line) {
-                Ok(q) if role == Role::ReadOnly && matches!(q.query, Query::Backup { .. }) => {
-                    Reply::failed(
-                        q.id,
-                        ErrorBody::new("read_only", "a read-only connection cannot start a backup"),
-                    )
-                }
-                Ok(q) => {
-                    let id = q.id;
-                    self.submit(id, Work::Query(q)).await
-                }
-                Err(e) => Reply::failed(
-                    None,
-                    ErrorBody::new(
-                        "bad_request",
-                        format!("could not read the query: {e}. See docs/PROTOCOL.md"),
-                    ),
-                ),
-            };
-        }
-        let mut request: Request = match serde_json::from_slice(line) {
-            Ok(r) => r,
-            Err(e) => {
-                // Keep the id if the line had one, so the client can match.
-                let id = serde_json::from_slice::<serde_json::Value>(line)
-                    .ok()
-                    .and_then(|v| v.get("id").and_then(serde_json::Value::as_u64));
-                return Reply::failed(
-                    id,
-                    ErrorBody::new(
-                        "bad_request",
-                        format!(
-                            "could not read the command: {e}. See docs/PROTOCOL.md; nothing was changed"
-                        ),
-                    ),
-                );
-            }
-        };
-        if role == Role::ReadOnly {
-            return Reply::failed(
-                request.id,
-                ErrorBody::new(
-                    "read_only",
-                    "this connection is read-only: nothing was changed",
-                ),
-            );
-        }
-        if let Err(e) =
-            crate::staff::admit(&self.config, &self.pins, self.member.as_ref(), &mut request)
-        {
-            return Reply::failed(request.id, e);
-        }
-        let id = request.id;
-        self.submit(id, Work::Command(request)).await
-    }
-
-    async fn submit(&self, id: Option<u64>, work: Work) -> Reply {
-        let (tx, rx) = oneshot::channel();
-        if self.jobs.send(Job { work, reply: tx }).await.is_err() {
-            return Reply::failed(
-                id,
-                ErrorBody::new(
-                    "shutting_down",
-                    "the server is stopping: nothing was changed",
-                ),
-            );
-        }
-        rx.await.unwrap_or_else(|_| {
-            Reply::failed(
-                id,
-                ErrorBody::new(
-                    "shutting_down",
-                    "the server is stopping: nothing was changed",
-                ),
-            )
-        })
-    }
-}
-
-fn too_long() -> ServerMsg {
-    ServerMsg::Reply(Reply::failed(
-        None,
-        ErrorBody::new(
-            "line_too_long",
-            format!("a protocol line may be at most {MAX_LINE_BYTES} bytes: nothing was changed"),
-        ),
-    ))
-}
-
-async fn send(
-    write: &mut tokio::net::unix::OwnedWriteHalf,
-    msg: &ServerMsg,
-) -> std::io::Result<()> {
-    write.write_all(encode(msg).as_bytes()).await
 }
