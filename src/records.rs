@@ -538,11 +538,12 @@ pub async fn report_reactions(
             r.outcome
         )
     };
+    // Rows are small: the largest pages the server gives.
     let query = Query::Reactions {
         from: start,
         to: end,
         after: None,
-        limit: None,
+        limit: Some(500),
     };
     let mut sink = Sink::new(out, format, false)?;
     pages(conn, query, |data| {

@@ -361,6 +361,7 @@ async fn forward(
 /// refusal for anything it sends.
 async fn wall(shared: &Shared, reader: BufReader<OwnedReadHalf>, outbox: &Outbox) -> Ended {
     let mut wall_rx = shared.wall_tx.subscribe();
+    shared.wall_joined.notify_one();
     // Fresh, whatever the feed last computed (it may not have run while
     // no wall was connected).
     let Some(board) = super::board_now(&shared.jobs).await else {

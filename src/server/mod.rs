@@ -102,6 +102,8 @@ pub(crate) struct Shared {
     config_json: Arc<str>,
     feed: Feed,
     wall_tx: Arc<watch::Sender<Arc<WallPublished>>>,
+    /// Told when a wall connects: the wall's feed starts keeping time.
+    wall_joined: Arc<tokio::sync::Notify>,
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
     group: Option<Arc<SocketGroup>>,
@@ -231,10 +233,12 @@ impl Server {
             Arc::from(serde_json::to_string(&*config).unwrap_or_else(|_| "{}".to_string()));
         let feed = Feed::default();
         let (jobs, jobs_rx) = mpsc::channel(256);
+        let wall_joined = Arc::new(tokio::sync::Notify::new());
         let wall_tx = Arc::new(wall_feed::start(
             feed.clone(),
             jobs.clone(),
             Arc::clone(&config),
+            Arc::clone(&wall_joined),
         ));
         let writer_config = Arc::clone(&config);
         let writer_feed = feed.clone();
@@ -258,6 +262,7 @@ impl Server {
             config_json,
             feed,
             wall_tx,
+            wall_joined,
             jobs: jobs.clone(),
             owner_uid,
             group: group.map(Arc::new),
