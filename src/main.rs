@@ -113,7 +113,16 @@ enum Mode {
         action: PinAction,
     },
     /// The board on a throwaway database filled with a realistic morning.
-    Demo,
+    Demo {
+        /// First write this many past clinic days of realistic records
+        /// (reports, a lot recall and patient histories to try).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36_500))]
+        history_days: Option<u32>,
+        /// Only write the past days into --data-dir (a new, empty
+        /// directory), then exit: no server, no board.
+        #[arg(long, requires = "history_days")]
+        fill_only: bool,
+    },
     /// Import the day sheet: an appointments CSV (time, name, chart_no,
     /// treatment; UTF-8 or Shift_JIS). Re-importing skips rows already in.
     Import {
@@ -301,7 +310,20 @@ fn main() -> ExitCode {
             at,
         )),
         Some(Mode::Send { lines }) => runtime.block_on(send(&data, autostart, lines)),
-        Some(Mode::Demo) => runtime.block_on(demo(config_path, cli.lang, cli.operator)),
+        Some(Mode::Demo {
+            history_days,
+            fill_only,
+        }) => {
+            let history = history_days.map(|days| History {
+                days,
+                dir: cli.data_dir.clone(),
+                config: config.clone(),
+            });
+            if fill_only {
+                return fill_only_mode(history);
+            }
+            runtime.block_on(demo(config_path, cli.lang, cli.operator, history))
+        }
         Some(Mode::Restore { dir }) => Ok(records_outcome(records::restore(&data, &dir))),
         Some(
             mode @ (Mode::Import { .. }
@@ -685,12 +707,90 @@ async fn board(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn demo(config: Option<PathBuf>, lang: Option<Lang>, operator: Option<String>) -> Outcome {
+/// `demo --history-days N`: past days to write first, and where.
+struct History {
+    days: u32,
+    /// Given with --data-dir (else a throwaway directory).
+    dir: Option<PathBuf>,
+    config: Config,
+}
+
+/// Writes the past days into the data directory; prints what it wrote.
+fn fill_history(data: &DataDir, history: &History) -> Result<(), Box<dyn std::error::Error>> {
+    data.create()?;
+    let options = flowboard::store::StoreOptions {
+        cache_bytes: u64::from(history.config.store.cache_mb) * 1024 * 1024,
+    };
+    let store = flowboard::store::Store::open_with(&data.db(), options)?;
+    let started = std::time::Instant::now();
+    let today = Utc::now()
+        .with_timezone(&history.config.timezone)
+        .date_naive();
+    let step = (history.days / 10).max(1);
+    let filled = flowboard::demo::fill::fill(
+        &store,
+        &history.config,
+        history.days,
+        today,
+        &mut flowboard::demo::history::Clinic::new(1),
+        |done, days| {
+            if done % step == 0 && done < days {
+                eprintln!("flowboard demo: {done} of {days} days written");
+            }
+        },
+    )?;
+    // sled writes its page table (a snapshot) when it opens: opening once
+    // now spares the first start of a server the reading of the whole log.
+    drop(store);
+    drop(flowboard::store::Store::open_with(&data.db(), options)?);
+    eprintln!(
+        "flowboard demo: {} days ({} visits, {} events) written into {} in {:.1} s",
+        filled.days,
+        filled.visits,
+        filled.events,
+        data.root().display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn fill_only_mode(history: Option<History>) -> ExitCode {
+    let Some(history) = history else {
+        eprintln!("flowboard: --fill-only needs --history-days N");
+        return ExitCode::from(2);
+    };
+    let Some(dir) = history.dir.clone() else {
+        eprintln!("flowboard: --fill-only writes into --data-dir DIR: name a new, empty directory");
+        return ExitCode::from(2);
+    };
+    match fill_history(&DataDir::new(dir), &history) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("flowboard: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn demo(
+    config: Option<PathBuf>,
+    lang: Option<Lang>,
+    operator: Option<String>,
+    history: Option<History>,
+) -> Outcome {
     let dir = tempfile::Builder::new()
         .prefix("flowboard-demo-")
         .tempdir()?;
-    let data = DataDir::new(dir.path());
+    // Past days go into --data-dir when one is given (and kept there);
+    // the plain demo always runs on a throwaway directory.
+    let data = match history.as_ref().and_then(|h| h.dir.clone()) {
+        Some(dir) => DataDir::new(dir),
+        None => DataDir::new(dir.path()),
+    };
     data.create()?;
+    if let Some(history) = &history {
+        fill_history(&data, history)?;
+    }
     // The demo's server is our child, not detached: it goes when we go.
     let mut server = std::process::Command::new(std::env::current_exe()?);
     server.arg("serve").arg("--data-dir").arg(data.root());

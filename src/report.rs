@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::domain::{EventKind, ReactionKind, Stage, Visit};
@@ -216,8 +216,10 @@ fn bed_of(v: &Visit) -> Option<String> {
     })
 }
 
-/// One reaction, with what was done and how it ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One reaction, with what was done and how it ended. The store keeps
+/// these rows beside the visits (so the report over years reads only
+/// them), and sends them as they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReactionRow {
     pub at: DateTime<Utc>,
     pub name: String,
@@ -305,8 +307,11 @@ pub struct ExportRow {
     pub details: String,
 }
 
+/// The rows of `visits`: visit by visit in the order given (the server's
+/// is by arrival), each visit's events in the order they were recorded.
+/// So an export can be written a page of visits at a time.
 pub fn export_rows(visits: &[Visit]) -> Vec<ExportRow> {
-    let mut rows: Vec<ExportRow> = visits
+    visits
         .iter()
         .flat_map(|v| {
             v.events.iter().map(move |e| ExportRow {
@@ -328,9 +333,7 @@ pub fn export_rows(visits: &[Visit]) -> Vec<ExportRow> {
                     .unwrap_or_default(),
             })
         })
-        .collect();
-    rows.sort_by_key(|r| r.seq);
-    rows
+        .collect()
 }
 
 #[cfg(test)]
@@ -562,12 +565,20 @@ mod tests {
     }
 
     #[test]
-    fn the_export_has_every_event_in_order_and_csv_can_carry_a_bom() {
+    fn the_export_has_every_event_visit_by_visit_in_order_and_csv_can_carry_a_bom() {
         let (visits, _) = small_day();
         let rows = export_rows(&visits);
         let total: usize = visits.iter().map(|v| v.events.len()).sum();
         assert_eq!(rows.len(), total);
-        assert!(rows.windows(2).all(|w| w[0].seq < w[1].seq));
+        // Visit by visit, as given; each visit's events in the order recorded.
+        let order: Vec<u64> = rows.iter().map(|r| r.visit).collect();
+        let mut grouped = order.clone();
+        grouped.dedup();
+        assert_eq!(grouped, visits.iter().map(|v| v.id.0).collect::<Vec<_>>());
+        assert!(
+            rows.windows(2)
+                .all(|w| w[0].visit != w[1].visit || w[0].seq < w[1].seq)
+        );
         let csv = crate::csv_out::to_csv(&rows, true).unwrap();
         assert!(csv.starts_with(
             b"\xef\xbb\xbfseq,visit,chart_no,name,event,at,recorded_at,operator,details"

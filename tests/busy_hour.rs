@@ -338,6 +338,31 @@ fn play(
     }
 }
 
+/// Every visit of the morning, through the records query, page by page.
+fn visits_around(
+    rt: &tokio::runtime::Runtime,
+    conn: &mut Connection,
+    t0: DateTime<Utc>,
+) -> Vec<Visit> {
+    let mut query = Query::Visits {
+        from: t0 - Duration::hours(6),
+        to: t0 + Duration::hours(6),
+        after: None,
+        limit: None,
+    };
+    let mut out = Vec::new();
+    loop {
+        let reply = rt.block_on(conn.query(query.clone())).unwrap();
+        assert!(reply.ok, "{:?}", reply.error);
+        let data = reply.data.unwrap();
+        out.extend(serde_json::from_value::<Vec<Visit>>(data["visits"].clone()).unwrap());
+        match data["next"].as_str() {
+            Some(next) => query = query.resumed(next),
+            None => return out,
+        }
+    }
+}
+
 /// The clock offset libfaketime already gives this process (the faked-
 /// clock pass of CI runs the tests under `faketime -f "+Ns"`).
 fn faked_offset() -> Option<i64> {
@@ -456,14 +481,7 @@ fn the_estimates_at_ten_are_compared_with_the_morning_that_happened() {
 
     // The board of 10:00 as the server holds it, for the estimators a
     // careless clinic would use instead (computed below, after the fact).
-    let reply = rt
-        .block_on(conn.query(Query::Visits {
-            from: t0 - Duration::hours(6),
-            to: t0 + Duration::hours(6),
-        }))
-        .unwrap();
-    assert!(reply.ok, "{:?}", reply.error);
-    let at_ten: Vec<Visit> = serde_json::from_value(reply.data.unwrap()["visits"].clone()).unwrap();
+    let at_ten = visits_around(&rt, &mut conn, t0);
     drop(conn);
 
     // The rest of the morning, by a server whose clock is four hours on.
@@ -497,14 +515,7 @@ fn the_estimates_at_ten_are_compared_with_the_morning_that_happened() {
         ))
         .unwrap();
     play(&mut conn, &rt, t0, &after);
-    let reply = rt
-        .block_on(conn.query(Query::Visits {
-            from: t0 - Duration::hours(6),
-            to: t0 + Duration::hours(6),
-        }))
-        .unwrap();
-    assert!(reply.ok, "{:?}", reply.error);
-    let done: Vec<Visit> = serde_json::from_value(reply.data.unwrap()["visits"].clone()).unwrap();
+    let done = visits_around(&rt, &mut conn, t0);
     let started = |name: &str| {
         let v = done.iter().find(|v| v.name == name).unwrap();
         assert_eq!(v.stage, Stage::Discharged, "{name}");

@@ -33,7 +33,10 @@ impl Raw {
     }
 
     fn operator(clinic: &Clinic) -> Raw {
-        let (raw, welcome) = Raw::connect(clinic, json!({"hello": {"protocol": 1}}));
+        let (raw, welcome) = Raw::connect(
+            clinic,
+            json!({"hello": {"protocol": flowboard::protocol::PROTOCOL_VERSION}}),
+        );
         assert!(welcome.get("welcome").is_some(), "{welcome}");
         raw
     }
@@ -81,14 +84,14 @@ fn a_registered_patient_is_seen_by_every_client() {
         "{out}"
     );
 
-    // The other connection is told without asking.
-    let board = loop {
+    // The other connection is told without asking: what changed.
+    let changes = loop {
         let msg = watcher.read();
-        if let Some(b) = msg.get("board") {
-            break b.clone();
+        if let Some(c) = msg.get("changes") {
+            break c.clone();
         }
     };
-    assert_eq!(board["visits"]["1"]["name"], "山田 花子");
+    assert_eq!(changes["visits"][0]["visit"]["name"], "山田 花子");
 
     // And a third client, the snapshot, sees the same.
     let snap = clinic.snapshot();
@@ -306,6 +309,15 @@ fn the_handshake_checks_the_protocol_version() {
     let clinic = Clinic::started();
     let (_raw, first) = Raw::connect(&clinic, json!({"hello": {"protocol": 99}}));
     assert_eq!(first["error"]["code"], "protocol_version", "{first}");
+    // A client of the version before (whole boards after each command)
+    // is told plainly what to do.
+    let (_raw, first) = Raw::connect(&clinic, json!({"hello": {"protocol": 1}}));
+    let message = first["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("this server speaks protocol 2") && message.contains("the client 1"),
+        "{message}"
+    );
+    assert!(message.contains("same flowboard version"), "{message}");
     let (_raw, first) = Raw::connect(&clinic, json!({"cmd": "arrive"}));
     assert_eq!(first["error"]["code"], "handshake", "{first}");
 }
@@ -316,7 +328,7 @@ fn a_read_only_connection_can_change_nothing() {
     clinic.ok(&["add", "--name", "A", "--treatment", "drip"]);
     let (mut raw, welcome) = Raw::connect(
         &clinic,
-        json!({"hello": {"protocol": 1, "role": "read_only"}}),
+        json!({"hello": {"protocol": flowboard::protocol::PROTOCOL_VERSION, "role": "read_only"}}),
     );
     assert_eq!(welcome["welcome"]["role"], "read_only");
     for cmd in [
@@ -512,8 +524,10 @@ fn a_screen_says_when_the_server_is_gone_and_reconnects_by_itself() {
     let mut board = board;
     // The arrival may come in the welcome or just after it.
     while board.visits.is_empty() {
-        if let ClientEvent::Board(b) = next(&mut ev_rx) {
-            board = *b;
+        match next(&mut ev_rx) {
+            ClientEvent::Board(b) => board = *b,
+            ClientEvent::Changed(c) => c.apply_to(&mut board).unwrap(),
+            _ => {}
         }
     }
     assert_eq!(board.visits.values().next().unwrap().name, "After");
@@ -611,6 +625,8 @@ fn a_read_only_screen_asks_its_link_for_a_days_visits_and_gets_them_but_no_comma
             query: Query::Visits {
                 from: now - chrono::Duration::days(1),
                 to: now + chrono::Duration::days(1),
+                after: None,
+                limit: None,
             },
         }))
         .unwrap();

@@ -8,6 +8,7 @@
 
 pub mod beds;
 pub mod caseload;
+mod chart;
 pub mod clinical;
 mod command;
 mod event;
@@ -21,10 +22,11 @@ pub mod rules;
 pub mod text;
 
 pub use beds::{BedState, free_beds};
+pub use chart::{ChartHistory, ChartVisit, charts_read};
 pub use clinical::{Care, Check, Entry, History, ReactionKind, Vitals};
 pub use command::{Command, Context, Rejection, decide, parse_at};
 pub use event::{Correction, EventKind, EventRecord, apply, replay};
-pub use model::{Board, ChartVisit, Route, Stage, Visit, VisitId};
+pub use model::{Board, Route, Stage, Visit, VisitId};
 pub use rules::{
     Alert, AlertCode, Badge, Missing, Severity, Timer, alerts, badges, expected_secs, timer,
     visit_alerts,

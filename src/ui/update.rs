@@ -568,7 +568,12 @@ fn on_history_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
                         let (from, to) = day_range(&config, day);
                         query = Some(QueryRequest {
                             id: Some(id),
-                            query: Query::Visits { from, to },
+                            query: Query::Visits {
+                                from,
+                                to,
+                                after: None,
+                                limit: None,
+                            },
                         });
                         app.pending.insert(id, Pending::Visits);
                     }
@@ -637,6 +642,11 @@ fn on_client(app: &mut App, event: ClientEvent) {
             app.bell.reset();
         }
         ClientEvent::Board(board) => app.board = *board,
+        // The link checks the changes follow (it reconnects when they do
+        // not), so they apply here.
+        ClientEvent::Changed(changes) => {
+            let _ = changes.apply_to(&mut app.board);
+        }
         // The wall's news: a staff board's link never asks for it.
         ClientEvent::WallConnected(_) | ClientEvent::Wall(_) => {}
         ClientEvent::Reply(reply) => on_reply(app, reply),

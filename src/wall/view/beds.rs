@@ -3,12 +3,12 @@
 //! of the observation in digits as large as the screen allows; a free bed
 //! says so. When the beds do not fit, they page with the queue.
 
+use crate::ui::cell::Plain;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
 use super::digits;
 use crate::domain::Stage;
@@ -136,7 +136,7 @@ fn card_lines(
             dim().add_modifier(Modifier::BOLD),
         )];
         lines.extend((1..h).map(|_| Line::raw(" ".repeat(w))));
-        frame.render_widget(Paragraph::new(lines), card);
+        frame.render_widget(Plain::new(lines), card);
         return;
     };
     let label = v.label.show(wall.lang);
@@ -194,7 +194,7 @@ fn card_lines(
     }
     lines.push(Line::styled(centred(&status, w), style));
     lines.truncate(h);
-    frame.render_widget(Paragraph::new(lines), card);
+    frame.render_widget(Plain::new(lines), card);
 }
 
 /// `text` centred in exactly `w` columns.
