@@ -93,6 +93,9 @@ pub struct Texts {
     pub wall: WallTexts,
     /// Words of the history view, corrections and check-in (issue 5).
     pub records: RecordsTexts,
+    /// Words of the busy hour: beds that turn over, the wait, caseloads,
+    /// a patient not shown (issue 13).
+    pub busy: BusyTexts,
 }
 
 /// Words of the wall display. It faces the waiting room: nothing here
@@ -229,6 +232,7 @@ const EN: Texts = Texts {
         ask_operator_again: "Initials are needed: 1 to 8 letters or digits",
     },
     records: EN_RECORDS,
+    busy: EN_BUSY,
 };
 
 const JA: Texts = Texts {
@@ -321,6 +325,7 @@ const JA: Texts = Texts {
         ask_operator_again: "イニシャルを入力してください（英数字 1〜8 文字）",
     },
     records: JA_RECORDS,
+    busy: JA_BUSY,
 };
 
 /// Words of the terminal UI. Placeholders in braces (`{n}`) are replaced
@@ -1946,3 +1951,57 @@ pub fn reaction_steps(
     };
     lines
 }
+
+/// Words of the busy hour (issue 13): the bed map, the next bed, the
+/// estimated start and wait, caseloads, a patient not shown. Placeholders
+/// in braces are replaced by the screen.
+pub struct BusyTexts {
+    /// The header: `{t}` the clock time the next bed is expected free.
+    pub next_bed: &'static str,
+    /// The bed map's heading.
+    pub beds: &'static str,
+    /// A bed's state on the bed map.
+    pub bed_free: &'static str,
+    /// `{t}`: when the occupied bed is expected free.
+    pub bed_until: &'static str,
+    /// Nobody can say when it frees (a reaction open).
+    pub bed_unknown: &'static str,
+    /// `{m}`: minutes since the patient left.
+    pub bed_cleaning: &'static str,
+    /// A drip patient's estimated start on a row: `{t}`.
+    pub starts_about: &'static str,
+    /// The wall: a bed being cleaned, a bed whose patient is not shown.
+    pub wall_cleaning: &'static str,
+    pub wall_occupied: &'static str,
+    /// The wall's estimated wait: `{n}` minutes; due now.
+    pub wait_about: &'static str,
+    pub wait_soon: &'static str,
+}
+
+const EN_BUSY: BusyTexts = BusyTexts {
+    next_bed: "next bed {t}",
+    beds: "Beds",
+    bed_free: "free",
+    bed_until: "to {t}",
+    bed_unknown: "to ?",
+    bed_cleaning: "cleaning {m}m",
+    starts_about: "start ~{t}",
+    wall_cleaning: "cleaning",
+    wall_occupied: "in use",
+    wait_about: "about {n} min",
+    wait_soon: "soon",
+};
+
+const JA_BUSY: BusyTexts = BusyTexts {
+    next_bed: "次のベッド {t}",
+    beds: "ベッド",
+    bed_free: "空き",
+    bed_until: "{t}まで",
+    bed_unknown: "終了未定",
+    bed_cleaning: "清掃中{m}分",
+    starts_about: "開始{t}頃",
+    wall_cleaning: "清掃中",
+    wall_occupied: "使用中",
+    wait_about: "約{n}分",
+    wait_soon: "まもなく",
+};
