@@ -636,11 +636,11 @@ pub fn alert_message(
             format!("ベッド{d}が清掃中のまま（{m}分）：終わったら準備完了に（b）")
         }
         (Lang::En, AlertCode::Caseload) => format!(
-            "nurse {d} has {m} drips at once (limit {}): give a patient to another nurse (N)",
+            "nurse {d} has {m} drips at once (limit {}): see the nurses' patients (N)",
             config.caseload.max_drips_per_nurse
         ),
         (Lang::Ja, AlertCode::Caseload) => format!(
-            "看護師{d}が点滴{m}件を同時に担当（上限{}件）：担当を替える（N）",
+            "看護師{d}が点滴{m}件を同時に担当（上限{}件）：担当を確認（N）",
             config.caseload.max_drips_per_nurse
         ),
     }
@@ -891,8 +891,8 @@ pub fn badge_text(lang: Lang, badge: &crate::domain::Badge, tz: chrono_tz::Tz) -
         }
         (Lang::En, Badge::Doubtful { .. }) => "entered after the act: would have stopped it".into(),
         (Lang::Ja, Badge::Doubtful { .. }) => "事後入力：本来なら中止すべき記録".into(),
-        (Lang::En, Badge::NotShown) => "not on the wall: do not call the name".into(),
-        (Lang::Ja, Badge::NotShown) => "掲示なし：名前を呼ばない".into(),
+        (Lang::En, Badge::NotShown) => "not on wall".into(),
+        (Lang::Ja, Badge::NotShown) => "掲示なし".into(),
     }
 }
 
@@ -1976,6 +1976,26 @@ pub struct BusyTexts {
     /// The wall's estimated wait: `{n}` minutes; due now.
     pub wait_about: &'static str,
     pub wait_soon: &'static str,
+    /// Keys.
+    pub key_bed_ready: &'static str,
+    pub key_caseload: &'static str,
+    pub key_do_not_display: &'static str,
+    /// The caseload panel: its title; `{n}` drips of at most `{m}`; its
+    /// groups; nobody with a nurse now.
+    pub caseload_title: &'static str,
+    pub caseload_drips: &'static str,
+    pub caseload_over: &'static str,
+    pub caseload_administration: &'static str,
+    pub caseload_observation: &'static str,
+    pub caseload_none: &'static str,
+    /// Marking a bed ready: no bed is being cleaned; several are (`{beds}`)
+    /// and the selected patient left none of them; sent (`{b}`).
+    pub no_bed_cleaning: &'static str,
+    pub which_bed: &'static str,
+    pub bed_marked: &'static str,
+    /// The do-not-display key: sent, one way or the other.
+    pub now_hidden: &'static str,
+    pub now_shown: &'static str,
 }
 
 const EN_BUSY: BusyTexts = BusyTexts {
@@ -1990,6 +2010,20 @@ const EN_BUSY: BusyTexts = BusyTexts {
     wall_occupied: "in use",
     wait_about: "about {n} min",
     wait_soon: "soon",
+    key_bed_ready: "mark a cleaned bed ready",
+    key_caseload: "nurses' patients now (caseload)",
+    key_do_not_display: "not on the wall (or shown again)",
+    caseload_title: "Nurses' patients now",
+    caseload_drips: "{n} of {m} drips",
+    caseload_over: "over the limit",
+    caseload_administration: "treating",
+    caseload_observation: "observing",
+    caseload_none: "No patient with a nurse in treatment or observation",
+    no_bed_cleaning: "No bed is being cleaned",
+    which_bed: "Beds {beds} are being cleaned: select the patient who left the one to mark ready",
+    bed_marked: "Bed {b} marked ready",
+    now_hidden: "Not shown on the wall from now on",
+    now_shown: "Shown on the wall again",
 };
 
 const JA_BUSY: BusyTexts = BusyTexts {
@@ -2004,4 +2038,18 @@ const JA_BUSY: BusyTexts = BusyTexts {
     wall_occupied: "使用中",
     wait_about: "約{n}分",
     wait_soon: "まもなく",
+    key_bed_ready: "清掃が終わったベッドを準備完了にする",
+    key_caseload: "看護師ごとの担当患者（担当数）",
+    key_do_not_display: "掲示しない（再び掲示する）",
+    caseload_title: "看護師ごとの担当患者",
+    caseload_drips: "点滴{n}件（上限{m}件）",
+    caseload_over: "上限超過",
+    caseload_administration: "施術中",
+    caseload_observation: "経過観察中",
+    caseload_none: "施術中・経過観察中の担当患者はいません",
+    no_bed_cleaning: "清掃中のベッドはありません",
+    which_bed: "清掃中のベッドが複数あります（{beds}）：準備完了にするベッドを使った患者を選んでください",
+    bed_marked: "ベッド{b}を準備完了にしました",
+    now_hidden: "これから掲示しません",
+    now_shown: "再び掲示します",
 };

@@ -48,6 +48,13 @@ pub enum Op {
     Reaction,
     FollowUp,
     Acknowledge,
+    // The busy hour.
+    /// Mark the bed being cleaned ready.
+    BedReady,
+    /// The selected patient not on the wall (or shown again).
+    DoNotDisplay,
+    /// The nurses' patients now.
+    Caseload,
     // Forms and the filter line.
     FieldNext,
     FieldPrev,
@@ -91,6 +98,8 @@ impl Op {
                 | Op::Reaction
                 | Op::FollowUp
                 | Op::Acknowledge
+                | Op::BedReady
+                | Op::DoNotDisplay
         )
     }
 }
@@ -285,7 +294,37 @@ pub const NORMAL: &[Binding] = &[
         describe: |t| t.clinic.key_ack,
         footer: Some(1),
     },
+    Binding {
+        shown: "b",
+        keys: &[(ch('b'), Op::BedReady)],
+        describe: |t| t.busy.key_bed_ready,
+        footer: None,
+    },
+    Binding {
+        shown: "D",
+        keys: &[(ch('D'), Op::DoNotDisplay)],
+        describe: |t| t.busy.key_do_not_display,
+        footer: None,
+    },
+    Binding {
+        shown: "N",
+        keys: &[(ch('N'), Op::Caseload)],
+        describe: |t| t.busy.key_caseload,
+        footer: None,
+    },
 ];
+
+/// The nurses' patients (`N`): any of these closes it.
+pub const CASELOAD: &[Binding] = &[Binding {
+    shown: "Esc/N/q",
+    keys: &[
+        (key(KeyCode::Esc), Op::Close),
+        (ch('N'), Op::Close),
+        (ch('q'), Op::Close),
+    ],
+    describe: |t| t.key_close,
+    footer: Some(0),
+}];
 
 /// Where the patient-care keys begin in `NORMAL` (the help shows them as
 /// their own section).

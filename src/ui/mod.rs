@@ -15,6 +15,7 @@
 
 mod app;
 pub mod bell;
+mod busy;
 pub mod cell;
 mod clinic_forms;
 mod correct;
@@ -39,6 +40,8 @@ pub use run::{Screen, run};
 pub use update::{Action, update};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
+#[cfg(test)]
+mod busy_screens_tests;
 #[cfg(test)]
 mod clinic_screens_tests;
 #[cfg(test)]

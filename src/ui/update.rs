@@ -96,6 +96,12 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
             on_filter_key(app, key);
             Action::none()
         }
+        Mode::Caseload => {
+            if keymap::lookup(keymap::CASELOAD, &key) == Some(Op::Close) {
+                app.mode = Mode::Normal;
+            }
+            Action::none()
+        }
         Mode::Form(_) => on_form_key(app, key, now),
         Mode::History(_) => on_history_key(app, key, now),
         Mode::ConfirmUndo(visit) => match keymap::lookup(keymap::CONFIRM, &key) {
@@ -122,7 +128,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
     }
 }
 
-fn request(app: &App, id: u64, at: Option<DateTime<Utc>>, command: Command) -> Request {
+pub(super) fn request(app: &App, id: u64, at: Option<DateTime<Utc>>, command: Command) -> Request {
     Request {
         id: Some(id),
         at,
@@ -221,6 +227,9 @@ fn on_board_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
         }
         Op::ClearFilter => app.filter.clear(),
         Op::Help => app.mode = Mode::Help,
+        Op::Caseload => app.mode = Mode::Caseload,
+        Op::BedReady => return super::busy::bed_ready(app, now),
+        Op::DoNotDisplay => return super::busy::do_not_display(app, now),
         Op::History => {
             // The cursor on the selected patient's latest event, so `p`
             // shows that patient's history.

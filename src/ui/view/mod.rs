@@ -6,6 +6,7 @@ mod alerts;
 mod banner;
 mod board;
 mod care;
+mod caseload;
 mod detail;
 mod emergency;
 pub(crate) mod fmt;
@@ -112,6 +113,7 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
             popup::render_confirm_undo(frame, main_or(below, main), app, *visit)
         }
         Mode::Help => help::render(frame, below, app),
+        Mode::Caseload => caseload::render(frame, below, app),
         Mode::Normal | Mode::Filter | Mode::History(_) => {}
     }
 }
@@ -119,7 +121,7 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
 /// Popups sit over the board, or over the whole screen (below the
 /// emergency banner) when it is cramped.
 fn main_or(area: Rect, main: Rect) -> Rect {
-    if main.height >= 14 { main } else { area }
+    if main.height >= 20 { main } else { area }
 }
 
 fn too_small(frame: &mut Frame, area: Rect, app: &App) {
