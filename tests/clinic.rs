@@ -1293,3 +1293,157 @@ fn the_safety_gates_hold_against_what_a_hurried_nurse_or_a_script_tries() {
     let store = flowboard::store::Store::open(&m.clinic.data().join("db")).unwrap();
     assert!(store.verify().unwrap().is_empty());
 }
+
+/// The busy hour's protocol through the real server and `flowboard send`
+/// (docs/PROTOCOL.md): a drip that takes a nurse over the caseload limit
+/// is asked to be confirmed before it starts (DOMAIN.md "During a drip and
+/// after it": about three patients per nurse at a time; this clinic allows
+/// one), a reassignment is recorded and the caseload follows it, a
+/// patient asks not to be displayed, a free bed cannot be marked ready.
+#[test]
+fn a_second_drip_for_one_nurse_is_confirmed_first_and_given_to_another_nurse() {
+    let staff = r#"
+[[staff]]
+initials = "KS"
+name = "Kato Sachiko"
+role = "nurse"
+
+[[staff]]
+initials = "MT"
+name = "Matsui Taro"
+role = "nurse"
+"#;
+    let shipped = common::config_at_hour(common::TEST_HOUR);
+    assert!(shipped.contains("max_drips_per_nurse = 3"));
+    let text = shipped
+        .replace("left_visible_minutes = 120", "left_visible_minutes = 600")
+        .replace("max_drips_per_nurse = 3", "max_drips_per_nurse = 1");
+    let mut clinic = Clinic::with_config(&format!("{text}\n{staff}"));
+    clinic.start();
+    let mut m = Morning::on(clinic);
+    let plan_nurse = |m: &Morning, nurse: &str| -> Vec<Entry> {
+        routine_counselling(&m.config, "drip", &[])
+            .into_iter()
+            .map(|e| match e {
+                Entry::Plan { mut plan } => {
+                    plan.nurse = nurse.into();
+                    Entry::Plan { plan }
+                }
+                e => e,
+            })
+            .collect()
+    };
+    let mut ready = |m: &mut Morning, minute: i64, name: &str, chart: &str| {
+        let v = m.arrive(minute, name, "drip", chart);
+        assert!(m.advance(minute + 2, v, Stage::Counselling, None).ok);
+        for entry in plan_nurse(m, "KS") {
+            m.record(minute + 8, v, entry);
+        }
+        assert!(m.advance(minute + 9, v, Stage::Ready, None).ok);
+        v
+    };
+    let first = ready(&mut m, 100, "山田 花子", "40001");
+    let second = ready(&mut m, 105, "Lucas Martin", "40002");
+    assert!(m.advance(115, first, Stage::Administration, Some("1")).ok);
+    let asked = m.advance(120, second, Stage::Administration, Some("2"));
+    let e = asked.error.unwrap();
+    assert_eq!(e.code, "confirm_required");
+    assert_eq!(
+        e.message,
+        "Lucas Martin's drip would give Kato Sachiko 2 drips at once (the limit is 1): confirm to go ahead, or give a patient to another nurse"
+    );
+    assert_eq!(m.snapshot_visit(second)["stage"], "ready", "nothing saved");
+    // Confirmed: the nurse's call; the caseload warning stands.
+    let line = json!({"cmd": "advance", "visit": second.0, "to": "administration", "bed": "2",
+        "lot": {"number": "EXO-2611-01"}, "confirm": true});
+    let out = m.clinic.run(&["send", &line.to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let snap = m.clinic.snapshot();
+    assert_eq!(snap["caseload"][0]["nurse"], "Kato Sachiko");
+    assert_eq!(snap["caseload"][0]["drips"], 2);
+    assert_eq!(snap["caseload"][0]["over"], true);
+    let board_codes = |snap: &Value| -> Vec<(String, u64)> {
+        snap["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["code"].as_str().unwrap().to_string(),
+                    a["visit"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        board_codes(&snap).contains(&("caseload".into(), second.0)),
+        "{snap}"
+    );
+
+    // Given to Matsui Taro, by initials: an event; the caseload follows.
+    let line =
+        json!({"cmd": "record", "visit": second.0, "entry": {"kind": "reassigned", "nurse": "mt"}});
+    let out = m.clinic.run(&["send", &line.to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v = m.snapshot_visit(second);
+    assert_eq!(v["nurse"], "Matsui Taro");
+    let snap = m.clinic.snapshot();
+    assert!(!board_codes(&snap).iter().any(|(c, _)| c == "caseload"));
+    let loads: Vec<(String, u64)> = snap["caseload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["initials"].as_str().unwrap().to_string(),
+                c["drips"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(loads, vec![("KS".into(), 1), ("MT".into(), 1)]);
+    // Nobody not on the staff list as a nurse.
+    let line = json!({"cmd": "record", "visit": second.0, "entry": {"kind": "reassigned", "nurse": "Dr. Who"}});
+    let out = m.clinic.run(&["send", &line.to_string()]);
+    let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reply["error"]["code"], "unknown_nurse", "{reply}");
+
+    // Not on the wall, asked on her drip: a badge for the staff.
+    let line =
+        json!({"cmd": "record", "visit": first.0, "entry": {"kind": "do_not_display", "on": true}});
+    let out = m.clinic.run(&["send", &line.to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v = m.snapshot_visit(first);
+    assert_eq!(v["do_not_display"], true);
+    assert!(
+        v["badges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["code"] == "do_not_display"),
+        "{v}"
+    );
+
+    // Bed 3 is free: there is nothing to mark ready.
+    let out = m
+        .clinic
+        .run(&["send", r#"{"cmd": "bed_ready", "bed": "3"}"#]);
+    assert_eq!(out.status.code(), Some(1));
+    let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reply["error"]["code"], "not_now");
+    assert_eq!(
+        reply["error"]["message"],
+        "bed 3 is not being cleaned: it is free"
+    );
+}
