@@ -1333,7 +1333,7 @@ role = "nurse"
             })
             .collect()
     };
-    let mut ready = |m: &mut Morning, minute: i64, name: &str, chart: &str| {
+    let ready = |m: &mut Morning, minute: i64, name: &str, chart: &str| {
         let v = m.arrive(minute, name, "drip", chart);
         assert!(m.advance(minute + 2, v, Stage::Counselling, None).ok);
         for entry in plan_nurse(m, "KS") {
