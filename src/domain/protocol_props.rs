@@ -17,6 +17,8 @@
 //!   cleaned then (left the same clinic day, not yet marked ready);
 //! * a patient who asked not to be shown is never on the wall's
 //!   projection (neither as a patient nor by a label);
+//! * no command, unconfirmed, gives a nurse more drips at once than
+//!   `caseload.max_drips_per_nurse` (one here, so that it is reached);
 //! * the board is the fold of the accepted events (a refused command
 //!   leaves nothing behind).
 //!
@@ -268,6 +270,29 @@ struct Run {
     now: DateTime<Utc>,
     /// Alternates between two operators.
     turn: u32,
+    /// Drips refused for taking a nurse over the caseload limit.
+    caseload_asked: u32,
+}
+
+/// Each nurse's drips running now, counted from the plans and the stages
+/// (not by `caseload`, the code under test).
+fn drips_per_nurse(board: &Board, policy: &Policy) -> std::collections::BTreeMap<String, u32> {
+    let mut out = std::collections::BTreeMap::new();
+    for v in board.visits.values() {
+        let drip = v
+            .care
+            .plan
+            .as_ref()
+            .and_then(|p| policy.treatment(&p.treatment))
+            .is_some_and(|t| t.route == super::model::Route::Drip);
+        if v.stage == Stage::Administration
+            && drip
+            && let Some(nurse) = v.care.nurse()
+        {
+            *out.entry(nurse.to_string()).or_insert(0) += 1;
+        }
+    }
+    out
 }
 
 impl Run {
@@ -295,10 +320,24 @@ impl Run {
         let before = self.board.clone();
         match decide(&self.board, &self.policy, &command, &ctx) {
             Ok(events) => {
+                let had = drips_per_nurse(&self.board, &self.policy);
                 for e in events {
                     apply(&mut self.board, e);
                 }
+                let limit = self.policy.caseload.max_drips_per_nurse;
+                for (nurse, n) in drips_per_nurse(&self.board, &self.policy) {
+                    let before = had.get(&nurse).copied().unwrap_or(0);
+                    assert!(
+                        n <= limit || n <= before,
+                        "{nurse} went from {before} to {n} drips (limit {limit}) unconfirmed: {command:?}"
+                    );
+                }
                 true
+            }
+            Err(super::command::Rejection::OverCaseload { .. }) => {
+                assert_eq!(self.board, before, "a refused command changed the board");
+                self.caseload_asked += 1;
+                false
             }
             Err(_) => {
                 assert_eq!(self.board, before, "a refused command changed the board");
@@ -1269,6 +1308,20 @@ fn log_of(board: &Board) -> Vec<EventRecord> {
     events
 }
 
+impl Run {
+    fn new() -> Run {
+        let mut policy = Policy::default();
+        policy.caseload.max_drips_per_nurse = 1;
+        Run {
+            board: Board::default(),
+            policy,
+            now: nine(),
+            turn: 0,
+            caseload_asked: 0,
+        }
+    }
+}
+
 /// Sequences per run: `PROPTEST_CASES` overrides (CI uses the default).
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -1286,12 +1339,7 @@ proptest! {
 
     #[test]
     fn no_sequence_of_commands_walks_round_a_safety_gate(steps in prop::collection::vec(step(), 1..60)) {
-        let mut run = Run {
-            board: Board::default(),
-            policy: Policy::default(),
-            now: nine(),
-            turn: 0,
-        };
+        let mut run = Run::new();
         for s in &steps {
             run.play(s);
             check_board(&run.board, &run.policy, &log_of(&run.board));
@@ -1305,19 +1353,14 @@ proptest! {
 /// they would hold for want of trying).
 #[test]
 fn the_random_mornings_reach_administration_discharge_and_reactions() {
-    let mut reached = [0usize; 7];
+    let mut reached = [0usize; 8];
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     for _ in 0..300 {
         let steps = prop::collection::vec(step(), 40..60)
             .new_tree(&mut runner)
             .unwrap()
             .current();
-        let mut run = Run {
-            board: Board::default(),
-            policy: Policy::default(),
-            now: nine(),
-            turn: 0,
-        };
+        let mut run = Run::new();
         for s in &steps {
             run.play(s);
         }
@@ -1342,6 +1385,7 @@ fn the_random_mornings_reach_administration_discharge_and_reactions() {
         reached[4] += usize::from(on_a_cleaned_bed);
         reached[5] += usize::from(care(&|v| v.care.reassigned.is_some()));
         reached[6] += usize::from(care(&|v| v.care.do_not_display && v.stage.is_active()));
+        reached[7] += usize::from(run.caseload_asked > 0);
     }
     assert!(reached.iter().all(|n| *n > 5), "{reached:?}");
 }
