@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::domain::{Board, Command, VisitId};
 
 /// Bumped on any change a client of the previous version would misread.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Longest line the server accepts; longer lines are refused, not read.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;

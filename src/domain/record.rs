@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::clinical::{EarlyStop, Entry, ReactionKind, check_vitals};
+use super::clinical::{Check, EarlyStop, Entry, ReactionKind, check_vitals};
 use super::command::{Rejection, clean_text, doctor, invalid};
 use super::event::EventKind;
 use super::model::{Route, Stage, Visit};
@@ -331,10 +331,21 @@ pub(super) fn check(
         },
         Entry::Checklist { item } => {
             if care.checklist.contains_key(item) {
-                return not_now(format!(
-                    "{} is already ticked",
-                    item.as_str().replace('_', " ")
-                ));
+                return not_now(format!("\"{}\" is already ticked", item.words()));
+            }
+            entry.clone()
+        }
+        Entry::Untick { item } => {
+            if !care.checklist.contains_key(item) {
+                return not_now(format!("\"{}\" is not ticked", item.words()));
+            }
+            // The confirmation is of the pressure: it goes first.
+            if *item == Check::HemostasisPressure
+                && care.checklist.contains_key(&Check::HemostasisConfirmed)
+            {
+                return not_now(
+                    "hemostasis is confirmed: untick \"hemostasis confirmed\" first".into(),
+                );
             }
             entry.clone()
         }

@@ -8,7 +8,7 @@ use super::{
     gate_label, gate_list, hm, item_label,
 };
 use crate::config::{Config, RiskFlag};
-use crate::domain::rules::{DoseProblem, GATE_FEVER, GATE_VITALS};
+use crate::domain::rules::{DoseProblem, GATE_FEVER, GATE_VITALS, VitalsFinding};
 use crate::domain::{AlertCode, Badge, Check, Correction, Entry, EventKind, Missing, ReactionKind};
 
 pub(super) struct English;
@@ -75,6 +75,10 @@ impl Words for English {
                 )
             }
         }
+    }
+
+    fn vitals_finding(&self, finding: &VitalsFinding) -> String {
+        finding.to_string()
     }
 
     fn alert_short(&self, code: AlertCode) -> &'static str {
@@ -305,6 +309,7 @@ impl Words for English {
                 reason: Some(r),
             } => format!("cleared for discharge by {doctor}: {r}"),
             Entry::Checklist { item } => format!("[x] {}", self.check_name(*item)),
+            Entry::Untick { item } => format!("untick: {}", self.check_name(*item)),
         }
     }
 

@@ -8,7 +8,7 @@ use super::{
     gate_label, gate_list, hm, item_label, stage_name,
 };
 use crate::config::{Config, RiskFlag};
-use crate::domain::rules::{DoseProblem, GATE_FEVER, GATE_VITALS};
+use crate::domain::rules::{DoseProblem, GATE_FEVER, GATE_VITALS, VitalsFinding};
 use crate::domain::{AlertCode, Badge, Check, Correction, Entry, EventKind, Missing, ReactionKind};
 
 pub(super) struct Japanese;
@@ -74,6 +74,17 @@ impl Words for Japanese {
                 let (kind, when) = &f.prior;
                 format!("過去の反応あり（{kind}、{when}）：問診は「あり」、まず医師が確認")
             }
+        }
+    }
+
+    fn vitals_finding(&self, finding: &VitalsFinding) -> String {
+        match finding {
+            VitalsFinding::News2 { total } => format!("NEWS2 {total}"),
+            VitalsFinding::Systolic { mmhg } => format!("収縮期血圧 {mmhg}"),
+            VitalsFinding::SystolicDrop { mmhg, was } => {
+                format!("収縮期血圧 {mmhg}（施術前 {was}）")
+            }
+            VitalsFinding::Spo2 { percent } => format!("SpO2 {percent}"),
         }
     }
 
@@ -302,6 +313,7 @@ impl Words for Japanese {
                 reason: Some(r),
             } => format!("医師の帰宅許可: {doctor}（{r}）"),
             Entry::Checklist { item } => format!("[x] {}", self.check_name(*item)),
+            Entry::Untick { item } => format!("チェック取り消し: {}", self.check_name(*item)),
         }
     }
 

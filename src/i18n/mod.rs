@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, RiskFlag};
-use crate::domain::rules::{DoseProblem, EmergencyState};
+use crate::domain::rules::{DoseProblem, EmergencyState, VitalsFinding};
 use crate::domain::{
     Alert, AlertCode, Badge, Check, Correction, Entry, EventKind, Missing, ReactionKind, Route,
     Stage,
@@ -77,6 +77,8 @@ pub trait Words: Sync {
     /// Between the items of a list.
     fn list_separator(&self) -> &'static str;
     fn alert_message(&self, facts: &AlertFacts) -> String;
+    /// What is abnormal in a set of vitals.
+    fn vitals_finding(&self, finding: &VitalsFinding) -> String;
     /// A short word for an alert on a board row.
     fn alert_short(&self, code: AlertCode) -> &'static str;
     fn dose_problem(&self, problem: &DoseProblem) -> String;
@@ -516,6 +518,12 @@ pub fn alert_message(lang: Lang, alert: &Alert, route: Option<Route>, config: &C
             .map(|id| item_label(lang, config, id))
             .collect::<Vec<_>>()
             .join(", "),
+        AlertCode::Vitals if !alert.findings.is_empty() => alert
+            .findings
+            .iter()
+            .map(|f| words(lang).vitals_finding(f))
+            .collect::<Vec<_>>()
+            .join(words(lang).list_separator()),
         _ => alert.detail.clone(),
     };
     let prior = if alert.code == AlertCode::PriorReaction {

@@ -55,6 +55,7 @@ mod tests {
             acknowledged_by: None,
             detail: String::new(),
             emergency: None,
+            findings: Vec::new(),
         }
     }
 
