@@ -15,9 +15,9 @@ use crate::i18n::Lang;
 // The clinical types belong to the domain; they are re-exported here so
 // that `config::Level` and the like read naturally where a config is read.
 pub use crate::domain::policy::{
-    Administration, BoardRules, Course, DaySheet, DischargeRules, Item, Level, Limit, Observation,
-    Policy, ReactionRules, RiskFlag, ScreeningItem, StaffMember, StaffRole, StageLimits, Treatment,
-    VitalsRules,
+    Administration, Aftercare, BoardRules, Course, DaySheet, DischargeRules, Item, Level, Limit,
+    Observation, Policy, ReactionRules, RiskFlag, ScreeningItem, StaffMember, StaffRole,
+    StageLimits, Treatment, VitalsRules,
 };
 
 /// The whole clinic configuration: the clinic's policy (what the domain
@@ -384,6 +384,19 @@ impl Config {
                 .iter()
                 .map(|q| (q.id.as_str(), q.label.as_str())),
         )?;
+        for (i, a) in self.discharge.aftercare.iter().enumerate() {
+            if let Some((j, t)) = a
+                .treatments
+                .iter()
+                .enumerate()
+                .find(|(_, t)| self.treatment(t).is_none())
+            {
+                return bad(
+                    &format!("discharge.aftercare[{i}].treatments[{j}]"),
+                    format!("there is no treatment {t:?}: use an id from [[treatments]]"),
+                );
+            }
+        }
         if !(35.0..=42.0).contains(&self.vitals.fever_celsius) {
             return bad(
                 "vitals.fever_celsius",

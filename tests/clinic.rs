@@ -1014,6 +1014,7 @@ fn the_safety_gates_hold_against_what_a_hurried_nurse_or_a_script_tries() {
             visit: h,
             entry: Entry::Pause {
                 reason: "toilet".into(),
+                reaction: None,
             },
         },
     ));

@@ -317,6 +317,10 @@ pub enum Entry {
     /// The drip is paused (its countdown stops).
     Pause {
         reason: String,
+        /// The reaction that paused it, when one did (worded by each
+        /// screen in its language).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reaction: Option<ReactionKind>,
     },
     Resume,
     Reaction {
@@ -428,6 +432,10 @@ pub struct EarlyStop {
     /// The volume actually given, when known.
     #[serde(default)]
     pub volume_ml: Option<f32>,
+    /// The reaction that stopped the drip, when one did (the screens word
+    /// it in their language; `reason` says it in English for the record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<ReactionKind>,
 }
 
 /// A doctor's approval: who, why, what it covers, when.

@@ -826,6 +826,7 @@ fn a_paused_drip_stops_its_countdown() {
         v,
         Entry::Pause {
             reason: "patient to the toilet".into(),
+            reaction: None,
         },
     );
     let remaining = |c: &Clinic, now| timer(c.visit(v), &c.config, now).remaining_secs;

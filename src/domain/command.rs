@@ -485,6 +485,7 @@ fn visit_events(
                 early: Some(EarlyStop {
                     reason,
                     volume_ml: *volume_ml,
+                    reaction: None,
                 }),
             })
         }

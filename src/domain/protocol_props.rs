@@ -467,6 +467,7 @@ impl Run {
                         v,
                         Entry::Pause {
                             reason: "toilet".into(),
+                            reaction: None,
                         },
                     );
                 }

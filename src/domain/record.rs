@@ -215,8 +215,10 @@ pub(super) fn check(
                 },
             }
         }
-        Entry::Pause { reason } => Entry::Pause {
+        Entry::Pause { reason, .. } => Entry::Pause {
             reason: clean_text("reason", reason, true)?,
+            // Only the domain records a pause for a reaction.
+            reaction: None,
         },
         Entry::Resume => entry.clone(),
         Entry::Reaction {
@@ -242,6 +244,7 @@ pub(super) fn check(
                     ReactionKind::Allergic if drip && care.paused_since.is_none() => {
                         out.push(recorded(Entry::Pause {
                             reason: "allergic reaction".into(),
+                            reaction: Some(ReactionKind::Allergic),
                         }));
                     }
                     ReactionKind::Anaphylaxis => {
@@ -249,6 +252,7 @@ pub(super) fn check(
                             early: Some(EarlyStop {
                                 reason: "anaphylaxis: drip stopped".into(),
                                 volume_ml: None,
+                                reaction: Some(ReactionKind::Anaphylaxis),
                             }),
                         });
                     }
@@ -257,6 +261,7 @@ pub(super) fn check(
                             early: Some(EarlyStop {
                                 reason: format!("{} reaction: needle out", reaction.as_str()),
                                 volume_ml: None,
+                                reaction: Some(*reaction),
                             }),
                         });
                     }

@@ -1105,10 +1105,18 @@ pub fn visit_alerts(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Vec<A
         }
         Stage::Administration => {
             if let Some(paused) = care.paused_since {
+                // A pause is deliberate: shown at once, a warning once it
+                // lasts (the product warms, the line may clot).
+                let minutes = (now - paused).num_minutes();
+                let severity = if minutes >= i64::from(policy.administration.pause_warn_minutes) {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                };
                 alert(
-                    Severity::Warning,
+                    severity,
                     AlertCode::DripPaused,
-                    (now - paused).num_minutes(),
+                    minutes,
                     paused,
                     String::new(),
                 );

@@ -5,11 +5,13 @@ use chrono_tz::Tz;
 
 use super::{
     AlertFacts, ClinicTexts, EventWords, Lang, RecordsTexts, Texts, UiTexts, WallTexts, Words,
-    gate_label, gate_list, hm, item_label,
+    alert_words, gate_label, gate_list, hm, item_label, treatment_label,
 };
 use crate::config::{Config, RiskFlag};
 use crate::domain::rules::{DoseProblem, GATE_FEVER, GATE_VITALS, VitalsFinding};
-use crate::domain::{AlertCode, Badge, Check, Correction, Entry, EventKind, Missing, ReactionKind};
+use crate::domain::{
+    AlertCode, Badge, Check, Correction, Entry, EventKind, Missing, ReactionKind, Vitals,
+};
 
 pub(super) struct English;
 
@@ -48,7 +50,8 @@ impl Words for English {
             AlertCode::DripCheckDue => {
                 format!("drip check at {d} min: volume, rate, tubing, site, patient")
             }
-            AlertCode::DripPaused => format!("drip paused for {m} min"),
+            AlertCode::DripPaused if m > 0 => format!("drip paused at {} ({m} min)", f.since),
+            AlertCode::DripPaused => format!("drip paused at {}", f.since),
             AlertCode::Vasovagal => {
                 "vasovagal reaction: needle out, lie flat, legs up, stay with the patient"
                     .to_string()
@@ -79,6 +82,13 @@ impl Words for English {
 
     fn vitals_finding(&self, finding: &VitalsFinding) -> String {
         finding.to_string()
+    }
+
+    fn vitals_line(&self, v: &Vitals) -> String {
+        format!(
+            "{}/{} P{} SpO2 {} {:.1}C RR{}",
+            v.systolic, v.diastolic, v.pulse, v.spo2, v.temperature, v.respiratory_rate
+        )
     }
 
     fn alert_short(&self, code: AlertCode) -> &'static str {
@@ -255,13 +265,13 @@ impl Words for English {
                 format!("consent {}/{}", items.len(), config.consent.len())
             }
             Entry::Plan { plan } => format!(
-                "plan {} {} mL, {} ({})",
-                plan.treatment, plan.dose_ml, plan.product, plan.nurse
+                "plan: {}, {} mL {} ({})",
+                treatment_label(config, Lang::En, &plan.treatment),
+                plan.dose_ml,
+                plan.product,
+                plan.nurse
             ),
-            Entry::Vitals { vitals: v } => format!(
-                "vitals {}/{} P {} SpO2 {} {:.1} RR {}",
-                v.systolic, v.diastolic, v.pulse, v.spo2, v.temperature, v.respiratory_rate
-            ),
+            Entry::Vitals { vitals } => format!("vitals {}", self.vitals_line(vitals)),
             Entry::DripCheck {
                 minute,
                 skipped: None,
@@ -270,7 +280,10 @@ impl Words for English {
                 minute,
                 skipped: Some(reason),
             } => format!("drip check at {minute} min skipped: {reason}"),
-            Entry::Pause { reason } => format!("drip paused: {reason}"),
+            Entry::Pause {
+                reaction: Some(r), ..
+            } => format!("drip paused: {} reaction", self.reaction_name(*r)),
+            Entry::Pause { reason, .. } => format!("drip paused: {reason}"),
             Entry::Resume => "drip resumed".into(),
             Entry::Reaction {
                 reaction,
@@ -299,7 +312,7 @@ impl Words for English {
                 format!("adrenaline {dose_mg} mg IM (above the computed dose, confirmed by {who})")
             }
             Entry::AmbulanceCalled => "ambulance called".into(),
-            Entry::Acknowledge { code } => format!("acknowledged: {code}"),
+            Entry::Acknowledge { code } => format!("acknowledged: {}", alert_words(self, code)),
             Entry::Clearance {
                 doctor,
                 reason: None,
@@ -548,6 +561,14 @@ const UI: UiTexts = UiTexts {
     key_clear_filter: "clear filter",
     key_yes: "yes",
     key_no: "no",
+    key_alerts: "all alerts",
+    key_clear_field: "clear the field",
+    key_alert_select: "select that patient",
+    key_first_last_alert: "first / last alert",
+    help_typing: "Typing in a field",
+    help_alerts: "Alert list",
+    enter_not_taken: "Enter was not taken: the save before it was refused. Check, then Enter again",
+    saving_queued: "Saving... ({n} keys waiting, applied in order)",
 };
 
 const RECORDS: RecordsTexts = RecordsTexts {
@@ -594,6 +615,7 @@ const RECORDS: RecordsTexts = RecordsTexts {
     key_check_in: "check in",
     key_check_in_help: "check in (booked)",
     form_check_in: "Check in",
+    counselling_started: "Counselling started",
 };
 
 const CLINIC: ClinicTexts = ClinicTexts {
@@ -614,7 +636,7 @@ const CLINIC: ClinicTexts = ClinicTexts {
     sec_missing_start: "Still missing before the start",
     sec_missing_discharge: "Still missing before discharge",
     sec_steps: "Do now",
-    sec_checklist: "Checklist (Space ticks an item)",
+    sec_checklist: "Checklist (Space or y ticks, n takes a tick back)",
     sec_aftercare: "Aftercare to explain",
     nothing_missing: "nothing: ready to go",
     from_last_visit: "confirm: answers from the last visit ({d})",
@@ -739,7 +761,20 @@ const CLINIC: ClinicTexts = ClinicTexts {
     field_pin: "Doctor's PIN",
     form_skip_check: "Skip the drip check",
     key_skip_check: "skip the due drip check (reason)",
-    key_toggle: "tick / answer yes / no",
+    key_toggle: "yes (tick) / no",
     key_scroll: "scroll",
     help_care: "Patient care",
+    vitals_typing: "118/74 72 98 36.5 14: a space or / moves to the next value",
+    sec_checks_due: "Drip checks due (y: done)",
+    field_drip_check: "drip check at {m} min done",
+    lot_with_expiry: "{n} (expiry {e})",
+    lot_new: "new lot: type its number",
+    lot_number_hint: "from the vial; a lot used before fills in its expiry",
+    sec_pre_vitals: "Pre-treatment vitals",
+    sec_end_vitals: "End-of-observation vitals",
+    form_needle_out: "Needle out",
+    stopped_early: "Stopped early",
+    volume_given: "{v} mL given",
+    timer_done: "done {t}",
+    lot_choice: "Lot",
 };

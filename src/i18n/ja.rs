@@ -5,11 +5,13 @@ use chrono_tz::Tz;
 
 use super::{
     AlertFacts, ClinicTexts, EventWords, Lang, RecordsTexts, Texts, UiTexts, WallTexts, Words,
-    gate_label, gate_list, hm, item_label, stage_name,
+    alert_words, gate_label, gate_list, hm, item_label, stage_name, treatment_label,
 };
 use crate::config::{Config, RiskFlag};
 use crate::domain::rules::{DoseProblem, GATE_FEVER, GATE_VITALS, VitalsFinding};
-use crate::domain::{AlertCode, Badge, Check, Correction, Entry, EventKind, Missing, ReactionKind};
+use crate::domain::{
+    AlertCode, Badge, Check, Correction, Entry, EventKind, Missing, ReactionKind, Vitals,
+};
 
 pub(super) struct Japanese;
 
@@ -48,12 +50,13 @@ impl Words for Japanese {
             AlertCode::DischargeOverdue => format!("帰宅予定を{m}分超過"),
             AlertCode::Contraindication => format!("禁忌あり（{d}）：施術見送り、または医師の判断"),
             AlertCode::CautionNeedsDoctor => format!("要注意（{d}）：医師の確認が必要"),
-            AlertCode::Fever => format!("発熱 {d}℃：感染症の疑い"),
+            AlertCode::Fever => format!("発熱 {d}度：感染症の疑い"),
             AlertCode::Vitals => format!("バイタル異常：{d}"),
             AlertCode::DripCheckDue => {
                 format!("点滴{d}分チェック：残量・速度・ルート・刺入部・患者")
             }
-            AlertCode::DripPaused => format!("点滴一時停止中（{m}分）"),
+            AlertCode::DripPaused if m > 0 => format!("点滴一時停止中（{}から{m}分）", f.since),
+            AlertCode::DripPaused => format!("点滴一時停止中（{}から）", f.since),
             AlertCode::Vasovagal => {
                 "迷走神経反射：抜針・仰臥位・下肢挙上・患者から離れない".to_string()
             }
@@ -86,6 +89,13 @@ impl Words for Japanese {
             }
             VitalsFinding::Spo2 { percent } => format!("SpO2 {percent}"),
         }
+    }
+
+    fn vitals_line(&self, v: &Vitals) -> String {
+        format!(
+            "血圧{}/{} 脈拍{} SpO2 {} 体温{:.1} 呼吸{}",
+            v.systolic, v.diastolic, v.pulse, v.spo2, v.temperature, v.respiratory_rate
+        )
     }
 
     fn alert_short(&self, code: AlertCode) -> &'static str {
@@ -261,13 +271,13 @@ impl Words for Japanese {
             }
             Entry::Consent { items } => format!("同意 {}/{}", items.len(), config.consent.len()),
             Entry::Plan { plan } => format!(
-                "計画 {} {} mL, {} ({})",
-                plan.treatment, plan.dose_ml, plan.product, plan.nurse
+                "計画：{}、{} mL {}（担当 {}）",
+                treatment_label(config, Lang::Ja, &plan.treatment),
+                plan.dose_ml,
+                plan.product,
+                plan.nurse
             ),
-            Entry::Vitals { vitals: v } => format!(
-                "バイタル {}/{} 脈 {} SpO2 {} {:.1} RR {}",
-                v.systolic, v.diastolic, v.pulse, v.spo2, v.temperature, v.respiratory_rate
-            ),
+            Entry::Vitals { vitals } => format!("バイタル {}", self.vitals_line(vitals)),
             Entry::DripCheck {
                 minute,
                 skipped: None,
@@ -276,7 +286,10 @@ impl Words for Japanese {
                 minute,
                 skipped: Some(reason),
             } => format!("点滴{minute}分チェック省略: {reason}"),
-            Entry::Pause { reason } => format!("点滴一時停止: {reason}"),
+            Entry::Pause {
+                reaction: Some(r), ..
+            } => format!("点滴一時停止: {}", self.reaction_name(*r)),
+            Entry::Pause { reason, .. } => format!("点滴一時停止: {reason}"),
             Entry::Resume => "点滴再開".into(),
             Entry::Reaction {
                 reaction,
@@ -303,7 +316,7 @@ impl Words for Japanese {
                 confirmed_by: Some(who),
             } => format!("アドレナリン {dose_mg} mg 筋注（過量・{who}確認）"),
             Entry::AmbulanceCalled => "救急車要請".into(),
-            Entry::Acknowledge { code } => format!("確認済: {code}"),
+            Entry::Acknowledge { code } => format!("確認済: {}", alert_words(self, code)),
             Entry::Clearance {
                 doctor,
                 reason: None,
@@ -547,6 +560,14 @@ const UI: UiTexts = UiTexts {
     key_clear_filter: "絞り込みを解除",
     key_yes: "はい",
     key_no: "いいえ",
+    key_alerts: "全アラート",
+    key_clear_field: "項目を消去",
+    key_alert_select: "その患者を選択",
+    key_first_last_alert: "先頭 / 末尾のアラート",
+    help_typing: "文字の入力",
+    help_alerts: "アラート一覧",
+    enter_not_taken: "Enter は受け付けていません：直前の保存が拒否されました。確認してもう一度 Enter",
+    saving_queued: "保存中...（入力 {n} 件は順に反映されます）",
 };
 
 const RECORDS: RecordsTexts = RecordsTexts {
@@ -593,6 +614,7 @@ const RECORDS: RecordsTexts = RecordsTexts {
     key_check_in: "来院受付",
     key_check_in_help: "予約患者の来院受付",
     form_check_in: "来院受付",
+    counselling_started: "カウンセリングを開始しました",
 };
 
 const CLINIC: ClinicTexts = ClinicTexts {
@@ -613,7 +635,7 @@ const CLINIC: ClinicTexts = ClinicTexts {
     sec_missing_start: "施術開始までに不足",
     sec_missing_discharge: "帰宅までに不足",
     sec_steps: "いますぐ",
-    sec_checklist: "チェック（Space で記録）",
+    sec_checklist: "チェック（Space・y で記録、n で取り消し）",
     sec_aftercare: "説明するアフターケア",
     nothing_missing: "不足なし",
     from_last_visit: "確認：前回（{d}）の回答です",
@@ -732,7 +754,20 @@ const CLINIC: ClinicTexts = ClinicTexts {
     field_pin: "医師の暗証番号",
     form_skip_check: "点滴チェックを省略",
     key_skip_check: "点滴チェックを省略（理由）",
-    key_toggle: "チェック / はい / いいえ",
+    key_toggle: "はい（チェック）/ いいえ",
     key_scroll: "スクロール",
     help_care: "患者対応",
+    vitals_typing: "118/74 72 98 36.5 14 のように入力：空白か / で次の値へ",
+    sec_checks_due: "予定の点滴チェック（y で済）",
+    field_drip_check: "点滴{m}分チェック済",
+    lot_with_expiry: "{n}（期限 {e}）",
+    lot_new: "新しいロット（番号を入力）",
+    lot_number_hint: "バイアルから転記：以前使ったロットは期限を自動入力",
+    sec_pre_vitals: "施術前バイタル",
+    sec_end_vitals: "観察終了時バイタル",
+    form_needle_out: "抜針",
+    stopped_early: "途中終了",
+    volume_given: "投与量 {v} mL",
+    timer_done: "済 {t}",
+    lot_choice: "ロット",
 };

@@ -22,7 +22,7 @@ use crate::config::{Config, RiskFlag};
 use crate::domain::rules::{DoseProblem, EmergencyState, VitalsFinding};
 use crate::domain::{
     Alert, AlertCode, Badge, Check, Correction, Entry, EventKind, Missing, ReactionKind, Route,
-    Stage,
+    Stage, Vitals,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -62,6 +62,8 @@ pub struct AlertFacts<'a> {
     pub detail: String,
     /// The treatment is a drip (else an injection).
     pub drip: bool,
+    /// When the condition began, `HH:MM`.
+    pub since: String,
     /// An earlier reaction: its name and when.
     pub prior: (String, String),
     /// The emergency line's parts: the dose (or how many were given), and
@@ -79,6 +81,8 @@ pub trait Words: Sync {
     fn alert_message(&self, facts: &AlertFacts) -> String;
     /// What is abnormal in a set of vitals.
     fn vitals_finding(&self, finding: &VitalsFinding) -> String;
+    /// A set of vitals in one line: `118/74 P74 SpO2 98 36.5C RR14`.
+    fn vitals_line(&self, vitals: &Vitals) -> String;
     /// A short word for an alert on a board row.
     fn alert_short(&self, code: AlertCode) -> &'static str;
     fn dose_problem(&self, problem: &DoseProblem) -> String;
@@ -283,6 +287,15 @@ pub struct UiTexts {
     pub key_clear_filter: &'static str,
     pub key_yes: &'static str,
     pub key_no: &'static str,
+    pub key_alerts: &'static str,
+    pub key_clear_field: &'static str,
+    pub key_alert_select: &'static str,
+    pub key_first_last_alert: &'static str,
+    pub help_typing: &'static str,
+    pub help_alerts: &'static str,
+    pub enter_not_taken: &'static str,
+    /// {n}: keys typed while saving.
+    pub saving_queued: &'static str,
 }
 
 /// Words of the history view, the correction form and check-in.
@@ -339,6 +352,7 @@ pub struct RecordsTexts {
     /// The help's line for Enter on an expected patient.
     pub key_check_in_help: &'static str,
     pub form_check_in: &'static str,
+    pub counselling_started: &'static str,
 }
 
 /// Words of the clinical forms, the emergency banner and the care summary.
@@ -501,6 +515,23 @@ pub struct ClinicTexts {
     pub field_pin: &'static str,
     pub form_skip_check: &'static str,
     pub key_skip_check: &'static str,
+    pub vitals_typing: &'static str,
+    pub sec_checks_due: &'static str,
+    /// {m}: the minute of the drip.
+    pub field_drip_check: &'static str,
+    /// {n}: the lot number, {e}: its expiry.
+    pub lot_with_expiry: &'static str,
+    pub lot_new: &'static str,
+    pub lot_number_hint: &'static str,
+    pub sec_pre_vitals: &'static str,
+    pub sec_end_vitals: &'static str,
+    pub form_needle_out: &'static str,
+    pub stopped_early: &'static str,
+    /// {v}: the volume given, as entered.
+    pub volume_given: &'static str,
+    /// {t}: how long ago the observation was done.
+    pub timer_done: &'static str,
+    pub lot_choice: &'static str,
 }
 
 pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
@@ -540,6 +571,7 @@ pub fn alert_message(lang: Lang, alert: &Alert, route: Option<Route>, config: &C
         alert,
         detail,
         drip: route == Some(Route::Drip),
+        since: hm(config, &alert.since),
         prior,
         emergency,
     })
@@ -591,6 +623,28 @@ fn emergency_parts(lang: Lang, alert: &Alert) -> (String, String) {
     (dose, doctor)
 }
 
+/// An alert code as recorded (an acknowledgement names one), in words.
+fn alert_words(words: &dyn Words, code: &str) -> String {
+    serde_json::from_value::<AlertCode>(serde_json::Value::String(code.to_string())).map_or_else(
+        |_| code.replace('_', " "),
+        |c| words.alert_short(c).to_string(),
+    )
+}
+
+/// A treatment's label in the screen's language (the Japanese label when
+/// there is one), or its id when the config does not know it.
+pub fn treatment_label(config: &Config, lang: Lang, id: &str) -> String {
+    match config.treatment(id) {
+        Some(t) => label(lang, &t.label, &t.label_ja).to_string(),
+        None => id.to_string(),
+    }
+}
+
+/// A set of vitals in one line.
+pub fn vitals_line(lang: Lang, vitals: &Vitals) -> String {
+    words(lang).vitals_line(vitals)
+}
+
 /// A short word for an alert on a board row (after its severity symbol),
 /// for the alerts added by the clinical rules.
 pub fn alert_short(lang: Lang, code: AlertCode) -> &'static str {
@@ -609,14 +663,15 @@ pub fn item_label(lang: Lang, config: &Config, id: &str) -> String {
     if let Some(q) = config.screening_item(id) {
         return label(lang, &q.label, &q.label_ja).to_string();
     }
-    config
+    let consent = config
         .consent
         .iter()
-        .chain(config.discharge.aftercare.iter())
-        .find(|c| c.id == id)
-        .map_or(id.to_string(), |c| {
-            label(lang, &c.label, &c.label_ja).to_string()
-        })
+        .map(|c| (&c.id, &c.label, &c.label_ja));
+    let aftercare = (config.discharge.aftercare.iter()).map(|c| (&c.id, &c.label, &c.label_ja));
+    consent
+        .chain(aftercare)
+        .find(|(c, _, _)| *c == id)
+        .map_or(id.to_string(), |(_, l, ja)| label(lang, l, ja).to_string())
 }
 
 /// Why a dose is too much, in the screen's language.

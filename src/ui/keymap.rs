@@ -26,6 +26,8 @@ pub enum Op {
     Help,
     /// The day's events (the history view).
     History,
+    /// Every alert, when the strip cannot show them all.
+    Alerts,
     /// Correct a recorded value of the selected patient.
     Correct,
     // The history view.
@@ -57,6 +59,8 @@ pub enum Op {
     Delete,
     Home,
     End,
+    /// Ctrl-U: empty the field.
+    ClearField,
     Submit,
     Abort,
     /// Space: tick a checkbox (a letter in a text field).
@@ -72,6 +76,27 @@ pub enum Op {
 }
 
 impl Op {
+    /// Whether the op is about the selected patient (nothing to do
+    /// without one).
+    pub fn is_about_a_patient(self) -> bool {
+        matches!(
+            self,
+            Op::Next
+                | Op::Cancel
+                | Op::Undo
+                | Op::Correct
+                | Op::Counselling
+                | Op::Vitals
+                | Op::DripCheck
+                | Op::SkipCheck
+                | Op::Pause
+                | Op::StopEarly
+                | Op::Reaction
+                | Op::FollowUp
+                | Op::Acknowledge
+        )
+    }
+
     /// Whether the op leads to a change of the board (refused on a
     /// read-only terminal, and not offered there).
     pub fn changes_board(self) -> bool {
@@ -213,6 +238,12 @@ pub const NORMAL: &[Binding] = &[
         footer: Some(6),
     },
     Binding {
+        shown: "!",
+        keys: &[(ch('!'), Op::Alerts)],
+        describe: |t| t.ui.key_alerts,
+        footer: Some(1),
+    },
+    Binding {
         shown: "C",
         keys: &[(ch('C'), Op::Correct)],
         describe: |t| t.records.key_correct,
@@ -289,10 +320,10 @@ pub const NORMAL: &[Binding] = &[
 
 /// Where the patient-care keys begin in `NORMAL` (the help shows them as
 /// their own section).
-pub const CARE_FROM: usize = 14;
+pub const CARE_FROM: usize = 15;
 
 /// Keys that edit a line of text (forms and the filter line).
-const EDITING: [Binding; 2] = [
+pub const EDITING: [Binding; 3] = [
     Binding {
         shown: "Backspace/Del",
         keys: &[
@@ -307,6 +338,12 @@ const EDITING: [Binding; 2] = [
         keys: &[(key(KeyCode::Home), Op::Home), (key(KeyCode::End), Op::End)],
         describe: |t| t.ui.key_home_end,
         footer: None,
+    },
+    Binding {
+        shown: "Ctrl-U",
+        keys: &[(ctrl('u'), Op::ClearField)],
+        describe: |t| t.ui.key_clear_field,
+        footer: Some(4),
     },
 ];
 
@@ -362,6 +399,7 @@ pub const FORM: &[Binding] = &[
     },
     EDITING[0],
     EDITING[1],
+    EDITING[2],
 ];
 
 pub const FILTER: &[Binding] = &[
@@ -388,6 +426,7 @@ pub const FILTER: &[Binding] = &[
     },
     EDITING[0],
     EDITING[1],
+    EDITING[2],
 ];
 
 pub const CONFIRM: &[Binding] = &[
@@ -528,20 +567,82 @@ pub const HISTORY_BY: &[Binding] = &[
     },
     EDITING[0],
     EDITING[1],
+    EDITING[2],
+];
+
+/// The alert list.
+pub const ALERTS: &[Binding] = &[
+    Binding {
+        shown: "Enter",
+        keys: &[(key(KeyCode::Enter), Op::Next)],
+        describe: |t| t.ui.key_alert_select,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "j/k",
+        keys: &[
+            (ch('j'), Op::Down),
+            (key(KeyCode::Down), Op::Down),
+            (ch('k'), Op::Up),
+            (key(KeyCode::Up), Op::Up),
+        ],
+        describe: |t| t.records.key_move,
+        footer: Some(1),
+    },
+    Binding {
+        shown: "PgUp/PgDn",
+        keys: &[
+            (key(KeyCode::PageUp), Op::PageUp),
+            (key(KeyCode::PageDown), Op::PageDown),
+        ],
+        describe: |t| t.ui.key_page,
+        footer: None,
+    },
+    Binding {
+        shown: "Home/End",
+        keys: &[
+            (key(KeyCode::Home), Op::First),
+            (ch('g'), Op::First),
+            (key(KeyCode::End), Op::Last),
+            (ch('G'), Op::Last),
+        ],
+        describe: |t| t.ui.key_first_last_alert,
+        footer: None,
+    },
+    Binding {
+        shown: "Esc/!/q",
+        keys: &[
+            (key(KeyCode::Esc), Op::Close),
+            (ch('!'), Op::Close),
+            (ch('q'), Op::Close),
+        ],
+        describe: |t| t.records.key_close,
+        footer: Some(0),
+    },
 ];
 
 /// A section of the help screen: its title and its keys.
 pub type Section = (fn(&Texts) -> &'static str, &'static [Binding]);
 
-/// The sections of the help screen.
-pub fn help_sections() -> [Section; 7] {
+/// A table without the editing keys at its end (they have a section of
+/// their own in the help).
+const fn own(table: &'static [Binding]) -> &'static [Binding] {
+    table.split_at(table.len() - EDITING.len()).0
+}
+
+/// The sections of the help screen, from the same tables as the keys and
+/// the footer. The editing keys, shared by forms and filters, have their
+/// own section.
+pub fn help_sections() -> [Section; 9] {
     [
         (|t| t.ui.help_board, NORMAL.split_at(CARE_FROM).0),
         (|t| t.clinic.help_care, NORMAL.split_at(CARE_FROM).1),
+        (|t| t.ui.help_form, own(FORM)),
+        (|t| t.ui.help_typing, &EDITING),
+        (|t| t.ui.help_filter, own(FILTER)),
+        (|t| t.ui.help_alerts, ALERTS),
         (|t| t.records.help_history, HISTORY),
-        (|t| t.records.help_by, HISTORY_BY),
-        (|t| t.ui.help_form, FORM),
-        (|t| t.ui.help_filter, FILTER),
+        (|t| t.records.help_by, own(HISTORY_BY)),
         (|t| t.ui.help_confirm, CONFIRM),
     ]
 }
@@ -563,13 +664,39 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_mode() {
-        for table in [NORMAL, FORM, FILTER, CONFIRM, HELP, HISTORY, HISTORY_BY] {
+        for table in [
+            NORMAL, FORM, FILTER, CONFIRM, HELP, HISTORY, HISTORY_BY, ALERTS,
+        ] {
             let keys: Vec<Key> = table
                 .iter()
                 .flat_map(|b| b.keys.iter().map(|(k, _)| *k))
                 .collect();
             for (i, k) in keys.iter().enumerate() {
                 assert!(!keys[i + 1..].contains(k), "{k:?} bound twice");
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_of_every_mode_is_in_the_help_and_no_section_is_empty() {
+        let sections = help_sections();
+        for (_, bindings) in &sections {
+            assert!(!bindings.is_empty(), "an empty help section");
+        }
+        let listed: Vec<(KeyCode, bool, Op)> = sections
+            .iter()
+            .flat_map(|(_, b)| b.iter())
+            .flat_map(|b| b.keys.iter().map(|(k, op)| (k.code, k.ctrl, *op)))
+            .collect();
+        for table in [NORMAL, FORM, FILTER, CONFIRM, HISTORY, HISTORY_BY, ALERTS] {
+            for b in table {
+                for (k, op) in b.keys {
+                    assert!(
+                        listed.contains(&(k.code, k.ctrl, *op)),
+                        "{:?} ({op:?}) is not in the help",
+                        k.code
+                    );
+                }
             }
         }
     }

@@ -127,7 +127,7 @@ fn undo_asks_first() {
     let mut app = morning(ENGLISH, Lang::En);
     press(&mut app, KeyCode::Char('u'));
     assert!(
-        matches!(&app.mode, Mode::Form(f) if matches!(f.kind, crate::ui::form::FormKind::Undo { .. }))
+        matches!(&app.mode, Mode::Form(f) if matches!(f.kind, crate::ui::forms::FormKind::Undo { .. }))
     );
     assert_snapshot!(draw(&app, 80, 24).backend());
 }

@@ -27,7 +27,9 @@ pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> S
         EventKind::AdministrationStarted { bed: None, .. } => {
             words.administration_started.to_string()
         }
-        EventKind::AdministrationEnded { .. } => words.administration_ended.to_string(),
+        EventKind::AdministrationEnded { early: None } => words.administration_ended.to_string(),
+        // What was done: why, and how much was given.
+        EventKind::AdministrationEnded { early: Some(stop) } => early_stop_words(t, stop),
         EventKind::Discharged => words.discharged.to_string(),
         EventKind::Deferred { reason } => format!("{}: {}", words.deferred, clean(reason)),
         EventKind::Cancelled { reason } => format!("{}: {}", words.cancelled, clean(reason)),
@@ -69,6 +71,24 @@ pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> S
                 None => format!("{} {what}", words.reverted),
             }
         }
+    }
+}
+
+/// A drip stopped before its time: why, and the volume given (as entered).
+pub fn early_stop_words(t: &Texts, stop: &crate::domain::clinical::EarlyStop) -> String {
+    let c = &t.clinic;
+    // A reaction that stopped the drip is worded in the screen's language.
+    let why = match stop.reaction {
+        Some(r) => crate::i18n::reaction_name(t.lang, r).to_string(),
+        None => clean(&stop.reason),
+    };
+    match stop.volume_ml {
+        Some(v) => format!(
+            "{}: {why} ({})",
+            c.stopped_early,
+            c.volume_given.replace("{v}", &v.to_string())
+        ),
+        None => format!("{}: {why}", c.stopped_early),
     }
 }
 

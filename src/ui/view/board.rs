@@ -18,7 +18,7 @@ use crate::domain::{Alert, AlertCode, Severity, Visit, badges, visit_alerts};
 use crate::i18n::{Texts, badge_text, stage_name, texts};
 use crate::ui::app::App;
 use crate::ui::cell::{cell, cell_right, clean, clip};
-use crate::ui::form::treatment_label;
+use crate::ui::forms::treatment_label;
 use crate::ui::rows::{Row, grouped};
 
 /// Column widths for a board `total` columns wide.
@@ -32,29 +32,60 @@ struct Columns {
 }
 
 impl Columns {
-    fn for_width(total: usize, t: &Texts) -> Columns {
+    /// Widths for a board `total` columns wide whose longest name and
+    /// treatment are `names` and `treatments` wide: both shown whole when
+    /// they fit, the alerts taking the rest (at least `ALERTS_MIN`).
+    fn for_width(total: usize, t: &Texts, names: usize, treatments: usize) -> Columns {
+        const ALERTS_MIN: usize = 14;
+        const MIN: usize = 8;
         let no = width(t.col_no).max(3);
         let (bed, timer) = (width(t.col_bed).max(6), 13);
-        let alerts = (total / 5).clamp(12, 28);
-        // Six separating spaces.
-        let rest = total.saturating_sub(no + bed + timer + alerts + 5);
-        let name = (rest / 2).clamp(8, 30).min(rest);
-        let treatment = rest - name;
+        // Five separating spaces.
+        let rest = total.saturating_sub(no + bed + timer + 5);
+        let need_name = names.max(width(t.col_name)).clamp(MIN, 30);
+        let need_treatment = treatments.max(width(t.col_treatment)).clamp(MIN, 30);
+        let room = rest.saturating_sub(ALERTS_MIN.min(rest / 3));
+        let (name, treatment) = if need_name + need_treatment <= room {
+            (need_name, need_treatment)
+        } else {
+            // Each its need up to half; what one leaves, the other takes.
+            let half = room / 2;
+            let name = need_name.min(half);
+            let treatment = need_treatment.min(room - name);
+            let name = (room - treatment).min(need_name);
+            (name, treatment)
+        };
         Columns {
             no,
             name,
             treatment,
             bed,
             timer,
-            alerts,
+            alerts: rest.saturating_sub(name + treatment),
         }
     }
+}
+
+pub fn rows_needed(app: &App, now: DateTime<Utc>) -> usize {
+    let visits = app.visible(now);
+    1 + grouped(&visits).len().max(1)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
     let t = texts(app.lang);
     let w = usize::from(area.width);
-    let cols = Columns::for_width(w, t);
+    let visits = app.visible(now);
+    let names = visits
+        .iter()
+        .map(|v| width(&clean(&v.name)))
+        .max()
+        .unwrap_or(0);
+    let treatments = visits
+        .iter()
+        .map(|v| width(&treatment_label(&app.config, app.lang, &v.treatment)))
+        .max()
+        .unwrap_or(0);
+    let cols = Columns::for_width(w, t, names, treatments);
     let heading = format!(
         "{} {} {} {} {} {}",
         cell_right(t.col_no, cols.no),
@@ -69,7 +100,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
         bold().add_modifier(ratatui::style::Modifier::UNDERLINED),
     )];
 
-    let visits = app.visible(now);
     let rows = grouped(&visits);
     let body = usize::from(area.height).saturating_sub(1);
     if rows.is_empty() {
