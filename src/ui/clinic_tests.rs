@@ -903,7 +903,7 @@ fn hemostasis_cannot_be_confirmed_before_the_pressure_time_is_up() {
         form(&app).focused().unwrap().id,
         FieldId::Check(Check::HemostasisPressure)
     );
-    let action = press(&mut app, KeyCode::Char(' '));
+    let action = press(&mut app, KeyCode::Char('y'));
     serve(&mut day, &mut app, action.send, ten());
     assert!(
         matches!(app.mode, Mode::Form(_)),
@@ -912,12 +912,12 @@ fn hemostasis_cannot_be_confirmed_before_the_pressure_time_is_up() {
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(screen.contains("pressure: 05:00 left"), "{screen}");
 
-    // The tick moved on to the next item.
+    // `y` ticked and moved on to the next item.
     assert_eq!(
         form(&app).focused().unwrap().id,
         FieldId::Check(Check::HemostasisConfirmed)
     );
-    let action = press(&mut app, KeyCode::Char(' '));
+    let action = press(&mut app, KeyCode::Char('y'));
     serve(&mut day, &mut app, action.send, ten());
     let e = field_error(&app, FieldId::Check(Check::HemostasisConfirmed))
         .expect("the refusal is next to the item");
@@ -958,9 +958,9 @@ fn discharge_with_items_missing_is_refused_and_the_list_says_which() {
             .unwrap()
             .contains("cannot go to discharged")
     );
-    // Each tick moves on to the next item not done.
+    // Each `y` ticks and moves on to the next item not done.
     for _ in 0..3 {
-        let action = press(&mut app, KeyCode::Char(' '));
+        let action = press(&mut app, KeyCode::Char('y'));
         serve(&mut day, &mut app, action.send, ten());
     }
     let action = press(&mut app, KeyCode::Enter);

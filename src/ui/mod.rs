@@ -45,6 +45,10 @@ pub(crate) mod fixture;
 #[cfg(test)]
 mod history_tests;
 #[cfg(test)]
+mod journey_tests;
+#[cfg(test)]
+mod keys_tests;
+#[cfg(test)]
 mod language_tests;
 #[cfg(test)]
 mod screens_tests;

@@ -67,8 +67,10 @@ pub(super) fn shown(form: &Form, id: FieldId) -> bool {
 }
 
 /// A tick (or an untick) of the focused item, recorded at once: the
-/// hemostasis timer starts when the pressure is recorded. `yes`: `y` or
-/// `n`; `None`: Space, a tick.
+/// hemostasis timer starts when the pressure is recorded. `yes`: `y` (a
+/// tick, then on to the next item) or `n` (an untick, staying there);
+/// `None`: Space, a tick in place (so Tab, Space, Tab, Space ticks every
+/// item as it always did).
 pub(super) fn tick(
     form: &mut Form,
     board: &Board,
@@ -83,9 +85,12 @@ pub(super) fn tick(
         .visit(visit)
         .is_some_and(|v| v.care.checklist.contains_key(&item));
     let want = yes.unwrap_or(true);
+    let advance = yes == Some(true);
     if want == done {
-        // Already so: on to the next item, as if it had been ticked.
-        form.focus_next_needed();
+        // Already so: `y` moves on as if it had ticked it.
+        if advance {
+            form.focus_next_needed();
+        }
         return None;
     }
     if let Some(f) = form.focused_mut() {
@@ -98,8 +103,7 @@ pub(super) fn tick(
     } else {
         Entry::Untick { item }
     };
-    // A tick moves on to the next item; an untick stays on this one.
-    if want {
+    if advance {
         form.focus_next_needed();
     }
     Some(Submission {
@@ -121,7 +125,8 @@ pub(super) fn submit(
     errors: &mut Errors,
 ) -> Vec<Part> {
     let mut parts = Vec::new();
-    if form.has_shown(FieldId::Systolic) && vitals::typed(form)
+    if form.has_shown(FieldId::Systolic)
+        && vitals::typed(form)
         && let Some(v) = vitals::read(form, ctx.lang, errors)
     {
         parts.push(vitals::record(visit, v, at));

@@ -193,7 +193,8 @@ pub(super) fn submit(
         }
     };
     let mut parts = Vec::new();
-    if *wants_vitals && vitals::typed(form)
+    if *wants_vitals
+        && vitals::typed(form)
         && let Some(v) = vitals::read(form, ctx.lang, errors)
     {
         parts.push(vitals::record(visit, v, at));

@@ -63,8 +63,10 @@ pub(super) fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> A
         {
             form.tick(&app.board, answer.flatten())
         }
+        // y / n answer and move on; Space turns a box over in place.
         Some(_) if answer.is_some() => {
-            if form.answer(answer.flatten()) {
+            let yes = answer.flatten();
+            if form.answer(yes) && yes.is_some() {
                 form.focus_next_needed();
             }
             None
@@ -125,7 +127,7 @@ fn send(app: &mut App, submission: Submission) -> Action {
 /// The keys typed while a form waited, applied in order now that the
 /// server has answered: to the form if it is still open, else to the
 /// board. After a refusal an Enter among them is not taken (the form
-/// would be sent again unchanged): the form says so.
+/// would be sent again unchanged): the status line says so.
 pub(super) fn replay(
     app: &mut App,
     keys: Vec<KeyEvent>,
@@ -148,11 +150,9 @@ pub(super) fn replay(
         }
         action = action.and(on_key(app, key, now));
     }
-    if dropped > 0
-        && let Mode::Form(form) = &mut app.mode
-        && form.error.is_none()
-    {
-        form.error = Some(texts(app.lang).ui.enter_not_taken.to_string());
+    if dropped > 0 {
+        // Said below the form, whatever the refusal says in it.
+        super::error(app, texts(app.lang).ui.enter_not_taken);
     }
     action
 }
