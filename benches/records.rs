@@ -102,6 +102,7 @@ fn one_visit(
             name: format!("Patient {i}"),
             treatment: treatment.into(),
             chart_no: Some(format!("{}", 10_000 + i % 4000)),
+            key: None,
         },
     );
     let visit = VisitId(board.last_visit);

@@ -48,6 +48,7 @@ fn board(n: usize, config: &Config) -> Board {
                 name: format!("{} {i}", names[i % names.len()]),
                 treatment: treatment.into(),
                 chart_no: Some(format!("{}", 10000 + i)),
+                key: None,
             },
         );
         let visit = VisitId(i as u64 + 1);

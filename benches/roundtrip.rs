@@ -43,6 +43,7 @@ fn main() {
                         name: format!("Patient {i}"),
                         treatment: "face".into(),
                         chart_no: None,
+                        key: None,
                     },
                     confirm: false,
                     pin: None,

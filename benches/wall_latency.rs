@@ -1,6 +1,6 @@
 //! How soon a change reaches the wall: a nurse's terminal registers an
-//! arrival through the real server; the time until the wall's read-only
-//! connection receives the change. Prints p50 / p90 / p99 / max.
+//! arrival through the real server; the time until the wall's connection
+//! (role `wall`) receives its new projection. Prints p50 / p90 / p99 / max.
 //! Run: `cargo bench --bench wall_latency`.
 //!
 //! (The tmux test of the board and the wall only checks that the change
@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use flowboard::client::Connection;
+use flowboard::client::{Connection, WallConnection};
 use flowboard::config::Config;
 use flowboard::domain::Command;
 use flowboard::paths::DataDir;
@@ -28,7 +28,7 @@ fn main() {
         let mut nurse = Connection::connect(&data.socket(), Role::Operator, "board")
             .await
             .expect("connect the board");
-        let mut wall = Connection::connect(&data.socket(), Role::ReadOnly, "wall")
+        let mut wall = WallConnection::connect(&data.socket(), Role::Wall, "wall")
             .await
             .expect("connect the wall");
         let mut times = Vec::with_capacity(ARRIVALS);
@@ -43,6 +43,7 @@ fn main() {
                         name: format!("Patient {i}"),
                         treatment: "face".into(),
                         chart_no: None,
+                        key: None,
                     },
                     confirm: false,
                     pin: None,

@@ -12,12 +12,63 @@ use tokio::net::UnixStream;
 use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::domain::Board;
 use crate::paths::DataDir;
+use crate::projection::WallView;
 use crate::protocol::{
     ClientMsg, ErrorBody, Hello, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, QueryRequest, Reply,
-    Request, Role, ServerMsg, Welcome, encode,
+    Request, Role, ServerMsg, WallWelcome, Welcome, encode,
 };
+
+/// A key no other request has: an idempotency key for a request this
+/// process may send more than once (`flowboard add` retrying).
+pub fn new_key() -> String {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "cli-{}-{nanos}-{}",
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// How long a client waits for the server: for its welcome, and for each
+/// reply (`--timeout`). A server that does not answer in time is reported,
+/// not waited for forever.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+static TIMEOUT_MS: AtomicU64 = AtomicU64::new(30_000);
+
+/// Sets how long this process's clients wait for the server.
+pub fn set_timeout(timeout: Duration) {
+    let ms = u64::try_from(timeout.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1);
+    TIMEOUT_MS.store(ms, Ordering::Relaxed);
+}
+
+/// How long this process's clients wait for the server.
+pub fn timeout() -> Duration {
+    Duration::from_millis(TIMEOUT_MS.load(Ordering::Relaxed))
+}
+
+/// Waits for `work` at most [`timeout`]; `what` says what for.
+async fn within<T>(
+    what: &str,
+    work: impl std::future::Future<Output = Result<T, ClientError>>,
+) -> Result<T, ClientError> {
+    let limit = timeout();
+    tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
+        Err(ClientError::TimedOut {
+            what: what.to_string(),
+            secs: limit.as_secs_f64(),
+        })
+    })
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -37,6 +88,10 @@ pub enum ClientError {
     Io(#[from] io::Error),
     #[error("the server sent something this client cannot read: {0}")]
     BadMessage(String),
+    #[error(
+        "the server did not answer within {secs} s ({what}): it may be overloaded or stuck; see the server's log (DATA_DIR/flowboard.log), or wait longer with --timeout SECONDS"
+    )]
+    TimedOut { what: String, secs: f64 },
 }
 
 /// How to start a server when none answers.
@@ -48,21 +103,83 @@ pub struct AutoStart {
     pub config: Option<PathBuf>,
 }
 
-/// One open, handshaken connection.
-pub struct Connection {
+/// What the server answers a hello with: a staff connection's
+/// [`Welcome`] (config and board) or a wall's [`WallWelcome`] (its
+/// projection only). It keeps the latest update the connection received.
+pub trait Greeting: Sized + Clone + Send + 'static {
+    /// The greeting in the server's answer, or the answer as it came.
+    fn from_msg(msg: ServerMsg) -> Result<Self, Box<ServerMsg>>;
+    /// Keeps an update (a new board, a new projection).
+    fn absorb(&mut self, msg: &ServerMsg);
+    /// What a screen's link reports when it (re)connects.
+    fn connected(self) -> ClientEvent;
+}
+
+impl Greeting for Welcome {
+    fn from_msg(msg: ServerMsg) -> Result<Self, Box<ServerMsg>> {
+        match msg {
+            ServerMsg::Welcome(w) => Ok(*w),
+            other => Err(Box::new(other)),
+        }
+    }
+
+    fn absorb(&mut self, msg: &ServerMsg) {
+        if let ServerMsg::Board(board) = msg {
+            self.board = (**board).clone();
+        }
+    }
+
+    fn connected(self) -> ClientEvent {
+        ClientEvent::Connected(Box::new(self))
+    }
+}
+
+impl Greeting for WallWelcome {
+    fn from_msg(msg: ServerMsg) -> Result<Self, Box<ServerMsg>> {
+        match msg {
+            ServerMsg::WallWelcome(w) => Ok(*w),
+            other => Err(Box::new(other)),
+        }
+    }
+
+    fn absorb(&mut self, msg: &ServerMsg) {
+        if let ServerMsg::Wall(view) = msg {
+            self.wall = (**view).clone();
+        }
+    }
+
+    fn connected(self) -> ClientEvent {
+        ClientEvent::WallConnected(Box::new(self))
+    }
+}
+
+/// One open, handshaken connection; `G` is what the server greeted it
+/// with.
+pub struct Link<G> {
     reader: BufReader<OwnedReadHalf>,
     writer: OwnedWriteHalf,
-    pub welcome: Welcome,
+    pub welcome: G,
     next_id: u64,
 }
 
-impl Connection {
-    /// Connects and handshakes; the welcome holds the config and the board.
-    pub async fn connect(
-        socket: &Path,
-        role: Role,
-        client: &str,
-    ) -> Result<Connection, ClientError> {
+/// A staff connection (operator or read-only): the config and the board.
+pub type Connection = Link<Welcome>;
+
+/// A wall connection: the wall's projection only.
+pub type WallConnection = Link<WallWelcome>;
+
+impl<G: Greeting> Link<G> {
+    /// Connects and handshakes; the welcome holds what the server sends
+    /// this role. Gives up after [`timeout`].
+    pub async fn connect(socket: &Path, role: Role, client: &str) -> Result<Link<G>, ClientError> {
+        within(
+            "waiting for its welcome",
+            Link::connect_now(socket, role, client),
+        )
+        .await
+    }
+
+    async fn connect_now(socket: &Path, role: Role, client: &str) -> Result<Link<G>, ClientError> {
         let stream = UnixStream::connect(socket)
             .await
             .map_err(|source| ClientError::NoServer {
@@ -84,9 +201,9 @@ impl Connection {
             (Err(_), Err(e)) => return Err(e.into()),
             (Err(e), Ok(())) => return Err(e),
         };
-        let welcome = match answer {
-            ServerMsg::Welcome(w) => *w,
-            ServerMsg::Error(e) if e.code == "protocol_version" => {
+        let welcome = match G::from_msg(answer).map_err(|other| *other) {
+            Ok(w) => w,
+            Err(ServerMsg::Error(e)) if e.code == "protocol_version" => {
                 return Err(ClientError::VersionMismatch {
                     server: e
                         .message
@@ -96,14 +213,14 @@ impl Connection {
                     client: PROTOCOL_VERSION,
                 });
             }
-            ServerMsg::Error(e) => return Err(ClientError::Refused(e.message)),
-            other => {
+            Err(ServerMsg::Error(e)) => return Err(ClientError::Refused(e.message)),
+            Err(other) => {
                 return Err(ClientError::BadMessage(format!(
                     "expected a welcome, got {other:?}"
                 )));
             }
         };
-        Ok(Connection {
+        Ok(Link {
             reader,
             writer,
             welcome,
@@ -117,9 +234,9 @@ impl Connection {
         start: Option<&AutoStart>,
         role: Role,
         client: &str,
-    ) -> Result<Connection, ClientError> {
+    ) -> Result<Link<G>, ClientError> {
         let socket = data.socket();
-        let start = match (Connection::connect(&socket, role, client).await, start) {
+        let start = match (Link::connect(&socket, role, client).await, start) {
             (Ok(c), _) => return Ok(c),
             (Err(ClientError::NoServer { .. }), Some(start)) => start,
             (Err(e), _) => return Err(e),
@@ -131,7 +248,7 @@ impl Connection {
         let mut ours_failed: Option<(Duration, std::process::ExitStatus)> = None;
         let step = Duration::from_millis(50);
         loop {
-            match Connection::connect(&socket, role, client).await {
+            match Link::connect(&socket, role, client).await {
                 Ok(c) => {
                     std::thread::spawn(move || child.wait());
                     return Ok(c);
@@ -166,6 +283,44 @@ impl Connection {
         }
     }
 
+    /// The next message from the server, waiting as long as it takes (a
+    /// screen's link: updates may be minutes apart). Updates are also kept
+    /// in `welcome`, so it always holds the latest seen.
+    pub async fn recv(&mut self) -> Result<ServerMsg, ClientError> {
+        let msg = read_msg(&mut self.reader).await?;
+        self.welcome.absorb(&msg);
+        Ok(msg)
+    }
+
+    /// The next reply (or error line), updates on the way absorbed; gives
+    /// up after [`timeout`].
+    pub async fn next_reply(&mut self) -> Result<Reply, ClientError> {
+        within("waiting for a reply", async {
+            loop {
+                match self.recv().await? {
+                    ServerMsg::Reply(r) => return Ok(r),
+                    ServerMsg::Error(e) => return Ok(Reply::failed(None, e)),
+                    _ => {}
+                }
+            }
+        })
+        .await
+    }
+
+    /// Waits (at most [`timeout`]) for the reply to request `id`.
+    async fn reply_to(&mut self, id: u64) -> Result<Reply, ClientError> {
+        within("waiting for a reply", async {
+            loop {
+                match self.recv().await? {
+                    ServerMsg::Reply(r) if r.id == Some(id) => return Ok(r),
+                    ServerMsg::Error(e) => return Ok(Reply::failed(Some(id), e)),
+                    _ => {}
+                }
+            }
+        })
+        .await
+    }
+
     /// Sends a request, assigning it an id when it has none; returns the id.
     pub async fn send(&mut self, mut request: Request) -> Result<u64, ClientError> {
         let id = match request.id {
@@ -178,38 +333,28 @@ impl Connection {
             }
         };
         self.next_id = self.next_id.max(id + 1);
-        self.writer.write_all(encode(&request).as_bytes()).await?;
+        self.write(encode(&request).as_bytes()).await?;
         Ok(id)
     }
 
     /// Sends a raw protocol line as typed by a user (`flowboard send`).
     pub async fn send_line(&mut self, line: &str) -> Result<(), ClientError> {
-        self.writer.write_all(line.trim_end().as_bytes()).await?;
-        self.writer.write_all(b"\n").await?;
-        Ok(())
+        let mut bytes = line.trim_end().as_bytes().to_vec();
+        bytes.push(b'\n');
+        self.write(&bytes).await
     }
 
-    /// The next message from the server. Board updates are also kept in
-    /// `welcome.board`, so it is always the latest board seen.
-    pub async fn recv(&mut self) -> Result<ServerMsg, ClientError> {
-        let msg = read_msg(&mut self.reader).await?;
-        if let ServerMsg::Board(board) = &msg {
-            self.welcome.board = (**board).clone();
-        }
-        Ok(msg)
+    /// Writes, giving up after [`timeout`] (a server that reads nothing).
+    async fn write(&mut self, bytes: &[u8]) -> Result<(), ClientError> {
+        let writer = &mut self.writer;
+        within("sending", async { Ok(writer.write_all(bytes).await?) }).await
     }
 
     /// Sends a request and waits for its reply (board updates on the way
     /// are absorbed).
     pub async fn request(&mut self, request: Request) -> Result<Reply, ClientError> {
         let id = self.send(request).await?;
-        loop {
-            match self.recv().await? {
-                ServerMsg::Reply(r) if r.id == Some(id) => return Ok(r),
-                ServerMsg::Error(e) => return Ok(Reply::failed(Some(id), e)),
-                _ => {}
-            }
-        }
+        self.reply_to(id).await
     }
 
     /// Sends a query, assigning it an id when it has none; returns the id.
@@ -217,7 +362,7 @@ impl Connection {
     pub async fn send_query(&mut self, mut query: QueryRequest) -> Result<u64, ClientError> {
         let id = *query.id.get_or_insert(self.next_id);
         self.next_id = self.next_id.max(id + 1);
-        self.writer.write_all(encode(&query).as_bytes()).await?;
+        self.write(encode(&query).as_bytes()).await?;
         Ok(id)
     }
 
@@ -232,15 +377,11 @@ impl Connection {
     /// Asks a question about the records and waits for the answer.
     pub async fn query(&mut self, query: Query) -> Result<Reply, ClientError> {
         let id = self.send_query(QueryRequest { id: None, query }).await?;
-        loop {
-            match self.recv().await? {
-                ServerMsg::Reply(r) if r.id == Some(id) => return Ok(r),
-                ServerMsg::Error(e) => return Ok(Reply::failed(Some(id), e)),
-                _ => {}
-            }
-        }
+        self.reply_to(id).await
     }
+}
 
+impl Link<Welcome> {
     pub fn board(&self) -> &Board {
         &self.welcome.board
     }
@@ -249,7 +390,8 @@ impl Connection {
 async fn read_msg(reader: &mut BufReader<OwnedReadHalf>) -> Result<ServerMsg, ClientError> {
     let mut line = String::new();
     let n = reader.read_line(&mut line).await?;
-    if n == 0 {
+    // A line cut short is a server that went away in the middle of it.
+    if n == 0 || !line.ends_with('\n') {
         return Err(ClientError::Closed);
     }
     serde_json::from_str(&line).map_err(|e| ClientError::BadMessage(e.to_string()))
@@ -263,13 +405,9 @@ fn spawn_server(data: &DataDir, start: &AutoStart) -> Result<std::process::Child
     data.create().map_err(|e| {
         ClientError::StartFailed(format!("cannot create {}: {e}", data.root().display()))
     })?;
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(data.log())
-        .map_err(|e| {
-            ClientError::StartFailed(format!("cannot open {}: {e}", data.log().display()))
-        })?;
+    let log = crate::log::open_for_append(&data.log()).map_err(|e| {
+        ClientError::StartFailed(format!("cannot open {}: {e}", data.log().display()))
+    })?;
     let mut cmd = std::process::Command::new(&start.exe);
     cmd.arg("serve").arg("--data-dir").arg(data.root());
     if let Some(config) = &start.config {
@@ -305,6 +443,10 @@ pub enum ClientEvent {
     Reply(Reply),
     /// The connection is gone; the link is retrying. The text says why.
     Lost(String),
+    /// A wall link (re)connected: the wall's settings and projection.
+    WallConnected(Box<WallWelcome>),
+    /// What the wall shows changed.
+    Wall(Box<WallView>),
 }
 
 /// What a screen sends through its link: a command (which changes the
@@ -338,10 +480,29 @@ impl From<QueryRequest> for Outgoing {
 }
 
 /// Keeps a screen connected: connects (starting the server if allowed),
-/// forwards board updates and replies, and on any loss reports it and
-/// retries every second until the screen goes away. The screen's channel
-/// may carry plain commands or `Outgoing` (commands and queries).
+/// forwards updates and replies, and on any loss reports it and retries
+/// every second until the screen goes away. The screen's channel may carry
+/// plain commands or `Outgoing` (commands and queries). A `wall` link
+/// receives the wall's projection; any other, the board.
 pub async fn run_link<R: Into<Outgoing> + Send>(
+    data: DataDir,
+    start: Option<AutoStart>,
+    role: Role,
+    client: String,
+    requests: mpsc::Receiver<R>,
+    events: mpsc::Sender<ClientEvent>,
+) {
+    match role {
+        Role::Wall => {
+            link_loop::<WallWelcome, R>(data, start, role, client, requests, events).await
+        }
+        Role::Operator | Role::ReadOnly => {
+            link_loop::<Welcome, R>(data, start, role, client, requests, events).await
+        }
+    }
+}
+
+async fn link_loop<G: Greeting, R: Into<Outgoing> + Send>(
     data: DataDir,
     start: Option<AutoStart>,
     role: Role,
@@ -350,8 +511,7 @@ pub async fn run_link<R: Into<Outgoing> + Send>(
     events: mpsc::Sender<ClientEvent>,
 ) {
     loop {
-        let mut conn = match Connection::connect_or_start(&data, start.as_ref(), role, &client)
-            .await
+        let mut conn = match Link::<G>::connect_or_start(&data, start.as_ref(), role, &client).await
         {
             Ok(c) => c,
             Err(e) => {
@@ -376,11 +536,7 @@ pub async fn run_link<R: Into<Outgoing> + Send>(
                 continue;
             }
         };
-        if events
-            .send(ClientEvent::Connected(Box::new(conn.welcome.clone())))
-            .await
-            .is_err()
-        {
+        if events.send(conn.welcome.clone().connected()).await.is_err() {
             return;
         }
         let reason = loop {
@@ -397,19 +553,19 @@ pub async fn run_link<R: Into<Outgoing> + Send>(
                     }
                     None => return,
                 },
-                msg = conn.recv() => match msg {
-                    Ok(ServerMsg::Board(b)) => {
-                        if events.send(ClientEvent::Board(b)).await.is_err() { return; }
-                    }
-                    Ok(ServerMsg::Reply(r)) => {
-                        if events.send(ClientEvent::Reply(r)).await.is_err() { return; }
-                    }
-                    Ok(ServerMsg::Error(e)) => {
-                        tracing::warn!("server error: {}", e.message);
-                    }
-                    Ok(ServerMsg::Welcome(_)) => {}
-                    Err(e) => break e.to_string(),
-                },
+                msg = conn.recv() => {
+                    let event = match msg {
+                        Ok(ServerMsg::Board(b)) => ClientEvent::Board(b),
+                        Ok(ServerMsg::Wall(w)) => ClientEvent::Wall(w),
+                        Ok(ServerMsg::Reply(r)) => ClientEvent::Reply(r),
+                        // After the welcome, an error line says why the
+                        // server is closing this connection.
+                        Ok(ServerMsg::Error(e)) => break e.message,
+                        Ok(ServerMsg::Welcome(_) | ServerMsg::WallWelcome(_)) => continue,
+                        Err(e) => break e.to_string(),
+                    };
+                    if events.send(event).await.is_err() { return; }
+                }
             }
         };
         if events.send(ClientEvent::Lost(reason)).await.is_err() {

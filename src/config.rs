@@ -48,6 +48,8 @@ pub struct Config {
     pub wall: Wall,
     /// How every terminal behaves: bell, date format.
     pub terminal: Terminal,
+    /// What the server allows its clients, and how long its log grows.
+    pub server: ServerLimits,
     /// Whether a doctor's act needs the doctor's PIN (shared terminals).
     pub doctor_pin: DoctorPin,
 }
@@ -61,6 +63,41 @@ pub enum DoctorPin {
     Off,
     /// The doctor named types their PIN (set with `flowboard pin set`).
     Required,
+}
+
+/// The server's limits: a careless script or a hostile local user cannot
+/// stop the clinic by opening connections, by not reading, or by filling
+/// the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerLimits {
+    /// Connections at once (terminals, the wall, scripts); one more is
+    /// told so and closed.
+    pub max_connections: u32,
+    /// A connection that has not said hello within this time is closed.
+    pub handshake_timeout_ms: u32,
+    /// What may wait to be sent to one connection: lines, and KiB. A
+    /// client that falls further behind is disconnected (its screen
+    /// reconnects and shows the board as it is then).
+    pub send_queue_lines: u32,
+    pub send_queue_kib: u32,
+    /// The log rotates when it reaches this size (KiB) and keeps this many
+    /// old files (`flowboard.log.1` ...).
+    pub log_max_kib: u32,
+    pub log_keep: u32,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        ServerLimits {
+            max_connections: 64,
+            handshake_timeout_ms: 5_000,
+            send_queue_lines: 256,
+            send_queue_kib: 16_384,
+            log_max_kib: 10_240,
+            log_keep: 5,
+        }
+    }
 }
 
 impl std::ops::Deref for Config {
@@ -102,6 +139,7 @@ pub struct ConfigFile {
     pub socket_group: Option<String>,
     pub wall: Wall,
     pub terminal: Terminal,
+    pub server: ServerLimits,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub staff: Vec<StaffMember>,
     pub doctor_pin: DoctorPin,
@@ -139,6 +177,7 @@ impl From<ConfigFile> for Config {
             socket_group: f.socket_group,
             wall: f.wall,
             terminal: f.terminal,
+            server: f.server,
             doctor_pin: f.doctor_pin,
         }
     }
@@ -168,6 +207,7 @@ impl From<Config> for ConfigFile {
             socket_group: c.socket_group,
             wall: c.wall,
             terminal: c.terminal,
+            server: c.server,
             staff: p.staff,
             doctor_pin: c.doctor_pin,
         }
@@ -234,6 +274,7 @@ impl Default for Config {
             socket_group: None,
             wall: Wall::default(),
             terminal: Terminal::default(),
+            server: ServerLimits::default(),
             doctor_pin: DoctorPin::Off,
         }
     }
@@ -384,7 +425,17 @@ impl Config {
                 .iter()
                 .map(|q| (q.id.as_str(), q.label.as_str())),
         )?;
-        for (i, a) in self.discharge.aftercare.iter().enumerate() {
+        // The built-in list names the built-in treatments (face): a clinic
+        // without them keeps it (an item for no patient of theirs shows
+        // to nobody); a list written in the file names the file's own.
+        let own_list = self.discharge.aftercare != DischargeRules::default().aftercare;
+        for (i, a) in self
+            .discharge
+            .aftercare
+            .iter()
+            .enumerate()
+            .filter(|_| own_list)
+        {
             if let Some((j, t)) = a
                 .treatments
                 .iter()
@@ -573,8 +624,233 @@ impl Config {
                 }
             }
         }
+        self.validate_bounds()?;
+        self.validate_text()
+    }
+
+    /// Upper bounds: a number past them is a typing mistake, not a clinic.
+    fn validate_bounds(&self) -> Result<(), (String, String)> {
+        let within = |key: &str, value: u32, range: std::ops::RangeInclusive<u32>| {
+            if range.contains(&value) {
+                Ok(())
+            } else {
+                Err((
+                    key.to_string(),
+                    format!(
+                        "must be between {} and {}, got {value}",
+                        range.start(),
+                        range.end()
+                    ),
+                ))
+            }
+        };
+        within("retention_years", self.retention_years, 5..=100)?;
+        within("beds", count(self.beds.len()), 1..=100)?;
+        within("treatments", count(self.treatments.len()), 1..=50)?;
+        within("screening", count(self.screening.len()), 0..=50)?;
+        within("consent", count(self.consent.len()), 1..=50)?;
+        within(
+            "discharge.aftercare",
+            count(self.discharge.aftercare.len()),
+            0..=50,
+        )?;
+        for (i, t) in self.treatments.iter().enumerate() {
+            let key = format!("treatments[{i}].course");
+            within(&format!("{key}.sessions"), t.course.sessions, 1..=100)?;
+            within(
+                &format!("{key}.interval_days_max"),
+                t.course.interval_days_max,
+                1..=366,
+            )?;
+        }
+        for (name, limit) in [
+            ("waiting", self.stages.waiting),
+            ("counselling", self.stages.counselling),
+            ("ready", self.stages.ready),
+        ] {
+            within(
+                &format!("stages.{name}.critical_minutes"),
+                limit.critical_minutes,
+                1..=1440,
+            )?;
+        }
+        within(
+            "observation.extended_minutes",
+            self.observation.extended_minutes,
+            1..=720,
+        )?;
+        within(
+            "observation.discharge_overdue_minutes",
+            self.observation.discharge_overdue_minutes,
+            1..=1440,
+        )?;
+        within(
+            "administration.overdue_minutes",
+            self.administration.overdue_minutes,
+            1..=1440,
+        )?;
+        // A drip check is a moment of a drip: from its start to its end.
+        let longest_drip = self
+            .treatments
+            .iter()
+            .filter(|t| t.route == crate::domain::Route::Drip)
+            .map(|t| t.minutes)
+            .max()
+            .unwrap_or(240);
+        let checks = &self.administration.drip_check_minutes;
+        within(
+            "administration.drip_check_minutes",
+            count(checks.len()),
+            0..=20,
+        )?;
+        for (i, minute) in checks.iter().enumerate() {
+            if *minute > longest_drip {
+                return Err((
+                    format!("administration.drip_check_minutes[{i}]"),
+                    format!(
+                        "minute {minute} is after the end of the longest drip ({longest_drip} minutes): use 0 to {longest_drip}"
+                    ),
+                ));
+            }
+            if i > 0 && checks[i - 1] >= *minute {
+                return Err((
+                    format!("administration.drip_check_minutes[{i}]"),
+                    format!("list the minutes once each, in rising order, got {checks:?}"),
+                ));
+            }
+        }
+        within(
+            "vitals.reaction_interval_minutes",
+            self.vitals.reaction_interval_minutes,
+            1..=120,
+        )?;
+        within(
+            "vitals.critical_systolic_below",
+            u32::from(self.vitals.critical_systolic_below),
+            40..=160,
+        )?;
+        within(
+            "vitals.critical_spo2_at_or_below",
+            u32::from(self.vitals.critical_spo2_at_or_below),
+            50..=99,
+        )?;
+        let r = &self.reactions;
+        within(
+            "reactions.vasovagal_after_symptom_free_minutes",
+            r.vasovagal_after_symptom_free_minutes,
+            0..=720,
+        )?;
+        within(
+            "reactions.allergic_observation_minutes",
+            r.allergic_observation_minutes,
+            1..=1440,
+        )?;
+        within(
+            "reactions.adrenaline_repeat_minutes",
+            r.adrenaline_repeat_minutes,
+            1..=60,
+        )?;
+        within(
+            "reactions.anaphylaxis_observation_hours",
+            r.anaphylaxis_observation_hours[2],
+            1..=72,
+        )?;
+        within(
+            "discharge.hemostasis_minutes_blood_thinner",
+            self.discharge.hemostasis_minutes_blood_thinner,
+            1..=120,
+        )?;
+        within(
+            "board.left_visible_minutes",
+            self.board.left_visible_minutes,
+            1..=1440,
+        )?;
+        within(
+            "day_sheet.late_grace_minutes",
+            self.day_sheet.late_grace_minutes,
+            0..=720,
+        )?;
+        let srv = &self.server;
+        within("server.max_connections", srv.max_connections, 1..=10_000)?;
+        within(
+            "server.handshake_timeout_ms",
+            srv.handshake_timeout_ms,
+            100..=60_000,
+        )?;
+        within("server.send_queue_lines", srv.send_queue_lines, 4..=100_000)?;
+        within("server.send_queue_kib", srv.send_queue_kib, 64..=1_048_576)?;
+        within("server.log_max_kib", srv.log_max_kib, 16..=1_048_576)?;
+        within("server.log_keep", srv.log_keep, 1..=100)
+    }
+
+    /// Text of the config reaches every terminal and every report: no
+    /// control character, escape sequence or invisible format character
+    /// may be in it (README: Security). Refused, not cleaned silently, so
+    /// the clinic sees what its file says.
+    fn validate_text(&self) -> Result<(), (String, String)> {
+        let mut texts: Vec<(String, &str, usize)> = vec![
+            ("clinic_name".into(), self.clinic_name.as_str(), 80),
+            (
+                "discharge.clinic_phone".into(),
+                self.discharge.clinic_phone.as_str(),
+                40,
+            ),
+        ];
+        for (i, t) in self.treatments.iter().enumerate() {
+            texts.push((format!("treatments[{i}].label"), &t.label, 60));
+            if let Some(ja) = &t.label_ja {
+                texts.push((format!("treatments[{i}].label_ja"), ja, 60));
+            }
+        }
+        for (i, q) in self.screening.iter().enumerate() {
+            texts.push((format!("screening[{i}].label"), &q.label, 200));
+            if let Some(ja) = &q.label_ja {
+                texts.push((format!("screening[{i}].label_ja"), ja, 200));
+            }
+        }
+        let consent = self.consent.iter().map(|c| (&c.label, &c.label_ja));
+        let aftercare = (self.discharge.aftercare.iter()).map(|a| (&a.label, &a.label_ja));
+        for (list, items) in [
+            ("consent", consent.collect::<Vec<_>>()),
+            ("discharge.aftercare", aftercare.collect()),
+        ] {
+            for (i, (label, label_ja)) in items.into_iter().enumerate() {
+                texts.push((format!("{list}[{i}].label"), label, 200));
+                if let Some(ja) = label_ja {
+                    texts.push((format!("{list}[{i}].label_ja"), ja, 200));
+                }
+            }
+        }
+        for (key, text, max) in texts {
+            if let Some((at, c)) = text.chars().enumerate().find(|(_, c)| is_hidden(*c)) {
+                return Err((
+                    key,
+                    format!(
+                        "contains the invisible or control character U+{:04X} at character {}: remove it (escape sequences and control characters would reach every terminal)",
+                        u32::from(c),
+                        at + 1
+                    ),
+                ));
+            }
+            let n = text.chars().count();
+            if n > max {
+                return Err((key, format!("is {n} characters long: use at most {max}")));
+            }
+        }
         Ok(())
     }
+}
+
+/// A list's length as a config number.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Characters that must not be in config text: control characters (tab
+/// and line breaks included) and invisible format characters.
+fn is_hidden(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.is_control() || c.general_category() == GeneralCategory::Format
 }
 
 /// Ids unique, letters/digits/'-'/'_', labels not empty.
@@ -717,6 +993,65 @@ mod tests {
         let text = "[stages.waiting]\nwarn_minutes = 30\ncritical_minutes = 10\n";
         let err = parse(text).unwrap_err().to_string();
         assert!(err.contains("stages.waiting"), "{err}");
+    }
+
+    #[test]
+    fn drip_checks_must_lie_within_the_drip() {
+        let text = "[administration]\ndrip_check_minutes = [0, 15, 9999]\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert!(
+            err.contains("administration.drip_check_minutes[2]"),
+            "{err}"
+        );
+        assert!(err.contains("longest drip (30 minutes)"), "{err}");
+        let text = "[administration]\ndrip_check_minutes = [15, 0]\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert!(err.contains("rising order"), "{err}");
+    }
+
+    #[test]
+    fn numbers_have_upper_bounds_named_by_their_key() {
+        for (text, key) in [
+            ("retention_years = 4000000000\n", "retention_years"),
+            ("retention_years = 101\n", "retention_years"),
+            (
+                "[stages.waiting]\nwarn_minutes = 20\ncritical_minutes = 100000\n",
+                "stages.waiting.critical_minutes",
+            ),
+            (
+                "[reactions]\nadrenaline_repeat_minutes = 100000\n",
+                "reactions.adrenaline_repeat_minutes",
+            ),
+            (
+                "[board]\nleft_visible_minutes = 100000\n",
+                "board.left_visible_minutes",
+            ),
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(&format!("`{key}`")), "{text}: {err}");
+            assert!(err.contains("must be between"), "{err}");
+        }
+        assert!(parse("retention_years = 100\n").is_ok());
+    }
+
+    #[test]
+    fn config_text_with_escape_sequences_or_invisible_characters_is_refused() {
+        for (text, key) in [
+            (
+                "clinic_name = \"Evil\\u001b]0;PWNED\\u0007\"\n",
+                "clinic_name",
+            ),
+            (
+                "[discharge]\nclinic_phone = \"03\\u001b[2J-0000\"\n",
+                "discharge.clinic_phone",
+            ),
+            ("clinic_name = \"A\\u200bB\"\n", "clinic_name"),
+            ("clinic_name = \"A\\u202eB\"\n", "clinic_name"),
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(&format!("`{key}`")), "{text}: {err}");
+            assert!(err.contains("remove it"), "{err}");
+        }
     }
 
     #[test]

@@ -215,6 +215,7 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
                 name: s.name.into(),
                 treatment: s.treatment.into(),
                 chart_no: Some(s.chart_no.into()),
+                key: None,
             },
         ));
         let flow = [

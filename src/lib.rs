@@ -9,12 +9,15 @@
 pub mod access;
 pub mod client;
 pub mod config;
+pub mod csv_out;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod import;
+pub mod log;
 pub mod operator;
 pub mod paths;
+pub mod projection;
 pub mod protocol;
 pub mod records;
 pub mod report;

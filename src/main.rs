@@ -15,7 +15,7 @@ use flowboard::config::{self, Config};
 use flowboard::domain::{Command, parse_at};
 use flowboard::i18n::Lang;
 use flowboard::paths::DataDir;
-use flowboard::protocol::{Request, Role, ServerMsg};
+use flowboard::protocol::{Request, Role};
 use flowboard::records::{self, Format};
 use flowboard::server::Server;
 use flowboard::{snapshot, ui};
@@ -46,6 +46,10 @@ struct Cli {
     /// Board only: look, do not touch (enforced by the server).
     #[arg(long)]
     read_only: bool,
+    /// Seconds to wait for the server's answer before giving up.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30.0,
+          value_parser = parse_timeout)]
+    timeout: f64,
     #[command(subcommand)]
     command: Option<Mode>,
 }
@@ -83,6 +87,10 @@ enum Mode {
         /// When the patient arrived, if not now: HH:MM today or RFC 3339.
         #[arg(long)]
         at: Option<String>,
+        /// Makes a retry safe: a second `add` with the same key registers
+        /// nobody and answers like the first (default: a new key each run).
+        #[arg(long)]
+        key: Option<String>,
     },
     /// Send protocol commands (JSON, one per line, from the arguments or
     /// standard input) and print each reply. See docs/PROTOCOL.md.
@@ -120,6 +128,9 @@ enum Mode {
         lot: String,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Write to this file (created owner-only) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// The full event record of a date range, for an EMR or an auditor.
     Export {
@@ -132,7 +143,7 @@ enum Mode {
         /// Start the CSV with a UTF-8 byte order mark (for Excel in Japan).
         #[arg(long)]
         bom: bool,
-        /// Write to this file instead of standard output.
+        /// Write to this file (created owner-only) instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -152,6 +163,9 @@ enum ReportKind {
         date: Option<NaiveDate>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Write to this file (created owner-only) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Every reaction in a date range, with what was done and how it ended.
     Reactions {
@@ -161,11 +175,29 @@ enum ReportKind {
         to: NaiveDate,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Write to this file (created owner-only) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
 }
 
+/// `--timeout`: a positive number of seconds, at most a day.
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= 86_400.0 => Ok(secs),
+        _ => Err(format!(
+            "{text:?} is not a timeout: give seconds, more than 0 and at most 86400"
+        )),
+    }
+}
+
 fn main() -> ExitCode {
+    // Everything flowboard creates holds patient data or leads to it (the
+    // database, the log, the socket, backups, exports): owner-only, from
+    // the first file on, whatever umask the shell or the unit gave us.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     let cli = Cli::parse();
+    flowboard::client::set_timeout(std::time::Duration::from_secs_f64(cli.timeout));
     // Every mode needs a valid config first: a bad file stops us before
     // any data is touched.
     let (config, config_path) = match config::resolve(cli.config.as_deref()) {
@@ -229,6 +261,7 @@ fn main() -> ExitCode {
             treatment,
             chart_no,
             at,
+            key,
         }) => runtime.block_on(add(
             &data,
             autostart,
@@ -237,6 +270,9 @@ fn main() -> ExitCode {
                 name,
                 treatment,
                 chart_no,
+                // A retry after a timeout or a crash must not register the
+                // patient twice: every add carries a key.
+                key: Some(key.unwrap_or_else(flowboard::client::new_key)),
             },
             at,
         )),
@@ -387,23 +423,45 @@ async fn records_mode(
         Mode::Import { .. } | Mode::Backup { .. } => Role::Operator,
         _ => Role::ReadOnly,
     };
+    // A file to write to is checked before the work starts.
+    let output = match &mode {
+        Mode::Report {
+            report: ReportKind::Day { output, .. } | ReportKind::Reactions { output, .. },
+        }
+        | Mode::TraceLot { output, .. }
+        | Mode::Export { output, .. } => output.clone(),
+        _ => None,
+    };
+    let what = if matches!(mode, Mode::Export { .. }) {
+        "the export"
+    } else {
+        "the report"
+    };
+    let mut out = match records::Output::open(output.as_deref(), what) {
+        Ok(out) => out,
+        Err(e) => return Ok(records_outcome(Err(e))),
+    };
     let mut conn = Connection::connect_or_start(data, autostart.as_ref(), role, "records").await?;
     let outcome = match mode {
         Mode::Import { file, date } => records::import(&mut conn, &file, date, operator).await,
         Mode::Report {
-            report: ReportKind::Day { date, format },
-        } => records::report_day(&mut conn, date, format).await,
+            report: ReportKind::Day { date, format, .. },
+        } => records::report_day(&mut conn, date, format, &mut out).await,
         Mode::Report {
-            report: ReportKind::Reactions { from, to, format },
-        } => records::report_reactions(&mut conn, from, to, format).await,
-        Mode::TraceLot { lot, format } => records::trace_lot(&mut conn, &lot, format).await,
+            report: ReportKind::Reactions {
+                from, to, format, ..
+            },
+        } => records::report_reactions(&mut conn, from, to, format, &mut out).await,
+        Mode::TraceLot { lot, format, .. } => {
+            records::trace_lot(&mut conn, &lot, format, &mut out).await
+        }
         Mode::Export {
             from,
             to,
             format,
             bom,
-            output,
-        } => records::export(&mut conn, from, to, format, bom, output).await,
+            ..
+        } => records::export(&mut conn, from, to, format, bom, &mut out).await,
         Mode::Backup { dir } => records::backup(&mut conn, &dir).await,
         _ => records::verify(&mut conn).await,
     };
@@ -412,7 +470,7 @@ async fn records_mode(
 
 async fn serve(data: DataDir, config: Config, group: Option<SocketGroup>) -> Outcome {
     data.create()?;
-    init_log(&data)?;
+    init_log(&data, &config.server)?;
     let server = match Server::bind(data, config, group) {
         Ok(s) => s,
         Err(e) => {
@@ -424,15 +482,16 @@ async fn serve(data: DataDir, config: Config, group: Option<SocketGroup>) -> Out
     Ok(ExitCode::SUCCESS)
 }
 
-fn init_log(data: &DataDir) -> std::io::Result<()> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(data.log())?;
+fn init_log(data: &DataDir, limits: &flowboard::config::ServerLimits) -> std::io::Result<()> {
+    let replaced = flowboard::log::prepare(&data.log())?;
+    let writer = flowboard::log::writer(&data.log(), limits);
     tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
+        .with_writer(std::sync::Mutex::new(writer))
         .with_ansi(false)
         .init();
+    if let Some(what) = replaced {
+        tracing::warn!("{what}");
+    }
     Ok(())
 }
 
@@ -450,6 +509,9 @@ async fn print_snapshot(data: &DataDir, autostart: Option<AutoStart>, json: bool
     Ok(ExitCode::SUCCESS)
 }
 
+/// How often `flowboard add` sends an arrival whose answer was lost.
+const ADD_TRIES: u32 = 5;
+
 async fn add(
     data: &DataDir,
     autostart: Option<AutoStart>,
@@ -457,32 +519,58 @@ async fn add(
     command: Command,
     at: Option<String>,
 ) -> Outcome {
-    let mut conn =
-        Connection::connect_or_start(data, autostart.as_ref(), Role::Operator, "add").await?;
-    let at = match at {
-        Some(text) => match parse_at(&text, conn.welcome.config.timezone, Utc::now()) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                eprintln!("flowboard: --at: {e}");
+    use flowboard::client::ClientError;
+    // The arrival carries a key, so sending it again after a lost answer
+    // (the server restarted, the line timed out) registers nobody twice:
+    // the server answers a repeat like the first.
+    let mut tries = 0;
+    let (reply, board) = loop {
+        tries += 1;
+        let attempt = async {
+            let mut conn =
+                Connection::connect_or_start(data, autostart.as_ref(), Role::Operator, "add")
+                    .await?;
+            let at = match &at {
+                Some(text) => match parse_at(text, conn.welcome.config.timezone, Utc::now()) {
+                    Ok(t) => Some(t),
+                    Err(e) => return Ok(Err(format!("--at: {e}"))),
+                },
+                None => None,
+            };
+            let reply = conn
+                .request(Request {
+                    id: None,
+                    at,
+                    operator: operator.clone(),
+                    command: command.clone(),
+                    confirm: false,
+                    pin: None,
+                })
+                .await?;
+            Ok::<_, ClientError>(Ok((reply, conn.board().clone())))
+        };
+        match attempt.await {
+            Ok(Ok(done)) => break done,
+            Ok(Err(usage)) => {
+                eprintln!("flowboard: {usage}");
                 return Ok(ExitCode::from(2));
             }
-        },
-        None => None,
+            Err(
+                e @ (ClientError::Closed
+                | ClientError::Io(_)
+                | ClientError::TimedOut { .. }
+                | ClientError::NoServer { .. }
+                | ClientError::StartFailed(_)),
+            ) if tries < ADD_TRIES => {
+                eprintln!("flowboard: {e}; trying again (the arrival is registered once)");
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
     };
-    let reply = conn
-        .request(Request {
-            id: None,
-            at,
-            operator,
-            command,
-            confirm: false,
-            pin: None,
-        })
-        .await?;
     if reply.ok {
         let id = reply.visit.map(|v| v.0).unwrap_or_default();
-        let visit = reply.visit.and_then(|v| conn.board().visit(v).cloned());
-        match visit {
+        match reply.visit.and_then(|v| board.visit(v)) {
             Some(v) => println!("registered visit {id} (ticket {}): {}", v.ticket, v.name),
             None => println!("registered visit {id}"),
         }
@@ -506,15 +594,7 @@ async fn send(data: &DataDir, autostart: Option<AutoStart>, lines: Vec<String>) 
     let mut out = std::io::stdout().lock();
     for line in lines.iter().filter(|l| !l.trim().is_empty()) {
         conn.send_line(line).await?;
-        let reply = loop {
-            match conn.recv().await? {
-                ServerMsg::Reply(r) => break r,
-                ServerMsg::Error(e) => {
-                    break flowboard::protocol::Reply::failed(None, e);
-                }
-                _ => {}
-            }
-        };
+        let reply = conn.next_reply().await?;
         all_ok &= reply.ok;
         serde_json::to_writer(&mut out, &reply)?;
         writeln!(out)?;
@@ -546,7 +626,7 @@ async fn board(
         // Already checked and cleaned by `parse_initials`.
         (Some(who), _) => Some(who),
         (None, Role::Operator) => Some(ask_operator(lang.unwrap_or(config.language))?),
-        (None, Role::ReadOnly) => None,
+        (None, Role::ReadOnly | Role::Wall) => None,
     };
     let (req_tx, req_rx) = tokio::sync::mpsc::channel(32);
     let (ev_tx, ev_rx) = tokio::sync::mpsc::channel::<ClientEvent>(64);
@@ -676,13 +756,14 @@ async fn wall(
                 .into(),
         );
     }
-    // The wall sends nothing (and the server would refuse it anything).
+    // The wall sends nothing (and the server would refuse it anything);
+    // its role gets the wall's projection, never the board.
     let (req_tx, req_rx) = tokio::sync::mpsc::channel(1);
     let (ev_tx, ev_rx) = tokio::sync::mpsc::channel::<ClientEvent>(64);
     tokio::spawn(run_link(
         data,
         autostart,
-        Role::ReadOnly,
+        Role::Wall,
         "wall".to_string(),
         req_rx,
         ev_tx,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::domain::{Board, Command, VisitId};
+use crate::projection::{WallSettings, WallView};
 
 /// Bumped on any change a client of the previous version would misread.
 pub const PROTOCOL_VERSION: u32 = 2;
@@ -21,8 +22,23 @@ pub enum Role {
     /// Full control: the nurse station, the back office.
     #[default]
     Operator,
-    /// Sees the board, cannot change it: the wall, viewers.
+    /// Staff who look and do not touch: the whole board (names, records),
+    /// the record queries, no command.
     ReadOnly,
+    /// The wall in the waiting room: receives only the wall's projection
+    /// (masked labels, stages, timers, alert levels), never a name, chart
+    /// number, treatment or record; may send nothing.
+    Wall,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::ReadOnly => "read_only",
+            Role::Wall => "wall",
+        }
+    }
 }
 
 /// The first line a client sends.
@@ -67,7 +83,8 @@ pub struct Request {
 }
 
 /// A question about the records (reports, lot trace, export, backup).
-/// Read-only connections may ask all but `backup`.
+/// Operators may ask all; read-only connections all but `backup`; the wall
+/// none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "query", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Query {
@@ -106,6 +123,21 @@ pub enum ServerMsg {
     Board(Box<Board>),
     /// A line that could not be handled at all.
     Error(ErrorBody),
+    /// Answer to the `hello` of a `wall` connection: its settings and the
+    /// wall's projection, nothing more.
+    WallWelcome(Box<WallWelcome>),
+    /// What the wall shows changed (sent to `wall` connections only).
+    Wall(Box<WallView>),
+}
+
+/// The welcome of a `wall` connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WallWelcome {
+    pub protocol: u32,
+    pub server_version: String,
+    pub role: Role,
+    pub settings: WallSettings,
+    pub wall: WallView,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -199,6 +231,74 @@ impl Reply {
     }
 }
 
+/// One line a client sent after the handshake.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    Command(Request),
+    Query(QueryRequest),
+}
+
+/// Reads one line as a command or a query. A refusal is the error to
+/// reply with (code `bad_request`, what is wrong and what to do), with
+/// the line's `id` when it had one. Tags (`cmd`, `query`, an entry's
+/// `kind`, a correction's `field`) are names only: a number is refused,
+/// never taken as the n-th command.
+pub fn parse_line(line: &[u8]) -> Result<Incoming, (Option<u64>, ErrorBody)> {
+    let bad = |id: Option<u64>, what: String| {
+        (
+            id,
+            ErrorBody::new(
+                "bad_request",
+                format!("{what}. See docs/PROTOCOL.md; nothing was changed"),
+            ),
+        )
+    };
+    let value: serde_json::Value = serde_json::from_slice(line)
+        .map_err(|e| bad(None, format!("the line is not JSON: {e}")))?;
+    let id = value.get("id").and_then(serde_json::Value::as_u64);
+    let Some(object) = value.as_object() else {
+        return Err(bad(
+            id,
+            "a line must be a JSON object with \"cmd\" or \"query\"".to_string(),
+        ));
+    };
+    let nested = |path: &[&str]| path.iter().try_fold(&value, |at, step| at.get(step));
+    for (path, tag, example) in [
+        (&[][..], "cmd", "arrive"),
+        (&[][..], "query", "visits"),
+        (&["entry"][..], "kind", "vitals"),
+        (&["correction"][..], "field", "name"),
+    ] {
+        if let Some(tag_value) = nested(path).and_then(|at| at.get(tag))
+            && !tag_value.is_string()
+        {
+            let whose = path.first().map_or(String::new(), |p| format!("{p}."));
+            return Err(bad(
+                id,
+                format!(
+                    "`{whose}{tag}` must be a name in quotes, such as \"{example}\", got {tag_value}"
+                ),
+            ));
+        }
+    }
+    match (object.contains_key("cmd"), object.contains_key("query")) {
+        (true, true) => Err(bad(
+            id,
+            "a line is a command (\"cmd\") or a query (\"query\"), not both".to_string(),
+        )),
+        (false, true) => serde_json::from_value::<QueryRequest>(value)
+            .map(Incoming::Query)
+            .map_err(|e| bad(id, format!("could not read the query: {e}"))),
+        (true, false) => serde_json::from_value::<Request>(value)
+            .map(Incoming::Command)
+            .map_err(|e| bad(id, format!("could not read the command: {e}"))),
+        (false, false) => Err(bad(
+            id,
+            "the line has neither \"cmd\" nor \"query\": say what to do".to_string(),
+        )),
+    }
+}
+
 /// Encodes one message as a line (with its newline).
 pub fn encode<T: Serialize>(msg: &T) -> String {
     // Serializing these plain data types cannot fail: no maps with non-string
@@ -208,4 +308,186 @@ pub fn encode<T: Serialize>(msg: &T) -> String {
     });
     line.push('\n');
     line
+}
+
+#[cfg(test)]
+mod fuzz {
+    //! The protocol parser under arbitrary input: no line, however hostile,
+    //! makes it panic; every valid command line is read as sent. (The
+    //! whole-program counterpart, against the real server, is in
+    //! tests/hardening.rs.)
+    use super::*;
+    use crate::domain::{Entry, Stage};
+    use proptest::prelude::*;
+
+    /// Lines per property: enough to find the shapes that matter, quick
+    /// enough for every `cargo test`.
+    const BYTES_CASES: u32 = 20_000;
+    const JSON_CASES: u32 = 10_000;
+    const VALID_CASES: u32 = 5_000;
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "\\PC{0,12}".prop_map(Value::String),
+            // Names the parser looks for, so the fuzz reaches deep.
+            prop::sample::select(vec![
+                "arrive",
+                "advance",
+                "record",
+                "expect",
+                "correct",
+                "undo",
+                "cancel",
+                "visits",
+                "trace_lot",
+                "backup",
+                "verify",
+                "vitals",
+                "name",
+                "time",
+                "counselling",
+                "drip",
+                "2026-11-21T10:00:00Z",
+            ])
+            .prop_map(|s| Value::String(s.to_string())),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            let key = prop::sample::select(vec![
+                "cmd",
+                "query",
+                "id",
+                "visit",
+                "name",
+                "treatment",
+                "chart_no",
+                "key",
+                "to",
+                "bed",
+                "lot",
+                "entry",
+                "kind",
+                "correction",
+                "field",
+                "at",
+                "operator",
+                "reason",
+                "from",
+                "dir",
+                "hello",
+                "protocol",
+                "role",
+                "number",
+                "expected_at",
+            ])
+            .prop_map(str::to_string);
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                prop::collection::btree_map(key, inner, 0..6)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn valid_command() -> impl Strategy<Value = Command> {
+        let name = "[A-Za-z山田花子 ]{1,20}".prop_map(|s| format!("N{s}"));
+        prop_oneof![
+            (
+                name.clone(),
+                prop::option::of("[0-9]{1,8}"),
+                prop::option::of("[a-z0-9-]{1,20}")
+            )
+                .prop_map(|(name, chart_no, key)| Command::Arrive {
+                    name,
+                    treatment: "drip".into(),
+                    chart_no,
+                    key,
+                }),
+            (1u64..1000, prop::sample::select(Stage::ACTIVE.to_vec())).prop_map(|(v, to)| {
+                Command::Advance {
+                    visit: crate::domain::VisitId(v),
+                    to,
+                    bed: None,
+                    lot: None,
+                }
+            }),
+            (1u64..1000, "[a-z ]{1,30}").prop_map(|(v, reason)| Command::Cancel {
+                visit: crate::domain::VisitId(v),
+                reason,
+            }),
+            (1u64..1000, prop::option::of("[a-z ]{1,20}")).prop_map(|(v, reason)| Command::Undo {
+                visit: crate::domain::VisitId(v),
+                reason,
+            }),
+            (1u64..1000).prop_map(|v| Command::Record {
+                visit: crate::domain::VisitId(v),
+                entry: Entry::SymptomFree,
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(BYTES_CASES))]
+        #[test]
+        fn arbitrary_bytes_never_panic_the_parser(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let _ = parse_line(&bytes);
+            let _ = serde_json::from_slice::<ClientMsg>(&bytes);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(JSON_CASES))]
+        #[test]
+        fn arbitrary_json_never_panics_the_parser_and_a_refusal_says_what_to_do(value in json_value()) {
+            let line = serde_json::to_vec(&value).unwrap();
+            if let Err((_, error)) = parse_line(&line) {
+                prop_assert_eq!(error.code.as_str(), "bad_request");
+                prop_assert!(error.message.contains("docs/PROTOCOL.md"), "{}", error.message);
+            }
+            let _ = serde_json::from_slice::<ClientMsg>(&line);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(VALID_CASES))]
+        #[test]
+        fn every_valid_command_line_is_read_as_sent(command in valid_command(), id in prop::option::of(any::<u64>())) {
+            let request = Request { id, at: None, operator: Some("KS".into()), command, confirm: false, pin: None };
+            let line = encode(&request);
+            match parse_line(line.trim_end().as_bytes()) {
+                Ok(Incoming::Command(read)) => prop_assert_eq!(read, request),
+                other => prop_assert!(false, "{line} read as {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_number_is_never_taken_for_a_command_or_a_query() {
+        for line in [
+            r#"{"cmd": 0, "name": "A", "treatment": "drip"}"#,
+            r#"{"query": 3}"#,
+            r#"{"cmd": "record", "visit": 1, "entry": {"kind": 5}}"#,
+            r#"{"cmd": "correct", "visit": 1, "reason": "x", "correction": {"field": 0, "name": "B"}}"#,
+        ] {
+            let (_, error) = parse_line(line.as_bytes()).unwrap_err();
+            assert_eq!(error.code, "bad_request", "{line}");
+            assert!(
+                error.message.contains("must be a name in quotes"),
+                "{line}: {}",
+                error.message
+            );
+        }
+        let (id, error) = parse_line(br#"{"id": 7, "cmd": "fly"}"#).unwrap_err();
+        assert_eq!(id, Some(7));
+        assert!(
+            error.message.contains("could not read the command"),
+            "{}",
+            error.message
+        );
+    }
 }

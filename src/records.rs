@@ -98,18 +98,71 @@ fn data_visits(reply: crate::protocol::Reply) -> Result<Vec<Visit>, RecordsError
         .map_err(|e| RecordsError::Failed(format!("the server's answer could not be read: {e}")))
 }
 
-fn print<T: Serialize>(rows: &[T], format: Format, text: impl FnOnce() -> String) -> Outcome {
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Text => out.write_all(text().as_bytes())?,
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, rows).map_err(std::io::Error::other)?;
-            writeln!(out)?;
-        }
-        Format::Csv => {
-            out.write_all(&report::to_csv(rows, false).map_err(std::io::Error::other)?)?
+/// Where a report goes: standard output, or a file created owner-only
+/// (it holds patient data), checked before the work starts.
+pub struct Output {
+    file: Option<(PathBuf, std::fs::File)>,
+}
+
+impl Output {
+    /// `what` names what is written, for the error ("the export").
+    pub fn open(path: Option<&Path>, what: &str) -> Result<Output, RecordsError> {
+        let Some(path) = path else {
+            return Ok(Output { file: None });
+        };
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(path)
+            .and_then(|f| {
+                // A file that was there keeps its mode on open: it holds
+                // patient data now, so it becomes the owner's alone.
+                f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+                Ok(f)
+            })
+            .map_err(|e| {
+                RecordsError::Usage(format!("cannot write {what} to {}: {e}", path.display()))
+            })?;
+        Ok(Output {
+            file: Some((path.to_path_buf(), file)),
+        })
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match &mut self.file {
+            Some((_, f)) => {
+                f.write_all(bytes)?;
+                f.sync_all()
+            }
+            None => std::io::stdout().lock().write_all(bytes),
         }
     }
+
+    /// The file written to, if not standard output.
+    fn path(&self) -> Option<&Path> {
+        self.file.as_ref().map(|(p, _)| p.as_path())
+    }
+}
+
+fn print<T: Serialize>(
+    rows: &[T],
+    format: Format,
+    out: &mut Output,
+    text: impl FnOnce() -> String,
+) -> Outcome {
+    let bytes = match format {
+        Format::Text => text().into_bytes(),
+        Format::Json => {
+            let mut json = serde_json::to_vec_pretty(rows).map_err(std::io::Error::other)?;
+            json.push(b'\n');
+            json
+        }
+        Format::Csv => crate::csv_out::to_csv(rows, false).map_err(std::io::Error::other)?,
+    };
+    out.write_all(&bytes)?;
     Ok(())
 }
 
@@ -176,16 +229,21 @@ pub async fn import(
 }
 
 /// `flowboard report day`.
-pub async fn report_day(conn: &mut Connection, date: Option<NaiveDate>, format: Format) -> Outcome {
+pub async fn report_day(
+    conn: &mut Connection,
+    date: Option<NaiveDate>,
+    format: Format,
+    out: &mut Output,
+) -> Outcome {
     let config = conn.welcome.config.clone();
     let date = date.unwrap_or_else(|| today(&config));
     let visits = visits(conn, date, date).await?;
     let r = report::day(&visits, &config, date);
     match format {
         Format::Json => {
-            let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &r).map_err(std::io::Error::other)?;
-            writeln!(out)?;
+            let mut json = serde_json::to_vec_pretty(&r).map_err(std::io::Error::other)?;
+            json.push(b'\n');
+            out.write_all(&json)?;
             Ok(())
         }
         Format::Csv => {
@@ -256,8 +314,7 @@ pub async fn report_day(conn: &mut Connection, date: Option<NaiveDate>, format: 
                     value: format!("{}: {}", o.doctor, o.reason),
                 });
             }
-            std::io::stdout()
-                .write_all(&report::to_csv(&lines, false).map_err(std::io::Error::other)?)?;
+            out.write_all(&crate::csv_out::to_csv(&lines, false).map_err(std::io::Error::other)?)?;
             Ok(())
         }
         Format::Text => {
@@ -324,7 +381,7 @@ pub async fn report_day(conn: &mut Connection, date: Option<NaiveDate>, format: 
                     o.reason
                 );
             }
-            std::io::stdout().write_all(s.as_bytes())?;
+            out.write_all(s.as_bytes())?;
             Ok(())
         }
     }
@@ -336,10 +393,11 @@ pub async fn report_reactions(
     from: NaiveDate,
     to: NaiveDate,
     format: Format,
+    out: &mut Output,
 ) -> Outcome {
     let config = conn.welcome.config.clone();
     let rows = report::reactions(&visits(conn, from, to).await?);
-    print(&rows, format, || {
+    print(&rows, format, out, || {
         let mut s = format!("Reactions {from} to {to}: {}\n", rows.len());
         for r in &rows {
             s += &format!(
@@ -366,7 +424,12 @@ pub async fn report_reactions(
 
 /// `flowboard trace-lot LOT`: an unknown lot is an empty answer, not an
 /// error.
-pub async fn trace_lot(conn: &mut Connection, lot: &str, format: Format) -> Outcome {
+pub async fn trace_lot(
+    conn: &mut Connection,
+    lot: &str,
+    format: Format,
+    out: &mut Output,
+) -> Outcome {
     let config = conn.welcome.config.clone();
     let reply = conn
         .query(Query::TraceLot {
@@ -375,10 +438,10 @@ pub async fn trace_lot(conn: &mut Connection, lot: &str, format: Format) -> Outc
         .await?;
     let rows = report::lot_rows(&data_visits(reply)?);
     if rows.is_empty() && format == Format::Text {
-        println!("no administration of lot {lot:?} is on record");
+        out.write_all(format!("no administration of lot {lot:?} is on record\n").as_bytes())?;
         return Ok(());
     }
-    print(&rows, format, || {
+    print(&rows, format, out, || {
         let mut s = format!("Lot {lot}: {} administrations\n", rows.len());
         for r in &rows {
             s += &format!(
@@ -402,34 +465,18 @@ pub async fn export(
     to: NaiveDate,
     format: Format,
     bom: bool,
-    output: Option<PathBuf>,
+    out: &mut Output,
 ) -> Outcome {
-    // Find out before the work whether the file can be written.
-    let mut file = match &output {
-        Some(path) => Some(std::fs::File::create(path).map_err(|e| {
-            RecordsError::Usage(format!(
-                "cannot write the export to {}: {e}",
-                path.display()
-            ))
-        })?),
-        None => None,
-    };
     let rows = report::export_rows(&visits(conn, from, to).await?);
     let bytes = match format {
         Format::Json => serde_json::to_vec_pretty(&rows).map_err(std::io::Error::other)?,
-        Format::Csv | Format::Text => report::to_csv(&rows, bom).map_err(std::io::Error::other)?,
-    };
-    match &mut file {
-        Some(f) => {
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-            eprintln!(
-                "exported {} events to {}",
-                rows.len(),
-                output.as_deref().unwrap_or(Path::new("-")).display()
-            );
+        Format::Csv | Format::Text => {
+            crate::csv_out::to_csv(&rows, bom).map_err(std::io::Error::other)?
         }
-        None => std::io::stdout().write_all(&bytes)?,
+    };
+    out.write_all(&bytes)?;
+    if let Some(path) = out.path() {
+        eprintln!("exported {} events to {}", rows.len(), path.display());
     }
     Ok(())
 }
@@ -449,13 +496,21 @@ pub async fn backup(conn: &mut Connection, dir: &Path) -> Outcome {
         .as_ref()
         .and_then(|d| d["events"].as_u64())
         .unwrap_or(0);
-    println!("backed up {events} events into {}", dir.display());
+    println!(
+        "backed up {events} events into {} (manifest {})",
+        dir.display(),
+        dir.join(crate::store::MANIFEST_FILE).display()
+    );
     Ok(())
 }
 
-/// `flowboard restore DIR`: into an empty data directory, no server
-/// running (the database lock makes sure).
+/// `flowboard restore DIR`: a backup made by `flowboard backup` into an
+/// empty data directory, no server running (the database lock makes
+/// sure). Checks the manifest before anything is written, copies the
+/// backup and checks the copy (events, checksum, state) before it becomes
+/// the database; never writes into DIR.
 pub fn restore(data: &DataDir, dir: &Path) -> Outcome {
+    use crate::store::{BACKUP_DB, Manifest};
     let target = data.db();
     if target.exists() && std::fs::read_dir(&target)?.next().is_some() {
         return Err(RecordsError::Usage(format!(
@@ -463,32 +518,92 @@ pub fn restore(data: &DataDir, dir: &Path) -> Outcome {
             data.root().display()
         )));
     }
-    if !dir.exists() {
+    if !dir.is_dir() {
         return Err(RecordsError::Usage(format!(
-            "there is no backup at {}",
+            "there is no backup at {}: give the directory `flowboard backup` made",
             dir.display()
         )));
     }
-    data.create()?;
-    let source = Store::open(dir)
-        .map_err(|e| RecordsError::Failed(format!("cannot open the backup: {e}")))?;
-    let events = source
-        .backup(&target)
-        .map_err(|e| RecordsError::Failed(format!("restore failed: {e}")))?;
-    drop(source);
-    let restored = Store::open(&target).map_err(|e| RecordsError::Failed(e.to_string()))?;
-    let bad = restored
-        .verify()
-        .map_err(|e| RecordsError::Failed(e.to_string()))?;
-    if !bad.is_empty() {
-        return Err(RecordsError::Failed(format!(
-            "the restored database disagrees with its log for visits {bad:?}"
+    let manifest = Manifest::read(dir)
+        .map_err(|why| RecordsError::Usage(format!("{why}; nothing was changed")))?;
+    let source = dir.join(BACKUP_DB);
+    if !source.is_dir() {
+        return Err(RecordsError::Usage(format!(
+            "{} has a manifest but no database ({} is missing): the backup is incomplete; nothing was changed",
+            dir.display(),
+            source.display()
         )));
     }
+    data.create()?;
+    let staging = data.root().join("db.restoring");
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    let result = (|| {
+        copy_tree(&source, &staging)?;
+        let copy = Store::open(&staging).map_err(|e| {
+            RecordsError::Failed(format!("cannot open the copy of the backup: {e}"))
+        })?;
+        let (events, checksum) = copy.digest().map_err(|e| {
+            RecordsError::Failed(format!("cannot read the copy of the backup: {e}"))
+        })?;
+        if events != manifest.events || checksum != manifest.checksum {
+            return Err(RecordsError::Failed(format!(
+                "the backup in {} is damaged: its manifest says {} events ({}), the database holds {events} ({checksum}); nothing was restored",
+                dir.display(),
+                manifest.events,
+                manifest.checksum
+            )));
+        }
+        let bad = copy
+            .verify()
+            .map_err(|e| RecordsError::Failed(e.to_string()))?;
+        if !bad.is_empty() {
+            return Err(RecordsError::Failed(format!(
+                "the backup's state disagrees with its log for visits {bad:?}; nothing was restored"
+            )));
+        }
+        Ok(events)
+    })();
+    let events = match result {
+        Ok(events) => events,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    if target.exists() {
+        std::fs::remove_dir(&target)?;
+    }
+    std::fs::rename(&staging, &target)?;
+    crate::paths::make_private(&target)?;
     println!(
-        "restored {events} events into {}; verified",
-        data.root().display()
+        "restored {events} events into {} (backup of {}, checksum verified); start the server on it",
+        data.root().display(),
+        manifest.created_at.format("%Y-%m-%d %H:%M UTC")
     );
+    Ok(())
+}
+
+/// Copies the files of a closed database, reading the source only. A
+/// symbolic link in a backup is refused, not followed.
+fn copy_tree(from: &Path, to: &Path) -> Result<(), RecordsError> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let dest = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &dest)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &dest)?;
+        } else {
+            return Err(RecordsError::Failed(format!(
+                "{} is not a plain file: a backup holds none such; nothing was restored",
+                entry.path().display()
+            )));
+        }
+    }
     Ok(())
 }
 

@@ -333,22 +333,6 @@ pub fn export_rows(visits: &[Visit]) -> Vec<ExportRow> {
     rows
 }
 
-/// Writes rows as CSV; with `bom`, a UTF-8 byte order mark first so that
-/// spreadsheet software used in Japan opens the Japanese text correctly.
-pub fn to_csv<T: Serialize>(rows: &[T], bom: bool) -> Result<Vec<u8>, csv::Error> {
-    let mut out = Vec::new();
-    if bom {
-        out.extend_from_slice(b"\xef\xbb\xbf");
-    }
-    let mut writer = csv::Writer::from_writer(out);
-    for row in rows {
-        writer.serialize(row)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +383,7 @@ mod tests {
                     name: name.into(),
                     treatment: treatment.into(),
                     chart_no: Some(format!("C-{name}")),
+                    key: None,
                 },
             )
         };
@@ -582,11 +567,11 @@ mod tests {
         let total: usize = visits.iter().map(|v| v.events.len()).sum();
         assert_eq!(rows.len(), total);
         assert!(rows.windows(2).all(|w| w[0].seq < w[1].seq));
-        let csv = to_csv(&rows, true).unwrap();
+        let csv = crate::csv_out::to_csv(&rows, true).unwrap();
         assert!(csv.starts_with(
             b"\xef\xbb\xbfseq,visit,chart_no,name,event,at,recorded_at,operator,details"
         ));
-        let plain = to_csv(&rows, false).unwrap();
+        let plain = crate::csv_out::to_csv(&rows, false).unwrap();
         assert!(plain.starts_with(b"seq,"));
     }
 }

@@ -258,14 +258,16 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
 /// snapshot` without `--json`). Columns are laid out by display width, so
 /// Japanese names line up.
 pub fn to_text(snap: &Snapshot, config: &Config) -> String {
-    use crate::domain::text::fit;
+    // Text leaves for a terminal here: cleaned again, whatever its source
+    // (a database written before a rule, a server of another version).
+    use crate::domain::text::{fit, sanitize};
     use std::fmt::Write;
     let local = snap.now.with_timezone(&config.timezone);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} — {} ({}) — beds free {}/{}",
-        snap.clinic,
+        sanitize(&snap.clinic),
         local.format("%Y-%m-%d %H:%M"),
         snap.timezone,
         snap.beds.free,
@@ -293,7 +295,7 @@ pub fn to_text(snap: &Snapshot, config: &Config) -> String {
         let alerts: Vec<String> = v
             .alerts
             .iter()
-            .map(|a| format!("[{}] {}", a.severity.as_str(), a.message))
+            .map(|a| format!("[{}] {}", a.severity.as_str(), sanitize(&a.message)))
             .collect();
         let _ = writeln!(
             out,
@@ -303,10 +305,10 @@ pub fn to_text(snap: &Snapshot, config: &Config) -> String {
             } else {
                 v.ticket.to_string()
             },
-            fit(&v.name, 16),
+            fit(&sanitize(&v.name), 16),
             fit(v.stage.as_str(), 14),
-            fit(&v.treatment_label, 16),
-            fit(v.bed.as_deref().unwrap_or("-"), 4),
+            fit(&sanitize(&v.treatment_label), 16),
+            fit(&sanitize(v.bed.as_deref().unwrap_or("-")), 4),
             fit(&timer, 12),
             alerts.join("; ")
         );
@@ -380,6 +382,7 @@ mod midnight_tests {
                 name: name.into(),
                 treatment: treatment.into(),
                 chart_no: None,
+                key: None,
             },
         );
         let to = |to, bed: Option<&str>, at| Command::Advance {
@@ -435,6 +438,7 @@ mod midnight_tests {
                 name: "Early Bird".into(),
                 treatment: "face".into(),
                 chart_no: None,
+                key: None,
             },
         );
         assert_eq!(board.visit(new_day).unwrap().ticket, 1);

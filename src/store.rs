@@ -18,6 +18,7 @@
 
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Transactional, Tree};
 
@@ -32,8 +33,65 @@ pub const SCHEMA_VERSION: u32 = 3;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const LAST_SEQ_KEY: &[u8] = b"last_seq";
 
+/// The manifest's file in a backup directory, beside the database.
+pub const MANIFEST_FILE: &str = "flowboard-backup.json";
+/// The database's directory in a backup directory.
+pub const BACKUP_DB: &str = "db";
+const MANIFEST_FORMAT: &str = "flowboard-backup";
+
+/// What `flowboard backup` writes beside the copy, and `restore` checks
+/// before it touches anything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always `flowboard-backup`.
+    pub format: String,
+    pub schema_version: u32,
+    pub events: u64,
+    pub last_seq: u64,
+    /// `sha256:` and the hex SHA-256 of the log ([`Store::digest`]).
+    pub checksum: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The flowboard version that made it.
+    pub flowboard: String,
+}
+
+impl Manifest {
+    /// Reads the manifest of the backup in `dir`; the error is a sentence
+    /// saying what is wrong.
+    pub fn read(dir: &Path) -> Result<Manifest, String> {
+        let path = dir.join(MANIFEST_FILE);
+        let text = std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!(
+                "{} is not a flowboard backup: it has no {MANIFEST_FILE} (the manifest `flowboard backup` writes)",
+                dir.display()
+            ),
+            _ => format!("cannot read {}: {e}", path.display()),
+        })?;
+        let manifest: Manifest = serde_json::from_slice(&text)
+            .map_err(|e| format!("{} is not a flowboard backup manifest: {e}", path.display()))?;
+        if manifest.format != MANIFEST_FORMAT {
+            return Err(format!(
+                "{} is not a flowboard backup manifest (format {:?})",
+                path.display(),
+                manifest.format
+            ));
+        }
+        if manifest.schema_version > SCHEMA_VERSION {
+            return Err(format!(
+                "the backup in {} has schema version {}, newer than this flowboard understands ({SCHEMA_VERSION}): restore it with flowboard {} or newer",
+                dir.display(),
+                manifest.schema_version,
+                manifest.flowboard
+            ));
+        }
+        Ok(manifest)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("backup: {0}")]
+    Backup(String),
     #[error(
         "another flowboard server is using {0}: attach to it with `flowboard`, or stop it first"
     )]
@@ -371,25 +429,15 @@ impl Store {
         Ok(visits)
     }
 
-    /// A consistent copy of the whole database into `dir` (a new sled
-    /// database there). Called by the server's writer between commands,
-    /// so no write is half in the copy.
-    pub fn backup(&self, dir: &Path) -> Result<u64, StoreError> {
-        if dir.exists()
-            && std::fs::read_dir(dir)
-                .map(|mut d| d.next().is_some())
-                .unwrap_or(true)
-        {
-            return Err(StoreError::Corrupt {
-                what: "backup".into(),
-                detail: format!(
-                    "{} is not empty: back up into a new directory",
-                    dir.display()
-                ),
-            });
-        }
-        let copy = Store::open(dir)?;
-        let mut events = 0;
+    /// A consistent copy of the whole database into `dir`: the database in
+    /// `dir/db`, and `dir/flowboard-backup.json`, the manifest restore
+    /// checks (schema version, events, checksum of the log). Called by the
+    /// server's writer between commands, so no write is half in the copy.
+    /// `dir` must be new or empty (the caller says so to the user).
+    pub fn backup(&self, dir: &Path) -> Result<Manifest, StoreError> {
+        let io = |e: std::io::Error| StoreError::Backup(format!("{}: {e}", dir.display()));
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let copy = Store::open(&dir.join(BACKUP_DB))?;
         for (from, to) in [
             (&self.log, &copy.log),
             (&self.visits, &copy.visits),
@@ -404,12 +452,56 @@ impl Store {
             }
             to.apply_batch(batch)?;
         }
-        for item in copy.log.iter() {
-            item?;
+        copy.db.flush()?;
+        let (events, checksum) = copy.digest()?;
+        let manifest = Manifest {
+            format: MANIFEST_FORMAT.to_string(),
+            schema_version: SCHEMA_VERSION,
+            events,
+            last_seq: self.load_last_seq()?,
+            checksum,
+            created_at: chrono::Utc::now(),
+            flowboard: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        drop(copy);
+        let text = serde_json::to_vec_pretty(&manifest).map_err(|e| StoreError::Corrupt {
+            what: "manifest".into(),
+            detail: e.to_string(),
+        })?;
+        let path = dir.join(MANIFEST_FILE);
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(io)?;
+        std::io::Write::write_all(&mut file, &text).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        Ok(manifest)
+    }
+
+    /// The number of events in the log and the SHA-256 of the log (each
+    /// entry's key, length and value, in order): what a backup's manifest
+    /// records and restore checks.
+    pub fn digest(&self) -> Result<(u64, String), StoreError> {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        let mut events = 0u64;
+        for item in self.log.iter() {
+            let (k, v) = item?;
+            hash.update(&k);
+            hash.update((v.len() as u64).to_be_bytes());
+            hash.update(&v);
             events += 1;
         }
-        copy.db.flush()?;
-        Ok(events)
+        let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok((events, format!("sha256:{hex}")))
+    }
+
+    fn load_last_seq(&self) -> Result<u64, StoreError> {
+        match self.meta.get(LAST_SEQ_KEY)? {
+            Some(v) => u64_from(&v, "last_seq"),
+            None => Ok(0),
+        }
     }
 
     /// Overwrites the schema version (tests of the "newer schema" refusal).
@@ -476,6 +568,7 @@ mod tests {
                     name: name.to_string(),
                     treatment: "drip".into(),
                     chart_no: Some(format!("C-{i}")),
+                    key: None,
                 },
             );
         }

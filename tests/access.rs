@@ -46,7 +46,7 @@ fn every_command() -> Vec<Command> {
                 "arrive" => Command::Arrive {
                     name: "B".into(),
                     treatment: "drip".into(),
-                    chart_no: None,
+                    chart_no: None, key: None,
                 },
                 "advance" => Command::Advance {
                     visit,
@@ -122,7 +122,7 @@ fn refuses_everything(role: &str, client: &str) {
         .unwrap();
     let (mut reader, welcome) = hello(
         &stream,
-        json!({"hello": {"protocol": 1, "role": role, "client": client}}),
+        json!({"hello": {"protocol": flowboard::protocol::PROTOCOL_VERSION, "role": role, "client": client}}),
     );
     assert_eq!(welcome["welcome"]["role"], role, "{welcome}");
     let mut w = stream.try_clone().unwrap();

@@ -94,6 +94,7 @@ impl Morning {
                 name: name.into(),
                 treatment: treatment.into(),
                 chart_no: Some(chart.into()),
+                key: None,
             },
         )
         .visit
@@ -404,6 +405,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             name: "Inoue Kai".into(),
             treatment: "face".into(),
             chart_no: Some("20007".into()),
+            key: None,
         },
     );
     let e = twice.error.unwrap();
@@ -618,6 +620,7 @@ fn a_drip_and_a_discharge_either_side_of_midnight_through_the_real_server() {
         name: name.into(),
         treatment: treatment.into(),
         chart_no: None,
+        key: None,
     };
 
     // 23:00 and 23:05: two arrivals, counselled, ready.
@@ -980,6 +983,7 @@ fn the_safety_gates_hold_against_what_a_hurried_nurse_or_a_script_tries() {
             name: "Fujita".into(),
             treatment: "face".into(),
             chart_no: Some("30006".into()),
+            key: None,
         },
     ));
     assert_eq!(e.code, "duplicate");

@@ -243,7 +243,11 @@ fn a_backup_taken_during_a_stream_of_commands_restores_and_verifies() {
             use std::sync::atomic::Ordering::SeqCst;
             let mut s = UnixStream::connect(socket).unwrap();
             let mut r = std::io::BufReader::new(s.try_clone().unwrap());
-            s.write_all(b"{\"hello\":{\"protocol\":1}}\n").unwrap();
+            let hello = format!(
+                "{{\"hello\":{{\"protocol\":{}}}}}\n",
+                flowboard::protocol::PROTOCOL_VERSION
+            );
+            s.write_all(hello.as_bytes()).unwrap();
             let mut after_backup = 0;
             let mut i = 0;
             while after_backup < 20 {

@@ -33,7 +33,10 @@ impl Raw {
     }
 
     fn operator(clinic: &Clinic) -> Raw {
-        let (raw, welcome) = Raw::connect(clinic, json!({"hello": {"protocol": 1}}));
+        let (raw, welcome) = Raw::connect(
+            clinic,
+            json!({"hello": {"protocol": flowboard::protocol::PROTOCOL_VERSION}}),
+        );
         assert!(welcome.get("welcome").is_some(), "{welcome}");
         raw
     }
@@ -316,7 +319,7 @@ fn a_read_only_connection_can_change_nothing() {
     clinic.ok(&["add", "--name", "A", "--treatment", "drip"]);
     let (mut raw, welcome) = Raw::connect(
         &clinic,
-        json!({"hello": {"protocol": 1, "role": "read_only"}}),
+        json!({"hello": {"protocol": flowboard::protocol::PROTOCOL_VERSION, "role": "read_only"}}),
     );
     assert_eq!(welcome["welcome"]["role"], "read_only");
     for cmd in [
@@ -457,6 +460,7 @@ fn the_library_client_receives_board_updates_before_its_ack() {
                     name: "佐藤 健".into(),
                     treatment: "scalp".into(),
                     chart_no: None,
+                    key: None,
                 },
                 confirm: false,
                 pin: None,
@@ -503,9 +507,8 @@ fn a_screen_says_when_the_server_is_gone_and_reconnects_by_itself() {
     // Retries report Lost until the server is back, then Connected with
     // the board as it is now.
     let board = loop {
-        match next(&mut ev_rx) {
-            ClientEvent::Connected(w) => break w.board,
-            ClientEvent::Lost(_) | ClientEvent::Board(_) | ClientEvent::Reply(_) => {}
+        if let ClientEvent::Connected(w) = next(&mut ev_rx) {
+            break w.board;
         }
     };
     let mut board = board;

@@ -118,6 +118,7 @@ impl Clinic {
                 name: name.into(),
                 treatment: treatment.into(),
                 chart_no: chart.map(str::to_string),
+                key: None,
             },
         );
         VisitId(self.board.last_visit)

@@ -23,6 +23,11 @@ pub enum Command {
         treatment: String,
         #[serde(default)]
         chart_no: Option<String>,
+        /// Chosen by the sender to make a retry safe: a second arrival
+        /// with the same key is answered like the first and records
+        /// nothing ([`Board::arrival_with_key`]).
+        #[serde(default)]
+        key: Option<String>,
     },
     /// Move a visit to the next stage of the flow. `to` guards against two
     /// terminals pressing Enter on the same patient at once.
@@ -316,6 +321,7 @@ pub fn decide(
             name,
             treatment,
             chart_no,
+            key,
         } => {
             let name = clean_name(name)?;
             known_treatment(policy, treatment)?;
@@ -341,6 +347,7 @@ pub fn decide(
                         treatment: treatment.clone(),
                         ticket,
                         history,
+                        key: clean_key(key.as_deref())?,
                     },
                 )],
             ))
@@ -355,7 +362,7 @@ pub fn decide(
             let name = clean_name(name)?;
             known_treatment(policy, treatment)?;
             let chart_no = clean_optional_chart_no(chart_no.as_deref())?;
-            let key = key.as_deref().map(sanitize).filter(|k| !k.is_empty());
+            let key = clean_key(key.as_deref())?;
             if let Some(k) = &key
                 && let Some(dup) = board
                     .visits
@@ -512,28 +519,23 @@ fn visit_events(
             let kinds = super::record::check(policy, &then, entry, at)?;
             Ok(kinds.into_iter().map(|k| (at, k)).collect())
         }
-        Command::Defer { reason, .. } => {
+        // The side exits: a reason, and the protocol's say.
+        Command::Defer { reason, .. }
+        | Command::Cancel { reason, .. }
+        | Command::Transfer { reason, .. } => {
             open(v)?;
             check_after_stage_start(v, at, tz)?;
-            moves::gate(&then, policy, Move::Defer, at)?;
-            one(EventKind::Deferred {
-                reason: clean_reason(reason)?,
-            })
-        }
-        Command::Cancel { reason, .. } => {
-            open(v)?;
-            check_after_stage_start(v, at, tz)?;
-            moves::gate(&then, policy, Move::Cancel, at)?;
-            one(EventKind::Cancelled {
-                reason: clean_reason(reason)?,
-            })
-        }
-        Command::Transfer { reason, .. } => {
-            open(v)?;
-            check_after_stage_start(v, at, tz)?;
-            moves::gate(&then, policy, Move::Transfer, at)?;
-            one(EventKind::Transferred {
-                reason: clean_reason(reason)?,
+            let mv = match command {
+                Command::Defer { .. } => Move::Defer,
+                Command::Cancel { .. } => Move::Cancel,
+                _ => Move::Transfer,
+            };
+            moves::gate(&then, policy, mv, at)?;
+            let reason = clean_reason(reason)?;
+            one(match mv {
+                Move::Defer => EventKind::Deferred { reason },
+                Move::Cancel => EventKind::Cancelled { reason },
+                _ => EventKind::Transferred { reason },
             })
         }
         Command::Undo { reason, .. } => {
@@ -957,6 +959,23 @@ pub(super) fn clean_text(field: &str, text: &str, required: bool) -> Result<Stri
         ));
     }
     Ok(text)
+}
+
+/// The longest idempotency key (`arrive`) or day-sheet row key (`expect`).
+pub const MAX_KEY_CHARS: usize = 200;
+
+/// A request's key, cleaned like any text; none when empty.
+fn clean_key(key: Option<&str>) -> Result<Option<String>, Rejection> {
+    let Some(key) = key.map(sanitize).filter(|k| !k.is_empty()) else {
+        return Ok(None);
+    };
+    if key.chars().count() > MAX_KEY_CHARS {
+        return Err(invalid(
+            "key",
+            format!("the key is longer than {MAX_KEY_CHARS} characters: use a shorter one"),
+        ));
+    }
+    Ok(Some(key))
 }
 
 fn clean_name(name: &str) -> Result<String, Rejection> {

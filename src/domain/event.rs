@@ -41,6 +41,9 @@ pub enum EventKind {
         /// What the board knew of earlier visits of this chart number.
         #[serde(default)]
         history: History,
+        /// The sender's idempotency key, when it gave one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
     },
     /// A booking from the day sheet: the visit exists, the patient has not
     /// arrived.

@@ -207,6 +207,7 @@ impl Visit {
                 treatment,
                 ticket,
                 history,
+                ..
             } => Visit::new(
                 first,
                 name,
@@ -507,6 +508,20 @@ impl Board {
         self.visits
             .values()
             .find(|v| v.stage.is_active() && v.bed.as_deref() == Some(bed))
+    }
+
+    /// The visit an arrival with this idempotency key registered, and the
+    /// sequence number of its arrival: a retried `arrive` is answered with
+    /// them and records nothing.
+    pub fn arrival_with_key(&self, key: &str) -> Option<(VisitId, u64)> {
+        self.visits.values().find_map(|v| match v.events.first() {
+            Some(EventRecord {
+                seq,
+                kind: EventKind::Arrived { key: Some(k), .. },
+                ..
+            }) if k == key => Some((v.id, *seq)),
+            _ => None,
+        })
     }
 
     /// Drops visits that are over and arrived before `keep_since`: the

@@ -293,6 +293,7 @@ impl Run {
                         name: format!("P{chart}"),
                         treatment: TREATMENTS[usize::from(treatment)].into(),
                         chart_no: Some(format!("C{chart}")),
+                        key: None,
                     },
                 );
             }

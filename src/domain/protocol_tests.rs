@@ -603,6 +603,7 @@ fn a_chart_number_already_in_the_clinic_is_refused_as_a_second_arrival() {
                 name: "Tanaka".into(),
                 treatment: "drip".into(),
                 chart_no: Some("10077".into()),
+                key: None,
             },
         )
         .unwrap_err();

@@ -147,6 +147,7 @@ fn a_discharged_patient_leaves_the_board_after_the_configured_time_and_one_prese
             name: "Gone".into(),
             treatment: "face".into(),
             chart_no: None,
+            key: None,
         },
     );
     c.run(
@@ -162,6 +163,7 @@ fn a_discharged_patient_leaves_the_board_after_the_configured_time_and_one_prese
             name: "Night".into(),
             treatment: "face".into(),
             chart_no: None,
+            key: None,
         },
     );
     let ids = |now| -> Vec<VisitId> {
@@ -188,6 +190,7 @@ fn a_wrong_name_is_corrected_and_the_old_one_stays_in_the_record() {
             name: "Yamda Hanako".into(),
             treatment: "face".into(),
             chart_no: None,
+            key: None,
         },
     );
     c.run(
@@ -224,6 +227,7 @@ fn a_wrong_start_time_is_corrected_and_the_timer_follows() {
             name: "A".into(),
             treatment: "face".into(),
             chart_no: None,
+            key: None,
         },
     );
     c.run(
@@ -276,6 +280,7 @@ fn a_correction_needs_a_reason() {
             name: "A".into(),
             treatment: "face".into(),
             chart_no: None,
+            key: None,
         },
     );
     let err = c

@@ -63,6 +63,7 @@ impl Clinic {
                 name: name.into(),
                 treatment: treatment.into(),
                 chart_no: None,
+                key: None,
             },
         )
     }
@@ -331,6 +332,7 @@ fn unknown_treatment_lists_the_known_ones() {
                 name: "A".into(),
                 treatment: "botox".into(),
                 chart_no: None,
+                key: None,
             },
         )
         .unwrap_err();
@@ -349,6 +351,7 @@ fn a_name_with_escape_sequences_is_stored_clean_and_an_empty_one_refused() {
                 name: "\u{1b}[0m  ".into(),
                 treatment: "drip".into(),
                 chart_no: None,
+                key: None,
             },
         )
         .unwrap_err();
@@ -615,6 +618,7 @@ fn an_entry_in_the_future_or_too_long_ago_is_refused() {
                 name: "A".into(),
                 treatment: "drip".into(),
                 chart_no: None,
+                key: None,
             },
         )
     };

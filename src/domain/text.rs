@@ -4,19 +4,26 @@
 //! Our own width-aware truncation exists because ratatui's wrapping can
 //! panic on Japanese text and only breaks at spaces (STYLE.md).
 
+use unicode_properties::{GeneralCategory, UnicodeEmoji, UnicodeGeneralCategory};
 use unicode_width::UnicodeWidthChar;
 
 pub const MAX_NAME_CHARS: usize = 60;
 pub const MAX_REASON_CHARS: usize = 200;
 
 /// Removes escape sequences (CSI, OSC, and other ESC-introduced ones),
-/// control characters and bidirectional overrides; turns tabs and line
-/// breaks into spaces; collapses runs of spaces; trims.
+/// control characters, and invisible format characters (Unicode category
+/// Cf: bidirectional overrides and isolates, zero-width spaces and joiners,
+/// the word joiner, the soft hyphen, the Arabic letter mark, tag
+/// characters, a byte order mark), which could make two names look alike
+/// or shift columns; turns tabs and line breaks into spaces; collapses runs
+/// of spaces; trims. A zero-width joiner is kept only between two emoji,
+/// where it joins them into one picture (a family, a profession).
 pub fn sanitize(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            '\u{200d}' if joins_emoji(&out, chars.peek().copied()) => out.push(c),
             '\u{1b}' => skip_escape(&mut chars),
             // C1 CSI / OSC / DCS introducers: their sequence goes too.
             '\u{9b}' => skip_until_final(&mut chars),
@@ -25,8 +32,7 @@ pub fn sanitize(input: &str) -> String {
             c if c.is_control() => {}
             // Bidi embedding/override/isolate controls can reorder what a
             // terminal shows; zero-width formatting marks hide text.
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => {}
-            '\u{feff}' => {}
+            c if c.general_category() == GeneralCategory::Format => {}
             ' ' | '\u{3000}' => {
                 if c == '\u{3000}' && !out.ends_with([' ', '\u{3000}']) && !out.is_empty() {
                     out.push(c);
@@ -38,6 +44,18 @@ pub fn sanitize(input: &str) -> String {
         }
     }
     out.trim_matches([' ', '\u{3000}']).to_string()
+}
+
+/// Whether a zero-width joiner between the end of `before` and `next`
+/// joins two emoji (`before` may end with a modifier or a presentation
+/// selector of the first).
+fn joins_emoji(before: &str, next: Option<char>) -> bool {
+    let is_picture = |c: char| !c.is_ascii() && c.is_emoji_char();
+    let last = before
+        .chars()
+        .rev()
+        .find(|c| !((c.is_emoji_component() && !c.is_ascii()) || *c == '\u{fe0f}'));
+    last.is_some_and(is_picture) && next.is_some_and(is_picture)
 }
 
 fn push_space(out: &mut String) {
@@ -154,6 +172,32 @@ mod tests {
         assert_eq!(sanitize("  山田\t\n花子  "), "山田 花子");
     }
 
+    /// Two patients must never look alike on a screen: invisible format
+    /// characters go, wherever they are.
+    #[test]
+    fn zero_width_and_format_characters_are_removed() {
+        assert_eq!(sanitize("Tanaka\u{200b} Yui"), "Tanaka Yui");
+        assert_eq!(sanitize("Ab\u{200d}Cd"), "AbCd");
+        assert_eq!(sanitize("Ab\u{200c}Cd"), "AbCd");
+        assert_eq!(sanitize("Yui\u{2060}"), "Yui");
+        assert_eq!(sanitize("Ta\u{ad}naka"), "Tanaka");
+        assert_eq!(sanitize("a\u{61c}b"), "ab");
+        assert_eq!(sanitize("Hi\u{e0041}\u{e0042}"), "Hi");
+        assert_eq!(sanitize("A\u{feff}B"), "AB");
+        assert_eq!(sanitize("\u{2067}abc\u{2069}"), "abc");
+    }
+
+    #[test]
+    fn a_zero_width_joiner_stays_only_inside_an_emoji_sequence() {
+        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}";
+        assert_eq!(sanitize(family), family);
+        let health_worker = "\u{1f469}\u{1f3fd}\u{200d}\u{2695}\u{fe0f}";
+        assert_eq!(sanitize(health_worker), health_worker);
+        assert_eq!(sanitize("\u{1f468}\u{200d}A"), "\u{1f468}A");
+        assert_eq!(sanitize("1\u{200d}2"), "12");
+        assert_eq!(sanitize("\u{200d}\u{1f468}"), "\u{1f468}");
+    }
+
     #[test]
     fn japanese_full_width_space_is_kept_between_names() {
         assert_eq!(sanitize("山田\u{3000}花子"), "山田\u{3000}花子");
@@ -174,6 +218,20 @@ mod tests {
         fn sanitized_text_has_no_control_characters(s in "\\PC*|[\\x00-\\x1f\\x7f-\\u{9f}a-z山田]*") {
             let clean = sanitize(&s);
             prop_assert!(!clean.chars().any(|c| c.is_control()));
+        }
+
+        #[test]
+        fn sanitized_text_has_no_invisible_format_characters_but_emoji_joiners(
+            s in "[a-z山\u{200b}-\u{200f}\u{2060}-\u{2064}\u{ad}\u{61c}\u{feff}\u{e0020}-\u{e007f}\u{1f468}\u{1f469}]{0,20}"
+        ) {
+            let clean: Vec<char> = sanitize(&s).chars().collect();
+            for (i, c) in clean.iter().enumerate() {
+                if c.general_category() == GeneralCategory::Format {
+                    prop_assert_eq!(*c, '\u{200d}');
+                    prop_assert!(i > 0 && i + 1 < clean.len());
+                    prop_assert!(clean[i - 1].is_emoji_char() && clean[i + 1].is_emoji_char());
+                }
+            }
         }
 
         #[test]

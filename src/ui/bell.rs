@@ -5,15 +5,28 @@
 //! terminal does not ring.
 
 use std::collections::HashSet;
+use std::hash::Hash;
 
 use crate::domain::{Alert, AlertCode, Severity, VisitId};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Bell {
-    /// The critical alerts standing at the last look, by visit and kind.
-    standing: HashSet<(VisitId, AlertCode)>,
+/// Remembers which critical alerts stand. `K` names one alert: by default
+/// the visit and the alert's code (the board); the wall, which is never
+/// told what an alert is about, counts them per patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bell<K: Eq + Hash = (VisitId, AlertCode)> {
+    /// The critical alerts standing at the last look.
+    standing: HashSet<K>,
     /// False until the first look (start-up or reconnection).
     primed: bool,
+}
+
+impl<K: Eq + Hash> Default for Bell<K> {
+    fn default() -> Self {
+        Bell {
+            standing: HashSet::new(),
+            primed: false,
+        }
+    }
 }
 
 impl Bell {
@@ -25,6 +38,14 @@ impl Bell {
             .filter(|a| a.severity == Severity::Critical && a.acknowledged_by.is_none())
             .map(|a| (a.visit, a.code))
             .collect();
+        self.ring_for(now)
+    }
+}
+
+impl<K: Eq + Hash> Bell<K> {
+    /// Looks at the critical alerts standing now; true when one is new
+    /// since the last look (and this is not the first look).
+    pub fn ring_for(&mut self, now: HashSet<K>) -> bool {
         let new = now.difference(&self.standing).next().is_some();
         self.standing = now;
         let ring = new && self.primed;

@@ -1218,3 +1218,33 @@ fn the_footer_and_enter_offer_exactly_what_the_protocol_allows_in_every_stage() 
     press(&mut app, KeyCode::Char('x'));
     assert!(matches!(form(&app).kind, FormKind::Cancel { .. }));
 }
+
+#[test]
+fn the_checklist_lists_the_aftercare_of_the_patient_s_route_and_treatment() {
+    // DOMAIN.md "Discharge checklist and aftercare": no make-up after a
+    // facial injection; a bruise at a drip site.
+    let mut day = Day::new();
+    let drip = day.arrive((9, 0), "Aoki Ami", "drip");
+    day.flow(drip, &[(9, 2), (9, 5), (9, 10), (9, 45)], Some("1"));
+    let face = day.arrive((9, 0), "Baba Ken", "face");
+    day.flow(face, &[(9, 2), (9, 5), (9, 10), (9, 30)], None);
+    let words = |visit| {
+        let mut app = screen(&day, visit);
+        press(&mut app, KeyCode::Enter);
+        draw(&app, 120, 50).backend().to_string()
+    };
+    let on_drip = words(drip);
+    assert!(on_drip.contains("A bruise at a drip site"), "{on_drip}");
+    assert!(!on_drip.contains("After facial injection"), "{on_drip}");
+    assert!(
+        !on_drip.contains("Do not touch the injection sites"),
+        "{on_drip}"
+    );
+    let on_face = words(face);
+    assert!(on_face.contains("After facial injection"), "{on_face}");
+    assert!(
+        on_face.contains("Do not touch the injection sites"),
+        "{on_face}"
+    );
+    assert!(!on_face.contains("A bruise at a drip site"), "{on_face}");
+}

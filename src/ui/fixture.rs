@@ -75,6 +75,7 @@ impl Day {
                 name: name.into(),
                 treatment: treatment.into(),
                 chart_no: None,
+                key: None,
             },
         )
     }
@@ -362,6 +363,7 @@ pub fn clinic_morning(names: [&str; 4]) -> (Day, Clinic) {
             name: names[0].into(),
             treatment: "drip".into(),
             chart_no: Some("10077".into()),
+            key: None,
         },
     );
     let steps: [(u32, u32); 3] = [(9, 5), (9, 15), (9, 20)];
@@ -507,6 +509,7 @@ pub fn clinic_morning(names: [&str; 4]) -> (Day, Clinic) {
             name: names[0].into(),
             treatment: "drip".into(),
             chart_no: Some("10077".into()),
+            key: None,
         },
     );
     day.advance((9, 35), returning, None);

@@ -100,6 +100,7 @@ fn story(w: &Words) -> Story {
         name: name.into(),
         treatment: "drip".into(),
         chart_no: chart.map(str::to_string),
+        key: None,
     };
     let advance = |visit, to| Command::Advance {
         visit,

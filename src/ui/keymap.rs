@@ -76,27 +76,6 @@ pub enum Op {
 }
 
 impl Op {
-    /// Whether the op is about the selected patient (nothing to do
-    /// without one).
-    pub fn is_about_a_patient(self) -> bool {
-        matches!(
-            self,
-            Op::Next
-                | Op::Cancel
-                | Op::Undo
-                | Op::Correct
-                | Op::Counselling
-                | Op::Vitals
-                | Op::DripCheck
-                | Op::SkipCheck
-                | Op::Pause
-                | Op::StopEarly
-                | Op::Reaction
-                | Op::FollowUp
-                | Op::Acknowledge
-        )
-    }
-
     /// Whether the op leads to a change of the board (refused on a
     /// read-only terminal, and not offered there).
     pub fn changes_board(self) -> bool {

@@ -307,7 +307,8 @@ fn a_registered_arrival_is_selected_when_the_board_shows_it() {
         Command::Arrive {
             name: "Doi Mika".into(),
             treatment: "drip".into(),
-            chart_no: None
+            chart_no: None,
+            key: None,
         }
     );
     let new = day.arrive((9, 58), "Doi Mika", "drip");
@@ -401,6 +402,7 @@ fn the_filter_finds_japanese_names_ticket_and_chart_numbers() {
             name: "佐藤 健".into(),
             treatment: "face".into(),
             chart_no: Some("K-0042".into()),
+            key: None,
         },
     );
     let mut app = day.app(Lang::Ja);

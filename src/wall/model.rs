@@ -1,5 +1,8 @@
-//! The wall's model and its update: what the server said, and whether the
-//! link is up. Plain data; no terminal, no socket, no clock.
+//! The wall's model and its update: what the server projected for the
+//! wall, and whether the link is up. Plain data; no terminal, no socket,
+//! no clock. The wall never holds the board: its connection receives only
+//! the projection (`crate::projection`), so nothing else can reach the
+//! waiting room.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -7,29 +10,31 @@ use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 use crate::client::ClientEvent;
 use crate::config::Config;
+use crate::domain::VisitId;
 use crate::domain::text::sanitize;
-use crate::domain::{Board, Visit};
 use crate::i18n::Lang;
+use crate::projection::{WallPatient, WallSettings, WallView};
 use crate::protocol::Role;
-use crate::snapshot::on_board;
 use crate::ui::bell::Bell;
 use crate::ui::palette::Palette;
 use crate::ui::{Action, Connection, Msg, Screen};
 
 #[derive(Debug, Clone)]
 pub struct Wall {
-    /// The clinic's config as the server sent it.
-    pub config: Config,
-    pub board: Board,
+    /// The clinic's wall settings as the server sent them.
+    pub settings: WallSettings,
+    /// What the server projected for the wall, last time it said.
+    pub view: WallView,
     pub lang: Lang,
     /// Chosen on the command line (`--lang`): the server's config does not
     /// change it.
     pub lang_pinned: bool,
     pub connection: Connection,
     pub palette: Palette,
-    pub bell: Bell,
-    /// The server confirmed the connection is read-only.
-    pub read_only: bool,
+    /// Rings for each new unacknowledged critical alert of a patient.
+    pub bell: Bell<(VisitId, u32)>,
+    /// The server confirmed the connection has the `wall` role.
+    pub confirmed: bool,
 }
 
 impl Wall {
@@ -38,12 +43,22 @@ impl Wall {
         Wall {
             lang: config.language,
             lang_pinned: false,
-            config,
-            board: Board::default(),
+            settings: WallSettings::of(&config),
+            view: WallView {
+                beds: config
+                    .beds
+                    .iter()
+                    .map(|bed| crate::projection::WallBed {
+                        bed: bed.clone(),
+                        patient: None,
+                    })
+                    .collect(),
+                ..WallView::default()
+            },
             connection: Connection::Connecting,
             palette: Palette::Full,
             bell: Bell::default(),
-            read_only: false,
+            confirmed: false,
         }
     }
 
@@ -58,17 +73,26 @@ impl Wall {
         self
     }
 
-    /// The patients in the clinic now, in flow order: the wall shows
-    /// nobody who has left.
-    pub fn present(&self, now: DateTime<Utc>) -> Vec<&Visit> {
-        on_board(&self.board, &self.config, now)
-            .into_iter()
-            .filter(|v| v.stage.is_active())
-            .collect()
+    /// Everyone on the wall: on a bed, then in the queue.
+    pub fn patients(&self) -> impl Iterator<Item = &WallPatient> {
+        self.view
+            .beds
+            .iter()
+            .filter_map(|b| b.patient.as_ref())
+            .chain(self.view.queue.iter())
+    }
+
+    /// Looks at the alarms now: true when the bell is to ring.
+    fn ring(&mut self) -> bool {
+        let standing = self
+            .patients()
+            .flat_map(|p| (0..p.alarms).map(move |n| (p.visit, n)))
+            .collect();
+        self.bell.ring_for(standing) && self.settings.bell
     }
 }
 
-pub fn update(wall: &mut Wall, msg: Msg, now: DateTime<Utc>) -> Action {
+pub fn update(wall: &mut Wall, msg: Msg, _now: DateTime<Utc>) -> Action {
     let mut action = Action::default();
     match msg {
         Msg::Key(key) => {
@@ -79,27 +103,29 @@ pub fn update(wall: &mut Wall, msg: Msg, now: DateTime<Utc>) -> Action {
             }
         }
         Msg::Tick | Msg::Resize => {}
-        Msg::Client(ClientEvent::Connected(welcome)) => {
+        Msg::Client(ClientEvent::WallConnected(welcome)) => {
             let welcome = *welcome;
-            wall.read_only = welcome.role == Role::ReadOnly;
-            wall.config = welcome.config;
-            wall.board = welcome.board;
+            wall.confirmed = welcome.role == Role::Wall;
+            wall.settings = welcome.settings;
+            wall.view = welcome.wall;
             if !wall.lang_pinned {
-                wall.lang = wall.config.language;
+                wall.lang = wall.settings.language;
             }
             wall.connection = Connection::Connected;
             wall.bell.reset();
+            action.bell = wall.ring();
         }
-        Msg::Client(ClientEvent::Board(board)) => wall.board = *board,
-        // The wall sends nothing, so no reply is for it.
-        Msg::Client(ClientEvent::Reply(_)) => {}
+        Msg::Client(ClientEvent::Wall(view)) => {
+            wall.view = *view;
+            action.bell = wall.ring();
+        }
+        // A staff connection's news never reaches the wall (its link asks
+        // for the wall's projection); and the wall sends nothing, so no
+        // reply is for it.
+        Msg::Client(ClientEvent::Connected(_) | ClientEvent::Board(_) | ClientEvent::Reply(_)) => {}
         Msg::Client(ClientEvent::Lost(reason)) => {
             wall.connection = Connection::Lost(sanitize(&reason));
         }
-    }
-    if wall.connection == Connection::Connected {
-        let alerts = super::view::wall_alerts(wall, now);
-        action.bell = wall.bell.check(&alerts) && wall.config.terminal.bell;
     }
     action
 }

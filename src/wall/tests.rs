@@ -11,27 +11,40 @@ use super::{Wall, draw_with, emergency_banner, update, view};
 use crate::client::ClientEvent;
 use crate::config::WallNames;
 use crate::i18n::Lang;
-use crate::protocol::{Role, Welcome};
+use crate::projection::{WallSettings, project};
+use crate::protocol::{Role, WallWelcome};
 use crate::ui::fixture::{Day, ENGLISH, JAPANESE, busy_morning, ten, tokyo};
 use crate::ui::palette::{Palette, style_map};
 use crate::ui::{Connection, Msg};
 
-/// A wall connected (read-only) to the clinic of `day`.
+/// A wall connected to the clinic of `day`: it holds what the server
+/// projects for it at 10:00, nothing more.
 fn wall_of(day: &Day, lang: Lang) -> Wall {
+    wall_at(day, lang, ten())
+}
+
+/// A wall connected to the clinic of `day`, as projected at `now`.
+fn wall_at(day: &Day, lang: Lang, now: DateTime<Utc>) -> Wall {
     let mut wall = Wall::new(day.config.clone()).with_lang(lang);
-    let welcome = Welcome {
+    let welcome = WallWelcome {
         protocol: crate::protocol::PROTOCOL_VERSION,
         server_version: "test".into(),
-        role: Role::ReadOnly,
-        config: day.config.clone(),
-        board: day.board.clone(),
+        role: Role::Wall,
+        settings: WallSettings::of(&day.config),
+        wall: project(&day.board, &day.config, now),
     };
     update(
         &mut wall,
-        Msg::Client(ClientEvent::Connected(Box::new(welcome))),
-        ten(),
+        Msg::Client(ClientEvent::WallConnected(Box::new(welcome))),
+        now,
     );
     wall
+}
+
+/// The server's next projection reaches the wall.
+fn projected(wall: &mut Wall, day: &Day, now: DateTime<Utc>) -> crate::ui::Action {
+    let view = project(&day.board, &day.config, now);
+    update(wall, Msg::Client(ClientEvent::Wall(Box::new(view))), now)
 }
 
 fn morning(names: [&str; 13], lang: Lang) -> Wall {
@@ -92,7 +105,8 @@ fn the_wall_never_shows_a_name_a_treatment_or_what_an_alert_is_about() {
         (JAPANESE, Lang::Ja),
         (ENGLISH, Lang::Ja),
     ] {
-        let wall = morning(names, lang);
+        let (day, _) = busy_morning(names);
+        let wall = wall_of(&day, lang);
         for (w, h) in [(40, 10), (80, 24), (120, 30), (160, 48), (240, 67)] {
             let shown = text(&draw(&wall, w, h));
             for name in names {
@@ -100,7 +114,7 @@ fn the_wall_never_shows_a_name_a_treatment_or_what_an_alert_is_about() {
                     assert!(!shown.contains(part), "{part} shown at {w}x{h}:\n{shown}");
                 }
             }
-            for t in &wall.config.treatments {
+            for t in &day.config.treatments {
                 assert!(!shown.contains(&t.label), "{} at {w}x{h}", t.label);
                 if let Some(ja) = &t.label_ja {
                     assert!(!shown.contains(ja.as_str()), "{ja} at {w}x{h}");
@@ -255,7 +269,7 @@ fn an_anaphylaxis_puts_the_emergency_banner_on_the_wall_without_saying_what_it_i
         },
     );
     let wall = wall_of(&day, Lang::En);
-    assert_eq!(super::emergencies(&wall, ten()), vec!["Bed 2".to_string()]);
+    assert_eq!(super::emergencies(&wall), vec!["Bed 2".to_string()]);
     let shown = text(&draw(&wall, 80, 24));
     assert!(shown.contains("EMERGENCY"), "{shown}");
     assert!(
@@ -265,7 +279,7 @@ fn an_anaphylaxis_puts_the_emergency_banner_on_the_wall_without_saying_what_it_i
     assert!(!shown.contains(&name), "no full name on the wall: {shown}");
     // And without one, no banner.
     let calm = morning(ENGLISH, Lang::En);
-    assert!(super::emergencies(&calm, ten()).is_empty());
+    assert!(super::emergencies(&calm).is_empty());
     assert!(!text(&draw(&calm, 80, 24)).contains("EMERGENCY"));
 }
 
@@ -306,7 +320,7 @@ fn no_size_makes_the_wall_panic() {
 fn the_wall_ignores_every_key_but_leaving() {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let mut wall = morning(ENGLISH, Lang::En);
-    let before = wall.board.clone();
+    let before = wall.view.clone();
     for code in [
         KeyCode::Char('a'),
         KeyCode::Enter,
@@ -321,7 +335,7 @@ fn the_wall_ignores_every_key_but_leaving() {
         );
         assert!(action.send.is_empty() && !action.quit, "{code:?}");
     }
-    assert_eq!(wall.board, before);
+    assert_eq!(wall.view, before);
     let quit = update(
         &mut wall,
         Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
@@ -332,21 +346,47 @@ fn the_wall_ignores_every_key_but_leaving() {
 
 /// A patient arrives at 9:50 and waits: at 10:10 a warning (no bell), at
 /// 10:30 the wait turns critical and the bell rings, once; with the bell
-/// off in the config, never.
+/// off in the config, never. The wall hears of it from the server's next
+/// projection: it is never told what the alert is.
 #[test]
 fn the_bell_rings_once_when_a_critical_alert_appears() {
     let mut day = Day::new();
     day.arrive((9, 50), "Tanaka Yui", "face");
-    let ring = |wall: &mut Wall, now| update(wall, Msg::Tick, now).bell;
-    let mut wall = wall_of(&day, Lang::En);
+    let mut wall = wall_at(&day, Lang::En, tokyo(10, 5));
+    let ring = |wall: &mut Wall, now| projected(wall, &day, now).bell;
     assert!(!ring(&mut wall, tokyo(10, 10)));
     assert!(!ring(&mut wall, tokyo(10, 29)));
     assert!(ring(&mut wall, tokyo(10, 30)));
     assert!(!ring(&mut wall, tokyo(10, 31)));
+    assert!(!update(&mut wall, Msg::Tick, tokyo(10, 32)).bell);
     day.config.terminal.bell = false;
-    let mut quiet = wall_of(&day, Lang::En);
+    let mut quiet = wall_at(&day, Lang::En, tokyo(10, 5));
+    let ring = |wall: &mut Wall, now| projected(wall, &day, now).bell;
     assert!(!ring(&mut quiet, tokyo(10, 29)));
     assert!(!ring(&mut quiet, tokyo(10, 30)));
+}
+
+/// Connecting (or reconnecting) to a wall where a critical alert already
+/// stands does not ring.
+#[test]
+fn a_wall_that_connects_to_a_standing_critical_alert_does_not_ring() {
+    let mut day = Day::new();
+    day.arrive((9, 0), "Tanaka Yui", "face");
+    let mut wall = Wall::new(day.config.clone());
+    let welcome = WallWelcome {
+        protocol: crate::protocol::PROTOCOL_VERSION,
+        server_version: "test".into(),
+        role: Role::Wall,
+        settings: WallSettings::of(&day.config),
+        wall: project(&day.board, &day.config, ten()),
+    };
+    let action = update(
+        &mut wall,
+        Msg::Client(ClientEvent::WallConnected(Box::new(welcome))),
+        ten(),
+    );
+    assert!(!action.bell);
+    assert!(wall.confirmed);
 }
 
 #[test]

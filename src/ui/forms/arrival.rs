@@ -53,6 +53,7 @@ pub(super) fn submit(
             name,
             treatment,
             chart_no,
+            key: None,
         },
         at,
         None,

@@ -314,7 +314,8 @@ pub fn op_moves(op: Op) -> &'static [Move] {
 /// it does not).
 pub fn offers(app: &App, op: Op, now: DateTime<Utc>) -> bool {
     let Some(v) = app.selected_visit(now) else {
-        return !op.is_about_a_patient();
+        // Nobody selected: only what needs no patient (an arrival).
+        return op == Op::Arrival || !op.changes_board();
     };
     let config = &app.config;
     match op {

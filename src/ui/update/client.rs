@@ -17,7 +17,7 @@ pub(super) fn on_client(app: &mut App, event: ClientEvent, now: DateTime<Utc>) -
     match event {
         ClientEvent::Connected(welcome) => {
             let welcome = *welcome;
-            app.read_only = welcome.role == Role::ReadOnly;
+            app.read_only = welcome.role != Role::Operator;
             app.config = welcome.config;
             app.board = welcome.board;
             if !app.lang_pinned {
@@ -32,6 +32,8 @@ pub(super) fn on_client(app: &mut App, event: ClientEvent, now: DateTime<Utc>) -
                 form.sync(&app.board);
             }
         }
+        // The wall's news: a staff board's link never asks for it.
+        ClientEvent::WallConnected(_) | ClientEvent::Wall(_) => {}
         ClientEvent::Reply(reply) => return on_reply(app, reply, now),
         ClientEvent::Lost(reason) => {
             app.connection = Connection::Lost(sanitize(&reason));

@@ -3,8 +3,6 @@
 //! of the observation in digits as large as the screen allows; a free bed
 //! says so. When the beds do not fit, they page with the queue.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,9 +11,10 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::digits;
+use crate::domain::Stage;
 use crate::domain::text::width;
-use crate::domain::{Stage, Visit, VisitId, timer, visit_alerts};
 use crate::i18n::texts;
+use crate::projection::WallPatient;
 use crate::ui::cell::{cell, clean, clip};
 use crate::ui::view::style::{bold, dim, severity_style, symbol};
 use crate::wall::Wall;
@@ -93,7 +92,6 @@ pub fn render(
     area: Rect,
     wall: &Wall,
     now: DateTime<Utc>,
-    labels: &BTreeMap<VisitId, String>,
     plan: &Plan,
     page: usize,
 ) {
@@ -102,7 +100,7 @@ pub fn render(
     }
     let per_page = plan.per_row * plan.rows;
     let first = (page % plan.pages) * per_page;
-    let beds = wall.config.beds.iter().skip(first).take(per_page);
+    let beds = wall.view.beds.iter().skip(first).take(per_page);
     for (i, bed) in beds.enumerate() {
         let (row, col) = (i / plan.per_row, i % plan.per_row);
         let x = area.x + u16::try_from(col).unwrap_or(0) * (plan.card_w + 1);
@@ -114,20 +112,18 @@ pub fn render(
             height: plan.card_h,
         }
         .intersection(area);
-        let occupant = wall.board.occupant(bed);
-        card_lines(frame, card, wall, now, bed, occupant, labels, plan.scale);
+        let occupant = bed.patient.as_ref();
+        card_lines(frame, card, wall, now, &bed.bed, occupant, plan.scale);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn card_lines(
     frame: &mut Frame,
     card: Rect,
     wall: &Wall,
     now: DateTime<Utc>,
     bed: &str,
-    occupant: Option<&Visit>,
-    labels: &BTreeMap<VisitId, String>,
+    occupant: Option<&WallPatient>,
     scale: usize,
 ) {
     let t = &texts(wall.lang).wall;
@@ -143,16 +139,13 @@ fn card_lines(
         frame.render_widget(Paragraph::new(lines), card);
         return;
     };
-    let label = labels.get(&v.id).cloned().unwrap_or_default();
+    let label = v.label.show(wall.lang);
     let title = Line::styled(
         cell(&format!(" {bed_name}  {label}"), w),
         bold().add_modifier(Modifier::REVERSED),
     );
-    let timer = timer(v, &wall.config, now);
-    let alert = visit_alerts(v, &wall.config, now).into_iter().next();
-    let style = alert
-        .as_ref()
-        .map_or(bold(), |a| severity_style(a.severity));
+    let timer = v.timer(now);
+    let style = v.alert.map_or(bold(), severity_style);
     let remaining = timer.remaining_secs.unwrap_or(0);
     let over = remaining < 0;
     let time = minutes(remaining);
@@ -163,9 +156,9 @@ fn card_lines(
         } else {
             t.resting
         };
-        let mark = alert
-            .as_ref()
-            .map_or(String::new(), |a| format!("{} ", symbol(a.severity)));
+        let mark = v
+            .alert
+            .map_or(String::new(), |severity| format!("{} ", symbol(severity)));
         format!("{mark}{state} - {word}")
     };
     let mut lines = vec![title];

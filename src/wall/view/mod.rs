@@ -8,8 +8,6 @@ mod beds;
 pub mod digits;
 mod queue;
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,10 +17,10 @@ use ratatui::widgets::Paragraph;
 pub use banner::emergency_banner;
 
 use super::model::Wall;
-use super::names;
+use crate::domain::Severity;
 use crate::domain::text::width;
-use crate::domain::{Alert, AlertCode, Severity, VisitId, alerts};
-use crate::i18n::texts;
+use crate::i18n::{Lang, texts};
+use crate::projection::Place;
 use crate::ui::Connection;
 use crate::ui::cell::{cell, clean, clip, wrap};
 use crate::ui::view::fmt::{clock, date};
@@ -36,7 +34,7 @@ pub const MIN_HEIGHT: u16 = 10;
 const STRIP_LINES: usize = 2;
 
 pub fn view(frame: &mut Frame, wall: &Wall, now: DateTime<Utc>) {
-    let emergencies = emergencies(wall, now);
+    let emergencies = emergencies(wall);
     draw_with(frame, wall, now, &emergencies);
 }
 
@@ -46,62 +44,21 @@ pub fn draw_with(frame: &mut Frame, wall: &Wall, now: DateTime<Utc>, emergencies
     wall.palette.apply(frame.buffer_mut());
 }
 
-/// The alerts of the patients on the wall, most severe first.
-pub fn wall_alerts(wall: &Wall, now: DateTime<Utc>) -> Vec<Alert> {
-    let present: Vec<VisitId> = wall.present(now).iter().map(|v| v.id).collect();
-    alerts(&wall.board, &wall.config, now)
-        .into_iter()
-        .filter(|a| present.contains(&a.visit))
-        .collect()
-}
-
-/// Where the wall says an alert is: the bed when the patient is on one,
-/// else the patient's masked label.
-fn place(wall: &Wall, labels: &BTreeMap<VisitId, String>, visit: VisitId) -> String {
-    let t = &texts(wall.lang).wall;
-    match wall.board.visit(visit).and_then(|v| v.bed.as_deref()) {
-        Some(bed) => t.bed.replace("{b}", &clean(bed)),
-        None => labels.get(&visit).cloned().unwrap_or_default(),
+/// A place as the wall says it: `Bed 2`, or the patient's masked label.
+fn place(place: &Place, lang: Lang) -> String {
+    match place {
+        Place::Bed(bed) => texts(lang).wall.bed.replace("{b}", &clean(bed)),
+        Place::Patient(label) => label.show(lang),
     }
 }
 
 /// The emergencies now, as the places the banner names.
-///
-/// The one place where alerts become emergencies on the wall: an open
-/// anaphylaxis. No wildcard: a new alert code must be decided here.
-pub fn emergencies(wall: &Wall, now: DateTime<Utc>) -> Vec<String> {
-    let present = wall.present(now);
-    let labels = names::labels(&present, wall.config.wall.names, wall.lang);
-    let mut out: Vec<String> = Vec::new();
-    for alert in wall_alerts(wall, now) {
-        let emergency = match alert.code {
-            AlertCode::Emergency => true,
-            AlertCode::AdrenalineRepeatDue
-            | AlertCode::CallAmbulance
-            | AlertCode::Allergic
-            | AlertCode::Vasovagal
-            | AlertCode::Vitals
-            | AlertCode::VitalsDue
-            | AlertCode::Fever
-            | AlertCode::Contraindication
-            | AlertCode::CautionNeedsDoctor
-            | AlertCode::DripCheckDue
-            | AlertCode::DripPaused
-            | AlertCode::HemostasisDue
-            | AlertCode::Late
-            | AlertCode::WaitedTooLong
-            | AlertCode::AdministrationDue
-            | AlertCode::AdministrationOverdue
-            | AlertCode::ObservationComplete
-            | AlertCode::DischargeOverdue
-            | AlertCode::PriorReaction => false,
-        };
-        let where_ = place(wall, &labels, alert.visit);
-        if emergency && !out.contains(&where_) {
-            out.push(where_);
-        }
-    }
-    out
+pub fn emergencies(wall: &Wall) -> Vec<String> {
+    wall.view
+        .emergencies
+        .iter()
+        .map(|p| place(p, wall.lang))
+        .collect()
 }
 
 /// Which page shows now, of `pages`: turns every `page_seconds`.
@@ -120,9 +77,7 @@ fn draw(frame: &mut Frame, wall: &Wall, now: DateTime<Utc>, emergencies: &[Strin
         return;
     }
     let w = usize::from(area.width);
-    let present = wall.present(now);
-    let labels = names::labels(&present, wall.config.wall.names, wall.lang);
-    let strip = strip_lines(wall, now, &labels, w);
+    let strip = strip_lines(wall, w);
 
     let mut y = area.y;
     let mut take = |h: u16| {
@@ -155,7 +110,7 @@ fn draw(frame: &mut Frame, wall: &Wall, now: DateTime<Utc>, emergencies: &[Strin
     let rest = take(u16::MAX);
 
     // The bed map takes up to three fifths of what is left; the queue the rest.
-    let plan = beds::plan(wall.config.beds.len(), rest.width, rest.height * 3 / 5);
+    let plan = beds::plan(wall.view.beds.len(), rest.width, rest.height * 3 / 5);
     let beds_h = plan.height();
     let gap = u16::from(roomy && beds_h > 0);
     let beds_area = Rect {
@@ -167,13 +122,13 @@ fn draw(frame: &mut Frame, wall: &Wall, now: DateTime<Utc>, emergencies: &[Strin
         height: rest.height.saturating_sub(beds_h + gap),
         ..rest
     };
-    let queue_pages = queue::pages(wall, now, queue_area);
+    let queue_pages = queue::pages(wall, queue_area);
     let pages = plan.pages.max(queue_pages);
-    let page = page_now(now, wall.config.wall.page_seconds, pages);
+    let page = page_now(now, wall.settings.page_seconds, pages);
 
     render_header(frame, header, wall, now, page, pages);
-    beds::render(frame, beds_area, wall, now, &labels, &plan, page);
-    queue::render(frame, queue_area, wall, now, &labels, page);
+    beds::render(frame, beds_area, wall, now, &plan, page);
+    queue::render(frame, queue_area, wall, now, page);
 }
 
 fn render_header(
@@ -186,10 +141,10 @@ fn render_header(
 ) {
     let t = &texts(wall.lang).wall;
     let w = usize::from(area.width);
-    let tz = wall.config.timezone;
+    let tz = wall.settings.timezone;
     let mut right = format!(
         "{} {}",
-        date(tz, &wall.config.terminal.date_format, now),
+        date(tz, &wall.settings.date_format, now),
         clock(tz, now)
     );
     if pages > 1 {
@@ -202,7 +157,7 @@ fn render_header(
     let right = clip(&right, w);
     let left_w = w.saturating_sub(width(&right) + 1);
     let line = Line::from(vec![
-        Span::styled(cell(&clean(&wall.config.clinic_name), left_w), bold()),
+        Span::styled(cell(&clean(&wall.settings.clinic_name), left_w), bold()),
         Span::raw(if left_w > 0 { " " } else { "" }),
         Span::styled(right, bold()),
     ]);
@@ -212,33 +167,28 @@ fn render_header(
 /// The alert strip: one item per patient with a warning or worse, the
 /// place and a word, never what the alert is about ("Bed 2: needs
 /// attention", not the reaction). At most two lines; "+N more" when cut.
-fn strip_lines(
-    wall: &Wall,
-    now: DateTime<Utc>,
-    labels: &BTreeMap<VisitId, String>,
-    w: usize,
-) -> Vec<Line<'static>> {
+fn strip_lines(wall: &Wall, w: usize) -> Vec<Line<'static>> {
     let t = &texts(wall.lang).wall;
     let ui = &texts(wall.lang).ui;
-    let mut seen = Vec::new();
-    let mut items: Vec<(Severity, String)> = Vec::new();
-    for alert in wall_alerts(wall, now) {
-        if alert.severity < Severity::Warning || seen.contains(&alert.visit) {
-            continue;
-        }
-        seen.push(alert.visit);
-        let words = if alert.severity == Severity::Critical {
-            t.attention_now
-        } else {
-            t.attention
-        };
-        let text = format!(
-            "{} {}: {words}",
-            symbol(alert.severity),
-            place(wall, labels, alert.visit)
-        );
-        items.push((alert.severity, text));
-    }
+    let items: Vec<(Severity, String)> = wall
+        .view
+        .attention
+        .iter()
+        .filter(|a| a.severity >= Severity::Warning)
+        .map(|a| {
+            let words = if a.severity == Severity::Critical {
+                t.attention_now
+            } else {
+                t.attention
+            };
+            let text = format!(
+                "{} {}: {words}",
+                symbol(a.severity),
+                place(&a.place, wall.lang)
+            );
+            (a.severity, text)
+        })
+        .collect();
     let mut lines: Vec<Vec<Span<'static>>> = Vec::new();
     let mut used = 0;
     for (i, (severity, text)) in items.iter().enumerate() {

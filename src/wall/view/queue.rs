@@ -4,8 +4,6 @@
 //! left. Only stages with someone in them are shown; the groups flow into
 //! columns, and when they do not fit the queue pages.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,9 +11,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::domain::Stage;
 use crate::domain::text::width;
-use crate::domain::{Stage, Visit, VisitId, timer, visit_alerts};
 use crate::i18n::{stage_name, texts};
+use crate::projection::WallPatient;
 use crate::ui::cell::{cell, cell_right, clip};
 use crate::ui::view::fmt::duration;
 use crate::ui::view::style::{bold, dim, severity_style, symbol};
@@ -29,15 +28,15 @@ const MAX_COL_W: u16 = 44;
 const GAP: u16 = 2;
 
 /// The groups: each active stage with its patients not on a bed.
-fn groups(wall: &Wall, now: DateTime<Utc>) -> Vec<(Stage, Vec<&Visit>)> {
-    let present = wall.present(now);
+fn groups(wall: &Wall) -> Vec<(Stage, Vec<&WallPatient>)> {
     Stage::ACTIVE
         .iter()
         .map(|stage| {
-            let group: Vec<&Visit> = present
+            let group: Vec<&WallPatient> = wall
+                .view
+                .queue
                 .iter()
-                .copied()
-                .filter(|v| v.stage == *stage && v.bed.is_none())
+                .filter(|v| v.stage == *stage)
                 .collect();
             (*stage, group)
         })
@@ -49,7 +48,7 @@ fn groups(wall: &Wall, now: DateTime<Utc>) -> Vec<(Stage, Vec<&Visit>)> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Entry<'a> {
     Heading(Stage, usize),
-    Patient(&'a Visit),
+    Patient(&'a WallPatient),
 }
 
 /// The queue laid out: columns of entries (all pages), how many columns a
@@ -64,7 +63,7 @@ struct Flow<'a> {
 /// newspaper: one group a column when they all fit so, else balanced
 /// columns; a group that goes on in the next column repeats its heading,
 /// and a heading never sits alone at the foot of a column.
-fn flow<'a>(groups: &[(Stage, Vec<&'a Visit>)], area: Rect) -> Flow<'a> {
+fn flow<'a>(groups: &[(Stage, Vec<&'a WallPatient>)], area: Rect) -> Flow<'a> {
     let height = usize::from(area.height).max(2);
     let max_cols = usize::from((area.width + GAP) / (MIN_COL_W + GAP)).max(1);
     let total: usize = groups.iter().map(|(_, g)| g.len() + 1).sum();
@@ -110,24 +109,17 @@ fn flow<'a>(groups: &[(Stage, Vec<&'a Visit>)], area: Rect) -> Flow<'a> {
 }
 
 /// How many pages the queue needs in `area`.
-pub fn pages(wall: &Wall, now: DateTime<Utc>, area: Rect) -> usize {
-    let f = flow(&groups(wall, now), area);
+pub fn pages(wall: &Wall, area: Rect) -> usize {
+    let f = flow(&groups(wall), area);
     f.columns.len().div_ceil(f.per_page).max(1)
 }
 
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    wall: &Wall,
-    now: DateTime<Utc>,
-    labels: &BTreeMap<VisitId, String>,
-    page: usize,
-) {
+pub fn render(frame: &mut Frame, area: Rect, wall: &Wall, now: DateTime<Utc>, page: usize) {
     if area.height == 0 {
         return;
     }
     let t = texts(wall.lang);
-    let groups = groups(wall, now);
+    let groups = groups(wall);
     if groups.is_empty() {
         let line = Line::styled(
             cell(
@@ -157,7 +149,7 @@ pub fn render(
                     cell(&format!("{} ({n})", stage_name(wall.lang, *stage)), w),
                     bold().add_modifier(Modifier::UNDERLINED),
                 ),
-                Entry::Patient(v) => row(wall, now, labels, v, w),
+                Entry::Patient(v) => row(wall, now, v, w),
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), rect);
@@ -165,21 +157,12 @@ pub fn render(
 }
 
 /// `!! T.Y. #8      44:02`: severity mark, label, timer on the right.
-fn row(
-    wall: &Wall,
-    now: DateTime<Utc>,
-    labels: &BTreeMap<VisitId, String>,
-    v: &Visit,
-    w: usize,
-) -> Line<'static> {
+fn row(wall: &Wall, now: DateTime<Utc>, v: &WallPatient, w: usize) -> Line<'static> {
     let t = &texts(wall.lang).wall;
-    let timer = timer(v, &wall.config, now);
-    let alert = visit_alerts(v, &wall.config, now).into_iter().next();
-    let mark = alert.as_ref().map_or("", |a| symbol(a.severity));
-    let style = alert
-        .as_ref()
-        .map_or(ratatui::style::Style::new(), |a| severity_style(a.severity));
-    let label = labels.get(&v.id).cloned().unwrap_or_default();
+    let timer = v.timer(now);
+    let mark = v.alert.map_or("", symbol);
+    let style = v.alert.map_or(ratatui::style::Style::new(), severity_style);
+    let label = v.label.show(wall.lang);
     let short = match timer.remaining_secs {
         None => duration(timer.elapsed_secs),
         Some(left) if left >= 0 => duration(left),
