@@ -337,3 +337,27 @@ fn bad_input_on_the_command_line_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the wall needs a terminal"));
 }
+
+#[test]
+fn a_wall_on_the_linux_console_shows_reception_numbers_for_kanji_and_says_so_in_the_log() {
+    let Some(tmux) = Tmux::new() else { return };
+    let clinic = Clinic::started();
+    clinic.ok(&["add", "--name", "山田 花子", "--treatment", "drip"]);
+    clinic.ok(&["add", "--name", "Sato Ken", "--treatment", "face"]);
+    let linux = format!("env TERM=linux {}", flowboard(&clinic, "--lang ja wall"));
+    tmux.start("wall-linux", 80, 24, &linux);
+    let screen = tmux.wait_for("wall-linux", "No. 1", SLOW);
+    // The console has no kanji: the number, and English words (whatever
+    // --lang says); the initials it can draw stay.
+    assert!(screen.contains("S.K."), "{screen}");
+    assert!(screen.contains("Waiting"), "{screen}");
+    assert!(screen.chars().all(|c| c.is_ascii()), "{screen}");
+    let log = std::fs::read_to_string(clinic.data().join("flowboard.log")).unwrap();
+    assert!(
+        log.contains("wall attached") && log.contains("Linux console"),
+        "{log}"
+    );
+    // A terminal that draws Japanese gets the initials as written.
+    tmux.start("wall-utf8", 80, 24, &flowboard(&clinic, "--lang ja wall"));
+    tmux.wait_for("wall-utf8", "山.花.", SLOW);
+}

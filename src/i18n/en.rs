@@ -503,6 +503,9 @@ pub(super) static TEXTS: Texts = Texts {
         too_small: "Wall too small: need at least 40x10",
         ask_operator: "Who is working at this terminal? Your initials",
         ask_operator_again: "Initials are needed: 1 to 8 letters or digits",
+        until_symptom_free: "until symptom-free",
+        continued: "{s}, continued",
+        done: "done",
     },
     records: RECORDS,
 };

@@ -502,6 +502,9 @@ pub(super) static TEXTS: Texts = Texts {
         too_small: "画面が小さすぎます：40x10 以上が必要です",
         ask_operator: "この端末の担当者は？ イニシャル",
         ask_operator_again: "イニシャルを入力してください（英数字 1〜8 文字）",
+        until_symptom_free: "症状消失まで",
+        continued: "{s}（続き）",
+        done: "終了",
     },
     records: RECORDS,
 };

@@ -208,6 +208,10 @@ pub struct WallTexts {
     /// The question asked at start when `--as` is not given.
     pub ask_operator: &'static str,
     pub ask_operator_again: &'static str,
+    pub until_symptom_free: &'static str,
+    /// {s}: the stage's name, heading a column that goes on from the one before.
+    pub continued: &'static str,
+    pub done: &'static str,
 }
 
 /// Words for event kinds in the detail pane.

@@ -184,6 +184,14 @@ pub(super) async fn serve(
         Role::ReadOnly | Role::Wall => None,
     };
     let outbox = Outbox::start(write, shared.bounds);
+    if hello.role == Role::Wall
+        && let Some(n) = gate::hit(&shared.quiet.walls)
+    {
+        tracing::info!(
+            "wall attached: {who} ({n} wall connection(s) in the last {} s)",
+            super::LOG_EVERY.as_secs()
+        );
+    }
     let ended = match hello.role {
         Role::Wall => wall(&shared, reader, &outbox).await,
         role => staff(&shared, reader, &outbox, role, member.as_ref()).await,
