@@ -351,7 +351,7 @@ fn a_wall_on_the_linux_console_shows_reception_numbers_for_kanji_and_says_so_in_
     // --lang says); the initials it can draw stay.
     assert!(screen.contains("S.K."), "{screen}");
     assert!(screen.contains("Waiting"), "{screen}");
-    assert!(screen.chars().all(|c| c.is_ascii()), "{screen}");
+    assert!(screen.is_ascii(), "{screen}");
     let log = std::fs::read_to_string(clinic.data().join("flowboard.log")).unwrap();
     assert!(
         log.contains("wall attached") && log.contains("Linux console"),

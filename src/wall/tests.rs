@@ -461,7 +461,7 @@ fn on_the_linux_console_kanji_initials_become_reception_numbers_in_english() {
             .map(|l| l.split("\" Hidden by").next().unwrap_or(l))
             .collect();
         assert!(
-            body.chars().all(|c| c.is_ascii()),
+            body.is_ascii(),
             "only what the console can draw at {w}x{h}:\n{shown}"
         );
         assert!(shown.contains("No. "), "{shown}");
