@@ -153,6 +153,19 @@ enum Mode {
     Restore { dir: PathBuf },
     /// Rebuild the state from the event log and report any disagreement.
     Verify,
+    /// Shell completions, from these very definitions: `flowboard
+    /// completions bash > /usr/share/bash-completion/completions/flowboard`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// The manual pages (roff), from these very definitions: `flowboard
+    /// man` prints flowboard(1); `--dir DIR` writes it and a page for each
+    /// subcommand (flowboard-serve.1, ...) into DIR.
+    Man {
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -197,6 +210,12 @@ fn main() -> ExitCode {
     // the first file on, whatever umask the shell or the unit gave us.
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     let cli = Cli::parse();
+    // Written from the command line's definitions: no config, no data.
+    match &cli.command {
+        Some(Mode::Completions { shell }) => return completions(*shell),
+        Some(Mode::Man { dir }) => return man_pages(dir.as_deref()),
+        _ => {}
+    }
     flowboard::client::set_timeout(std::time::Duration::from_secs_f64(cli.timeout));
     // Every mode needs a valid config first: a bad file stops us before
     // any data is touched.
@@ -291,6 +310,8 @@ fn main() -> ExitCode {
         Some(Mode::Pin {
             action: PinAction::Set { initials },
         }) => set_pin(&data, &config, &initials),
+        // Answered before the config was read.
+        Some(Mode::Completions { .. } | Mode::Man { .. }) => Ok(ExitCode::SUCCESS),
         None => {
             let role = if cli.read_only {
                 Role::ReadOnly
@@ -312,6 +333,56 @@ fn main() -> ExitCode {
 }
 
 type Outcome = Result<ExitCode, Box<dyn std::error::Error>>;
+
+/// `flowboard completions SHELL`: the completion script on standard output.
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    // Into memory first (writing there cannot fail), then out: a closed
+    // pipe is an error said, not a panic.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "flowboard", &mut script);
+    match std::io::stdout().lock().write_all(&script) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("flowboard: cannot write the completions: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `flowboard man`: flowboard(1) on standard output; with `dir`, it and a
+/// page for each subcommand written there (as git's are).
+fn man_pages(dir: Option<&std::path::Path>) -> ExitCode {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let written = match dir {
+        None => clap_mangen::Man::new(command).render(&mut std::io::stdout().lock()),
+        Some(dir) => write_man_pages(dir, command),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("flowboard: cannot write the manual pages: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn write_man_pages(dir: &std::path::Path, command: clap::Command) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let page = |name: &str, command: clap::Command| -> std::io::Result<()> {
+        let mut file = std::fs::File::create(dir.join(format!("{name}.1")))?;
+        clap_mangen::Man::new(command).render(&mut file)
+    };
+    page("flowboard", command.clone())?;
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("flowboard-{}", sub.get_name());
+        let bin = format!("flowboard {}", sub.get_name());
+        page(&name, sub.clone().display_name(name.clone()).bin_name(bin))?;
+    }
+    Ok(())
+}
 
 /// `flowboard pin set MK`: the PIN twice (hidden at a terminal), kept as
 /// an argon2 hash in the data directory.
