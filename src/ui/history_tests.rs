@@ -574,7 +574,7 @@ fn correcting_the_start_time_sends_the_events_sequence_number_and_the_new_time()
     assert!(!form(&app).has_shown(FieldId::Name));
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(
-        screen.contains("time of administration started (Bed 2) (09:40)"),
+        screen.contains("time of administration started (09:40)"),
         "{screen}"
     );
     type_text(&mut app, "09:35");

@@ -16,16 +16,26 @@ pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> S
         EventKind::Arrived { .. } => words.arrived.to_string(),
         EventKind::CounsellingStarted => words.counselling_started.to_string(),
         EventKind::MarkedReady => words.marked_ready.to_string(),
-        EventKind::AdministrationStarted { bed: Some(bed), .. } => {
-            format!(
-                "{} ({} {})",
-                words.administration_started,
-                t.col_bed,
-                clean(bed)
-            )
-        }
-        EventKind::AdministrationStarted { bed: None, .. } => {
-            words.administration_started.to_string()
+        // The bed and the lot: the lot as it stands now, the one first
+        // recorded beside it when it was corrected.
+        EventKind::AdministrationStarted { bed, lot } => {
+            let mut parts = Vec::new();
+            if let Some(bed) = bed {
+                parts.push(format!("{} {}", t.col_bed, clean(bed)));
+            }
+            let now = v.care.lot.as_ref().or(lot.as_ref());
+            if let Some(lot) = now {
+                let mut text = format!("{} {}", t.clinic.lot, clean(&lot.number));
+                if let Some(old) = was(v, Corrected::Lot) {
+                    text = format!("{text}, {}", t.records.was.replace("{v}", &old));
+                }
+                parts.push(text);
+            }
+            if parts.is_empty() {
+                words.administration_started.to_string()
+            } else {
+                format!("{} ({})", words.administration_started, parts.join(", "))
+            }
         }
         EventKind::AdministrationEnded { early: None } => words.administration_ended.to_string(),
         // What was done: why, and how much was given.

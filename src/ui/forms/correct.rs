@@ -50,11 +50,18 @@ impl Form {
             });
         }
         for (e, at) in stage_changes(v) {
+            // The moment by its name alone (not its bed and lot).
+            let name = match &e.kind {
+                crate::domain::EventKind::AdministrationStarted { .. } => {
+                    t.events.administration_started.to_string()
+                }
+                kind => event_words(t, config, v, kind),
+            };
             options.push(Choice {
                 value: Value::What(What::Time(e.seq)),
                 label: r
                     .what_time
-                    .replace("{e}", &event_words(t, config, v, &e.kind))
+                    .replace("{e}", &name)
                     .replace("{t}", &clock(config.timezone, at)),
             });
         }

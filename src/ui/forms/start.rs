@@ -18,11 +18,7 @@ use crate::domain::rules::route;
 use crate::domain::{Board, Command, EventKind, Missing, Route, Stage, Visit, VisitId, free_beds};
 use crate::i18n::{Lang, texts};
 
-/// The key two spellings of one lot number share (`ex2611-07`,
-/// `EX2611-07 `).
-pub fn lot_key(number: &str) -> String {
-    number.split_whitespace().collect::<String>().to_uppercase()
-}
+use crate::domain::text::lot_key;
 
 /// The lots on the board, most recently used first, once each; with the
 /// treatment they were used for and whether that was today.
