@@ -843,6 +843,31 @@ fn a_paused_drip_stops_its_countdown() {
 }
 
 #[test]
+fn a_pause_is_shown_at_once_and_is_a_warning_only_once_it_lasts() {
+    // A pause is deliberate (the toilet, a check): no warning the minute
+    // it begins; one that lasts is (`administration.pause_warn_minutes`).
+    let mut c = Clinic::new();
+    let v = c.on_treatment("A", "drip", &[]);
+    c.record(
+        t(9, 30),
+        v,
+        Entry::Pause {
+            reason: "patient to the toilet".into(),
+            reaction: None,
+        },
+    );
+    let paused = |c: &Clinic, now| {
+        visit_alerts(c.visit(v), &c.config, now)
+            .into_iter()
+            .find(|a| a.code == AlertCode::DripPaused)
+            .map(|a| a.severity)
+    };
+    assert_eq!(paused(&c, t(9, 30)), Some(Severity::Info));
+    assert_eq!(paused(&c, t(9, 39)), Some(Severity::Info));
+    assert_eq!(paused(&c, t(9, 40)), Some(Severity::Warning));
+}
+
+#[test]
 fn a_drip_stopped_early_records_the_reason_and_the_volume() {
     let mut c = Clinic::new();
     let v = c.on_treatment("A", "drip", &[]);

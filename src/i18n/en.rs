@@ -764,7 +764,7 @@ const CLINIC: ClinicTexts = ClinicTexts {
     field_pin: "Doctor's PIN",
     form_skip_check: "Skip the drip check",
     key_skip_check: "skip the due drip check (reason)",
-    key_toggle: "yes (tick) / no",
+    key_toggle: "yes / no",
     key_scroll: "scroll",
     help_care: "Patient care",
     vitals_typing: "118/74 72 98 36.5 14: a space or / moves to the next value",

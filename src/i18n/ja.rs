@@ -757,7 +757,7 @@ const CLINIC: ClinicTexts = ClinicTexts {
     field_pin: "医師の暗証番号",
     form_skip_check: "点滴チェックを省略",
     key_skip_check: "点滴チェックを省略（理由）",
-    key_toggle: "はい（チェック）/ いいえ",
+    key_toggle: "はい / いいえ",
     key_scroll: "スクロール",
     help_care: "患者対応",
     vitals_typing: "118/74 72 98 36.5 14 のように入力：空白か / で次の値へ",

@@ -123,11 +123,13 @@ pub fn footer_items(app: &App, now: DateTime<Utc>, cut: bool) -> Vec<(usize, u8,
                 if ops().any(|op| !form_offers(form, op)) {
                     return None;
                 }
-                // The keys of the focused field first.
-                if ops()
-                    .any(|op| matches!(op, Op::Toggle | Op::AnswerYes | Op::Left | Op::ClearField))
-                {
+                // The keys of the focused field first (y/n before Left/Right
+                // on a yes/no question: one key, not a cycle).
+                if ops().any(|op| matches!(op, Op::Toggle | Op::AnswerYes | Op::ClearField)) {
                     priority = 0;
+                }
+                if ops().any(|op| op == Op::Left) {
+                    priority = u8::from(form.focus_is_yes_no());
                 }
             }
             let mut words = (b.describe)(t).to_string();
