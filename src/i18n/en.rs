@@ -572,6 +572,9 @@ const UI: UiTexts = UiTexts {
     help_alerts: "Alert list",
     enter_not_taken: "Enter was not taken: the save before it was refused. Check, then Enter again",
     saving_queued: "Saving... ({n} keys waiting, applied in order)",
+    brief_alerts: "alerts",
+    brief_next: "next",
+    brief_cancel: "cancel",
 };
 
 const RECORDS: RecordsTexts = RecordsTexts {
@@ -619,6 +622,7 @@ const RECORDS: RecordsTexts = RecordsTexts {
     key_check_in_help: "check in (booked)",
     form_check_in: "Check in",
     counselling_started: "Counselling started",
+    brief_correct: "correct",
 };
 
 const CLINIC: ClinicTexts = ClinicTexts {
@@ -780,4 +784,11 @@ const CLINIC: ClinicTexts = ClinicTexts {
     volume_given: "{v} mL given",
     timer_done: "done {t}",
     lot_choice: "Lot",
+    brief_counselling: "counsel",
+    brief_check: "check",
+    brief_skip: "skip",
+    brief_pause: "pause",
+    brief_stop: "stop",
+    brief_followup: "follow-up",
+    brief_ack: "ack",
 };

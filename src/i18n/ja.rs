@@ -571,6 +571,9 @@ const UI: UiTexts = UiTexts {
     help_alerts: "アラート一覧",
     enter_not_taken: "Enter は受け付けていません：直前の保存が拒否されました。確認してもう一度 Enter",
     saving_queued: "保存中...（入力 {n} 件は順に反映されます）",
+    brief_alerts: "全アラート",
+    brief_next: "次へ",
+    brief_cancel: "キャンセル",
 };
 
 const RECORDS: RecordsTexts = RecordsTexts {
@@ -618,6 +621,7 @@ const RECORDS: RecordsTexts = RecordsTexts {
     key_check_in_help: "予約患者の来院受付",
     form_check_in: "来院受付",
     counselling_started: "カウンセリングを開始しました",
+    brief_correct: "訂正",
 };
 
 const CLINIC: ClinicTexts = ClinicTexts {
@@ -773,4 +777,11 @@ const CLINIC: ClinicTexts = ClinicTexts {
     volume_given: "投与量 {v} mL",
     timer_done: "済 {t}",
     lot_choice: "ロット",
+    brief_counselling: "問診",
+    brief_check: "点検",
+    brief_skip: "省略",
+    brief_pause: "一時停止",
+    brief_stop: "途中終了",
+    brief_followup: "対応",
+    brief_ack: "確認",
 };

@@ -300,6 +300,9 @@ pub struct UiTexts {
     pub enter_not_taken: &'static str,
     /// {n}: keys typed while saving.
     pub saving_queued: &'static str,
+    pub brief_alerts: &'static str,
+    pub brief_next: &'static str,
+    pub brief_cancel: &'static str,
 }
 
 /// Words of the history view, the correction form and check-in.
@@ -357,6 +360,7 @@ pub struct RecordsTexts {
     pub key_check_in_help: &'static str,
     pub form_check_in: &'static str,
     pub counselling_started: &'static str,
+    pub brief_correct: &'static str,
 }
 
 /// Words of the clinical forms, the emergency banner and the care summary.
@@ -536,6 +540,13 @@ pub struct ClinicTexts {
     /// {t}: how long ago the observation was done.
     pub timer_done: &'static str,
     pub lot_choice: &'static str,
+    pub brief_counselling: &'static str,
+    pub brief_check: &'static str,
+    pub brief_skip: &'static str,
+    pub brief_pause: &'static str,
+    pub brief_stop: &'static str,
+    pub brief_followup: &'static str,
+    pub brief_ack: &'static str,
 }
 
 pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {

@@ -128,6 +128,8 @@ pub struct Binding {
     pub shown: &'static str,
     pub keys: &'static [(Key, Op)],
     pub describe: fn(&Texts) -> &'static str,
+    /// Fewer words for the footer, where room is short (else `describe`).
+    pub brief: Option<fn(&Texts) -> &'static str>,
     /// Footer priority when the footer is short of room (lower stays);
     /// `None`: only in the help.
     pub footer: Option<u8>,
@@ -138,6 +140,7 @@ pub const NORMAL: &[Binding] = &[
         shown: "a",
         keys: &[(ch('a'), Op::Arrival)],
         describe: |t| t.key_arrival,
+        brief: None,
         footer: Some(1),
     },
     Binding {
@@ -149,6 +152,7 @@ pub const NORMAL: &[Binding] = &[
             (key(KeyCode::Up), Op::Up),
         ],
         describe: |t| t.key_select,
+        brief: None,
         footer: Some(4),
     },
     Binding {
@@ -158,6 +162,7 @@ pub const NORMAL: &[Binding] = &[
             (key(KeyCode::PageDown), Op::PageDown),
         ],
         describe: |t| t.ui.key_page,
+        brief: None,
         footer: None,
     },
     Binding {
@@ -169,12 +174,14 @@ pub const NORMAL: &[Binding] = &[
             (ch('G'), Op::Last),
         ],
         describe: |t| t.ui.key_first_last,
+        brief: None,
         footer: None,
     },
     Binding {
         shown: "Enter",
         keys: &[(key(KeyCode::Enter), Op::Next)],
         describe: |t| t.key_next,
+        brief: Some(|t| t.ui.brief_next),
         footer: Some(0),
     },
     // Enter on an expected patient checks them in (the footer says so
@@ -184,60 +191,70 @@ pub const NORMAL: &[Binding] = &[
         shown: "Enter",
         keys: &[],
         describe: |t| t.records.key_check_in_help,
+        brief: None,
         footer: None,
     },
     Binding {
         shown: "x",
         keys: &[(ch('x'), Op::Cancel)],
         describe: |t| t.key_cancel,
+        brief: Some(|t| t.ui.brief_cancel),
         footer: Some(4),
     },
     Binding {
         shown: "u",
         keys: &[(ch('u'), Op::Undo)],
         describe: |t| t.key_undo,
+        brief: None,
         footer: Some(5),
     },
     Binding {
         shown: "/",
         keys: &[(ch('/'), Op::Filter)],
         describe: |t| t.key_filter,
+        brief: None,
         footer: Some(6),
     },
     Binding {
         shown: "Esc",
         keys: &[(key(KeyCode::Esc), Op::ClearFilter)],
         describe: |t| t.ui.key_clear_filter,
+        brief: None,
         footer: None,
     },
     Binding {
         shown: "H",
         keys: &[(ch('H'), Op::History)],
         describe: |t| t.records.key_history,
+        brief: None,
         footer: Some(6),
     },
     Binding {
         shown: "!",
         keys: &[(ch('!'), Op::Alerts)],
         describe: |t| t.ui.key_alerts,
+        brief: Some(|t| t.ui.brief_alerts),
         footer: Some(1),
     },
     Binding {
         shown: "C",
         keys: &[(ch('C'), Op::Correct)],
         describe: |t| t.records.key_correct,
+        brief: Some(|t| t.records.brief_correct),
         footer: Some(7),
     },
     Binding {
         shown: "?",
         keys: &[(ch('?'), Op::Help)],
         describe: |t| t.key_help,
+        brief: None,
         footer: Some(0),
     },
     Binding {
         shown: "q",
         keys: &[(ch('q'), Op::Quit), (ctrl('c'), Op::Quit)],
         describe: |t| t.key_quit,
+        brief: None,
         footer: Some(2),
     },
     // Patient care: from here on the help lists them apart (CARE_FROM).
@@ -245,54 +262,63 @@ pub const NORMAL: &[Binding] = &[
         shown: "c",
         keys: &[(ch('c'), Op::Counselling)],
         describe: |t| t.clinic.key_counselling,
+        brief: Some(|t| t.clinic.brief_counselling),
         footer: Some(3),
     },
     Binding {
         shown: "v",
         keys: &[(ch('v'), Op::Vitals)],
         describe: |t| t.clinic.key_vitals,
+        brief: None,
         footer: Some(2),
     },
     Binding {
         shown: "t",
         keys: &[(ch('t'), Op::DripCheck)],
         describe: |t| t.clinic.key_drip_check,
+        brief: Some(|t| t.clinic.brief_check),
         footer: Some(1),
     },
     Binding {
         shown: "T",
         keys: &[(ch('T'), Op::SkipCheck)],
         describe: |t| t.clinic.key_skip_check,
+        brief: Some(|t| t.clinic.brief_skip),
         footer: Some(6),
     },
     Binding {
         shown: "p",
         keys: &[(ch('p'), Op::Pause)],
         describe: |t| t.clinic.key_pause,
+        brief: Some(|t| t.clinic.brief_pause),
         footer: Some(3),
     },
     Binding {
         shown: "s",
         keys: &[(ch('s'), Op::StopEarly)],
         describe: |t| t.clinic.key_stop,
+        brief: Some(|t| t.clinic.brief_stop),
         footer: Some(5),
     },
     Binding {
         shown: "r",
         keys: &[(ch('r'), Op::Reaction)],
         describe: |t| t.clinic.key_reaction,
+        brief: None,
         footer: Some(2),
     },
     Binding {
         shown: "f",
         keys: &[(ch('f'), Op::FollowUp)],
         describe: |t| t.clinic.key_followup,
+        brief: Some(|t| t.clinic.brief_followup),
         footer: Some(1),
     },
     Binding {
         shown: "A",
         keys: &[(ch('A'), Op::Acknowledge)],
         describe: |t| t.clinic.key_ack,
+        brief: Some(|t| t.clinic.brief_ack),
         footer: Some(1),
     },
 ];
@@ -310,18 +336,21 @@ pub const EDITING: [Binding; 3] = [
             (key(KeyCode::Delete), Op::Delete),
         ],
         describe: |t| t.ui.key_delete,
+        brief: None,
         footer: None,
     },
     Binding {
         shown: "Home/End",
         keys: &[(key(KeyCode::Home), Op::Home), (key(KeyCode::End), Op::End)],
         describe: |t| t.ui.key_home_end,
+        brief: None,
         footer: None,
     },
     Binding {
         shown: "Ctrl-U",
         keys: &[(ctrl('u'), Op::ClearField)],
         describe: |t| t.ui.key_clear_field,
+        brief: None,
         footer: Some(4),
     },
 ];
@@ -334,6 +363,7 @@ pub const FORM: &[Binding] = &[
             (key(KeyCode::Down), Op::FieldNext),
         ],
         describe: |t| t.ui.key_field_next,
+        brief: None,
         footer: Some(1),
     },
     Binding {
@@ -343,6 +373,7 @@ pub const FORM: &[Binding] = &[
             (key(KeyCode::Up), Op::FieldPrev),
         ],
         describe: |t| t.ui.key_field_prev,
+        brief: None,
         footer: Some(3),
     },
     Binding {
@@ -352,18 +383,21 @@ pub const FORM: &[Binding] = &[
             (key(KeyCode::Right), Op::Right),
         ],
         describe: |t| t.ui.key_choose,
+        brief: None,
         footer: Some(2),
     },
     Binding {
         shown: "Enter",
         keys: &[(key(KeyCode::Enter), Op::Submit)],
         describe: |t| t.ui.key_submit,
+        brief: None,
         footer: Some(0),
     },
     Binding {
         shown: "Esc",
         keys: &[(key(KeyCode::Esc), Op::Abort)],
         describe: |t| t.ui.key_abort,
+        brief: None,
         footer: Some(0),
     },
     Binding {
@@ -374,6 +408,7 @@ pub const FORM: &[Binding] = &[
             (ch('n'), Op::AnswerNo),
         ],
         describe: |t| t.clinic.key_toggle,
+        brief: None,
         footer: Some(2),
     },
     EDITING[0],
@@ -386,12 +421,14 @@ pub const FILTER: &[Binding] = &[
         shown: "Enter",
         keys: &[(key(KeyCode::Enter), Op::KeepFilter)],
         describe: |t| t.ui.key_keep_filter,
+        brief: None,
         footer: Some(0),
     },
     Binding {
         shown: "Esc",
         keys: &[(key(KeyCode::Esc), Op::ClearFilter)],
         describe: |t| t.ui.key_clear_filter,
+        brief: None,
         footer: Some(0),
     },
     Binding {
@@ -401,6 +438,7 @@ pub const FILTER: &[Binding] = &[
             (key(KeyCode::Right), Op::Right),
         ],
         describe: |t| t.ui.key_choose,
+        brief: None,
         footer: None,
     },
     EDITING[0],
@@ -413,12 +451,14 @@ pub const CONFIRM: &[Binding] = &[
         shown: "Enter/y",
         keys: &[(key(KeyCode::Enter), Op::Yes), (ch('y'), Op::Yes)],
         describe: |t| t.ui.key_yes,
+        brief: None,
         footer: Some(0),
     },
     Binding {
         shown: "Esc/n",
         keys: &[(key(KeyCode::Esc), Op::No), (ch('n'), Op::No)],
         describe: |t| t.ui.key_no,
+        brief: None,
         footer: Some(0),
     },
 ];
@@ -432,6 +472,7 @@ pub const HELP: &[Binding] = &[
             (ch('q'), Op::Close),
         ],
         describe: |t| t.key_close,
+        brief: None,
         footer: Some(0),
     },
     Binding {
@@ -443,6 +484,7 @@ pub const HELP: &[Binding] = &[
             (key(KeyCode::Up), Op::Up),
         ],
         describe: |t| t.clinic.key_scroll,
+        brief: None,
         footer: Some(1),
     },
 ];
@@ -458,6 +500,7 @@ pub const HISTORY: &[Binding] = &[
             (key(KeyCode::Right), Op::NextDay),
         ],
         describe: |t| t.records.key_day,
+        brief: None,
         footer: Some(0),
     },
     Binding {
@@ -469,6 +512,7 @@ pub const HISTORY: &[Binding] = &[
             (key(KeyCode::Up), Op::Up),
         ],
         describe: |t| t.records.key_move,
+        brief: None,
         footer: Some(3),
     },
     Binding {
@@ -478,6 +522,7 @@ pub const HISTORY: &[Binding] = &[
             (key(KeyCode::PageDown), Op::PageDown),
         ],
         describe: |t| t.ui.key_page,
+        brief: None,
         footer: None,
     },
     Binding {
@@ -489,24 +534,28 @@ pub const HISTORY: &[Binding] = &[
             (ch('G'), Op::Last),
         ],
         describe: |t| t.ui.key_first_last,
+        brief: None,
         footer: None,
     },
     Binding {
         shown: "p",
         keys: &[(ch('p'), Op::TogglePatient)],
         describe: |t| t.records.key_patient,
+        brief: None,
         footer: Some(1),
     },
     Binding {
         shown: "/",
         keys: &[(ch('/'), Op::FilterBy)],
         describe: |t| t.records.key_by,
+        brief: None,
         footer: Some(2),
     },
     Binding {
         shown: "t",
         keys: &[(ch('t'), Op::CycleKind)],
         describe: |t| t.records.key_kind,
+        brief: None,
         footer: Some(1),
     },
     Binding {
@@ -517,6 +566,7 @@ pub const HISTORY: &[Binding] = &[
             (ch('H'), Op::Close),
         ],
         describe: |t| t.records.key_close,
+        brief: None,
         footer: Some(0),
     },
 ];
@@ -527,12 +577,14 @@ pub const HISTORY_BY: &[Binding] = &[
         shown: "Enter",
         keys: &[(key(KeyCode::Enter), Op::KeepFilter)],
         describe: |t| t.records.key_keep_by,
+        brief: None,
         footer: Some(0),
     },
     Binding {
         shown: "Esc",
         keys: &[(key(KeyCode::Esc), Op::ClearFilter)],
         describe: |t| t.records.key_clear_by,
+        brief: None,
         footer: Some(0),
     },
     Binding {
@@ -542,6 +594,7 @@ pub const HISTORY_BY: &[Binding] = &[
             (key(KeyCode::Right), Op::Right),
         ],
         describe: |t| t.ui.key_choose,
+        brief: None,
         footer: None,
     },
     EDITING[0],
@@ -555,6 +608,7 @@ pub const ALERTS: &[Binding] = &[
         shown: "Enter",
         keys: &[(key(KeyCode::Enter), Op::Next)],
         describe: |t| t.ui.key_alert_select,
+        brief: None,
         footer: Some(0),
     },
     Binding {
@@ -566,6 +620,7 @@ pub const ALERTS: &[Binding] = &[
             (key(KeyCode::Up), Op::Up),
         ],
         describe: |t| t.records.key_move,
+        brief: None,
         footer: Some(1),
     },
     Binding {
@@ -575,6 +630,7 @@ pub const ALERTS: &[Binding] = &[
             (key(KeyCode::PageDown), Op::PageDown),
         ],
         describe: |t| t.ui.key_page,
+        brief: None,
         footer: None,
     },
     Binding {
@@ -586,6 +642,7 @@ pub const ALERTS: &[Binding] = &[
             (ch('G'), Op::Last),
         ],
         describe: |t| t.ui.key_first_last_alert,
+        brief: None,
         footer: None,
     },
     Binding {
@@ -596,6 +653,7 @@ pub const ALERTS: &[Binding] = &[
             (ch('q'), Op::Close),
         ],
         describe: |t| t.records.key_close,
+        brief: None,
         footer: Some(0),
     },
 ];

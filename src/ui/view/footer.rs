@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use super::style::{bold, dim, error};
 use crate::domain::Stage;
+use crate::domain::moves;
 use crate::domain::text::width;
 use crate::i18n::{stage_name, texts};
 use crate::ui::app::{App, Mode, StatusKind};
@@ -114,6 +115,16 @@ pub fn footer_items(app: &App, now: DateTime<Utc>, cut: bool) -> Vec<(usize, u8,
                 } else {
                     priority.saturating_add(2)
                 };
+                // Enter that could only say what is still missing (a drip
+                // that runs until its time) yields to the keys that act.
+                if ops().any(|op| op == Op::Next)
+                    && app
+                        .selected_visit(now)
+                        .and_then(|v| moves::next_step(v, &app.config, now))
+                        .is_some_and(|offer| !offer.ready())
+                {
+                    priority = 3;
+                }
                 // Help, and the list of every alert when the strip is cut.
                 if ops().any(|op| op == Op::Help || op == Op::Alerts) {
                     priority = 0;
@@ -132,7 +143,11 @@ pub fn footer_items(app: &App, now: DateTime<Utc>, cut: bool) -> Vec<(usize, u8,
                     priority = u8::from(form.focus_is_yes_no());
                 }
             }
-            let mut words = (b.describe)(t).to_string();
+            // Fewer words where room is short.
+            let mut words = b
+                .brief
+                .map_or((b.describe)(t), |brief| brief(t))
+                .to_string();
             if ops().any(|op| op == Op::Next) && app.mode == Mode::Normal {
                 // Say where Enter takes the selected patient; an expected
                 // patient is checked in.
