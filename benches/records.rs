@@ -63,7 +63,7 @@ fn main() {
     let to = from + chrono::Duration::days(1);
     let (report, n) = time(50, || {
         let v = store.visits_between(from, to).expect("visits");
-        let r = flowboard::report::day(&v, &config, day.date_naive());
+        let r = flowboard::report::day(&v, &config, day.date_naive(), chrono::Utc::now());
         r.treatments.iter().map(|t| t.arrived).sum::<usize>()
     });
     println!("report day: {n} visits, median {:.2} ms", ms(report));

@@ -134,10 +134,12 @@ enum Mode {
     },
     /// The full event record of a date range, for an EMR or an auditor.
     Export {
+        /// The first day (default: today, in the clinic's time zone).
         #[arg(long)]
-        from: NaiveDate,
+        from: Option<NaiveDate>,
+        /// The last day (default: today; never before --from).
         #[arg(long)]
-        to: NaiveDate,
+        to: Option<NaiveDate>,
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
         /// Start the CSV with a UTF-8 byte order mark (for Excel in Japan).
@@ -182,10 +184,12 @@ enum ReportKind {
     },
     /// Every reaction in a date range, with what was done and how it ended.
     Reactions {
+        /// The first day (default: today, in the clinic's time zone).
         #[arg(long)]
-        from: NaiveDate,
+        from: Option<NaiveDate>,
+        /// The last day (default: today; never before --from).
         #[arg(long)]
-        to: NaiveDate,
+        to: Option<NaiveDate>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
         /// Write to this file (created owner-only) instead of standard output.
@@ -485,6 +489,7 @@ async fn records_mode(
     | Mode::Report {
         report: ReportKind::Reactions { from, to, .. },
     } = &mode
+        && let (Some(from), Some(to)) = (from, to)
         && to < from
     {
         eprintln!("flowboard: the range is backwards: --from {from} is after --to {to}");

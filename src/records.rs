@@ -62,6 +62,23 @@ pub fn day_start(config: &Config, day: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
 }
 
+/// A range of days as the command line gives it: both default to today in
+/// the clinic's zone; `--from D` alone runs from D to today, `--to D`
+/// alone is that day.
+pub fn range(
+    config: &Config,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> (NaiveDate, NaiveDate) {
+    let today = today(config);
+    match (from, to) {
+        (Some(from), Some(to)) => (from, to),
+        (Some(from), None) => (from, today.max(from)),
+        (None, Some(to)) => (to, to),
+        (None, None) => (today, today),
+    }
+}
+
 fn today(config: &Config) -> NaiveDate {
     Utc::now().with_timezone(&config.timezone).date_naive()
 }
@@ -238,7 +255,7 @@ pub async fn report_day(
     let config = conn.welcome.config.clone();
     let date = date.unwrap_or_else(|| today(&config));
     let visits = visits(conn, date, date).await?;
-    let r = report::day(&visits, &config, date);
+    let r = report::day(&visits, &config, date, Utc::now());
     match format {
         Format::Json => {
             let mut json = serde_json::to_vec_pretty(&r).map_err(std::io::Error::other)?;
@@ -277,6 +294,13 @@ pub async fn report_day(
             for n in &r.no_shows {
                 lines.push(Line {
                     section: "no_show",
+                    item: n.clone(),
+                    value: String::new(),
+                });
+            }
+            for n in &r.still_expected {
+                lines.push(Line {
+                    section: "still_expected",
                     item: n.clone(),
                     value: String::new(),
                 });
@@ -340,8 +364,9 @@ pub async fn report_day(
                 );
             }
             s += &format!(
-                "No-shows: {}   Cancelled: {}   Transferred: {}\n",
+                "No-shows: {}   Still expected: {}   Cancelled: {}   Transferred: {}\n",
                 r.no_shows.len(),
+                r.still_expected.len(),
                 r.cancelled,
                 r.transferred
             );
@@ -390,22 +415,24 @@ pub async fn report_day(
 /// `flowboard report reactions --from D --to D`.
 pub async fn report_reactions(
     conn: &mut Connection,
-    from: NaiveDate,
-    to: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
     format: Format,
     out: &mut Output,
 ) -> Outcome {
     let config = conn.welcome.config.clone();
+    let (from, to) = range(&config, from, to);
     let rows = report::reactions(&visits(conn, from, to).await?);
     print(&rows, format, out, || {
         let mut s = format!("Reactions {from} to {to}: {}\n", rows.len());
         for r in &rows {
             s += &format!(
-                "{}  {} ({})  {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
+                "{}  {} ({})  {}  lot {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
                 local(&config, r.at),
                 r.name,
                 r.chart_no.as_deref().unwrap_or("-"),
                 r.treatment,
+                r.lot.as_deref().unwrap_or("-"),
                 r.kind.as_str(),
                 r.signs,
                 if r.action.is_empty() { "-" } else { &r.action },
@@ -433,10 +460,12 @@ pub async fn trace_lot(
     let config = conn.welcome.config.clone();
     let reply = conn
         .query(Query::TraceLot {
-            lot: lot.to_string(),
+            // Lots are stored as the vial prints them: `ex2611-07` asks
+            // for `EX2611-07`.
+            lot: crate::domain::text::lot_number(lot),
         })
         .await?;
-    let rows = report::lot_rows(&data_visits(reply)?);
+    let rows = report::lot_rows(&data_visits(reply)?, &config);
     if rows.is_empty() && format == Format::Text {
         out.write_all(format!("no administration of lot {lot:?} is on record\n").as_bytes())?;
         return Ok(());
@@ -444,13 +473,25 @@ pub async fn trace_lot(
     print(&rows, format, out, || {
         let mut s = format!("Lot {lot}: {} administrations\n", rows.len());
         for r in &rows {
+            // The dose given (the plan's unless stopped early), and what
+            // happened to the patient after.
+            let given = match (&r.stopped_early, r.given_ml) {
+                (None, Some(d)) => format!("{d} mL"),
+                (Some(why), Some(d)) => format!("{d} mL (stopped early: {why})"),
+                (Some(why), None) => format!("? mL (stopped early: {why})"),
+                (None, None) => "- mL".to_string(),
+            };
+            let reactions = if r.reactions.is_empty() {
+                "no reaction".to_string()
+            } else {
+                r.reactions.clone()
+            };
             s += &format!(
-                "{}  {} ({})  {}  {} mL  nurse {}\n",
+                "{}  {} ({})  {}  given {given}  nurse {}  {reactions}\n",
                 r.at.map_or("-".to_string(), |t| local(&config, t)),
                 fit(&r.name, 20),
                 r.chart_no.as_deref().unwrap_or("-"),
                 r.treatment,
-                r.dose_ml.map_or("-".to_string(), |d| d.to_string()),
                 r.nurse.as_deref().unwrap_or("-")
             );
         }
@@ -461,13 +502,15 @@ pub async fn trace_lot(
 /// `flowboard export --from D --to D --format csv|json [--bom] [--output F]`.
 pub async fn export(
     conn: &mut Connection,
-    from: NaiveDate,
-    to: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
     format: Format,
     bom: bool,
     out: &mut Output,
 ) -> Outcome {
-    let rows = report::export_rows(&visits(conn, from, to).await?);
+    let config = conn.welcome.config.clone();
+    let (from, to) = range(&config, from, to);
+    let rows = report::export_rows(&visits(conn, from, to).await?, &config);
     let bytes = match format {
         Format::Json => serde_json::to_vec_pretty(&rows).map_err(std::io::Error::other)?,
         Format::Csv | Format::Text => {

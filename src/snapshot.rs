@@ -512,7 +512,7 @@ mod midnight_tests {
                 .filter(|v| v.arrived_at.with_timezone(&config.timezone).date_naive() == date)
                 .cloned()
                 .collect();
-            crate::report::day(&visits, &config, date)
+            crate::report::day(&visits, &config, date, chrono::Utc::now())
         };
         let face = |r: &crate::report::DayReport| {
             let t = r.treatments.iter().find(|t| t.treatment == "face").unwrap();

@@ -117,7 +117,8 @@ fn a_lot_is_traced_and_an_unknown_lot_is_an_empty_answer() {
     ];
     lines.extend(common::counselling_lines(1, "drip"));
     lines.push(json!({"cmd": "advance", "visit": 1, "to": "ready"}).to_string());
-    lines.push(json!({"cmd": "advance", "visit": 1, "to": "administration", "bed": "1", "lot": {"number": "EXO-2611-07"}}).to_string());
+    // Typed in lower case on one terminal: stored as the vial prints it.
+    lines.push(json!({"cmd": "advance", "visit": 1, "to": "administration", "bed": "1", "lot": {"number": "exo-2611-07"}}).to_string());
     let mut args = vec!["send"];
     args.extend(lines.iter().map(String::as_str));
     clinic.ok(&args);
@@ -129,6 +130,13 @@ fn a_lot_is_traced_and_an_unknown_lot_is_an_empty_answer() {
     assert_eq!(json[0]["chart_no"], "10077");
     assert_eq!(json[0]["nurse"], "KS");
     assert_eq!(json[0]["dose_ml"], 10.0);
+    assert_eq!(json[0]["given_ml"], 10.0, "the dose given");
+    assert_eq!(json[0]["lot"], "EXO-2611-07");
+    // Asked for in any case, found.
+    let lower: Value =
+        serde_json::from_str(&clinic.ok(&["trace-lot", "exo-2611-07", "--format", "json"]))
+            .unwrap();
+    assert_eq!(lower.as_array().unwrap().len(), 1);
     let none = clinic.run(&["trace-lot", "NO-SUCH-LOT"]);
     assert_eq!(none.status.code(), Some(0));
     assert!(stdout(&none).contains("no administration of lot \"NO-SUCH-LOT\" is on record"));
@@ -140,6 +148,32 @@ fn a_lot_is_traced_and_an_unknown_lot_is_an_empty_answer() {
         clinic
             .ok(&["trace-lot", "EXO-2611-08"])
             .contains("山田 花子")
+    );
+}
+
+#[test]
+fn the_export_of_today_needs_no_dates_and_speaks_the_clinic_s_local_time() {
+    let clinic = Clinic::started();
+    clinic.ok(&["add", "--name", "Aoki Ami", "--treatment", "drip"]);
+    let csv = clinic.ok(&["export", "--format", "csv"]);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = row[header.iter().position(|h| *h == "at").unwrap()];
+    // The clinic's zone (tests/common: where it is mid-morning) as an
+    // offset, to the second: no UTC nanoseconds.
+    let offset = clinic.clinic_config().timezone;
+    let parsed = chrono::DateTime::parse_from_rfc3339(at).unwrap();
+    assert_eq!(at.len(), "2026-11-21T10:05:00+09:00".len(), "{at}");
+    let local = chrono::Utc::now().with_timezone(&offset);
+    use chrono::Offset;
+    assert_eq!(
+        parsed.offset().local_minus_utc(),
+        local.offset().fix().local_minus_utc()
+    );
+    assert_eq!(
+        row[header.iter().position(|h| *h == "treatment").unwrap()],
+        "drip"
     );
 }
 
