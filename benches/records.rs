@@ -1,150 +1,250 @@
-//! A year of records (about 25,000 visits, each through the whole flow
-//! with its clinical entries), written to a real sled store, then timed:
-//! `trace-lot` (a recalled lot: every administration of it) and
-//! `report day` (one day's visits and figures).
-//! Run: `cargo bench --bench records` (YEAR_VISITS=5000 for a quicker run).
+//! A year and ten years of records, timed through the real binary as a
+//! clinic would use it. `flowboard demo --history-days N --fill-only`
+//! writes 365 and 3,650 clinic days into `target/flowboard-bench/days-N`
+//! (kept between runs, outside the repository: ten years take several
+//! minutes to write; delete the directory to write it again). Then, whole
+//! processes each:
+//!
+//! * the server's start to the first answered `snapshot --json` (goal:
+//!   under 200 ms with a warm page cache: the second start);
+//! * the idle server's resident memory (goal: under 60 MB);
+//! * its peak resident memory during a full `export` to a file (goal:
+//!   under 100 MB);
+//! * `trace-lot` of a lot from the middle of the range and `report
+//!   reactions` over the whole range (goal: under 300 ms each), median of
+//!   five.
+//!
+//! Run: `cargo bench --bench records` (RECORDS_DAYS=365 for the year only).
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeZone, Utc};
-
-use flowboard::config::Config;
-use flowboard::demo::{lot, routine_counselling, routine_discharge};
-use flowboard::domain::{Board, Command, Context, EventRecord, Stage, VisitId, apply, decide};
-use flowboard::store::Store;
+const BIN: &str = env!("CARGO_BIN_EXE_flowboard");
 
 fn main() {
-    let visits: usize = std::env::var("YEAR_VISITS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(25_000);
-    let config = Config::default();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("db")).expect("store");
-    let per_day = visits.div_ceil(365);
-    let year_start = chrono_tz::Asia::Tokyo
-        .with_ymd_and_hms(2025, 11, 21, 9, 0, 0)
-        .unwrap()
-        .with_timezone(&Utc);
-
-    let started = Instant::now();
-    let mut board = Board::default();
-    let mut events_total = 0usize;
-    for i in 0..visits {
-        let day = (i / per_day) as i64;
-        let slot = (i % per_day) as i64;
-        let t0 = year_start + chrono::Duration::days(day) + chrono::Duration::minutes(slot * 5);
-        let treatment = ["drip", "face", "scalp"][i % 3];
-        // A new lot every 50 administrations.
-        let lot_no = format!("EXO-{:05}", i / 50);
-        let events = one_visit(&mut board, &config, t0, i, treatment, &lot_no);
-        events_total += events.len();
-        store.append(&events, &board).expect("append");
-        // Keep memory to the working window, as the server does.
-        if i % 500 == 0 {
-            board.prune(t0 - chrono::Duration::hours(36));
-        }
+    let days: Vec<u32> = match std::env::var("RECORDS_DAYS") {
+        Ok(list) => list
+            .split(',')
+            .filter_map(|d| d.trim().parse().ok())
+            .collect(),
+        Err(_) => vec![365, 3650],
+    };
+    let root = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+        .join("flowboard-bench");
+    std::fs::create_dir_all(&root).expect("bench directory");
+    let config = root.join("clinic.toml");
+    std::fs::write(&config, "").expect("config");
+    for n in days {
+        measure(&root, &config, n);
     }
-    let written = started.elapsed();
-    println!(
-        "generated {visits} visits, {events_total} events in {:.1} s",
-        written.as_secs_f64()
-    );
+}
 
-    let lot_no = format!("EXO-{:05}", visits / 2 / 50);
-    let (trace, rows) = time(50, || store.trace_lot(&lot_no).expect("trace").len());
-    println!(
-        "trace-lot {lot_no}: {rows} administrations, median {:.2} ms",
-        ms(trace)
-    );
+fn fb(data: &Path, config: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data-dir")
+        .arg(data)
+        .arg("--config")
+        .arg(config)
+        .env_remove("FLOWBOARD_DATA_DIR")
+        .env_remove("FLOWBOARD_CONFIG")
+        .stdin(Stdio::null());
+    cmd
+}
 
-    let day = year_start + chrono::Duration::days(180);
-    let from = day - chrono::Duration::hours(9);
-    let to = from + chrono::Duration::days(1);
-    let (report, n) = time(50, || {
-        let v = store.visits_between(from, to).expect("visits");
-        let r = flowboard::report::day(&v, &config, day.date_naive(), chrono::Utc::now());
-        r.treatments.iter().map(|t| t.arrived).sum::<usize>()
+fn measure(root: &Path, config: &Path, days: u32) {
+    let data = root.join(format!("days-{days}"));
+    let done = data.join("filled");
+    if !done.exists() {
+        let _ = std::fs::remove_dir_all(&data);
+        let started = Instant::now();
+        let status = fb(&data, config)
+            .args(["demo", "--history-days", &days.to_string(), "--fill-only"])
+            .status()
+            .expect("demo");
+        assert!(status.success(), "the demo could not write {days} days");
+        std::fs::write(&done, "").expect("mark");
+        println!(
+            "wrote {days} demo days into {} in {:.0} s",
+            data.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let size = walk(&data.join("db"));
+
+    // Two starts: the second finds the page cache warm.
+    let mut starts = Vec::new();
+    let mut server = None;
+    for _ in 0..2 {
+        if let Some(mut s) = server.take() {
+            stop(&mut s);
+        }
+        let _ = std::fs::remove_file(data.join("flowboard.sock"));
+        let started = Instant::now();
+        let s = fb(&data, config)
+            .arg("serve")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve");
+        loop {
+            let out = fb(&data, config)
+                .args(["--no-autostart", "snapshot", "--json"])
+                .output()
+                .expect("snapshot");
+            if out.status.success() {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(600), "no answer");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        starts.push(started.elapsed());
+        server = Some(s);
+    }
+    let mut server = server.expect("a server");
+    let pid = server.id();
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = status_kb(pid, "VmRSS:");
+
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .date_naive();
+    let first = today - chrono::Duration::days(i64::from(days));
+    let (from, to) = (first.to_string(), today.to_string());
+
+    // A lot given in the middle of the range.
+    let middle = first + chrono::Duration::days(i64::from(days) / 2);
+    let lot = (0..14)
+        .find_map(|d| {
+            let day = middle + chrono::Duration::days(d);
+            let out = fb(&data, config)
+                .args(["--no-autostart", "export", "--from", &day.to_string()])
+                .args(["--to", &day.to_string(), "--format", "json"])
+                .output()
+                .ok()?;
+            let rows: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+            rows.as_array()?.iter().find_map(|r| {
+                let details: serde_json::Value =
+                    serde_json::from_str(r["details"].as_str()?).ok()?;
+                details["lot"]["number"].as_str().map(str::to_string)
+            })
+        })
+        .expect("a lot in the middle of the range");
+    let (trace, trace_rows) = median_of(5, || {
+        fb(&data, config)
+            .args(["--no-autostart", "trace-lot", &lot, "--format", "csv"])
+            .output()
+            .expect("trace-lot")
     });
-    println!("report day: {n} visits, median {:.2} ms", ms(report));
-    let size: u64 = walk(dir.path());
-    println!("database size: {:.1} MB", size as f64 / 1e6);
-}
+    let (reactions, reaction_rows) = median_of(5, || {
+        fb(&data, config)
+            .args([
+                "--no-autostart",
+                "report",
+                "reactions",
+                "--from",
+                &from,
+                "--to",
+                &to,
+            ])
+            .args(["--format", "csv"])
+            .output()
+            .expect("report reactions")
+    });
 
-fn one_visit(
-    board: &mut Board,
-    config: &Config,
-    t0: DateTime<Utc>,
-    i: usize,
-    treatment: &str,
-    lot_no: &str,
-) -> Vec<EventRecord> {
-    let mut out = Vec::new();
-    let mut run = |board: &mut Board, now: DateTime<Utc>, command: Command| {
-        let ctx = Context {
-            now,
-            at: None,
-            operator: Some("KS".into()),
-            confirmed: false,
-        };
-        let events =
-            decide(board, config, &command, &ctx).unwrap_or_else(|e| panic!("{command:?}: {e}"));
-        for e in events {
-            apply(board, e.clone());
-            out.push(e);
-        }
-    };
-    let m = |n: i64| t0 + chrono::Duration::minutes(n);
-    run(
-        board,
-        t0,
-        Command::Arrive {
-            name: format!("Patient {i}"),
-            treatment: treatment.into(),
-            chart_no: Some(format!("{}", 10_000 + i % 4000)),
-            key: None,
-        },
+    // The peak during a full export: the kernel's high-water mark, reset
+    // to the current size first.
+    let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+    let file = root.join("export.csv");
+    let started = Instant::now();
+    let out = fb(&data, config)
+        .args([
+            "--no-autostart",
+            "export",
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "-o",
+        ])
+        .arg(&file)
+        .output()
+        .expect("export");
+    let export_time = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    let visit = VisitId(board.last_visit);
-    let advance = |to, bed: Option<&str>| Command::Advance {
-        visit,
-        to,
-        bed: bed.map(str::to_string),
-        lot: (to == Stage::Administration).then(|| lot(lot_no, t0)),
-    };
-    run(board, m(5), advance(Stage::Counselling, None));
-    for entry in routine_counselling(config, treatment, &[]) {
-        run(board, m(10), Command::Record { visit, entry });
-    }
-    run(board, m(15), advance(Stage::Ready, None));
-    let bed = (treatment == "drip").then(|| config.beds[i % config.beds.len()].clone());
-    // Beds are shared across the day: free the bed by the end of the visit.
-    run(board, m(16), advance(Stage::Administration, bed.as_deref()));
-    run(board, m(46), advance(Stage::Observation, None));
-    for (k, entry) in routine_discharge(5) {
-        run(board, m(46 + k), Command::Record { visit, entry });
-    }
-    run(board, m(62), advance(Stage::Discharged, None));
-    out
+    let peak = status_kb(pid, "VmHWM:");
+    let exported = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    let _ = std::fs::remove_file(&file);
+    stop(&mut server);
+
+    println!(
+        "{days} days of records ({:.0} MB on disk): start to first snapshot {:.0} ms (first start {:.0} ms); idle server {:.0} MB resident",
+        size as f64 / 1e6,
+        ms(starts[1]),
+        ms(starts[0]),
+        idle as f64 / 1024.0
+    );
+    println!(
+        "  trace-lot {lot}: {} rows, {:.0} ms; report reactions over the whole range: {} rows, {:.0} ms (median of 5, whole process)",
+        trace_rows.saturating_sub(1),
+        ms(trace),
+        reaction_rows.saturating_sub(1),
+        ms(reactions)
+    );
+    println!(
+        "  full export ({:.0} MB of CSV) in {:.0} s: the server's peak {:.0} MB resident",
+        exported as f64 / 1e6,
+        export_time.as_secs_f64(),
+        peak as f64 / 1024.0
+    );
 }
 
-fn time<T>(rounds: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut times = Vec::with_capacity(rounds);
-    let mut last = None;
-    for _ in 0..rounds {
-        let start = Instant::now();
-        last = Some(f());
-        times.push(start.elapsed());
+fn stop(server: &mut std::process::Child) {
+    let _ = Command::new("kill").arg(server.id().to_string()).status();
+    let _ = server.wait();
+}
+
+/// The median time of `n` runs, and the lines of the last one's output.
+fn median_of(n: usize, mut run: impl FnMut() -> std::process::Output) -> (Duration, usize) {
+    let mut times = Vec::new();
+    let mut lines = 0;
+    for _ in 0..n {
+        let started = Instant::now();
+        let out = run();
+        times.push(started.elapsed());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        lines = out.stdout.iter().filter(|b| **b == b'\n').count();
     }
     times.sort();
-    (times[rounds / 2], last.expect("at least one round"))
+    (times[n / 2], lines)
+}
+
+/// A field of /proc/PID/status, in kB.
+fn status_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn walk(path: &std::path::Path) -> u64 {
+fn walk(path: &Path) -> u64 {
     std::fs::read_dir(path)
         .map(|entries| {
             entries

@@ -1,5 +1,6 @@
-//! Frame render time of the board with 30 and with 200 visits, at 160x48,
-//! through ratatui's TestBackend (layout, text, diff; no terminal I/O).
+//! Frame render time of the board with 30 and with 200 visits, and of the
+//! wall with 30 (a second's tick: update and frame), at 160x48, through
+//! ratatui's TestBackend (layout, text, diff; no terminal I/O).
 //! Run: `cargo bench --bench render`.
 
 use chrono::{Duration, Utc};
@@ -10,7 +11,7 @@ use ratatui::backend::TestBackend;
 use flowboard::config::Config;
 use flowboard::demo::{lot, routine_counselling, routine_discharge};
 use flowboard::domain::{Board, Command, Context, Stage, VisitId, apply, decide};
-use flowboard::ui::{App, Connection, view};
+use flowboard::ui::{App, Connection, Msg, Screen, view};
 
 /// A board with `n` visits spread over every stage, built through the
 /// domain like the server does.
@@ -117,6 +118,20 @@ fn render(c: &mut Criterion) {
             })
         });
     }
+    // The wall, once a second: the tick's update (the bell's alerts) and
+    // the frame, the clock moving on as it does on the wall.
+    let mut wall = flowboard::wall::Wall::new(config.clone());
+    wall.view = flowboard::projection::project(&board(30, &config), &config, Utc::now());
+    wall.connection = Connection::Connected;
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    let mut now = Utc::now();
+    c.bench_function("wall tick 160x48, 30 visits", |b| {
+        b.iter(|| {
+            now += Duration::seconds(1);
+            let _ = wall.update(Msg::Tick, now);
+            terminal.draw(|f| wall.view(f, now)).expect("draw");
+        })
+    });
 }
 
 criterion_group!(benches, render);

@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # Measures what a screen that runs all day costs: the wall and the board,
 # each in its own tmux window (160x48 by default), on a clinic with 30
-# patients on live timers, for 60 s. Prints the CPU seconds each process
-# used and the bytes per second each wrote to its terminal (tmux
-# pipe-pane counts every byte the program writes).
+# patients on live timers, for 120 s, beside `htop -d 10` on a screen of
+# the same size in the same run (the yardstick: a monitor people leave
+# running). Prints the CPU each process used (seconds and clock ticks),
+# the bytes per second each wrote to its terminal (tmux pipe-pane counts
+# every byte the program writes), and the idle server and the wall
+# together as a share of htop's CPU (goal: at most 0.2).
 #
-#   scripts/measure-screens.sh            # 60 s at 160x48
+#   scripts/measure-screens.sh            # 120 s at 160x48
 #   SECONDS_TO_MEASURE=20 SIZE=80x24 scripts/measure-screens.sh
 #
-# Needs tmux. Builds the release binary first. Leaves nothing running.
+# Needs tmux and htop. Builds the release binary first. Leaves nothing
+# running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-duration=${SECONDS_TO_MEASURE:-60}
+duration=${SECONDS_TO_MEASURE:-120}
 size=${SIZE:-160x48}
 cols=${size%x*}
 rows=${size#*x}
 
+command -v htop >/dev/null || { echo "needs htop (apt-get install htop)" >&2; exit 1; }
 cargo build --release --quiet
 bin=$PWD/target/release/flowboard
 work=$(mktemp -d /tmp/flowboard-measure.XXXXXX)
@@ -76,7 +81,8 @@ tmux -L "$sock" -f /dev/null new-session -d -s wall -x "$cols" -y "$rows" \
   "exec $bin --data-dir $data --config $work/clinic.toml --no-autostart wall"
 tmux -L "$sock" new-session -d -s board -x "$cols" -y "$rows" \
   "exec $bin --data-dir $data --config $work/clinic.toml --no-autostart --as MS"
-for s in wall board; do
+tmux -L "$sock" new-session -d -s htop -x "$cols" -y "$rows" "exec htop -d 10"
+for s in wall board htop; do
   tmux -L "$sock" pipe-pane -o -t "$s" "cat >> $work/$s.bytes"
 done
 sleep 3 # first full draw, not counted
@@ -84,8 +90,8 @@ sleep 3 # first full draw, not counted
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 bytes() { stat -c %s "$work/$1.bytes" 2>/dev/null || echo 0; }
-declare -A pid c0 b0
-for s in wall board; do
+declare -A pid c0 b0 used
+for s in wall board htop; do
   pid[$s]=$(tmux -L "$sock" display-message -p -t "$s" '#{pane_pid}')
   c0[$s]=$(cpu "${pid[$s]}"); b0[$s]=$(bytes "$s")
 done
@@ -93,12 +99,16 @@ s0=$(cpu "$server")
 sleep "$duration"
 
 echo "flowboard screens, ${size}, 30 patients on live timers, ${duration} s"
-printf '%-8s %12s %12s %14s\n' screen "CPU s" "% of a core" "bytes/s"
-for s in wall board; do
+printf '%-8s %8s %8s %12s %14s\n' screen ticks "CPU s" "% of a core" "bytes/s"
+for s in wall board htop; do
   c=$(( $(cpu "${pid[$s]}") - c0[$s] ))
+  used[$s]=$c
   b=$(( $(bytes "$s") - b0[$s] ))
   awk -v s="$s" -v c="$c" -v t="$ticks" -v d="$duration" -v b="$b" \
-    'BEGIN { printf "%-8s %12.2f %12.2f %14.0f\n", s, c / t, 100 * c / t / d, b / d }'
+    'BEGIN { printf "%-8s %8d %8.2f %12.2f %14.0f\n", s, c, c / t, 100 * c / t / d, b / d }'
 done
-awk -v c="$(( $(cpu "$server") - s0 ))" -v t="$ticks" -v d="$duration" \
-  'BEGIN { printf "%-8s %12.2f %12.2f %14s\n", "server", c / t, 100 * c / t / d, "-" }'
+sc=$(( $(cpu "$server") - s0 ))
+awk -v c="$sc" -v t="$ticks" -v d="$duration" \
+  'BEGIN { printf "%-8s %8d %8.2f %12.2f %14s\n", "server", c, c / t, 100 * c / t / d, "-" }'
+awk -v w="${used[wall]}" -v s="$sc" -v h="${used[htop]}" \
+  'BEGIN { if (h > 0) printf "wall + idle server = %.2f x htop (goal: at most 0.2)\n", (w + s) / h }'

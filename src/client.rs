@@ -18,8 +18,8 @@ use crate::domain::Board;
 use crate::paths::DataDir;
 use crate::projection::WallView;
 use crate::protocol::{
-    ClientMsg, ErrorBody, Hello, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, QueryRequest, Reply,
-    Request, Role, ServerMsg, WallWelcome, Welcome, encode,
+    Changes, ClientMsg, ErrorBody, Hello, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, QueryRequest,
+    Reply, Request, Role, ServerMsg, WallWelcome, Welcome, encode,
 };
 
 /// A key no other request has: an idempotency key for a request this
@@ -109,8 +109,10 @@ pub struct AutoStart {
 pub trait Greeting: Sized + Clone + Send + 'static {
     /// The greeting in the server's answer, or the answer as it came.
     fn from_msg(msg: ServerMsg) -> Result<Self, Box<ServerMsg>>;
-    /// Keeps an update (a new board, a new projection).
-    fn absorb(&mut self, msg: &ServerMsg);
+    /// Keeps an update (a new board, changes, a new projection); changes
+    /// that do not follow what it holds are an error (out of step: the
+    /// connection is to be made again, for the whole board).
+    fn absorb(&mut self, msg: &ServerMsg) -> Result<(), ClientError>;
     /// What a screen's link reports when it (re)connects.
     fn connected(self) -> ClientEvent;
 }
@@ -123,10 +125,16 @@ impl Greeting for Welcome {
         }
     }
 
-    fn absorb(&mut self, msg: &ServerMsg) {
-        if let ServerMsg::Board(board) = msg {
-            self.board = (**board).clone();
+    fn absorb(&mut self, msg: &ServerMsg) -> Result<(), ClientError> {
+        match msg {
+            ServerMsg::Board(board) => self.board = (**board).clone(),
+            ServerMsg::Changes(changes) => (**changes)
+                .clone()
+                .apply_to(&mut self.board)
+                .map_err(|e| ClientError::BadMessage(e.to_string()))?,
+            _ => {}
         }
+        Ok(())
     }
 
     fn connected(self) -> ClientEvent {
@@ -142,10 +150,11 @@ impl Greeting for WallWelcome {
         }
     }
 
-    fn absorb(&mut self, msg: &ServerMsg) {
+    fn absorb(&mut self, msg: &ServerMsg) -> Result<(), ClientError> {
         if let ServerMsg::Wall(view) = msg {
             self.wall = (**view).clone();
         }
+        Ok(())
     }
 
     fn connected(self) -> ClientEvent {
@@ -160,6 +169,9 @@ pub struct Link<G> {
     writer: OwnedWriteHalf,
     pub welcome: G,
     next_id: u64,
+    /// The longest line received so far, in bytes: what this connection
+    /// ever held of one answer at once.
+    longest_line: usize,
 }
 
 /// A staff connection (operator or read-only): the config and the board.
@@ -197,7 +209,7 @@ impl<G: Greeting> Link<G> {
         let wrote = writer.write_all(encode(&hello).as_bytes()).await;
         let mut reader = BufReader::new(read);
         let answer = match (read_msg(&mut reader).await, wrote) {
-            (Ok(msg), _) => msg,
+            (Ok((msg, _)), _) => msg,
             (Err(_), Err(e)) => return Err(e.into()),
             (Err(e), Ok(())) => return Err(e),
         };
@@ -225,6 +237,7 @@ impl<G: Greeting> Link<G> {
             writer,
             welcome,
             next_id: 1,
+            longest_line: 0,
         })
     }
 
@@ -287,9 +300,16 @@ impl<G: Greeting> Link<G> {
     /// screen's link: updates may be minutes apart). Updates are also kept
     /// in `welcome`, so it always holds the latest seen.
     pub async fn recv(&mut self) -> Result<ServerMsg, ClientError> {
-        let msg = read_msg(&mut self.reader).await?;
-        self.welcome.absorb(&msg);
+        let (msg, bytes) = read_msg(&mut self.reader).await?;
+        self.longest_line = self.longest_line.max(bytes);
+        self.welcome.absorb(&msg)?;
         Ok(msg)
+    }
+
+    /// The longest line received since the welcome, in bytes: what this
+    /// connection ever held of one answer at once.
+    pub fn longest_line(&self) -> usize {
+        self.longest_line
     }
 
     /// The next reply (or error line), updates on the way absorbed; gives
@@ -387,14 +407,17 @@ impl Link<Welcome> {
     }
 }
 
-async fn read_msg(reader: &mut BufReader<OwnedReadHalf>) -> Result<ServerMsg, ClientError> {
+async fn read_msg(
+    reader: &mut BufReader<OwnedReadHalf>,
+) -> Result<(ServerMsg, usize), ClientError> {
     let mut line = String::new();
     let n = reader.read_line(&mut line).await?;
     // A line cut short is a server that went away in the middle of it.
     if n == 0 || !line.ends_with('\n') {
         return Err(ClientError::Closed);
     }
-    serde_json::from_str(&line).map_err(|e| ClientError::BadMessage(e.to_string()))
+    let msg = serde_json::from_str(&line).map_err(|e| ClientError::BadMessage(e.to_string()))?;
+    Ok((msg, n))
 }
 
 /// Starts `flowboard serve` detached from this terminal: its own process
@@ -437,7 +460,9 @@ fn log_tail(log: &Path) -> String {
 pub enum ClientEvent {
     /// (Re)connected: config and the board as it is now.
     Connected(Box<Welcome>),
-    /// The board changed.
+    /// A command changed the board: apply these to the board last heard.
+    Changed(Box<Changes>),
+    /// The whole board (the screen fell behind the changes).
     Board(Box<Board>),
     /// The answer to a request the screen sent.
     Reply(Reply),
@@ -539,12 +564,19 @@ async fn link_loop<G: Greeting, R: Into<Outgoing> + Send>(
         if events.send(conn.welcome.clone().connected()).await.is_err() {
             return;
         }
+        // A screen's query is answered whole (a screen asks for a day):
+        // the link follows the pages and hands the screen one reply.
+        let mut paging: std::collections::HashMap<u64, (Query, Vec<serde_json::Value>)> =
+            Default::default();
         let reason = loop {
             tokio::select! {
                 req = requests.recv() => match req {
                     Some(req) => {
                         let req = req.into();
                         let id = req.id();
+                        if let (Outgoing::Query(q), Some(id)) = (&req, id) {
+                            paging.insert(id, (q.query.clone(), Vec::new()));
+                        }
                         if let Err(e) = conn.send_outgoing(req).await {
                             let reply = Reply::failed(id, ErrorBody::new("not_connected", format!("not sent: {e}")));
                             let _ = events.send(ClientEvent::Reply(reply)).await;
@@ -556,8 +588,17 @@ async fn link_loop<G: Greeting, R: Into<Outgoing> + Send>(
                 msg = conn.recv() => {
                     let event = match msg {
                         Ok(ServerMsg::Board(b)) => ClientEvent::Board(b),
+                        Ok(ServerMsg::Changes(c)) => ClientEvent::Changed(c),
                         Ok(ServerMsg::Wall(w)) => ClientEvent::Wall(w),
-                        Ok(ServerMsg::Reply(r)) => ClientEvent::Reply(r),
+                        Ok(ServerMsg::Reply(r)) => match whole(&mut paging, r) {
+                            Whole::Done(r) => ClientEvent::Reply(r),
+                            Whole::Next(q) => {
+                                if let Err(e) = conn.send_query(q).await {
+                                    break e.to_string();
+                                }
+                                continue;
+                            }
+                        },
                         // After the welcome, an error line says why the
                         // server is closing this connection.
                         Ok(ServerMsg::Error(e)) => break e.message,
@@ -572,6 +613,53 @@ async fn link_loop<G: Greeting, R: Into<Outgoing> + Send>(
             return;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// A screen's paged answer: done (one reply with every item), or the
+/// query for the next page.
+enum Whole {
+    Done(Reply),
+    Next(QueryRequest),
+}
+
+fn whole(
+    paging: &mut std::collections::HashMap<u64, (Query, Vec<serde_json::Value>)>,
+    mut r: Reply,
+) -> Whole {
+    let Some(id) = r.id else {
+        return Whole::Done(r);
+    };
+    let Some((query, mut so_far)) = paging.remove(&id) else {
+        return Whole::Done(r);
+    };
+    let Some(serde_json::Value::Object(data)) = r.data.as_mut().filter(|_| r.ok) else {
+        return Whole::Done(r);
+    };
+    let name = match query {
+        Query::Reactions { .. } => "reactions",
+        _ => "visits",
+    };
+    if let Some(serde_json::Value::Array(items)) = data.get_mut(name) {
+        so_far.append(items);
+    }
+    match data
+        .remove("next")
+        .as_ref()
+        .and_then(serde_json::Value::as_str)
+    {
+        Some(next) => {
+            let next = query.resumed(next);
+            paging.insert(id, (query, so_far));
+            Whole::Next(QueryRequest {
+                id: Some(id),
+                query: next,
+            })
+        }
+        None => {
+            data.insert(name.to_string(), serde_json::Value::Array(so_far));
+            Whole::Done(r)
+        }
     }
 }
 

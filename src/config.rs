@@ -48,10 +48,28 @@ pub struct Config {
     pub wall: Wall,
     /// How every terminal behaves: bell, date format.
     pub terminal: Terminal,
+    /// The database.
+    pub store: StoreSettings,
     /// What the server allows its clients, and how long its log grows.
     pub server: ServerLimits,
     /// Whether a doctor's act needs the doctor's PIN (shared terminals).
     pub doctor_pin: DoctorPin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreSettings {
+    /// The database's page cache, in MiB. sled counts it in compressed
+    /// bytes, so what it holds in memory is several times this. More makes
+    /// reading old records a little faster and the server bigger; today's
+    /// board is held apart from it.
+    pub cache_mb: u32,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings { cache_mb: 4 }
+    }
 }
 
 /// Whether doctors' acts carry the doctor's PIN.
@@ -142,6 +160,7 @@ pub struct ConfigFile {
     pub server: ServerLimits,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub staff: Vec<StaffMember>,
+    pub store: StoreSettings,
     pub doctor_pin: DoctorPin,
 }
 
@@ -177,6 +196,7 @@ impl From<ConfigFile> for Config {
             socket_group: f.socket_group,
             wall: f.wall,
             terminal: f.terminal,
+            store: f.store,
             server: f.server,
             doctor_pin: f.doctor_pin,
         }
@@ -209,6 +229,7 @@ impl From<Config> for ConfigFile {
             terminal: c.terminal,
             server: c.server,
             staff: p.staff,
+            store: c.store,
             doctor_pin: c.doctor_pin,
         }
     }
@@ -274,6 +295,7 @@ impl Default for Config {
             socket_group: None,
             wall: Wall::default(),
             terminal: Terminal::default(),
+            store: StoreSettings::default(),
             server: ServerLimits::default(),
             doctor_pin: DoctorPin::Off,
         }
@@ -562,6 +584,15 @@ impl Config {
             return bad(
                 "administration.overdue_minutes",
                 "must be at least 1".into(),
+            );
+        }
+        if !(1..=4096).contains(&self.store.cache_mb) {
+            return bad(
+                "store.cache_mb",
+                format!(
+                    "must be between 1 and 4096 (MiB), got {}",
+                    self.store.cache_mb
+                ),
             );
         }
         if !(1..=10_080).contains(&self.max_backdate_minutes) {

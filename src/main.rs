@@ -84,7 +84,20 @@ fn main() -> ExitCode {
             at,
         )),
         Some(Mode::Send { lines }) => runtime.block_on(oneshot::send(&data, autostart, lines)),
-        Some(Mode::Demo) => runtime.block_on(board::demo(config_path, cli.lang, cli.operator)),
+        Some(Mode::Demo {
+            history_days,
+            fill_only,
+        }) => {
+            let history = history_days.map(|days| board::History {
+                days,
+                dir: cli.data_dir.clone(),
+                config: config.clone(),
+            });
+            if fill_only {
+                return board::fill_only_mode(history);
+            }
+            runtime.block_on(board::demo(config_path, cli.lang, cli.operator, history))
+        }
         Some(Mode::Restore { dir }) => Ok(records::records_outcome(flowboard::records::restore(
             &data, &dir,
         ))),

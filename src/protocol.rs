@@ -6,10 +6,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::domain::{Board, Command, VisitId};
+use crate::domain::{Board, Command, EventRecord, Visit, VisitId};
 use crate::projection::{WallSettings, WallView};
 
 /// Bumped on any change a client of the previous version would misread.
+/// 2: after a command the server sends what changed (`changes`), not the
+///    board; the records come in pages; a checklist tick can be taken back
+///    (`untick`); a pause and an early stop may carry the `reaction`.
 pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Longest line the server accepts; longer lines are refused, not read.
@@ -84,18 +87,39 @@ pub struct Request {
 
 /// A question about the records (reports, lot trace, export, backup).
 /// Operators may ask all; read-only connections all but `backup`; the wall
-/// none.
+/// none. The records come in pages: an answer with `next` has more, asked
+/// for with `after: next`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "query", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Query {
     /// Visits that arrived (or were expected) in `[from, to)`, each with
-    /// all its events.
+    /// all its events, by arrival.
     Visits {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
     },
-    /// Visits given product from this lot.
-    TraceLot { lot: String },
+    /// Visits given product from this lot, in order of administration.
+    TraceLot {
+        lot: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+    },
+    /// The reactions that happened in `[from, to)`, in order, as rows of
+    /// the reaction report (read without reading the visits).
+    Reactions {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+    },
     /// A consistent copy of the database into `dir` (on the server's
     /// machine; the directory must be new or empty).
     Backup { dir: std::path::PathBuf },
@@ -119,7 +143,11 @@ pub enum ServerMsg {
     Welcome(Box<Welcome>),
     /// Answer to one request.
     Reply(Reply),
-    /// The board changed (sent to every client after every change).
+    /// What one command changed: the visits it touched, with their new
+    /// state and their new events (sent to every connection after every
+    /// change, before the reply to the command).
+    Changes(Box<Changes>),
+    /// The whole board: to a connection that fell behind the changes.
     Board(Box<Board>),
     /// A line that could not be handled at all.
     Error(ErrorBody),
@@ -229,6 +257,119 @@ impl Reply {
             data: None,
         }
     }
+}
+
+/// What one command changed. Applied to the board it follows (whose
+/// `last_seq` is `base`), it gives the server's board after the command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    /// The board's `last_seq` before the change.
+    pub base: u64,
+    /// The board's `last_seq` after it.
+    pub seq: u64,
+    pub last_visit: u64,
+    /// The visits the command touched, as they are now.
+    pub visits: Vec<VisitChange>,
+    /// Visits that left the server's working window.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<VisitId>,
+}
+
+/// One visit as a command left it: its state, and the events the command
+/// added (the ones before are those the client has).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitChange {
+    /// The visit's state; its `events` are empty here.
+    pub visit: Visit,
+    /// The events the command recorded for this visit, in order.
+    pub events: Vec<EventRecord>,
+}
+
+impl VisitChange {
+    /// The change of `visit` by `events` (its newest ones).
+    pub fn of(visit: &Visit, events: Vec<EventRecord>) -> VisitChange {
+        let mut state = visit.clone();
+        state.events = Vec::new();
+        VisitChange {
+            visit: state,
+            events,
+        }
+    }
+}
+
+/// The changes do not follow the board they were applied to (it missed
+/// some): it needs the whole board again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the changes follow event {base}, the board is at {at}: it needs the whole board")]
+pub struct OutOfStep {
+    pub base: u64,
+    pub at: u64,
+}
+
+impl Changes {
+    /// Brings `board` up to date. A board that is not where the changes
+    /// start is left as it was.
+    pub fn apply_to(self, board: &mut Board) -> Result<(), OutOfStep> {
+        if board.last_seq != self.base {
+            return Err(OutOfStep {
+                base: self.base,
+                at: board.last_seq,
+            });
+        }
+        for change in self.visits {
+            let mut visit = change.visit;
+            let mut events = board
+                .visits
+                .remove(&visit.id)
+                .map(|old| old.events)
+                .unwrap_or_default();
+            events.extend(change.events);
+            visit.events = events;
+            board.visits.insert(visit.id, visit);
+        }
+        for id in self.removed {
+            board.visits.remove(&id);
+        }
+        board.last_seq = self.seq;
+        board.last_visit = board.last_visit.max(self.last_visit);
+        Ok(())
+    }
+}
+
+/// Visits (or rows) in one page when the query names no `limit`.
+pub const DEFAULT_PAGE: u32 = 100;
+
+impl Query {
+    /// The same query, for the page after `next`.
+    pub fn resumed(&self, next: &str) -> Query {
+        let mut q = self.clone();
+        if let Query::Visits { after, .. }
+        | Query::TraceLot { after, .. }
+        | Query::Reactions { after, .. } = &mut q
+        {
+            *after = Some(next.to_string());
+        }
+        q
+    }
+}
+
+/// A page cursor as it travels: the store key in lowercase hex.
+pub fn cursor_text(key: &[u8]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The store key of a cursor; `None` if it is not one.
+pub fn cursor_key(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect()
 }
 
 /// One line a client sent after the handshake.

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::client::Connection;
 use crate::config::Config;
@@ -83,42 +83,160 @@ fn today(config: &Config) -> NaiveDate {
     Utc::now().with_timezone(&config.timezone).date_naive()
 }
 
-/// Visits of the clinic days `from..=to`.
-async fn visits(
-    conn: &mut Connection,
+/// The instants `[from, to)` of the clinic days `from..=to`.
+fn days(
+    config: &Config,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<Visit>, RecordsError> {
+) -> Result<(DateTime<Utc>, DateTime<Utc>), RecordsError> {
     if to < from {
         return Err(RecordsError::Usage(format!(
             "the range is backwards: --from {from} is after --to {to}"
         )));
     }
-    let config = conn.welcome.config.clone();
-    let reply = conn
-        .query(Query::Visits {
-            from: day_start(&config, from),
-            to: day_start(&config, to.succ_opt().unwrap_or(to)),
-        })
-        .await?;
-    data_visits(reply)
+    Ok((
+        day_start(config, from),
+        day_start(config, to.succ_opt().unwrap_or(to)),
+    ))
 }
 
-fn data_visits(reply: crate::protocol::Reply) -> Result<Vec<Visit>, RecordsError> {
-    if !reply.ok {
-        return Err(RecordsError::Failed(
-            reply.error.map(|e| e.message).unwrap_or_default(),
-        ));
+/// Asks `query` page after page and hands each page's `data` to `each`
+/// as it comes, so nothing holds more than a page.
+async fn pages(
+    conn: &mut Connection,
+    query: Query,
+    mut each: impl FnMut(&serde_json::Value) -> Result<(), RecordsError>,
+) -> Result<(), RecordsError> {
+    let mut query = query;
+    loop {
+        let reply = conn.query(query.clone()).await?;
+        if !reply.ok {
+            return Err(RecordsError::Failed(
+                reply.error.map(|e| e.message).unwrap_or_default(),
+            ));
+        }
+        let data = reply.data.unwrap_or_default();
+        each(&data)?;
+        match data.get("next").and_then(serde_json::Value::as_str) {
+            Some(next) => query = query.resumed(next),
+            None => return Ok(()),
+        }
     }
-    let data = reply.data.unwrap_or_default();
-    serde_json::from_value(data["visits"].clone())
+}
+
+/// The items of a page (`visits`, `reactions`).
+fn items<T: serde::de::DeserializeOwned>(
+    data: &serde_json::Value,
+    name: &str,
+) -> Result<Vec<T>, RecordsError> {
+    Vec::<T>::deserialize(&data[name])
         .map_err(|e| RecordsError::Failed(format!("the server's answer could not be read: {e}")))
+}
+
+/// Every visit of one clinic day (a day is small: this one is held).
+async fn day_visits(conn: &mut Connection, day: NaiveDate) -> Result<Vec<Visit>, RecordsError> {
+    let config = conn.welcome.config.clone();
+    let (from, to) = days(&config, day, day)?;
+    let mut visits = Vec::new();
+    pages(
+        conn,
+        Query::Visits {
+            from,
+            to,
+            after: None,
+            limit: None,
+        },
+        |data| {
+            visits.extend(items::<Visit>(data, "visits")?);
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(visits)
+}
+
+/// Rows written as they come: CSV (one header, every cell neutralised:
+/// `csv_out`), a JSON array (laid out as `serde_json`'s pretty printer
+/// does), or lines of text.
+enum Sink<'a> {
+    Csv(Box<crate::csv_out::CsvWriter<&'a mut Output>>),
+    Json { out: &'a mut Output, rows: u64 },
+    Text(&'a mut Output),
+}
+
+impl<'a> Sink<'a> {
+    fn new(out: &'a mut Output, format: Format, bom: bool) -> std::io::Result<Sink<'a>> {
+        Ok(match format {
+            Format::Csv => Sink::Csv(Box::new(crate::csv_out::CsvWriter::new(out, bom)?)),
+            Format::Json => Sink::Json { out, rows: 0 },
+            Format::Text => Sink::Text(out),
+        })
+    }
+
+    /// Writes rows; `text` is a row's line for the text format.
+    fn rows<T: Serialize>(
+        &mut self,
+        rows: &[T],
+        text: impl Fn(&T) -> String,
+    ) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(w) => {
+                for row in rows {
+                    w.row(row).map_err(std::io::Error::other)?;
+                }
+            }
+            Sink::Json { out, rows: n } => {
+                for row in rows {
+                    out.write_all(if *n == 0 { b"[\n" } else { b",\n" })?;
+                    let pretty =
+                        serde_json::to_string_pretty(row).map_err(std::io::Error::other)?;
+                    for (i, line) in pretty.lines().enumerate() {
+                        if i > 0 {
+                            out.write_all(b"\n")?;
+                        }
+                        out.write_all(b"  ")?;
+                        out.write_all(line.as_bytes())?;
+                    }
+                    *n += 1;
+                }
+            }
+            Sink::Text(out) => {
+                for row in rows {
+                    out.write_all(text(row).as_bytes())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A line of the text format (a heading), written as it comes.
+    fn text(&mut self, line: &str) -> std::io::Result<()> {
+        if let Sink::Text(out) = self {
+            out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Ends the output: the JSON array's end, the CSV's last bytes.
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(w) => {
+                w.finish()
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+            }
+            Sink::Json { out, rows } => {
+                out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })?;
+            }
+            Sink::Text(_) => {}
+        }
+        Ok(())
+    }
 }
 
 /// Where a report goes: standard output, or a file created owner-only
 /// (it holds patient data), checked before the work starts.
 pub struct Output {
-    file: Option<(PathBuf, std::fs::File)>,
+    file: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
 }
 
 impl Output {
@@ -144,17 +262,18 @@ impl Output {
                 RecordsError::Usage(format!("cannot write {what} to {}: {e}", path.display()))
             })?;
         Ok(Output {
-            file: Some((path.to_path_buf(), file)),
+            file: Some((path.to_path_buf(), std::io::BufWriter::new(file))),
         })
     }
 
-    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+    /// Writes what is buffered and, for a file, makes it durable.
+    pub fn finish(&mut self) -> std::io::Result<()> {
         match &mut self.file {
             Some((_, f)) => {
-                f.write_all(bytes)?;
-                f.sync_all()
+                f.flush()?;
+                f.get_ref().sync_all()
             }
-            None => std::io::stdout().lock().write_all(bytes),
+            None => std::io::stdout().lock().flush(),
         }
     }
 
@@ -164,23 +283,22 @@ impl Output {
     }
 }
 
-fn print<T: Serialize>(
-    rows: &[T],
-    format: Format,
-    out: &mut Output,
-    text: impl FnOnce() -> String,
-) -> Outcome {
-    let bytes = match format {
-        Format::Text => text().into_bytes(),
-        Format::Json => {
-            let mut json = serde_json::to_vec_pretty(rows).map_err(std::io::Error::other)?;
-            json.push(b'\n');
-            json
+/// Written as it comes (a report streams page after page); `finish` ends
+/// it.
+impl Write for Output {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some((_, f)) => f.write(bytes),
+            None => std::io::stdout().lock().write(bytes),
         }
-        Format::Csv => crate::csv_out::to_csv(rows, false).map_err(std::io::Error::other)?,
-    };
-    out.write_all(&bytes)?;
-    Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some((_, f)) => f.flush(),
+            None => std::io::stdout().lock().flush(),
+        }
+    }
 }
 
 fn local(config: &Config, t: DateTime<Utc>) -> String {
@@ -254,13 +372,14 @@ pub async fn report_day(
 ) -> Outcome {
     let config = conn.welcome.config.clone();
     let date = date.unwrap_or_else(|| today(&config));
-    let visits = visits(conn, date, date).await?;
+    let visits = day_visits(conn, date).await?;
     let r = report::day(&visits, &config, date, Utc::now());
     match format {
         Format::Json => {
             let mut json = serde_json::to_vec_pretty(&r).map_err(std::io::Error::other)?;
             json.push(b'\n');
             out.write_all(&json)?;
+            out.finish()?;
             Ok(())
         }
         Format::Csv => {
@@ -339,6 +458,7 @@ pub async fn report_day(
                 });
             }
             out.write_all(&crate::csv_out::to_csv(&lines, false).map_err(std::io::Error::other)?)?;
+            out.finish()?;
             Ok(())
         }
         Format::Text => {
@@ -407,12 +527,14 @@ pub async fn report_day(
                 );
             }
             out.write_all(s.as_bytes())?;
+            out.finish()?;
             Ok(())
         }
     }
 }
 
-/// `flowboard report reactions --from D --to D`.
+/// `flowboard report reactions --from D --to D`: the reaction rows come
+/// from the server a page at a time and are written as they come.
 pub async fn report_reactions(
     conn: &mut Connection,
     from: Option<NaiveDate>,
@@ -422,35 +544,51 @@ pub async fn report_reactions(
 ) -> Outcome {
     let config = conn.welcome.config.clone();
     let (from, to) = range(&config, from, to);
-    let rows = report::reactions(&visits(conn, from, to).await?);
-    print(&rows, format, out, || {
-        let mut s = format!("Reactions {from} to {to}: {}\n", rows.len());
-        for r in &rows {
-            s += &format!(
-                "{}  {} ({})  {}  lot {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
-                local(&config, r.at),
-                r.name,
-                r.chart_no.as_deref().unwrap_or("-"),
-                r.treatment,
-                r.lot.as_deref().unwrap_or("-"),
-                r.kind.as_str(),
-                r.signs,
-                if r.action.is_empty() { "-" } else { &r.action },
-                r.adrenaline_doses,
-                r.resolved_at
-                    .map_or("not recorded as resolved".to_string(), |t| format!(
-                        "symptom-free {}",
-                        local(&config, t)
-                    )),
-                r.outcome
-            );
+    let (start, end) = days(&config, from, to)?;
+    let line = |r: &report::ReactionRow| {
+        format!(
+            "{}  {} ({})  {}  lot {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
+            local(&config, r.at),
+            r.name,
+            r.chart_no.as_deref().unwrap_or("-"),
+            r.treatment,
+            r.lot.as_deref().unwrap_or("-"),
+            r.kind.as_str(),
+            r.signs,
+            if r.action.is_empty() { "-" } else { &r.action },
+            r.adrenaline_doses,
+            r.resolved_at
+                .map_or("not recorded as resolved".to_string(), |t| format!(
+                    "symptom-free {}",
+                    local(&config, t)
+                )),
+            r.outcome
+        )
+    };
+    // Rows are small: the largest pages the server gives.
+    let query = Query::Reactions {
+        from: start,
+        to: end,
+        after: None,
+        limit: Some(500),
+    };
+    let mut sink = Sink::new(out, format, false)?;
+    pages(conn, query, |data| {
+        if let Some(total) = data["total"].as_u64() {
+            sink.text(&format!("Reactions {from} to {to}: {total}\n"))?;
         }
-        s
+        let rows: Vec<report::ReactionRow> = items(data, "reactions")?;
+        sink.rows(&rows, line)?;
+        Ok(())
     })
+    .await?;
+    sink.finish()?;
+    out.finish()?;
+    Ok(())
 }
 
 /// `flowboard trace-lot LOT`: an unknown lot is an empty answer, not an
-/// error.
+/// error. The administrations come a page at a time.
 pub async fn trace_lot(
     conn: &mut Connection,
     lot: &str,
@@ -458,48 +596,56 @@ pub async fn trace_lot(
     out: &mut Output,
 ) -> Outcome {
     let config = conn.welcome.config.clone();
-    let reply = conn
-        .query(Query::TraceLot {
-            // Lots are stored as the vial prints them: `ex2611-07` asks
-            // for `EX2611-07`.
-            lot: crate::domain::text::lot_number(lot),
-        })
-        .await?;
-    let rows = report::lot_rows(&data_visits(reply)?, &config);
-    if rows.is_empty() && format == Format::Text {
-        out.write_all(format!("no administration of lot {lot:?} is on record\n").as_bytes())?;
-        return Ok(());
-    }
-    print(&rows, format, out, || {
-        let mut s = format!("Lot {lot}: {} administrations\n", rows.len());
-        for r in &rows {
-            // The dose given (the plan's unless stopped early), and what
-            // happened to the patient after.
-            let given = match (&r.stopped_early, r.given_ml) {
-                (None, Some(d)) => format!("{d} mL"),
-                (Some(why), Some(d)) => format!("{d} mL (stopped early: {why})"),
-                (Some(why), None) => format!("? mL (stopped early: {why})"),
-                (None, None) => "- mL".to_string(),
-            };
-            let reactions = if r.reactions.is_empty() {
-                "no reaction".to_string()
-            } else {
-                r.reactions.clone()
-            };
-            s += &format!(
-                "{}  {} ({})  {}  given {given}  nurse {}  {reactions}\n",
-                r.at.map_or("-".to_string(), |t| local(&config, t)),
-                fit(&r.name, 20),
-                r.chart_no.as_deref().unwrap_or("-"),
-                r.treatment,
-                r.nurse.as_deref().unwrap_or("-")
-            );
+    let line = |r: &report::LotRow| {
+        // The dose given (the plan's unless stopped early), and what
+        // happened to the patient after.
+        let given = match (&r.stopped_early, r.given_ml) {
+            (None, Some(d)) => format!("{d} mL"),
+            (Some(why), Some(d)) => format!("{d} mL (stopped early: {why})"),
+            (Some(why), None) => format!("? mL (stopped early: {why})"),
+            (None, None) => "- mL".to_string(),
+        };
+        let reactions = if r.reactions.is_empty() {
+            "no reaction".to_string()
+        } else {
+            r.reactions.clone()
+        };
+        format!(
+            "{}  {} ({})  {}  given {given}  nurse {}  {reactions}\n",
+            r.at.map_or("-".to_string(), |t| local(&config, t)),
+            fit(&r.name, 20),
+            r.chart_no.as_deref().unwrap_or("-"),
+            r.treatment,
+            r.nurse.as_deref().unwrap_or("-")
+        )
+    };
+    let query = Query::TraceLot {
+        // Lots are stored as the vial prints them: `ex2611-07` asks for
+        // `EX2611-07`.
+        lot: crate::domain::text::lot_number(lot),
+        after: None,
+        limit: None,
+    };
+    let mut sink = Sink::new(out, format, false)?;
+    pages(conn, query, |data| {
+        match data["total"].as_u64() {
+            Some(0) => sink.text(&format!("no administration of lot {lot:?} is on record\n"))?,
+            Some(total) => sink.text(&format!("Lot {lot}: {total} administrations\n"))?,
+            None => {}
         }
-        s
+        let rows = report::lot_rows(&items::<Visit>(data, "visits")?, &config);
+        sink.rows(&rows, line)?;
+        Ok(())
     })
+    .await?;
+    sink.finish()?;
+    out.finish()?;
+    Ok(())
 }
 
-/// `flowboard export --from D --to D --format csv|json [--bom] [--output F]`.
+/// `flowboard export --from D --to D --format csv|json [--bom] [--output F]`:
+/// the visits come a page at a time and their events are written as they
+/// come, so the memory held does not grow with the range.
 pub async fn export(
     conn: &mut Connection,
     from: Option<NaiveDate>,
@@ -510,16 +656,31 @@ pub async fn export(
 ) -> Outcome {
     let config = conn.welcome.config.clone();
     let (from, to) = range(&config, from, to);
-    let rows = report::export_rows(&visits(conn, from, to).await?, &config);
-    let bytes = match format {
-        Format::Json => serde_json::to_vec_pretty(&rows).map_err(std::io::Error::other)?,
-        Format::Csv | Format::Text => {
-            crate::csv_out::to_csv(&rows, bom).map_err(std::io::Error::other)?
-        }
+    let (start, end) = days(&config, from, to)?;
+    let format = if format == Format::Json {
+        Format::Json
+    } else {
+        Format::Csv
     };
-    out.write_all(&bytes)?;
+    let mut events = 0u64;
+    let query = Query::Visits {
+        from: start,
+        to: end,
+        after: None,
+        limit: None,
+    };
+    let mut sink = Sink::new(out, format, bom)?;
+    pages(conn, query, |data| {
+        let rows = report::export_rows(&items::<Visit>(data, "visits")?, &config);
+        events += rows.len() as u64;
+        sink.rows(&rows, |_| String::new())?;
+        Ok(())
+    })
+    .await?;
+    sink.finish()?;
+    out.finish()?;
     if let Some(path) = out.path() {
-        eprintln!("exported {} events to {}", rows.len(), path.display());
+        eprintln!("exported {events} events to {}", path.display());
     }
     Ok(())
 }

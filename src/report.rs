@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::domain::{EventKind, ReactionKind, Stage, Visit};
@@ -235,8 +235,10 @@ fn bed_of(v: &Visit) -> Option<String> {
     })
 }
 
-/// One reaction, with what was done and how it ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One reaction, with what was done and how it ended. The store keeps
+/// these rows beside the visits (so the report over years reads only
+/// them), and sends them as they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReactionRow {
     pub at: DateTime<Utc>,
     pub name: String,
@@ -249,6 +251,9 @@ pub struct ReactionRow {
     pub resolved_at: Option<DateTime<Utc>>,
     /// The visit's stage now: discharged, transferred …
     pub outcome: Stage,
+    /// The lot given on that visit (rows stored before it was kept have
+    /// none).
+    #[serde(default)]
     pub lot: Option<String>,
 }
 
@@ -480,8 +485,11 @@ fn columns(kind: &EventKind, row: &mut ExportRow) {
     }
 }
 
+/// The rows of `visits`: visit by visit in the order given (the server's
+/// is by arrival), each visit's events in the order they were recorded.
+/// So an export can be written a page of visits at a time.
 pub fn export_rows(visits: &[Visit], config: &Config) -> Vec<ExportRow> {
-    let mut rows: Vec<ExportRow> = visits
+    visits
         .iter()
         .flat_map(|v| {
             v.events.iter().map(move |e| {
@@ -519,9 +527,7 @@ pub fn export_rows(visits: &[Visit], config: &Config) -> Vec<ExportRow> {
                 row
             })
         })
-        .collect();
-    rows.sort_by_key(|r| r.seq);
-    rows
+        .collect()
 }
 
 #[cfg(test)]
@@ -922,12 +928,20 @@ mod tests {
     }
 
     #[test]
-    fn the_export_has_every_event_in_order_and_csv_can_carry_a_bom() {
+    fn the_export_has_every_event_visit_by_visit_in_order_and_csv_can_carry_a_bom() {
         let (visits, _) = small_day();
         let rows = export_rows(&visits, &Config::default());
         let total: usize = visits.iter().map(|v| v.events.len()).sum();
         assert_eq!(rows.len(), total);
-        assert!(rows.windows(2).all(|w| w[0].seq < w[1].seq));
+        // Visit by visit, as given; each visit's events in the order recorded.
+        let order: Vec<u64> = rows.iter().map(|r| r.visit).collect();
+        let mut grouped = order.clone();
+        grouped.dedup();
+        assert_eq!(grouped, visits.iter().map(|v| v.id.0).collect::<Vec<_>>());
+        assert!(
+            rows.windows(2)
+                .all(|w| w[0].visit != w[1].visit || w[0].seq < w[1].seq)
+        );
         let csv = crate::csv_out::to_csv(&rows, true).unwrap();
         assert!(csv.starts_with(
             b"\xef\xbb\xbfseq,visit,chart_no,name,event,at,recorded_at,operator,entry,"

@@ -137,6 +137,13 @@ fn a_lot_is_traced_and_an_unknown_lot_is_an_empty_answer() {
         serde_json::from_str(&clinic.ok(&["trace-lot", "exo-2611-07", "--format", "json"]))
             .unwrap();
     assert_eq!(lower.as_array().unwrap().len(), 1);
+    // In mixed case, or typed in full-width letters (a Japanese input
+    // method): the index matches one key.
+    for spelling in ["Exo-2611-07", "ＥＸＯ－２６１１－０７"] {
+        let found: Value =
+            serde_json::from_str(&clinic.ok(&["trace-lot", spelling, "--format", "json"])).unwrap();
+        assert_eq!(found.as_array().unwrap().len(), 1, "{spelling}");
+    }
     let none = clinic.run(&["trace-lot", "NO-SUCH-LOT"]);
     assert_eq!(none.status.code(), Some(0));
     assert!(stdout(&none).contains("no administration of lot \"NO-SUCH-LOT\" is on record"));
@@ -277,11 +284,14 @@ fn a_backup_taken_during_a_stream_of_commands_restores_and_verifies() {
             use std::sync::atomic::Ordering::SeqCst;
             let mut s = UnixStream::connect(socket).unwrap();
             let mut r = std::io::BufReader::new(s.try_clone().unwrap());
-            let hello = format!(
-                "{{\"hello\":{{\"protocol\":{}}}}}\n",
-                flowboard::protocol::PROTOCOL_VERSION
-            );
-            s.write_all(hello.as_bytes()).unwrap();
+            s.write_all(
+                format!(
+                    "{{\"hello\":{{\"protocol\":{}}}}}\n",
+                    flowboard::protocol::PROTOCOL_VERSION
+                )
+                .as_bytes(),
+            )
+            .unwrap();
             let mut after_backup = 0;
             let mut i = 0;
             while after_backup < 20 {

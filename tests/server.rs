@@ -84,14 +84,14 @@ fn a_registered_patient_is_seen_by_every_client() {
         "{out}"
     );
 
-    // The other connection is told without asking.
-    let board = loop {
+    // The other connection is told without asking: what changed.
+    let changes = loop {
         let msg = watcher.read();
-        if let Some(b) = msg.get("board") {
-            break b.clone();
+        if let Some(c) = msg.get("changes") {
+            break c.clone();
         }
     };
-    assert_eq!(board["visits"]["1"]["name"], "山田 花子");
+    assert_eq!(changes["visits"][0]["visit"]["name"], "山田 花子");
 
     // And a third client, the snapshot, sees the same.
     let snap = clinic.snapshot();
@@ -309,6 +309,15 @@ fn the_handshake_checks_the_protocol_version() {
     let clinic = Clinic::started();
     let (_raw, first) = Raw::connect(&clinic, json!({"hello": {"protocol": 99}}));
     assert_eq!(first["error"]["code"], "protocol_version", "{first}");
+    // A client of the version before (whole boards after each command)
+    // is told plainly what to do.
+    let (_raw, first) = Raw::connect(&clinic, json!({"hello": {"protocol": 1}}));
+    let message = first["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("this server speaks protocol 2") && message.contains("the client 1"),
+        "{message}"
+    );
+    assert!(message.contains("same flowboard version"), "{message}");
     let (_raw, first) = Raw::connect(&clinic, json!({"cmd": "arrive"}));
     assert_eq!(first["error"]["code"], "handshake", "{first}");
 }
@@ -514,8 +523,10 @@ fn a_screen_says_when_the_server_is_gone_and_reconnects_by_itself() {
     let mut board = board;
     // The arrival may come in the welcome or just after it.
     while board.visits.is_empty() {
-        if let ClientEvent::Board(b) = next(&mut ev_rx) {
-            board = *b;
+        match next(&mut ev_rx) {
+            ClientEvent::Board(b) => board = *b,
+            ClientEvent::Changed(c) => c.apply_to(&mut board).unwrap(),
+            _ => {}
         }
     }
     assert_eq!(board.visits.values().next().unwrap().name, "After");
@@ -613,6 +624,8 @@ fn a_read_only_screen_asks_its_link_for_a_days_visits_and_gets_them_but_no_comma
             query: Query::Visits {
                 from: now - chrono::Duration::days(1),
                 to: now + chrono::Duration::days(1),
+                after: None,
+                limit: None,
             },
         }))
         .unwrap();

@@ -99,7 +99,16 @@ pub enum Mode {
         action: PinAction,
     },
     /// The board on a throwaway database filled with a realistic morning.
-    Demo,
+    Demo {
+        /// First write this many past clinic days of realistic records
+        /// (reports, a lot recall and patient histories to try).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36_500))]
+        history_days: Option<u32>,
+        /// Only write the past days into --data-dir (a new, empty
+        /// directory), then exit: no server, no board.
+        #[arg(long, requires = "history_days")]
+        fill_only: bool,
+    },
     /// Import the day sheet: an appointments CSV (time, name, chart_no,
     /// treatment; UTF-8 or Shift_JIS). Re-importing skips rows already in.
     Import {

@@ -157,8 +157,12 @@ pub fn apply(board: &mut Board, event: EventRecord) {
     board.last_seq = board.last_seq.max(event.seq);
     let id = event.visit;
     board.last_visit = board.last_visit.max(id.0);
+    let mut old_chart = None;
     let mut events = match board.visits.remove(&id) {
-        Some(visit) => visit.events,
+        Some(visit) => {
+            old_chart = visit.chart_no;
+            visit.events
+        }
         None if matches!(
             event.kind,
             EventKind::Arrived { .. } | EventKind::Expected { .. }
@@ -170,7 +174,7 @@ pub fn apply(board: &mut Board, event: EventRecord) {
     };
     events.push(event);
     if let Some(visit) = Visit::from_events(events) {
-        board.index_chart(&visit);
+        board.index_chart(&visit, old_chart.as_deref());
         board.visits.insert(id, visit);
     }
 }

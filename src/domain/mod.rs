@@ -6,6 +6,7 @@
 //! `alerts(board, config, now)` and `timer(visit, config, now)` derive what
 //! the screen shows.
 
+mod chart;
 pub mod clinical;
 mod command;
 mod event;
@@ -16,10 +17,11 @@ mod record;
 pub mod rules;
 pub mod text;
 
+pub use chart::{ChartHistory, ChartVisit, charts_read};
 pub use clinical::{Care, Check, Entry, History, ReactionKind, Vitals};
 pub use command::{Command, Context, Rejection, decide, free_beds, parse_at};
 pub use event::{Correction, EventKind, EventRecord, apply, replay};
-pub use model::{Board, ChartVisit, Route, Stage, Visit, VisitId};
+pub use model::{Board, Route, Stage, Visit, VisitId};
 pub use rules::{
     Alert, AlertCode, Badge, Missing, Severity, Timer, alerts, badges, expected_secs, timer,
     visit_alerts,

@@ -7,7 +7,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::clinical::{Answers, Care, History, ReactionKind};
+use super::chart::ChartHistory;
+use super::clinical::{Care, History};
 use super::event::{Correction, EventKind, EventRecord};
 
 /// Identifies one visit (one patient, one day). Assigned by the board.
@@ -480,22 +481,13 @@ pub struct Board {
     /// are pruned from memory.
     #[serde(default)]
     pub last_visit: u64,
-    /// Every visit ever, summarised by chart number: the patient history
-    /// new arrivals are linked to. Derived from the visits (never sent to
-    /// clients, never stored); kept when old visits are pruned.
+    /// Patient histories by chart number: every visit of the chart, as a
+    /// new arrival is linked to them. Derived from the visits, never sent
+    /// to clients; kept when old visits are pruned. `replay` fills it with
+    /// every chart; the server loads the charts a command reads
+    /// (`charts_read`) from the store, which keeps them all.
     #[serde(skip)]
-    pub charts: BTreeMap<String, BTreeMap<VisitId, ChartVisit>>,
-}
-
-/// What a later visit needs to know about an earlier one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChartVisit {
-    pub arrived_at: DateTime<Utc>,
-    pub treatment: String,
-    /// Administration began (a session of the course was given).
-    pub administered: bool,
-    pub reactions: Vec<(ReactionKind, DateTime<Utc>)>,
-    pub answers: Option<Answers>,
+    pub charts: BTreeMap<String, ChartHistory>,
 }
 
 impl Board {
@@ -534,53 +526,29 @@ impl Board {
         // days ago goes, tomorrow's booking stays.)
     }
 
-    /// Files a visit under its chart number (or refreshes it there).
-    pub fn index_chart(&mut self, visit: &Visit) {
+    /// Files a visit under its chart number (or refreshes it there);
+    /// `old_chart` is the chart number it had, so a corrected chart number
+    /// moves it from the old chart to the new one.
+    pub fn index_chart(&mut self, visit: &Visit, old_chart: Option<&str>) {
+        if let Some(old) = old_chart
+            && visit.chart_no.as_deref() != Some(old)
+            && let Some(chart) = self.charts.get_mut(old)
+        {
+            chart.visits.remove(&visit.id);
+        }
         let Some(chart) = &visit.chart_no else {
             return;
         };
-        self.charts.entry(chart.clone()).or_default().insert(
-            visit.id,
-            ChartVisit {
-                arrived_at: visit.arrived_at,
-                treatment: visit.treatment.clone(),
-                administered: visit.care.administration_started.is_some(),
-                reactions: visit
-                    .care
-                    .reactions
-                    .iter()
-                    .map(|r| (r.kind, r.at))
-                    .collect(),
-                answers: visit.care.screening.clone(),
-            },
-        );
+        self.charts.entry(chart.clone()).or_default().file(visit);
     }
 
     /// What is known of a chart number's visits before `at`, for a new
     /// visit of `treatment`.
     pub fn history(&self, chart: &str, treatment: &str, at: DateTime<Utc>) -> History {
-        let earlier: Vec<&ChartVisit> = self
-            .charts
+        self.charts
             .get(chart)
-            .map(|visits| visits.values().filter(|v| v.arrived_at < at).collect())
-            .unwrap_or_default();
-        History {
-            session: 1 + earlier
-                .iter()
-                .filter(|v| v.administered && v.treatment == treatment)
-                .count() as u32,
-            reactions: earlier
-                .iter()
-                .flat_map(|v| v.reactions.iter().copied())
-                .filter(|(kind, _)| *kind != ReactionKind::Local)
-                .collect(),
-            last_answers: earlier
-                .iter()
-                .filter_map(|v| v.answers.as_ref().map(|a| (v.arrived_at, a)))
-                .max_by_key(|(at, _)| *at)
-                .map(|(_, a)| a.clone()),
-            last_visit: earlier.iter().map(|v| v.arrived_at).max(),
-        }
+            .map(|c| c.summary(treatment, at))
+            .unwrap_or_else(|| ChartHistory::default().summary(treatment, at))
     }
 
     pub fn next_visit_id(&self) -> VisitId {

@@ -24,6 +24,7 @@ use super::{Job, Shared, Work};
 use crate::access::{Peer, may_attach};
 use crate::client::{LineRead, read_bounded_line};
 use crate::domain::policy::StaffMember;
+use crate::feed::{Follower, Next};
 use crate::protocol::{
     ClientMsg, ErrorBody, Incoming, MAX_LINE_BYTES, PROTOCOL_VERSION, Query, Reply, Role,
     ServerMsg, WallWelcome, encode, parse_line,
@@ -125,7 +126,7 @@ pub(super) async fn serve(
                     &ServerMsg::Error(ErrorBody::new(
                         "protocol_version",
                         format!(
-                            "this server speaks protocol {PROTOCOL_VERSION}, the client {}: use the same flowboard version",
+                            "this server speaks protocol {PROTOCOL_VERSION} (changes instead of whole boards, records in pages, ticks taken back), the client {}: use the same flowboard version on both sides",
                             h.protocol
                         ),
                     )),
@@ -256,13 +257,9 @@ impl Drop for Lines {
     }
 }
 
-/// The board update line: `{"board": ...}`, the board's JSON shared.
-fn board_line(json: &Arc<str>) -> Line {
-    Line::new(vec![
-        Chunk::Static("{\"board\":"),
-        Chunk::Shared(Arc::clone(json)),
-        Chunk::Static("}\n"),
-    ])
+/// The whole board, for a connection that fell behind the changes.
+fn board_line(board: &crate::domain::Board) -> Line {
+    Line::owned(encode(&ServerMsg::Board(Box::new(board.clone()))))
 }
 
 fn reply_line(reply: Reply) -> Line {
@@ -288,7 +285,7 @@ fn staff_welcome(role: Role, config_json: &Arc<str>, board_json: &Arc<str>) -> L
 }
 
 /// Operators and read-only staff: the welcome with the config and the
-/// board, every board change, a reply to every line.
+/// board, every change after it, a reply to every line.
 async fn staff(
     shared: &Shared,
     reader: BufReader<OwnedReadHalf>,
@@ -296,10 +293,18 @@ async fn staff(
     role: Role,
     member: Option<&StaffMember>,
 ) -> Ended {
-    let mut board_rx = shared.board_rx.clone();
-    let published = Arc::clone(&board_rx.borrow_and_update());
-    let welcome = staff_welcome(role, &shared.config_json, &published.json);
-    drop(published);
+    // Follow the changes from before the board is taken, so none falls
+    // between the two; those the board holds already are skipped.
+    let mut follower = shared.feed.follow();
+    let Some(board) = super::board_now(&shared.jobs).await else {
+        return Ended::Closed; // shutting down
+    };
+    follower.seen = board.last_seq;
+    let board_json: Arc<str> =
+        Arc::from(serde_json::to_string(&board).unwrap_or_else(|_| "{}".to_string()));
+    drop(board);
+    let welcome = staff_welcome(role, &shared.config_json, &board_json);
+    drop(board_json);
     if let Err(behind) = outbox.push(welcome) {
         return Ended::Behind(behind);
     }
@@ -314,24 +319,25 @@ async fn staff(
                         continue;
                     }
                     let reply = handle(shared, &line, role, member).await;
-                    // The board that includes this change goes first, so
-                    // a client holding its ack also holds the new board.
-                    let board = if board_rx.has_changed().unwrap_or(false) {
-                        let json = Arc::clone(&board_rx.borrow_and_update().json);
-                        outbox.push(board_line(&json))
-                    } else {
-                        Ok(())
-                    };
-                    board.and_then(|()| outbox.push(reply_line(reply)))
+                    // The change this command made goes first (the writer
+                    // published it before replying), so a client holding
+                    // its ack also holds the change.
+                    let mut sent = Ok(());
+                    while sent.is_ok()
+                        && let Some(next) = follower.ready()
+                    {
+                        sent = match forward(shared, next, &mut follower, outbox).await {
+                            Some(pushed) => pushed,
+                            None => return Ended::Closed,
+                        };
+                    }
+                    sent.and_then(|()| outbox.push(reply_line(reply)))
                 }
             },
-            changed = board_rx.changed() => {
-                if changed.is_err() {
-                    return Ended::Closed; // the writer is gone: shutting down
-                }
-                let json = Arc::clone(&board_rx.borrow_and_update().json);
-                outbox.push(board_line(&json))
-            }
+            next = follower.next() => match forward(shared, next, &mut follower, outbox).await {
+                Some(pushed) => pushed,
+                None => return Ended::Closed,
+            },
             _ = outbox.gone() => return Ended::Closed,
         };
         if let Err(behind) = pushed {
@@ -340,14 +346,36 @@ async fn staff(
     }
 }
 
+/// Queues what the change feed gave: a change, or (behind it) the whole
+/// board once. `None`: the server is stopping.
+async fn forward(
+    shared: &Shared,
+    next: Next,
+    follower: &mut Follower,
+    outbox: &Outbox,
+) -> Option<Result<(), Behind>> {
+    match next {
+        Next::Change(change) => Some(outbox.push(Line::shared(Arc::clone(&change.line)))),
+        Next::Behind => {
+            let board = super::board_now(&shared.jobs).await?;
+            follower.seen = board.last_seq;
+            Some(outbox.push(board_line(&board)))
+        }
+        Next::Closed => None,
+    }
+}
+
 /// The wall: its settings and projection, every change of it, and a
 /// refusal for anything it sends.
 async fn wall(shared: &Shared, reader: BufReader<OwnedReadHalf>, outbox: &Outbox) -> Ended {
     let mut wall_rx = shared.wall_tx.subscribe();
+    shared.wall_joined.notify_one();
     // Fresh, whatever the feed last computed (it may not have run while
     // no wall was connected).
-    let board = Arc::clone(&shared.board_rx.borrow());
-    let mut shown = crate::projection::project(&board.board, &shared.config, chrono::Utc::now());
+    let Some(board) = super::board_now(&shared.jobs).await else {
+        return Ended::Closed; // shutting down
+    };
+    let mut shown = crate::projection::project(&board, &shared.config, chrono::Utc::now());
     drop(board);
     wall_rx.mark_unchanged();
     let welcome = ServerMsg::WallWelcome(Box::new(WallWelcome {

@@ -11,6 +11,10 @@
 //! * [`gate`] — how many may connect, and the handshake deadline.
 //! * [`outbox`] — each connection's bounded outgoing queue.
 //! * [`wall_feed`] — the wall's projection, recomputed and published.
+//!
+//! After each command the writer publishes what changed on the change
+//! feed ([`crate::feed`]): staff connections send it on, the wall's feed
+//! keeps its board by it. Nothing clones or encodes the board per command.
 //! * [`place`] — the socket's place and the limit of open files.
 
 mod conn;
@@ -28,10 +32,14 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::access::{SocketGroup, apply_modes};
 use crate::config::Config;
-use crate::domain::{Board, Context, apply, decide};
+use crate::domain::{Board, Context, EventRecord, VisitId, apply, charts_read, decide};
+use crate::feed::Feed;
 use crate::paths::DataDir;
-use crate::protocol::{ErrorBody, Query, QueryRequest, Reply, Request};
-use crate::store::{Store, StoreError};
+use crate::protocol::{
+    Changes, DEFAULT_PAGE, ErrorBody, Query, QueryRequest, Reply, Request, VisitChange, cursor_key,
+    cursor_text,
+};
+use crate::store::{Page, PageLimit, Store, StoreError, StoreOptions};
 
 pub use wall_feed::WallPublished;
 
@@ -58,26 +66,6 @@ const WINDOW_HOURS: i64 = 36;
 /// listener) beyond its connections.
 const RESERVED_FILES: u64 = 64;
 
-/// The board as published to every connection: the value (for the wall's
-/// projection) and its JSON, encoded once per change, not once per client,
-/// and shared by every connection's queue.
-pub struct Published {
-    pub board: Board,
-    pub json: Arc<str>,
-}
-
-impl Published {
-    fn new(board: Board) -> Arc<Published> {
-        // Serializing plain data cannot fail (no non-string map keys, no
-        // custom serializers that error); an empty board is the fallback.
-        let json = serde_json::to_string(&board).unwrap_or_else(|_| "{}".to_string());
-        Arc::new(Published {
-            board,
-            json: Arc::from(json),
-        })
-    }
-}
-
 /// Work for the writer, with where to send the answer.
 struct Job {
     work: Work,
@@ -89,14 +77,33 @@ enum Work {
     /// Queries run in the writer too, between commands, so a report or a
     /// backup never sees half a command.
     Query(QueryRequest),
+    /// The board as it is between two commands: for a new connection's
+    /// welcome, one that fell behind the changes, and the wall's feed.
+    Board(oneshot::Sender<Board>),
+}
+
+/// The board as the writer holds it between two commands (`None`: the
+/// server is stopping).
+async fn board_now(jobs: &mpsc::Sender<Job>) -> Option<Board> {
+    let (to, board) = oneshot::channel();
+    let (reply, _) = oneshot::channel();
+    jobs.send(Job {
+        work: Work::Board(to),
+        reply,
+    })
+    .await
+    .ok()?;
+    board.await.ok()
 }
 
 /// What every connection shares.
 pub(crate) struct Shared {
     config: Arc<Config>,
     config_json: Arc<str>,
-    board_rx: watch::Receiver<Arc<Published>>,
+    feed: Feed,
     wall_tx: Arc<watch::Sender<Arc<WallPublished>>>,
+    /// Told when a wall connects: the wall's feed starts keeping time.
+    wall_joined: Arc<tokio::sync::Notify>,
     jobs: mpsc::Sender<Job>,
     owner_uid: u32,
     group: Option<Arc<SocketGroup>>,
@@ -140,6 +147,7 @@ pub struct Server {
     data: DataDir,
     shared: Arc<Shared>,
     jobs: mpsc::Sender<Job>,
+    start_reads: u64,
 }
 
 impl Server {
@@ -156,18 +164,31 @@ impl Server {
             source,
         })?;
         let files = place::raise_file_limit();
-        let store = Store::open(&data.db())?;
+        let started = Instant::now();
+        let options = StoreOptions {
+            cache_bytes: u64::from(config.store.cache_mb) * 1024 * 1024,
+        };
+        let store = Store::open_with(&data.db(), options)?;
         // Files an older flowboard (or a loose umask) left readable by
         // others are made the owner's alone.
         if let Err(e) = crate::paths::make_private(&data.db()) {
             tracing::warn!("cannot make {} private: {e}", data.db().display());
         }
-        let mut board = store.load_board()?;
-        let bad = store.is_behind(&board)?;
-        if bad {
+        // Only the working window: the start costs the same after ten
+        // years of records as after one day.
+        let since = Utc::now() - chrono::Duration::hours(WINDOW_HOURS);
+        let mut board = store.load_window(since)?;
+        if store.is_behind(&board)? {
             tracing::warn!("materialised state behind the log: rebuilding from the log");
-            board = store.repair()?;
+            store.repair()?;
+            board = store.load_window(since)?;
         }
+        let start_reads = store.visits_read();
+        tracing::info!(
+            "working window: {} visits ({start_reads} read from the store) in {:.0} ms",
+            board.visits.len(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
         // The store lock proves no other server runs here: whatever is at
         // the socket's place is left over, and goes (or is reported).
         let socket = data.socket();
@@ -214,14 +235,21 @@ impl Server {
         let config = Arc::new(config);
         let config_json: Arc<str> =
             Arc::from(serde_json::to_string(&*config).unwrap_or_else(|_| "{}".to_string()));
-        let (board_tx, board_rx) = watch::channel(Published::new(board.clone()));
-        let wall_tx = Arc::new(wall_feed::start(board_rx.clone(), Arc::clone(&config)));
+        let feed = Feed::default();
         let (jobs, jobs_rx) = mpsc::channel(256);
+        let wall_joined = Arc::new(tokio::sync::Notify::new());
+        let wall_tx = Arc::new(wall_feed::start(
+            feed.clone(),
+            jobs.clone(),
+            Arc::clone(&config),
+            Arc::clone(&wall_joined),
+        ));
         let writer_config = Arc::clone(&config);
+        let writer_feed = feed.clone();
         let root = data.root().to_path_buf();
         std::thread::Builder::new()
             .name("flowboard-writer".into())
-            .spawn(move || writer(store, board, &writer_config, &root, jobs_rx, board_tx))
+            .spawn(move || writer(store, board, &writer_config, &root, jobs_rx, writer_feed))
             .map_err(|source| ServeError::DataDir {
                 dir: data.root().display().to_string(),
                 source,
@@ -236,8 +264,9 @@ impl Server {
         let shared = Arc::new(Shared {
             config,
             config_json,
-            board_rx,
+            feed,
             wall_tx,
+            wall_joined,
             jobs: jobs.clone(),
             owner_uid,
             group: group.map(Arc::new),
@@ -252,7 +281,14 @@ impl Server {
             data,
             shared,
             jobs,
+            start_reads,
         })
+    }
+
+    /// How many stored visits the start read: the working window, never
+    /// every visit on record.
+    pub fn visits_read_at_start(&self) -> u64 {
+        self.start_reads
     }
 
     /// Accepts connections until SIGTERM or SIGINT; SIGHUP is ignored (the
@@ -319,13 +355,19 @@ fn writer(
     config: &Config,
     root: &std::path::Path,
     mut jobs: mpsc::Receiver<Job>,
-    board_tx: watch::Sender<Arc<Published>>,
+    feed: Feed,
 ) {
+    // Visits leave the window at most once a minute, not at every command.
+    let mut pruned = Instant::now();
     while let Some(job) = jobs.blocking_recv() {
         let request = match job.work {
             Work::Command(r) => r,
             Work::Query(q) => {
                 let _ = job.reply.send(answer(&store, root, q));
+                continue;
+            }
+            Work::Board(to) => {
+                let _ = to.send(board.clone());
                 continue;
             }
         };
@@ -358,8 +400,29 @@ fn writer(
             });
             continue;
         }
-        let reply = match decide(&board, config, &command, &ctx) {
-            Err(rejection) => Reply::failed(id, ErrorBody::rejected(&rejection)),
+        // The patient histories this command reads come from the store
+        // (which keeps every chart), not from the window in memory.
+        let mut histories = Ok(());
+        for chart in charts_read(&board, &command) {
+            match store.chart_history(&chart) {
+                Ok(history) => {
+                    board.charts.insert(chart, history);
+                }
+                Err(e) => histories = Err(e),
+            }
+        }
+        let decided = match histories {
+            Ok(()) => decide(&board, config, &command, &ctx).map_err(|r| ErrorBody::rejected(&r)),
+            Err(e) => {
+                tracing::error!("store read failed: {e}");
+                Err(ErrorBody::new(
+                    "storage",
+                    format!("not saved: the patient history could not be read ({e})"),
+                ))
+            }
+        };
+        let reply = match decided {
+            Err(body) => Reply::failed(id, body),
             Ok(events) => {
                 // Apply in place; on a failed write put back what changed.
                 let before: Vec<_> = events
@@ -381,8 +444,18 @@ fn writer(
                                 .join(", "),
                             events.first().map_or(0, |e| e.visit.0)
                         );
-                        board.prune(ctx.now - chrono::Duration::hours(WINDOW_HOURS));
-                        board_tx.send_replace(Published::new(board.clone()));
+                        let removed = if pruned.elapsed() >= Duration::from_secs(60) {
+                            pruned = Instant::now();
+                            let before: Vec<VisitId> = board.visits.keys().copied().collect();
+                            board.prune(ctx.now - chrono::Duration::hours(WINDOW_HOURS));
+                            before
+                                .into_iter()
+                                .filter(|id| !board.visits.contains_key(id))
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                        feed.publish(changes(&board, &events, seq_before, removed));
                         Reply {
                             id,
                             ok: true,
@@ -413,30 +486,110 @@ fn writer(
                 }
             }
         };
+        // Histories are read per command: what stays in memory is the
+        // working window only.
+        board.charts.clear();
         let _ = job.reply.send(reply);
+    }
+}
+
+/// What `events` changed on `board` (which holds them now).
+fn changes(board: &Board, events: &[EventRecord], base: u64, removed: Vec<VisitId>) -> Changes {
+    let mut visits: Vec<VisitChange> = Vec::new();
+    for e in events {
+        match visits.iter_mut().find(|c| c.visit.id == e.visit) {
+            Some(change) => change.events.push(e.clone()),
+            None => {
+                if let Some(v) = board.visit(e.visit) {
+                    visits.push(VisitChange::of(v, vec![e.clone()]));
+                }
+            }
+        }
+    }
+    Changes {
+        base,
+        seq: board.last_seq,
+        last_visit: board.last_visit,
+        visits,
+        removed: removed
+            .into_iter()
+            .filter(|id| !events.iter().any(|e| e.visit == *id))
+            .collect(),
     }
 }
 
 /// Answers a query from the store.
 fn answer(store: &Store, root: &std::path::Path, q: QueryRequest) -> Reply {
+    let id = q.id;
+    let bad = |code: &str, message: &str| Reply::failed(id, ErrorBody::new(code, message));
+    let limit = |limit: Option<u32>| PageLimit {
+        items: limit.unwrap_or(DEFAULT_PAGE) as usize,
+        bytes: PageLimit::MAX.bytes,
+    };
+    let cursor = |after: &Option<String>| match after {
+        None => Ok(None),
+        Some(text) => cursor_key(text).map(Some).ok_or(()),
+    };
+    let backwards = "the range ends before it starts: give --from before --to";
+    let not_a_cursor = "`after` is not a cursor: give the `next` of the previous page as it came";
     let data = match q.query {
-        Query::Visits { from, to } => {
+        Query::Visits {
+            from,
+            to,
+            after,
+            limit: n,
+        } => {
             if to < from {
-                return Reply::failed(
-                    q.id,
-                    ErrorBody::new(
-                        "bad_range",
-                        "the range ends before it starts: give --from before --to",
-                    ),
-                );
+                return bad("bad_range", backwards);
             }
+            let Ok(after) = cursor(&after) else {
+                return bad("bad_request", not_a_cursor);
+            };
             store
-                .visits_between(from, to)
-                .map(|v| serde_json::json!({ "visits": v }))
+                .visits_page(from, to, after.as_deref(), limit(n))
+                .map(|page| paged("visits", page, None))
         }
-        Query::TraceLot { lot } => store
-            .trace_lot(lot.trim())
-            .map(|v| serde_json::json!({ "visits": v })),
+        Query::TraceLot {
+            lot,
+            after,
+            limit: n,
+        } => {
+            let Ok(after) = cursor(&after) else {
+                return bad("bad_request", not_a_cursor);
+            };
+            let lot = lot.trim();
+            let total = match after {
+                None => store.count_lot(lot).map(Some),
+                Some(_) => Ok(None),
+            };
+            total.and_then(|total| {
+                store
+                    .lot_page(lot, after.as_deref(), limit(n))
+                    .map(|page| paged("visits", page, total))
+            })
+        }
+        Query::Reactions {
+            from,
+            to,
+            after,
+            limit: n,
+        } => {
+            if to < from {
+                return bad("bad_range", backwards);
+            }
+            let Ok(after) = cursor(&after) else {
+                return bad("bad_request", not_a_cursor);
+            };
+            let total = match after {
+                None => store.count_reactions(from, to).map(Some),
+                Some(_) => Ok(None),
+            };
+            total.and_then(|total| {
+                store
+                    .reactions_page(from, to, after.as_deref(), limit(n))
+                    .map(|page| paged("reactions", page, total))
+            })
+        }
         Query::Backup { dir } => {
             if let Err((code, message)) = place::check_backup_dir(&dir, root) {
                 return Reply::failed(q.id, ErrorBody::new(code, message));
@@ -464,13 +617,30 @@ fn answer(store: &Store, root: &std::path::Path, q: QueryRequest) -> Reply {
     };
     match data {
         Ok(data) => Reply {
-            id: q.id,
+            id,
             ok: true,
             visit: None,
             events: Vec::new(),
             error: None,
             data: Some(data),
         },
-        Err(e) => Reply::failed(q.id, ErrorBody::new("storage", e.to_string())),
+        Err(e) => Reply::failed(id, ErrorBody::new("storage", e.to_string())),
     }
+}
+
+/// A page as the answer's `data`: the items under `name`, `next` when
+/// there is more, `total` (of the whole answer) on the first page.
+fn paged<T: serde::Serialize>(name: &str, page: Page<T>, total: Option<u64>) -> serde_json::Value {
+    let mut data = serde_json::Map::new();
+    data.insert(
+        name.to_string(),
+        serde_json::to_value(&page.items).unwrap_or_default(),
+    );
+    if let Some(next) = page.next {
+        data.insert("next".into(), cursor_text(&next).into());
+    }
+    if let Some(total) = total {
+        data.insert("total".into(), total.into());
+    }
+    serde_json::Value::Object(data)
 }

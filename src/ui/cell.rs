@@ -2,7 +2,64 @@
 //! two columns a character) and without ambiguous-width marks, so columns
 //! line up in every terminal (STYLE.md).
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Text;
+use ratatui::widgets::Widget;
+
 use crate::domain::text::{sanitize, truncate, width};
+
+/// Lines laid out already (cut and padded to their columns), drawn as an
+/// unwrapped, left-aligned `Paragraph` draws them, for much less: runs of
+/// printable ASCII go straight into their cells (no grapheme
+/// segmentation, no width lookup), other text through `set_stringn`. For
+/// screens redrawn every second all day (the wall): its timers change
+/// every second, most of what it draws does not.
+pub struct Plain<'a> {
+    text: Text<'a>,
+}
+
+impl<'a> Plain<'a> {
+    pub fn new(text: impl Into<Text<'a>>) -> Plain<'a> {
+        Plain { text: text.into() }
+    }
+}
+
+impl Widget for Plain<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        for (row, line) in self.text.lines.iter().enumerate() {
+            let Ok(row) = u16::try_from(row) else {
+                return;
+            };
+            if row >= area.height {
+                return;
+            }
+            let y = area.y + row;
+            let mut x = area.x;
+            let line_style = self.text.style.patch(line.style);
+            for span in &line.spans {
+                if x >= area.right() {
+                    break;
+                }
+                let style = line_style.patch(span.style);
+                let content = span.content.as_ref();
+                if content.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+                    for b in content.bytes() {
+                        if x >= area.right() {
+                            break;
+                        }
+                        buf[(x, y)].set_char(char::from(b)).set_style(style);
+                        x += 1;
+                    }
+                } else {
+                    let room = usize::from(area.right() - x);
+                    x = buf.set_stringn(x, y, content, room, style).0;
+                }
+            }
+        }
+    }
+}
 
 /// Cuts `s` to at most `cols` columns, marking a cut with `~`.
 pub fn clip(s: &str, cols: usize) -> String {
@@ -79,6 +136,38 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::style::{Color, Modifier, Style};
+    use ratatui::text::{Line, Span};
+    use ratatui::widgets::Paragraph;
+
+    #[test]
+    fn plain_lines_draw_the_cells_a_paragraph_draws() {
+        let lines = || {
+            vec![
+                Line::styled(
+                    cell(" Bed 2  山.花.", 14),
+                    Style::new().add_modifier(Modifier::REVERSED),
+                ),
+                Line::raw(" ".repeat(14)),
+                Line::from(vec![
+                    Span::styled("!! ", Style::new().fg(Color::Red)),
+                    Span::raw("T.Y. #8"),
+                    Span::styled("    44:02", Style::new().bold()),
+                ]),
+                Line::raw("佐藤 健さま and a line far too long for its area"),
+                Line::raw("ab山"),
+                Line::raw("ok"),
+            ]
+        };
+        for width in [1, 3, 6, 13, 14, 20] {
+            let area = Rect::new(1, 1, width, 5);
+            let mut expected = Buffer::empty(Rect::new(0, 0, 22, 8));
+            let mut got = expected.clone();
+            Paragraph::new(lines()).render(area, &mut expected);
+            Plain::new(lines()).render(area, &mut got);
+            assert_eq!(got, expected, "at width {width}");
+        }
+    }
 
     #[test]
     fn cells_are_exactly_their_width_with_japanese_names() {

@@ -408,6 +408,8 @@ fn going_to_yesterday_sends_a_visits_query_for_yesterdays_clinic_day_and_shows_t
         Query::Visits {
             from: yesterday(0, 0),
             to: tokyo(0, 0),
+            after: None,
+            limit: None,
         }
     );
     assert_eq!(history(&app).source, Source::Loading(id));

@@ -159,7 +159,12 @@ pub fn update(wall: &mut Wall, msg: Msg, _now: DateTime<Utc>) -> Action {
         // A staff connection's news never reaches the wall (its link asks
         // for the wall's projection); and the wall sends nothing, so no
         // reply is for it.
-        Msg::Client(ClientEvent::Connected(_) | ClientEvent::Board(_) | ClientEvent::Reply(_)) => {}
+        Msg::Client(
+            ClientEvent::Connected(_)
+            | ClientEvent::Board(_)
+            | ClientEvent::Changed(_)
+            | ClientEvent::Reply(_),
+        ) => {}
         Msg::Client(ClientEvent::Lost(reason)) => {
             wall.connection = Connection::Lost(sanitize(&reason));
         }

@@ -224,6 +224,26 @@ pub fn counselling_lines(visit: u64, treatment: &str) -> Vec<String> {
         .collect()
 }
 
+/// A clinic whose data directory holds `days` clinic days of generated
+/// records (the demo's, as `flowboard demo --history-days` writes them)
+/// before 2026-11-24, with no server yet. Returns the visits written.
+pub fn with_records(days: u32) -> (Clinic, u64) {
+    let clinic = Clinic::new();
+    std::fs::create_dir_all(clinic.data()).expect("data dir");
+    let store = flowboard::store::Store::open(&clinic.data().join("db")).expect("store");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date");
+    let filled = flowboard::demo::fill::fill(
+        &store,
+        &flowboard::config::Config::default(),
+        days,
+        today,
+        &mut flowboard::demo::history::Clinic::new(21),
+        |_, _| {},
+    )
+    .expect("fill");
+    (clinic, filled.visits)
+}
+
 /// Whether a test may run that needs `tool`: on a developer's machine a
 /// missing tool skips the test (saying so); in CI (`CI=true`) it fails,
 /// because `.ci/run` installs every tool the tests use.

@@ -32,6 +32,14 @@ pub(super) fn on_client(app: &mut App, event: ClientEvent, now: DateTime<Utc>) -
                 form.sync(&app.board);
             }
         }
+        // The link checks the changes follow (it reconnects when they do
+        // not), so they apply here.
+        ClientEvent::Changed(changes) => {
+            let _ = changes.apply_to(&mut app.board);
+            if let Mode::Form(form) = &mut app.mode {
+                form.sync(&app.board);
+            }
+        }
         // The wall's news: a staff board's link never asks for it.
         ClientEvent::WallConnected(_) | ClientEvent::Wall(_) => {}
         ClientEvent::Reply(reply) => return on_reply(app, reply, now),

@@ -100,7 +100,12 @@ pub(super) fn on_history_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -
                         let (from, to) = day_range(&config, day);
                         query = Some(QueryRequest {
                             id: Some(id),
-                            query: Query::Visits { from, to },
+                            query: Query::Visits {
+                                from,
+                                to,
+                                after: None,
+                                limit: None,
+                            },
                         });
                         app.pending.insert(id, Pending::Visits);
                     }

@@ -8,14 +8,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
 use super::digits;
 use crate::domain::Stage;
 use crate::domain::text::width;
 use crate::i18n::texts;
 use crate::projection::WallPatient;
-use crate::ui::cell::{cell, clean, clip};
+use crate::ui::cell::{Plain, cell, clean, clip};
 use crate::ui::view::style::{bold, dim, severity_style, symbol};
 use crate::wall::Wall;
 
@@ -136,7 +135,7 @@ fn card_lines(
             dim().add_modifier(Modifier::BOLD),
         )];
         lines.extend((1..h).map(|_| Line::raw(" ".repeat(w))));
-        frame.render_widget(Paragraph::new(lines), card);
+        frame.render_widget(Plain::new(lines), card);
         return;
     };
     let label = wall.label(v);
@@ -166,7 +165,7 @@ fn card_lines(
         }
         lines.push(Line::styled(centred(&format!("{mark}{state}"), w), style));
         lines.truncate(h);
-        frame.render_widget(Paragraph::new(lines), card);
+        frame.render_widget(Plain::new(lines), card);
         return;
     };
     let over = remaining < 0;
@@ -213,7 +212,7 @@ fn card_lines(
     }
     lines.push(Line::styled(centred(&status, w), style));
     lines.truncate(h);
-    frame.render_widget(Paragraph::new(lines), card);
+    frame.render_widget(Plain::new(lines), card);
 }
 
 /// `text` centred in exactly `w` columns.

@@ -22,7 +22,7 @@ use crate::domain::text::width;
 use crate::i18n::texts;
 use crate::projection::Place;
 use crate::ui::Connection;
-use crate::ui::cell::{cell, clean, clip, wrap};
+use crate::ui::cell::{Plain, cell, clean, clip, wrap};
 use crate::ui::view::fmt::{clock, date};
 use crate::ui::view::style::{bold, severity_style, symbol};
 
@@ -101,7 +101,7 @@ fn draw(frame: &mut Frame, wall: &Wall, now: DateTime<Utc>, emergencies: &[Strin
     }
     if !strip.is_empty() {
         let h = u16::try_from(strip.len()).unwrap_or(1);
-        frame.render_widget(Paragraph::new(strip), take(h));
+        frame.render_widget(Plain::new(strip), take(h));
     }
     let roomy = area.height >= 20;
     if roomy {
@@ -161,7 +161,7 @@ fn render_header(
         Span::raw(if left_w > 0 { " " } else { "" }),
         Span::styled(right, bold()),
     ]);
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Plain::new(line), area);
 }
 
 /// The clinic's name, unless the terminal cannot draw it (a Japanese name

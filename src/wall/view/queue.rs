@@ -4,12 +4,12 @@
 //! left. Only stages with someone in them are shown; the groups flow into
 //! columns, and when they do not fit the queue pages.
 
+use crate::ui::cell::Plain;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::domain::Stage;
 use crate::domain::text::width;
@@ -131,7 +131,7 @@ pub fn render(frame: &mut Frame, area: Rect, wall: &Wall, now: DateTime<Utc>, pa
             ),
             dim(),
         );
-        frame.render_widget(Paragraph::new(line), area);
+        frame.render_widget(Plain::new(line), area);
         return;
     }
     let f = flow(&groups, area);
@@ -164,7 +164,7 @@ pub fn render(frame: &mut Frame, area: Rect, wall: &Wall, now: DateTime<Utc>, pa
                 Entry::Patient(v) => row(wall, now, v, w),
             })
             .collect();
-        frame.render_widget(Paragraph::new(lines), rect);
+        frame.render_widget(Plain::new(lines), rect);
     }
 }
 

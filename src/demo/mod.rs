@@ -9,6 +9,9 @@ use crate::domain::clinical::{Consciousness, Lot, Plan, Vitals};
 use crate::domain::{Check, Command, Entry, ReactionKind, Stage, VisitId};
 use crate::protocol::Request;
 
+pub mod fill;
+pub mod history;
+
 /// What happens to one demo patient, as minutes before `now`.
 struct Story {
     name: &'static str,

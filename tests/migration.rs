@@ -1,0 +1,209 @@
+//! A database written by an older flowboard (schema 2, tests/fixtures/
+//! schema2: written by the code of that time) is migrated once, on the
+//! first start of this one (folded again in the order things happened,
+//! histories and index derived), with a progress line in the log; a kill -9
+//! part-way leaves a database that migrates on the next start.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::Clinic;
+use serde_json::{Value, json};
+
+/// A clinic whose data directory holds a copy of the schema-2 fixture.
+fn clinic_from_the_fixture() -> Clinic {
+    let clinic = Clinic::new();
+    let db = clinic.data().join("db");
+    std::fs::create_dir_all(&db).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema2");
+    for file in ["conf", "db"] {
+        std::fs::copy(fixture.join(file), db.join(file)).unwrap();
+    }
+    clinic
+}
+
+fn log(clinic: &Clinic) -> String {
+    std::fs::read_to_string(clinic.data().join("flowboard.log")).unwrap_or_default()
+}
+
+fn json_of(clinic: &Clinic, args: &[&str]) -> Value {
+    serde_json::from_str(&clinic.ok(args)).unwrap()
+}
+
+#[test]
+fn a_schema_2_database_is_migrated_once_and_keeps_every_record_and_history() {
+    let mut clinic = clinic_from_the_fixture();
+    clinic.start();
+    let text = log(&clinic);
+    let to = flowboard::store::SCHEMA_VERSION;
+    assert!(
+        text.contains(&format!("from schema 2 to {to}")) && text.contains(": 7 visits"),
+        "a progress line in the log: {text}"
+    );
+    assert!(
+        text.contains(&format!("migrated 7 visits to schema {to}")),
+        "{text}"
+    );
+    assert!(clinic.ok(&["verify"]).contains("verified"));
+
+    // The records are all there, through the new index.
+    let lot = json_of(&clinic, &["trace-lot", "EXO-2603-01", "--format", "json"]);
+    let names: Vec<&str> = lot
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["山田 花子", "山田 花子"],
+        "two sessions, in order"
+    );
+    let corrected = json_of(&clinic, &["trace-lot", "EXO-2603-04", "--format", "json"]);
+    assert_eq!(corrected[0]["name"], "鈴木 美咲");
+    let reactions = json_of(
+        &clinic,
+        &[
+            "report",
+            "reactions",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-05",
+            "--format",
+            "json",
+        ],
+    );
+    let kinds: Vec<&str> = reactions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["vasovagal", "local"]);
+    // A day wider on each side: the test clinic's zone is wherever it is
+    // mid-morning now.
+    let csv = clinic.ok(&["export", "--from", "2026-03-01", "--to", "2026-03-05"]);
+    assert_eq!(csv.lines().count(), 1 + 85, "a header and every event");
+
+    // The patient histories were derived from the old visits: 山田 花子
+    // (10077) had two drips and fainted at the first.
+    let out = clinic.ok(&[
+        "send",
+        &json!({"cmd": "arrive", "name": "山田 花子", "treatment": "drip", "chart_no": "10077"})
+            .to_string(),
+        &json!({"cmd": "arrive", "name": "鈴木 美咲", "treatment": "face", "chart_no": "10556"})
+            .to_string(),
+        &json!({"cmd": "arrive", "name": "Someone", "treatment": "face", "chart_no": "10555"})
+            .to_string(),
+    ]);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    let snap = clinic.snapshot();
+    let visit = |chart: &str| {
+        snap["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["chart_no"] == chart)
+            .cloned()
+            .unwrap()
+    };
+    let hanako = visit("10077");
+    assert_eq!(hanako["session"], 3);
+    assert_eq!(hanako["badges"][0]["code"], "prior_reaction", "{hanako}");
+    assert_eq!(visit("10556")["session"], 2, "the corrected chart number");
+    assert_eq!(
+        visit("10555")["session"],
+        1,
+        "the old chart number has no visit"
+    );
+
+    // Once: the next start does not migrate again.
+    clinic.kill9();
+    clinic.start();
+    assert_eq!(log(&clinic).matches("migrating the database").count(), 1);
+    assert!(clinic.ok(&["verify"]).contains("verified"));
+}
+
+/// Starts a server that stops part-way through its migration (the
+/// test hook), waits until it says so, and kills it with SIGKILL.
+fn kill_9_during_the_migration(clinic: &Clinic, after_visits: u64) {
+    let mut server = clinic
+        .cmd(&["serve"])
+        .env(
+            "FLOWBOARD_TEST_PAUSE_MIGRATION_AFTER",
+            after_visits.to_string(),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !log(clinic).contains("migration paused") {
+        assert!(
+            Instant::now() < deadline,
+            "the migration never paused: {}",
+            log(clinic)
+        );
+        assert!(server.try_wait().unwrap().is_none(), "{}", log(clinic));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+}
+
+#[test]
+fn a_kill_9_during_the_migration_leaves_a_database_that_migrates_on_the_next_start() {
+    // Every derived row written and flushed, the schema version not yet.
+    let mut clinic = clinic_from_the_fixture();
+    kill_9_during_the_migration(&clinic, 1);
+    clinic.start();
+    let text = log(&clinic);
+    assert_eq!(text.matches("migrating the database").count(), 2, "{text}");
+    assert!(text.contains("migrated 7 visits"), "{text}");
+    assert!(clinic.ok(&["verify"]).contains("verified"));
+    let lot = json_of(&clinic, &["trace-lot", "EXO-2603-01", "--format", "json"]);
+    assert_eq!(lot.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_kill_9_with_half_the_rows_written_leaves_a_database_that_migrates_on_the_next_start() {
+    // Two weeks of records, marked as schema 2: the migration writes its
+    // rows in batches and is killed after the first.
+    let mut clinic = Clinic::new();
+    std::fs::create_dir_all(clinic.data()).unwrap();
+    let visits = {
+        let store = flowboard::store::Store::open(&clinic.data().join("db")).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let filled = flowboard::demo::fill::fill(
+            &store,
+            &flowboard::config::Config::default(),
+            9,
+            today,
+            &mut flowboard::demo::history::Clinic::new(9),
+            |_, _| {},
+        )
+        .unwrap();
+        store.set_schema_version_for_test(2).unwrap();
+        filled.visits
+    };
+    assert!(visits > 400, "{visits}");
+    kill_9_during_the_migration(&clinic, 250);
+    assert!(
+        log(&clinic).contains(&format!("migrating: 250 of {visits} visits")),
+        "{}",
+        log(&clinic)
+    );
+    clinic.start();
+    assert!(
+        log(&clinic).contains(&format!(
+            "migrated {visits} visits to schema {}",
+            flowboard::store::SCHEMA_VERSION
+        )),
+        "{}",
+        log(&clinic)
+    );
+    assert!(clinic.ok(&["verify"]).contains("verified"));
+}
