@@ -32,14 +32,21 @@ struct Columns {
 }
 
 impl Columns {
-    /// Widths for a board `total` columns wide whose longest name and
-    /// treatment are `names` and `treatments` wide: both shown whole when
+    /// Widths for a board `total` columns wide whose longest name,
+    /// treatment, bed and timer are `need` wide: each shown whole when
     /// they fit, the alerts taking the rest (at least `ALERTS_MIN`).
-    fn for_width(total: usize, t: &Texts, names: usize, treatments: usize) -> Columns {
+    fn for_width(total: usize, t: &Texts, need: Need) -> Columns {
         const ALERTS_MIN: usize = 14;
         const MIN: usize = 8;
+        let Need {
+            names,
+            treatments,
+            beds,
+            timers,
+        } = need;
         let no = width(t.col_no).max(3);
-        let (bed, timer) = (width(t.col_bed).max(6), 13);
+        let bed = beds.max(width(t.col_bed)).clamp(1, 12);
+        let timer = timers.max(width(t.col_timer)).clamp(5, 16);
         // Five separating spaces.
         let rest = total.saturating_sub(no + bed + timer + 5);
         let need_name = names.max(width(t.col_name)).clamp(MIN, 30);
@@ -66,6 +73,43 @@ impl Columns {
     }
 }
 
+/// How wide the longest of each column's content is.
+struct Need {
+    names: usize,
+    treatments: usize,
+    beds: usize,
+    timers: usize,
+}
+
+impl Need {
+    fn of(app: &App, t: &Texts, visits: &[&Visit], now: DateTime<Utc>) -> Need {
+        let widest =
+            |texts: &mut dyn Iterator<Item = String>| texts.map(|s| width(&s)).max().unwrap_or(0);
+        // The widest a timer of this language can read in the hour, so
+        // the column stands still as the timers run.
+        let templates = [t.ui.timer_left, t.ui.timer_over, t.clinic.timer_done]
+            .map(|f| f.replace("{t}", "00:00"))
+            .into_iter()
+            .chain(["@00:00".to_string()]);
+        Need {
+            names: widest(&mut visits.iter().map(|v| clean(&v.name))),
+            treatments: widest(
+                &mut visits
+                    .iter()
+                    .map(|v| treatment_label(&app.config, app.lang, &v.treatment)),
+            ),
+            // Every bed of the clinic, not only those taken now.
+            beds: widest(&mut app.config.beds.iter().map(|b| clean(b))),
+            timers: widest(
+                &mut visits
+                    .iter()
+                    .map(|v| timer_text(v, &app.config, t, now))
+                    .chain(templates),
+            ),
+        }
+    }
+}
+
 pub fn rows_needed(app: &App, now: DateTime<Utc>) -> usize {
     let visits = app.visible(now);
     1 + grouped(&visits).len().max(1)
@@ -75,17 +119,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
     let t = texts(app.lang);
     let w = usize::from(area.width);
     let visits = app.visible(now);
-    let names = visits
-        .iter()
-        .map(|v| width(&clean(&v.name)))
-        .max()
-        .unwrap_or(0);
-    let treatments = visits
-        .iter()
-        .map(|v| width(&treatment_label(&app.config, app.lang, &v.treatment)))
-        .max()
-        .unwrap_or(0);
-    let cols = Columns::for_width(w, t, names, treatments);
+    let cols = Columns::for_width(w, t, Need::of(app, t, &visits, now));
     let heading = format!(
         "{} {} {} {} {} {}",
         cell_right(t.col_no, cols.no),
