@@ -220,3 +220,44 @@ fn a_patient_called_in_has_the_counselling_form_open_at_once() {
         app
     });
 }
+
+/// A form opened for a move says what it asks even when another terminal
+/// made the move meanwhile (the issue: the refusal on the second terminal
+/// was titled `Counselling -> Counselling`): its title keeps the stage it
+/// was opened from, in each language.
+#[test]
+fn a_move_made_on_another_terminal_leaves_the_form_s_title_as_it_was_asked() {
+    for (lang, asked, wrong) in [
+        (
+            Lang::En,
+            "Administration -> Observation",
+            "Observation -> Observation",
+        ),
+        (Lang::Ja, "施術・投与 -> 経過観察", "経過観察 -> 経過観察"),
+    ] {
+        let mut day = Day::new();
+        let v = day.arrive((9, 0), "Aoki Ami", "drip");
+        day.flow(v, &[(9, 2), (9, 5), (9, 30)], Some("1"));
+        let mut app = day.app(lang);
+        app.selected = Some(v);
+        // This terminal opens the needle out; the other one takes it out.
+        press(&mut app, KeyCode::Enter);
+        assert!(matches!(app.mode, Mode::Form(_)));
+        day.advance((10, 0), v, None);
+        assert_eq!(day.board.visit(v).unwrap().stage, Stage::Observation);
+        super::update(
+            &mut app,
+            super::Msg::Client(crate::client::ClientEvent::Board(Box::new(
+                day.board.clone(),
+            ))),
+            ten(),
+        );
+        let screen = draw(&app, 80, 24).backend().to_string();
+        // Wide characters come with a blank cell after each in the
+        // backend's text: compare without them.
+        let flat: String = screen.chars().filter(|c| *c != ' ').collect();
+        let squeeze = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+        assert!(flat.contains(&squeeze(asked)), "{lang:?}:\n{screen}");
+        assert!(!flat.contains(&squeeze(wrong)), "{lang:?}:\n{screen}");
+    }
+}
