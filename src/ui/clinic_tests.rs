@@ -213,6 +213,28 @@ fn the_bed_form_without_a_lot_number_says_so_next_to_the_lot_field() {
     assert_eq!(field_error(&app, FieldId::Bed), None);
 }
 
+/// A lot typed again (in any case) without its expiry takes the expiry of
+/// its last use: the vial's date is typed once a day, not per patient.
+#[test]
+fn a_lot_typed_again_without_its_expiry_takes_the_expiry_of_its_last_use() {
+    let (day, p) = clinic();
+    let known = (day.board.visits.values())
+        .find_map(|v| v.care.lot.clone())
+        .expect("a lot given this morning");
+    assert!(known.expiry.is_some());
+    let mut app = screen(&day, p.ready);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // a new lot, typed
+    press(&mut app, KeyCode::Tab);
+    fill(&mut app, &known.number.to_lowercase());
+    let action = press(&mut app, KeyCode::Enter);
+    let Command::Advance { lot: Some(lot), .. } = &action.send[0].command else {
+        panic!("{:?}", action.send);
+    };
+    assert_eq!(lot.expiry, known.expiry, "the expiry of its last use");
+}
+
 #[test]
 fn an_expired_lot_is_refused_by_the_server_next_to_the_expiry_and_nothing_starts() {
     let (mut day, p) = clinic();
