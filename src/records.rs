@@ -619,10 +619,11 @@ pub async fn trace_lot(
             r.nurse.as_deref().unwrap_or("-")
         )
     };
+    // Lots are stored as the vial prints them: `ex2611-07` asks for (and
+    // is shown as) `EX2611-07`.
+    let lot = crate::domain::text::lot_number(lot);
     let query = Query::TraceLot {
-        // Lots are stored as the vial prints them: `ex2611-07` asks for
-        // `EX2611-07`.
-        lot: crate::domain::text::lot_number(lot),
+        lot: lot.clone(),
         after: None,
         limit: None,
     };

@@ -137,6 +137,11 @@ fn a_lot_is_traced_and_an_unknown_lot_is_an_empty_answer() {
         serde_json::from_str(&clinic.ok(&["trace-lot", "exo-2611-07", "--format", "json"]))
             .unwrap();
     assert_eq!(lower.as_array().unwrap().len(), 1);
+    let text = clinic.ok(&["trace-lot", "exo-2611-07"]);
+    assert!(
+        text.starts_with("Lot EXO-2611-07: 1 administrations"),
+        "{text}"
+    );
     // In mixed case, or typed in full-width letters (a Japanese input
     // method): the index matches one key.
     for spelling in ["Exo-2611-07", "ＥＸＯ－２６１１－０７"] {

@@ -13,6 +13,11 @@ use crate::records;
 pub fn records_outcome(outcome: records::Outcome) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // Read by `head` or a pager that has seen enough: not an error of
+        // ours, and nothing to say about it.
+        Err(records::RecordsError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("flowboard: {e}");
             ExitCode::from(e.exit_code())
