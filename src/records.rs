@@ -182,7 +182,7 @@ impl<'a> Sink<'a> {
         match self {
             Sink::Csv(w) => {
                 for row in rows {
-                    w.row(row).map_err(std::io::Error::other)?;
+                    w.row(row).map_err(csv_io)?;
                 }
             }
             Sink::Json { out, rows: n } => {
@@ -221,8 +221,7 @@ impl<'a> Sink<'a> {
     fn finish(self) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => {
-                w.finish()
-                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                w.finish().map_err(csv_io)?;
             }
             Sink::Json { out, rows } => {
                 out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })?;
@@ -230,6 +229,16 @@ impl<'a> Sink<'a> {
             Sink::Text(_) => {}
         }
         Ok(())
+    }
+}
+
+/// A CSV error as the I/O error it is when it is one (a closed pipe stays
+/// a closed pipe).
+fn csv_io(e: csv::Error) -> std::io::Error {
+    let said = e.to_string();
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        _ => std::io::Error::other(said),
     }
 }
 

@@ -393,3 +393,51 @@ fn a_config_that_keeps_records_less_than_five_years_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 5 years"));
 }
+
+/// `flowboard export | head -1`: the export ends quietly when its reader
+/// has seen enough (a closed pipe), in every format, and says nothing of
+/// a "Broken pipe".
+#[test]
+fn an_export_read_by_head_ends_quietly() {
+    let clinic = Clinic::started();
+    // More than a pipe holds (64 KiB): 400 arrivals, each a row of about
+    // 200 bytes.
+    let lines: Vec<String> = (0..400)
+        .map(|i| {
+            json!({"cmd": "arrive", "name": format!("Patient {i:03}"), "treatment": "face"})
+                .to_string()
+        })
+        .collect();
+    let mut send = clinic
+        .cmd(&["send"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    send.stdin
+        .take()
+        .unwrap()
+        .write_all(lines.join("\n").as_bytes())
+        .unwrap();
+    assert!(send.wait().unwrap().success());
+    for format in ["csv", "json"] {
+        let mut export = clinic
+            .cmd(&["export", "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(export.stdout.take().unwrap()),
+            &mut first,
+        )
+        .unwrap();
+        assert!(!first.is_empty());
+        // The reader is gone: the export meets a closed pipe.
+        let out = export.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{format}: {stderr}");
+        assert!(stderr.is_empty(), "{format}: {stderr}");
+    }
+}
