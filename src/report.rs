@@ -390,18 +390,28 @@ pub fn local_time(config: &Config, t: DateTime<Utc>) -> String {
 }
 
 /// A JSON value whose floats read as entered (every float in an event
-/// is an f32).
-fn as_entered(value: serde_json::Value) -> serde_json::Value {
+/// is an f32) and whose instants are in the clinic's local time with its
+/// offset, to the second, like the columns (an instant of an event is
+/// written as RFC 3339 in UTC: `...Z`).
+fn as_entered(value: serde_json::Value, config: &Config) -> serde_json::Value {
     use serde_json::Value;
     match value {
         Value::Number(n) if n.is_f64() => n
             .as_f64()
             .and_then(|f| decimal(f as f32).parse::<serde_json::Number>().ok())
             .map_or(Value::Number(n), Value::Number),
-        Value::Array(items) => Value::Array(items.into_iter().map(as_entered).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, as_entered(v))).collect())
+        Value::String(s) if s.ends_with('Z') => match DateTime::parse_from_rfc3339(&s) {
+            Ok(t) => Value::String(local_time(config, t.with_timezone(&Utc))),
+            Err(_) => Value::String(s),
+        },
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| as_entered(v, config)).collect())
         }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, as_entered(v, config)))
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -521,7 +531,7 @@ pub fn export_rows(visits: &[Visit], config: &Config) -> Vec<ExportRow> {
                         if let Some(o) = j.as_object_mut() {
                             o.remove("event");
                         }
-                        as_entered(j).to_string()
+                        as_entered(j, config).to_string()
                     })
                     .unwrap_or_default();
                 row
@@ -906,6 +916,21 @@ mod tests {
             .find(|r| r.name == "E" && r.entry == Some("reaction"))
             .unwrap();
         assert_eq!(reaction.reaction, Some("allergic"));
+        // An instant inside the rest of the event (D's booking at 11:00)
+        // is local too, to the second.
+        let booked = rows
+            .iter()
+            .find(|r| r.name == "D" && r.event == "expected")
+            .unwrap();
+        assert!(
+            booked.details.contains("\"2026-11-21T11:00:00+09:00\""),
+            "{}",
+            booked.details
+        );
+        assert!(
+            rows.iter().all(|r| !r.details.contains("Z\"")),
+            "no UTC instant left"
+        );
         // In CSV, each in its own column.
         let csv = String::from_utf8(crate::csv_out::to_csv(&rows, false).unwrap()).unwrap();
         let header = csv.lines().next().unwrap();
