@@ -451,6 +451,21 @@ fn without_the_doctor_the_counselling_is_saved_but_the_patient_is_not_ready() {
     assert_eq!(form(&app).chosen(FieldId::Screening(5)), &Value::Yes);
 }
 
+/// A returning patient's counselling opens on the first thing left to do
+/// (the last visit's answers are there to confirm): the doctor of the
+/// cautions, and the consent one Tab on (the issue: 16 Tabs to reach it).
+#[test]
+fn a_returning_patient_s_counselling_opens_where_the_work_is() {
+    let (day, p) = clinic();
+    let mut app = screen(&day, p.returning);
+    press(&mut app, KeyCode::Enter);
+    let focused = |app: &App| form(app).fields[form(app).focus].id;
+    assert_eq!(focused(&app), FieldId::CautionDoctor);
+    type_text(&mut app, "Dr. Mori");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(focused(&app), FieldId::Consent(0), "one Tab to the consent");
+}
+
 #[test]
 fn a_weight_of_0_is_refused_next_to_the_weight() {
     let (day, p) = clinic();
