@@ -297,6 +297,7 @@ fn commands(config: &flowboard::config::Config, t0: DateTime<Utc>) -> Vec<(i64, 
                 from,
                 record(Entry::Pause {
                     reason: "to the toilet".into(),
+                    reaction: None,
                 }),
             );
             push(to, record(Entry::Resume));

@@ -438,6 +438,7 @@ fn a_paused_drip_pushes_its_bed_back_by_the_pause() {
         v,
         Entry::Pause {
             reason: "toilet".into(),
+            reaction: None,
         },
     );
     // Paused 5 minutes so far: counted as resuming now.

@@ -201,7 +201,7 @@ fn what(v: &Visit, kind: &EventKind) -> Option<What> {
                 signs: signs.clone(),
                 action: action.clone(),
             },
-            Entry::Pause { reason } => What::Paused {
+            Entry::Pause { reason, .. } => What::Paused {
                 reason: reason.clone(),
             },
             Entry::Resume => What::Resumed,

@@ -141,7 +141,7 @@ impl Move {
             Entry::AmbulanceCalled => Move::AmbulanceCalled,
             Entry::Acknowledge { .. } => Move::Acknowledge,
             Entry::Clearance { .. } => Move::Clearance,
-            Entry::Checklist { .. } => Move::Checklist,
+            Entry::Checklist { .. } | Entry::Untick { .. } => Move::Checklist,
             Entry::Reassigned { .. } => Move::Reassign,
             Entry::DoNotDisplay { .. } => Move::DoNotDisplay,
             Entry::BedReady { .. } => Move::BedReady,

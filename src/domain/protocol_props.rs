@@ -147,6 +147,11 @@ enum Step {
         visit: u8,
         item: u8,
     },
+    /// A tick taken back.
+    Untick {
+        visit: u8,
+        item: u8,
+    },
     StopEarly {
         visit: u8,
     },
@@ -206,6 +211,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => v.prop_map(|visit| Step::Ambulance { visit }),
         1 => (v, any::<bool>()).prop_map(|(visit, reason)| Step::Clearance { visit, reason }),
         2 => (v, 0u8..7).prop_map(|(visit, item)| Step::Checklist { visit, item }),
+        1 => (v, 0u8..7).prop_map(|(visit, item)| Step::Untick { visit, item }),
         1 => v.prop_map(|visit| Step::StopEarly { visit }),
         1 => v.prop_map(|visit| Step::Defer { visit }),
         1 => v.prop_map(|visit| Step::Cancel { visit }),
@@ -687,6 +693,7 @@ impl Run {
                         v,
                         Entry::Pause {
                             reason: "toilet".into(),
+                            reaction: None,
                         },
                     );
                 }
@@ -774,7 +781,7 @@ impl Run {
                     );
                 }
             }
-            Step::Checklist { visit, item } => {
+            Step::Checklist { visit, item } | Step::Untick { visit, item } => {
                 if let Some(v) = visit_of(self, visit) {
                     let item = [Check::HemostasisPressure]
                         .iter()
@@ -782,7 +789,11 @@ impl Run {
                         .nth(usize::from(item))
                         .copied()
                         .unwrap_or(Check::HemostasisPressure);
-                    self.record(v, Entry::Checklist { item });
+                    if matches!(step, Step::Untick { .. }) {
+                        self.record(v, Entry::Untick { item });
+                    } else {
+                        self.record(v, Entry::Checklist { item });
+                    }
                 }
             }
             Step::StopEarly { visit } => {
@@ -1012,13 +1023,15 @@ fn violations(v: &Visit, policy: &Policy) -> Vec<String> {
     let mut needle_out: Option<DateTime<Utc>> = None;
     let mut reactions: Vec<(ReactionKind, DateTime<Utc>, Option<DateTime<Utc>>)> = Vec::new();
     let mut clearances: Vec<DateTime<Utc>> = Vec::new();
+    // The discharge checklist as it stands (a tick taken back is to do).
+    let mut ticked: std::collections::BTreeSet<Check> = Default::default();
     for e in &events {
         if e.at < start {
             wrong.push(format!("{} before the visit began", e.kind.name()));
         }
         if let Some(en) = entry(e) {
             let ok = match en {
-                Entry::Checklist { .. } => stage == Stage::Observation,
+                Entry::Checklist { .. } | Entry::Untick { .. } => stage == Stage::Observation,
                 Entry::DripCheck { .. } | Entry::Pause { .. } => stage == Stage::Administration,
                 Entry::Reaction { .. } => {
                     matches!(stage, Stage::Administration | Stage::Observation)
@@ -1056,6 +1069,12 @@ fn violations(v: &Visit, policy: &Policy) -> Vec<String> {
                     }
                 }
                 Entry::Clearance { .. } => clearances.push(e.at),
+                Entry::Checklist { item } => {
+                    ticked.insert(*item);
+                }
+                Entry::Untick { item } => {
+                    ticked.remove(item);
+                }
                 Entry::Adrenaline {
                     dose_mg,
                     confirmed_by: None,
@@ -1106,6 +1125,10 @@ fn violations(v: &Visit, policy: &Policy) -> Vec<String> {
             }
             EventKind::AdministrationEnded { .. } => needle_out = Some(e.at),
             EventKind::Discharged => {
+                // DOMAIN.md "Discharge checklist": nothing is skipped.
+                if let Some(item) = Check::REQUIRED.iter().find(|i| !ticked.contains(i)) {
+                    wrong.push(format!("discharged with {} not ticked", item.as_str()));
+                }
                 if reactions.iter().any(|r| r.2.is_none()) {
                     wrong.push("discharged with a reaction open".into());
                 }
@@ -1356,7 +1379,7 @@ fn the_random_mornings_reach_administration_discharge_and_reactions() {
     let mut reached = [0usize; 8];
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     for _ in 0..300 {
-        let steps = prop::collection::vec(step(), 40..60)
+        let steps = prop::collection::vec(step(), 50..80)
             .new_tree(&mut runner)
             .unwrap()
             .current();

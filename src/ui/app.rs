@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::bell::Bell;
-use super::form::{Form, FormKind};
+use super::forms::{Form, FormKind};
 use super::history::History;
 use super::input::TextInput;
 use super::palette::Palette;
@@ -41,6 +41,9 @@ pub enum Mode {
     History(Box<History>),
     /// The nurses' patients now.
     Caseload,
+    /// Every alert on the board, the cursor on one (the strip shows only
+    /// what fits).
+    Alerts(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

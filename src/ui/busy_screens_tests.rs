@@ -201,3 +201,71 @@ fn a_patient_who_asks_not_to_be_shown_is_taken_off_the_wall_with_d_and_back_with
     let wall = crate::projection::project(&day.board, &day.config, ten());
     assert_eq!(wall.queue.len(), 1);
 }
+
+/// DOMAIN.md "During a drip and after it": about three patients per nurse
+/// at any one time — here one, and KS has two drips already. The start
+/// form says so before the drip starts; Enter is the nurse's confirmation.
+#[test]
+fn the_start_form_says_before_a_drip_that_it_takes_the_nurse_over_the_limit() {
+    let (mut day, mut app) = hour(ENGLISH, Lang::En);
+    // Bed 4 is cleaned first, so the form has a bed to offer.
+    let action = press(&mut app, KeyCode::Char('b'));
+    served(&mut day, action);
+    let sho = day
+        .board
+        .visits
+        .values()
+        .find(|v| v.name == ENGLISH[9])
+        .map(|v| v.id)
+        .unwrap();
+    let mut app = day.app(Lang::En);
+    app.selected = Some(sho);
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Form(_)), "{:?}", app.mode);
+    let screen = text(&app, 80, 24);
+    assert!(
+        screen.contains("Watanabe Sho's drip gives nurse KS 3 drips at once (limit 1)"),
+        "{screen}"
+    );
+    assert_snapshot!(draw(&app, 80, 24).backend());
+    let action = press(&mut app, KeyCode::Enter);
+    assert!(action.send.iter().all(|r| r.confirm), "{action:?}");
+    served_all(&mut day, action);
+    assert_eq!(
+        day.board.visit(sho).unwrap().stage,
+        crate::domain::Stage::Administration
+    );
+}
+
+#[test]
+fn the_start_form_over_the_caseload_in_japanese() {
+    let (mut day, mut app) = hour(JAPANESE, Lang::Ja);
+    let action = press(&mut app, KeyCode::Char('b'));
+    served(&mut day, action);
+    let sho = day
+        .board
+        .visits
+        .values()
+        .find(|v| v.name == JAPANESE[9])
+        .map(|v| v.id)
+        .unwrap();
+    let mut app = day.app(Lang::Ja);
+    app.selected = Some(sho);
+    press(&mut app, KeyCode::Enter);
+    let screen = text(&app, 80, 24);
+    assert!(screen.contains("看護師KSの担当が同時3件"), "{screen}");
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+/// Every request of an action, decided and applied in order.
+fn served_all(day: &mut Day, action: Action) {
+    for r in action.send {
+        served(
+            day,
+            Action {
+                send: vec![r],
+                ..Action::default()
+            },
+        );
+    }
+}

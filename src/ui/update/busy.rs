@@ -5,19 +5,15 @@
 
 use chrono::{DateTime, Utc};
 
-use super::app::{App, Pending, Status, StatusKind};
-use super::update::{Action, request};
+use super::{Action, error, info, request};
 use crate::domain::beds::bed_states;
 use crate::domain::{BedState, Command, Entry};
 use crate::i18n::texts;
-
-fn say(app: &mut App, kind: StatusKind, text: String) {
-    app.status = Some(Status { kind, text });
-}
+use crate::ui::app::{App, Pending};
 
 /// `b`: the bed being cleaned is marked ready. With several, the one the
 /// selected patient left (a key must never guess which bed is clean).
-pub fn bed_ready(app: &mut App, now: DateTime<Utc>) -> Action {
+pub(super) fn bed_ready(app: &mut App, now: DateTime<Utc>) -> Action {
     let t = &texts(app.lang).busy;
     let cleaning: Vec<(String, crate::domain::VisitId)> = bed_states(&app.board, &app.config, now)
         .into_iter()
@@ -29,7 +25,7 @@ pub fn bed_ready(app: &mut App, now: DateTime<Utc>) -> Action {
     let selected = app.selected;
     let chosen = match cleaning.as_slice() {
         [] => {
-            say(app, StatusKind::Error, t.no_bed_cleaning.to_string());
+            error(app, t.no_bed_cleaning);
             return Action::default();
         }
         [one] => one.clone(),
@@ -38,7 +34,7 @@ pub fn bed_ready(app: &mut App, now: DateTime<Utc>) -> Action {
             None => {
                 let beds: Vec<&str> = many.iter().map(|(b, _)| b.as_str()).collect();
                 let text = t.which_bed.replace("{beds}", &beds.join(", "));
-                say(app, StatusKind::Error, text);
+                error(app, &text);
                 return Action::default();
             }
         },
@@ -47,10 +43,9 @@ pub fn bed_ready(app: &mut App, now: DateTime<Utc>) -> Action {
     let id = app.take_request_id();
     app.pending.insert(id, Pending::Quick(after));
     let send = request(app, id, None, Command::BedReady { bed: bed.clone() });
-    say(
+    info(
         app,
-        StatusKind::Info,
-        t.bed_marked.replace("{b}", &super::cell::clean(&bed)),
+        &t.bed_marked.replace("{b}", &crate::ui::cell::clean(&bed)),
     );
     Action {
         send: vec![send],
@@ -60,11 +55,11 @@ pub fn bed_ready(app: &mut App, now: DateTime<Utc>) -> Action {
 
 /// `D`: the selected patient is not shown on the wall from now on, or
 /// shown again.
-pub fn do_not_display(app: &mut App, now: DateTime<Utc>) -> Action {
+pub(super) fn do_not_display(app: &mut App, now: DateTime<Utc>) -> Action {
     let ui = &texts(app.lang).ui;
     let t = &texts(app.lang).busy;
     let Some(v) = app.selected_visit(now) else {
-        say(app, StatusKind::Error, ui.nothing_selected.to_string());
+        error(app, ui.nothing_selected);
         return Action::default();
     };
     let (visit, on) = (v.id, !v.care.do_not_display);
@@ -80,7 +75,7 @@ pub fn do_not_display(app: &mut App, now: DateTime<Utc>) -> Action {
         },
     );
     let text = if on { t.now_hidden } else { t.now_shown };
-    say(app, StatusKind::Info, text.to_string());
+    info(app, text);
     Action {
         send: vec![send],
         ..Action::default()
