@@ -90,7 +90,7 @@ pub fn caseloads(board: &Board, policy: &Policy) -> Vec<Caseload> {
         policy
             .staff
             .iter()
-            .position(|s| s.name == c.nurse)
+            .position(|s| s.name == c.nurse || s.initials == c.nurse)
             .unwrap_or(usize::MAX)
     };
     out.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.nurse.cmp(&b.nurse)));

@@ -81,7 +81,7 @@ impl Words for English {
                 format!("bed {d} still being cleaned ({m} min): mark it ready when done (b)")
             }
             AlertCode::Caseload => format!(
-                "nurse {d} has {m} drips at once (limit {}): see the nurses' patients (N)",
+                "nurse {d} has {m} drips at once (limit {}): give a patient to another nurse (R)",
                 f.caseload_limit
             ),
         }
@@ -836,5 +836,10 @@ const BUSY: BusyTexts = BusyTexts {
     bed_marked: "Bed {b} marked ready",
     now_hidden: "Not shown on the wall from now on",
     now_shown: "Shown on the wall again",
+    form_reassign: "Give to another nurse",
+    key_reassign: "give the patient to another nurse",
+    reassign_now: "With nurse {nurse} now",
+    reassign_nurses: "Nurses: {list}",
+    reassign_over: "{p}'s drip would give nurse {nurse} {n} drips at once (limit {m}): Enter gives it all the same",
     caseload_start: "{p}'s drip gives nurse {nurse} {n} drips at once (limit {m}): Enter starts it all the same, or give a patient to another nurse first",
 };

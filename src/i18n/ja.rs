@@ -81,7 +81,7 @@ impl Words for Japanese {
                 format!("ベッド{d}が清掃中のまま（{m}分）：終わったら準備完了に（b）")
             }
             AlertCode::Caseload => format!(
-                "看護師{d}が点滴{m}件を同時に担当（上限{}件）：担当を確認（N）",
+                "看護師{d}が点滴{m}件を同時に担当（上限{}件）：担当を替える（R）",
                 f.caseload_limit
             ),
         }
@@ -827,5 +827,10 @@ const BUSY: BusyTexts = BusyTexts {
     bed_marked: "ベッド{b}を準備完了にしました",
     now_hidden: "これから掲示しません",
     now_shown: "再び掲示します",
+    form_reassign: "担当看護師の変更",
+    key_reassign: "担当看護師を替える",
+    reassign_now: "現在の担当：看護師{nurse}",
+    reassign_nurses: "看護師：{list}",
+    reassign_over: "{p}さんの点滴で看護師{nurse}の担当が同時{n}件になります（上限{m}件）：このまま Enter で変更",
     caseload_start: "{p}さんの点滴で看護師{nurse}の担当が同時{n}件になります（上限{m}件）：このまま Enter で開始、または先に担当を替えてください",
 };

@@ -830,4 +830,12 @@ pub struct BusyTexts {
     /// The start form, before a drip over the caseload: `{p}` the
     /// patient, `{nurse}`, `{n}` drips at once, `{m}` the limit.
     pub caseload_start: &'static str,
+    /// The reassignment form: its title and key; with whom now (`{nurse}`);
+    /// the staff list's nurses (`{list}`); a running drip to a nurse at
+    /// the limit (as `caseload_start`).
+    pub form_reassign: &'static str,
+    pub key_reassign: &'static str,
+    pub reassign_now: &'static str,
+    pub reassign_nurses: &'static str,
+    pub reassign_over: &'static str,
 }

@@ -269,3 +269,77 @@ fn served_all(day: &mut Day, action: Action) {
         );
     }
 }
+
+/// A nurse over the limit gives a patient to another nurse with `R`: the
+/// form says who has the patient now and names the staff list's nurses;
+/// the reassignment is an event and the caseload follows it.
+#[test]
+fn a_patient_is_given_to_another_nurse_with_r() {
+    use crate::config::{StaffMember, StaffRole};
+    let (mut day, _) = hour(ENGLISH, Lang::En);
+    day.config.staff.push(StaffMember {
+        initials: "MT".into(),
+        name: "Matsui Taro".into(),
+        role: StaffRole::Nurse,
+        unix_user: None,
+    });
+    let jun = day
+        .board
+        .visits
+        .values()
+        .find(|v| v.name == ENGLISH[1])
+        .map(|v| v.id)
+        .unwrap();
+    let mut app = day.app(Lang::En);
+    app.selected = Some(jun);
+    press(&mut app, KeyCode::Char('R'));
+    assert!(matches!(app.mode, Mode::Form(_)), "{:?}", app.mode);
+    let screen = text(&app, 80, 24);
+    assert!(screen.contains("With nurse KS now"), "{screen}");
+    assert!(screen.contains("Nurses: KS MT"), "{screen}");
+    assert_snapshot!(draw(&app, 80, 24).backend());
+    super::fixture::type_text(&mut app, "mt");
+    let action = press(&mut app, KeyCode::Enter);
+    assert!(action.send.iter().all(|r| !r.confirm), "MT has no drip yet");
+    served_all(&mut day, action);
+    assert_eq!(
+        day.board.visit(jun).unwrap().care.nurse(),
+        Some("Matsui Taro")
+    );
+    let loads = crate::domain::caseload::caseloads(&day.board, &day.config);
+    assert_eq!(
+        loads
+            .iter()
+            .map(|c| (c.nurse.as_str(), c.drips))
+            .collect::<Vec<_>>(),
+        vec![("KS", 1), ("Matsui Taro", 1)]
+    );
+    // The other drip to MT as well: over MT's limit of one, said first.
+    let aoi = day
+        .board
+        .visits
+        .values()
+        .find(|v| v.name == ENGLISH[3])
+        .map(|v| v.id)
+        .unwrap();
+    let mut app = day.app(Lang::En);
+    app.selected = Some(aoi);
+    press(&mut app, KeyCode::Char('R'));
+    super::fixture::type_text(&mut app, "MT");
+    assert!(
+        text(&app, 80, 24).contains("Suzuki Aoi's drip would give nurse MT 2 drips at once"),
+        "{}",
+        text(&app, 80, 24)
+    );
+    let action = press(&mut app, KeyCode::Enter);
+    assert!(action.send.iter().all(|r| r.confirm));
+}
+
+#[test]
+fn the_reassignment_form_in_japanese() {
+    let (_, mut app) = hour(JAPANESE, Lang::Ja);
+    press(&mut app, KeyCode::Char('R'));
+    let screen = text(&app, 80, 24);
+    assert!(screen.contains("現在の担当：看護師KS"), "{screen}");
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}

@@ -57,6 +57,8 @@ pub enum Op {
     DoNotDisplay,
     /// The nurses' patients now.
     Caseload,
+    /// Give the selected patient to another nurse.
+    Reassign,
     // Forms and the filter line.
     FieldNext,
     FieldPrev,
@@ -104,6 +106,7 @@ impl Op {
                 | Op::Acknowledge
                 | Op::BedReady
                 | Op::DoNotDisplay
+                | Op::Reassign
         )
     }
 }
@@ -341,6 +344,13 @@ pub const NORMAL: &[Binding] = &[
         shown: "D",
         keys: &[(ch('D'), Op::DoNotDisplay)],
         describe: |t| t.busy.key_do_not_display,
+        brief: None,
+        footer: None,
+    },
+    Binding {
+        shown: "R",
+        keys: &[(ch('R'), Op::Reassign)],
+        describe: |t| t.busy.key_reassign,
         brief: None,
         footer: None,
     },
