@@ -97,7 +97,13 @@ fn main() -> ExitCode {
             if fill_only {
                 return board::fill_only_mode(history);
             }
-            runtime.block_on(board::demo(config_path, cli.lang, cli.operator, history))
+            runtime.block_on(board::demo(
+                config_path,
+                cli.lang,
+                cli.operator,
+                cli.data_dir.clone(),
+                history,
+            ))
         }
         Some(Mode::Restore { dir }) => Ok(records::records_outcome(flowboard::records::restore(
             &data, &dir,

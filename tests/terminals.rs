@@ -261,3 +261,49 @@ fn a_wall_on_the_linux_console_shows_reception_numbers_for_kanji_and_says_so_in_
     tmux.start("wall-utf8", 80, 24, &flowboard(&clinic, "--lang ja wall"));
     tmux.wait_for("wall-utf8", "山.花.", SLOW);
 }
+
+/// `flowboard demo --data-dir DIR` runs the demo morning in DIR, so a
+/// second terminal (and the wall) can join it there; a directory that
+/// already holds something is refused before anything is written.
+#[test]
+fn the_demo_in_a_directory_of_its_own_can_be_joined_by_a_second_terminal() {
+    let Some(tmux) = Tmux::new() else { return };
+    let clinic = Clinic::new();
+
+    let used = clinic.data();
+    std::fs::create_dir_all(&used).unwrap();
+    std::fs::write(used.join("notes.txt"), "keep me").unwrap();
+    let out = clinic.run(&["demo", "--as", "KS"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is not empty") && err.contains("new, empty directory"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&used).unwrap().count(),
+        1,
+        "nothing written beside what was there"
+    );
+    std::fs::remove_file(used.join("notes.txt")).unwrap();
+
+    tmux.start(
+        "demo",
+        120,
+        40,
+        &format!(
+            "{BIN} --data-dir {} --config {} demo --as KS",
+            clinic.data().display(),
+            clinic.config().display()
+        ),
+    );
+    tmux.wait_for("demo", "山田 花子", SLOW);
+    // The second terminal joins the demo's server, not a server of its own.
+    tmux.start("second", 80, 24, &flowboard(&clinic, "--as MT"));
+    tmux.wait_for("second", "Administration 3", SLOW);
+    let snap = clinic.snapshot();
+    assert!(
+        snap["visits"].as_array().unwrap().len() >= 10,
+        "the demo morning: {snap}"
+    );
+}

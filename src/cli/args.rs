@@ -102,7 +102,9 @@ pub enum Mode {
         #[command(subcommand)]
         action: PinAction,
     },
-    /// The board on a throwaway database filled with a realistic morning.
+    /// The board on a database filled with a realistic morning: in
+    /// --data-dir DIR (a new, empty one, kept, so a second terminal and
+    /// the wall can join with --data-dir DIR), else a throwaway one.
     Demo {
         /// First write this many past clinic days of realistic records
         /// (reports, a lot recall and patient histories to try).

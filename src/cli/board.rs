@@ -123,20 +123,33 @@ pub fn fill_only_mode(history: Option<History>) -> ExitCode {
     }
 }
 
+/// `flowboard demo [--data-dir DIR]`: the demo morning (after the past
+/// days of `--history-days`) in DIR when one is given — a new or empty
+/// directory, kept afterwards, so a second terminal and the wall can join
+/// with `--data-dir DIR` — else in a throwaway directory.
 pub async fn demo(
     config: Option<PathBuf>,
     lang: Option<Lang>,
     operator: Option<String>,
+    dir: Option<PathBuf>,
     history: Option<History>,
 ) -> Outcome {
-    let dir = tempfile::Builder::new()
+    let throwaway = tempfile::Builder::new()
         .prefix("flowboard-demo-")
         .tempdir()?;
-    // Past days go into --data-dir when one is given (and kept there);
-    // the plain demo always runs on a throwaway directory.
-    let data = match history.as_ref().and_then(|h| h.dir.clone()) {
-        Some(dir) => DataDir::new(dir),
-        None => DataDir::new(dir.path()),
+    let data = match dir {
+        Some(dir) => {
+            let used = std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some());
+            if used {
+                return Err(format!(
+                    "{} is not empty: the demo writes its morning into a new, empty directory (name another, or leave out --data-dir for a throwaway one)",
+                    dir.display()
+                )
+                .into());
+            }
+            DataDir::new(dir)
+        }
+        None => DataDir::new(throwaway.path()),
     };
     data.create()?;
     if let Some(history) = &history {
