@@ -39,7 +39,7 @@ use crate::protocol::{
     Changes, DEFAULT_PAGE, ErrorBody, Query, QueryRequest, Reply, Request, VisitChange, cursor_key,
     cursor_text,
 };
-use crate::store::{Page, PageLimit, Store, StoreError, StoreOptions};
+use crate::store::{EventStore, Page, PageLimit, Store, StoreError, StoreOptions};
 
 pub use wall_feed::WallPublished;
 
@@ -144,6 +144,9 @@ pub struct Server {
     shared: Arc<Shared>,
     jobs: mpsc::Sender<Job>,
     start_reads: u64,
+    store: Arc<Store>,
+    /// The highest sequence number durable in the store.
+    durable: watch::Receiver<u64>,
 }
 
 impl Server {
@@ -164,7 +167,7 @@ impl Server {
         let options = StoreOptions {
             cache_bytes: u64::from(config.store.cache_mb) * 1024 * 1024,
         };
-        let store = Store::open_with(&data.db(), options)?;
+        let store = Arc::new(Store::open_with(&data.db(), options)?);
         // Files an older flowboard (or a loose umask) left readable by
         // others are made the owner's alone.
         if let Err(e) = crate::paths::make_private(&data.db()) {
@@ -243,9 +246,23 @@ impl Server {
         let writer_config = Arc::clone(&config);
         let writer_feed = feed.clone();
         let root = data.root().to_path_buf();
+        // The highest sequence number durable in the store: the writer
+        // raises it after each flush, the shipper follows it.
+        let (durable_tx, durable) = watch::channel(board.last_seq);
+        let writer_store = Arc::clone(&store);
         std::thread::Builder::new()
             .name("flowboard-writer".into())
-            .spawn(move || writer(store, board, &writer_config, &root, jobs_rx, writer_feed))
+            .spawn(move || {
+                writer(
+                    &*writer_store,
+                    board,
+                    &writer_config,
+                    &root,
+                    jobs_rx,
+                    writer_feed,
+                    durable_tx,
+                )
+            })
             .map_err(|source| ServeError::DataDir {
                 dir: data.root().display().to_string(),
                 source,
@@ -278,6 +295,8 @@ impl Server {
             shared,
             jobs,
             start_reads,
+            store,
+            durable,
         })
     }
 
@@ -345,13 +364,14 @@ const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(50);
 const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
 /// The writer: the only code that changes the board or the store.
-fn writer(
-    store: Store,
+fn writer<S: EventStore>(
+    store: &S,
     mut board: Board,
     config: &Config,
     root: &std::path::Path,
     mut jobs: mpsc::Receiver<Job>,
     feed: Feed,
+    durable: watch::Sender<u64>,
 ) {
     // Visits leave the window at most once a minute, not at every command.
     let mut pruned = Instant::now();
@@ -359,7 +379,7 @@ fn writer(
         let request = match job.work {
             Work::Command(r) => r,
             Work::Query(q) => {
-                let _ = job.reply.send(answer(&store, root, q));
+                let _ = job.reply.send(answer(store, root, q));
                 continue;
             }
             Work::Board(to) => {
@@ -431,6 +451,8 @@ fn writer(
                 }
                 match store.append(&events, &board) {
                     Ok(()) => {
+                        // Never waits: the shipper reads when it can.
+                        durable.send_replace(board.last_seq);
                         tracing::info!(
                             "recorded {} for visit {}",
                             events
@@ -515,7 +537,7 @@ fn changes(board: &Board, events: &[EventRecord], base: u64, removed: Vec<VisitI
 }
 
 /// Answers a query from the store.
-fn answer(store: &Store, root: &std::path::Path, q: QueryRequest) -> Reply {
+fn answer<S: EventStore>(store: &S, root: &std::path::Path, q: QueryRequest) -> Reply {
     let id = q.id;
     let bad = |code: &str, message: &str| Reply::failed(id, ErrorBody::new(code, message));
     let limit = |limit: Option<u32>| PageLimit {
@@ -603,12 +625,12 @@ fn answer(store: &Store, root: &std::path::Path, q: QueryRequest) -> Reply {
                 })
             })
         }
-        Query::Verify => store.verify().map(|bad| {
-            serde_json::json!({
+        Query::Verify => store.verify().and_then(|bad| {
+            Ok(serde_json::json!({
                 "ok": bad.is_empty(),
-                "events": store.events().count(),
+                "events": store.event_count()?,
                 "disagree": bad,
-            })
+            }))
         }),
     };
     match data {
