@@ -162,6 +162,48 @@ enum Mode {
     Restore { dir: PathBuf },
     /// Rebuild the state from the event log and report any disagreement.
     Verify,
+    /// The clinic group's PostgreSQL (head office): every branch's
+    /// records. The connection is `[group]`'s in config.toml, or
+    /// --connection (a reader role: see README, "A clinic group").
+    Group {
+        /// A PostgreSQL connection string instead of `[group] connection`.
+        #[arg(long, env = "FLOWBOARD_GROUP_CONNECTION", global = true)]
+        connection: Option<String>,
+        /// TLS with --connection: verify-full (default), require, disable.
+        #[arg(long, global = true, value_parser = ["verify-full", "require", "disable"])]
+        tls: Option<String>,
+        /// The CA certificate (PEM) with --connection and verify-full.
+        #[arg(long, global = true)]
+        ca_file: Option<PathBuf>,
+        #[command(subcommand)]
+        command: GroupMode,
+    },
+}
+
+#[derive(Subcommand)]
+enum GroupMode {
+    /// Each site's last shipped event, its lag, its last error; and this
+    /// branch's shipper when a server runs here.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every administration of a lot in every branch.
+    TraceLot {
+        lot: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Write to this file (created owner-only) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Reports over every branch's records.
+    Report {
+        #[command(subcommand)]
+        report: ReportKind,
+    },
+    /// Create or migrate the group database's tables (as its owner).
+    Migrate,
 }
 
 #[derive(Subcommand)]
@@ -309,6 +351,21 @@ fn main() -> ExitCode {
             | Mode::Backup { .. }
             | Mode::Verify),
         ) => runtime.block_on(records_mode(&data, autostart, cli.operator, mode)),
+        Some(Mode::Group {
+            connection,
+            tls,
+            ca_file,
+            command,
+        }) => runtime.block_on(group_mode(
+            &data,
+            &config,
+            GroupTarget {
+                connection,
+                tls,
+                ca_file,
+            },
+            command,
+        )),
         Some(Mode::Wall) => runtime.block_on(wall(data, config, autostart, cli.lang)),
         Some(Mode::Pin {
             action: PinAction::Set { initials },
@@ -413,6 +470,101 @@ impl clap::builder::TypedValueParser for InitialsParser {
             .with_cmd(cmd)
         })
     }
+}
+
+/// The group database as the command line gives it.
+struct GroupTarget {
+    connection: Option<String>,
+    tls: Option<String>,
+    ca_file: Option<PathBuf>,
+}
+
+impl GroupTarget {
+    fn resolve(self, config: &Config) -> Option<flowboard::group::Target> {
+        use flowboard::config::GroupTls;
+        let from_config = config.group.as_ref().map(flowboard::group::Target::from);
+        match self.connection {
+            None => from_config,
+            Some(connection) => Some(flowboard::group::Target {
+                connection,
+                tls: match self.tls.as_deref() {
+                    Some("disable") => GroupTls::Disable,
+                    Some("require") => GroupTls::Require,
+                    _ => GroupTls::VerifyFull,
+                },
+                ca_file: self.ca_file,
+            }),
+        }
+    }
+}
+
+async fn group_mode(
+    data: &DataDir,
+    config: &Config,
+    target: GroupTarget,
+    mode: GroupMode,
+) -> Outcome {
+    use flowboard::group::commands;
+    let target = target.resolve(config);
+    let need = || {
+        records::RecordsError::Usage(
+            "no group database: add [group] to config.toml or give --connection".into(),
+        )
+    };
+    let output = match &mode {
+        GroupMode::TraceLot { output, .. }
+        | GroupMode::Report {
+            report: ReportKind::Day { output, .. } | ReportKind::Reactions { output, .. },
+        } => output.clone(),
+        _ => None,
+    };
+    let mut out = match records::Output::open(output.as_deref(), "the report") {
+        Ok(out) => out,
+        Err(e) => return Ok(records_outcome(Err(e))),
+    };
+    let outcome = match mode {
+        GroupMode::Status { json } => {
+            // This branch's own shipper, when a server runs here.
+            let local = match Connection::connect(&data.socket(), Role::ReadOnly, "group").await {
+                Ok(mut conn) => conn
+                    .query(flowboard::protocol::Query::Shipping)
+                    .await
+                    .ok()
+                    .and_then(|r| r.data)
+                    .and_then(|d| serde_json::from_value(d).ok()),
+                Err(_) => None,
+            };
+            commands::status(target.as_ref(), config, local, json).await
+        }
+        GroupMode::Migrate => match &target {
+            Some(t) => commands::migrate(t).await,
+            None => Err(need()),
+        },
+        GroupMode::TraceLot { lot, format, .. } => match &target {
+            Some(t) => commands::trace_lot(t, config, &lot, format, &mut out).await,
+            None => Err(need()),
+        },
+        GroupMode::Report {
+            report: ReportKind::Day { date, format, .. },
+        } => match &target {
+            Some(t) => commands::report_day(t, config, date, format, &mut out).await,
+            None => Err(need()),
+        },
+        GroupMode::Report {
+            report: ReportKind::Reactions {
+                from, to, format, ..
+            },
+        } => match &target {
+            Some(t) if to >= from => {
+                commands::report_reactions(t, config, from, to, format, &mut out).await
+            }
+            Some(_) => Err(records::RecordsError::Usage(format!(
+                "the range is backwards: --from {from} is after --to {to}"
+            ))),
+            None => Err(need()),
+        },
+    };
+    Ok(records_outcome(outcome))
 }
 
 fn records_outcome(outcome: records::Outcome) -> ExitCode {

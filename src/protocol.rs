@@ -124,6 +124,9 @@ pub enum Query {
     Backup { dir: std::path::PathBuf },
     /// Rebuilds the state from the event log and compares.
     Verify,
+    /// How shipping to the clinic group's PostgreSQL goes (`[group]`):
+    /// the shipper's status, or `null` data when this branch has none.
+    Shipping,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -439,6 +439,21 @@ async fn handle(shared: &Shared, line: &[u8], role: Role, member: Option<&StaffM
                 );
             }
             let id = q.id;
+            if q.query == Query::Shipping {
+                // The shipper's own state: no need to wait for the writer.
+                let status = shared
+                    .shipping
+                    .as_ref()
+                    .and_then(|s| s.lock().ok().map(|s| s.clone()));
+                return Reply {
+                    id,
+                    ok: true,
+                    visit: None,
+                    events: Vec::new(),
+                    error: None,
+                    data: Some(serde_json::to_value(status).unwrap_or_default()),
+                };
+            }
             submit(shared, id, Work::Query(q)).await
         }
         Incoming::Command(mut request) => {

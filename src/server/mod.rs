@@ -114,6 +114,8 @@ pub(crate) struct Shared {
     bounds: outbox::Bounds,
     /// Log lines that a flood would repeat: one per interval.
     quiet: Quiet,
+    /// The shipper's status, when the branch is in a group.
+    shipping: Option<crate::group::ship::SharedStatus>,
 }
 
 /// The throttles of the log lines a flood would repeat.
@@ -144,9 +146,6 @@ pub struct Server {
     shared: Arc<Shared>,
     jobs: mpsc::Sender<Job>,
     start_reads: u64,
-    store: Arc<Store>,
-    /// The highest sequence number durable in the store.
-    durable: watch::Receiver<u64>,
 }
 
 impl Server {
@@ -267,6 +266,11 @@ impl Server {
                 dir: data.root().display().to_string(),
                 source,
             })?;
+        // The shipper follows what the writer flushed; nothing waits for it.
+        let shipping = config
+            .group
+            .as_ref()
+            .map(|g| crate::group::ship::start(Arc::clone(&store), g, durable.clone()));
         tracing::info!(
             "flowboard {} serving {} on {} (at most {max} connections, hello within {} ms, open files {files})",
             env!("CARGO_PKG_VERSION"),
@@ -288,6 +292,7 @@ impl Server {
             handshake,
             bounds,
             quiet: Quiet::new(),
+            shipping,
         });
         Ok(Server {
             listener,
@@ -295,8 +300,6 @@ impl Server {
             shared,
             jobs,
             start_reads,
-            store,
-            durable,
         })
     }
 
@@ -625,6 +628,8 @@ fn answer<S: EventStore>(store: &S, root: &std::path::Path, q: QueryRequest) -> 
                 })
             })
         }
+        // Answered by the connection itself (the shipper's state).
+        Query::Shipping => Ok(serde_json::Value::Null),
         Query::Verify => store.verify().and_then(|bad| {
             Ok(serde_json::json!({
                 "ok": bad.is_empty(),

@@ -2,6 +2,8 @@
 //! `flowboard` binary as client. Nothing is mocked.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
