@@ -555,23 +555,23 @@ pub async fn report_reactions(
 
 /// A reaction report's line of text.
 pub(crate) fn reaction_line(config: &Config, r: &report::ReactionRow) -> String {
-        format!(
-            "{}  {} ({})  {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
-            local(&config, r.at),
-            r.name,
-            r.chart_no.as_deref().unwrap_or("-"),
-            r.treatment,
-            r.kind.as_str(),
-            r.signs,
-            if r.action.is_empty() { "-" } else { &r.action },
-            r.adrenaline_doses,
-            r.resolved_at
-                .map_or("not recorded as resolved".to_string(), |t| format!(
-                    "symptom-free {}",
-                    local(&config, t)
-                )),
-            r.outcome
-        )
+    format!(
+        "{}  {} ({})  {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
+        local(&config, r.at),
+        r.name,
+        r.chart_no.as_deref().unwrap_or("-"),
+        r.treatment,
+        r.kind.as_str(),
+        r.signs,
+        if r.action.is_empty() { "-" } else { &r.action },
+        r.adrenaline_doses,
+        r.resolved_at
+            .map_or("not recorded as resolved".to_string(), |t| format!(
+                "symptom-free {}",
+                local(&config, t)
+            )),
+        r.outcome
+    )
 }
 
 /// `flowboard trace-lot LOT`: an unknown lot is an empty answer, not an

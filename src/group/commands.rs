@@ -37,9 +37,7 @@ async fn client(target: &Target) -> Result<tokio_postgres::Client, RecordsError>
 /// `flowboard group migrate`: creates or migrates the tables (as the
 /// database's owner).
 pub async fn migrate(target: &Target) -> Outcome {
-    let mut client = connect(target, "flowboard-migrate")
-        .await
-        .map_err(failed)?;
+    let mut client = connect(target, "flowboard-migrate").await.map_err(failed)?;
     let applied = schema::migrate(&mut client).await.map_err(failed)?;
     if applied.is_empty() {
         println!(
@@ -136,8 +134,7 @@ pub async fn report_day(
     format: Format,
     out: &mut Output,
 ) -> Outcome {
-    let date =
-        date.unwrap_or_else(|| Utc::now().with_timezone(&config.timezone).date_naive());
+    let date = date.unwrap_or_else(|| Utc::now().with_timezone(&config.timezone).date_naive());
     let (from, to) = records::days(config, date, date)?;
     let client = client(target).await?;
     let visits = read::visits_between(&client, from, to)
@@ -145,7 +142,10 @@ pub async fn report_day(
         .map_err(failed)?;
     let mut by_site: BTreeMap<String, Vec<crate::domain::Visit>> = BTreeMap::new();
     for v in &visits {
-        by_site.entry(v.site.clone()).or_default().push(v.visit.clone());
+        by_site
+            .entry(v.site.clone())
+            .or_default()
+            .push(v.visit.clone());
     }
     let all: Vec<crate::domain::Visit> = visits.into_iter().map(|v| v.visit).collect();
     let total = report::day(&all, config, date);

@@ -53,8 +53,9 @@ pub struct ShipStatus {
 impl ShipStatus {
     /// How long the oldest unshipped event has waited, at `now`.
     pub fn lag(&self, now: DateTime<Utc>) -> chrono::Duration {
-        self.oldest_unshipped
-            .map_or(chrono::Duration::zero(), |t| (now - t).max(chrono::Duration::zero()))
+        self.oldest_unshipped.map_or(chrono::Duration::zero(), |t| {
+            (now - t).max(chrono::Duration::zero())
+        })
     }
 
     /// Whether the board's header should warn at `now`.
@@ -148,8 +149,7 @@ impl<S: EventStore> Shipper<S> {
     /// One connection: resume, then ship as the writer flushes. Ok only
     /// when the server stops (the watch closes).
     async fn session(&mut self) -> Result<(), GroupError> {
-        let mut client =
-            super::connect(&self.target, &format!("flowboard-{}", self.site)).await?;
+        let mut client = super::connect(&self.target, &format!("flowboard-{}", self.site)).await?;
         schema::ensure(&mut client).await?;
         let resumed: i64 = client
             .query_one(
@@ -223,9 +223,8 @@ impl<S: EventStore> Shipper<S> {
     /// unshipped event was recorded.
     async fn refresh_backlog(&self, shipped: Option<u64>) {
         let durable = *self.durable.borrow();
-        let shipped = shipped.unwrap_or_else(|| {
-            self.status.lock().map(|s| s.shipped_seq).unwrap_or(0)
-        });
+        let shipped =
+            shipped.unwrap_or_else(|| self.status.lock().map(|s| s.shipped_seq).unwrap_or(0));
         let oldest = if shipped >= durable {
             None
         } else {
@@ -325,7 +324,8 @@ impl Columns {
         let clean = |s: String| s.replace('\0', "\u{FFFD}");
         self.operator.push(row.operator.map(clean));
         self.kind.push(row.kind);
-        self.body.push(row.body.to_string().replace("\\u0000", "\\uFFFD"));
+        self.body
+            .push(row.body.to_string().replace("\\u0000", "\\uFFFD"));
         self.lot.push(LogRow::lot(e).map(clean));
         self.chart_no.push(LogRow::chart_no(e).map(clean));
         self.arrival.push(LogRow::arrival(e));

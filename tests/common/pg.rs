@@ -37,7 +37,10 @@ pub fn available() -> bool {
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    super::have_tool("postgresql (initdb, postgres, psql)", bin_dir().is_some() && psql)
+    super::have_tool(
+        "postgresql (initdb, postgres, psql)",
+        bin_dir().is_some() && psql,
+    )
 }
 
 pub struct Pg {

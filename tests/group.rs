@@ -1,0 +1,368 @@
+//! A clinic group: two real branch servers (two data directories, two
+//! sites) shipping to one real PostgreSQL started by the test (initdb on a
+//! temp dir, a private socket). Head office reads it with `group ...`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Clinic;
+use common::pg::Pg;
+use serde_json::{Value, json};
+
+/// The rights SQL exactly as README.md gives it.
+fn readme_rights_sql() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("```sql\n-- flowboard group rights")
+        .expect("README gives the group rights SQL");
+    let body = &readme[start + "```sql\n".len()..];
+    body[..body.find("```").expect("end of the SQL block")].to_string()
+}
+
+/// Creates the tables (`group migrate`, as the owner) and the roles
+/// (README's SQL).
+fn prepare(pg: &Pg, head: &Clinic) {
+    let out = head.ok(&[
+        "group",
+        "--connection",
+        &pg.connection("flowboard"),
+        "--tls",
+        "disable",
+        "migrate",
+    ]);
+    assert!(out.contains("schema version 1"), "{out}");
+    let sql = head.dir.path().join("rights.sql");
+    std::fs::write(&sql, readme_rights_sql()).expect("write sql");
+    pg.psql_file(&sql);
+}
+
+/// A branch whose config ships to `pg` as `site` (role branch_<site>).
+fn branch(pg: &Pg, site: &str) -> Clinic {
+    let config = format!(
+        "{}\n[group]\nsite = \"{site}\"\nconnection = \"{}\"\ntls = \"disable\"\nbatch = 7\n",
+        common::config_at_hour(common::TEST_HOUR),
+        pg.connection(&format!("branch_{site}"))
+    );
+    let mut c = Clinic::with_config(&config);
+    c.start();
+    c
+}
+
+/// Head office: `group` commands as the reader role.
+fn group(clinic: &Clinic, pg: &Pg, args: &[&str]) -> String {
+    let mut all = vec![
+        "group",
+        "--connection",
+        &pg.connection("head_office"),
+        "--tls",
+        "disable",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    all.extend(args.iter().map(|a| a.to_string()));
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    clinic.ok(&refs)
+}
+
+/// A patient of `clinic` from arrival to administration of `lot`
+/// (visit `visit`: the clinic's n-th arrival).
+fn give_lot(clinic: &Clinic, visit: u64, name: &str, chart: &str, lot: &str) {
+    let mut lines = vec![
+        json!({"cmd": "arrive", "name": name, "treatment": "drip", "chart_no": chart}).to_string(),
+        json!({"cmd": "advance", "visit": visit, "to": "counselling"}).to_string(),
+    ];
+    lines.extend(common::counselling_lines(visit, "drip"));
+    lines.push(json!({"cmd": "advance", "visit": visit, "to": "ready"}).to_string());
+    lines.push(json!({"cmd": "advance", "visit": visit, "to": "administration", "bed": visit.to_string(), "lot": {"number": lot}}).to_string());
+    let mut args = vec!["--no-autostart", "send"];
+    args.extend(lines.iter().map(String::as_str));
+    let out = clinic.ok(&args);
+    assert!(!out.contains("\"ok\":false"), "{out}");
+}
+
+/// Arrivals only (quick events).
+fn arrivals(clinic: &Clinic, names: &[&str]) {
+    for name in names {
+        clinic.ok(&[
+            "--no-autostart",
+            "add",
+            "--name",
+            name,
+            "--treatment",
+            "face",
+        ]);
+    }
+}
+
+/// The sequence numbers PostgreSQL holds for `site`, in order.
+fn shipped(pg: &Pg, site: &str) -> Vec<u64> {
+    pg.psql(
+        "flowboard",
+        "flowboard",
+        &format!("SELECT seq FROM events WHERE site = '{site}' ORDER BY seq"),
+    )
+    .lines()
+    .map(|l| l.trim().parse().expect("a seq"))
+    .collect()
+}
+
+/// The branch's own log, by its export: every event's seq, in order.
+fn exported(clinic: &Clinic) -> Vec<u64> {
+    let day = clinic.today();
+    let out = clinic.ok(&[
+        "--no-autostart",
+        "export",
+        "--from",
+        &day,
+        "--to",
+        &day,
+        "--format",
+        "json",
+    ]);
+    let rows: Vec<Value> = serde_json::from_str(&out).expect("export JSON");
+    let mut seqs: Vec<u64> = rows
+        .iter()
+        .map(|r| r["seq"].as_u64().expect("seq"))
+        .collect();
+    seqs.sort();
+    seqs
+}
+
+/// Waits until PostgreSQL holds exactly the branch's log (fails after a
+/// minute, showing both).
+fn wait_shipped(pg: &Pg, site: &str, clinic: &Clinic) {
+    let want = exported(clinic);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let have = shipped(pg, site);
+        if have == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "site {site}: PostgreSQL holds {have:?}, the branch's export {want:?}\n{}",
+            status_of(clinic)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn status_of(clinic: &Clinic) -> String {
+    String::from_utf8_lossy(&clinic.run(&["group", "status"]).stdout).to_string()
+}
+
+#[test]
+fn two_branches_ship_and_head_office_traces_a_lot_given_at_both() {
+    if !common::pg::available() {
+        return;
+    }
+    let pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let ginza = branch(&pg, "ginza");
+    let umeda = branch(&pg, "umeda");
+    give_lot(&ginza, 1, "山田 花子", "G-100", "EXO-2611-07");
+    give_lot(&umeda, 1, "佐藤 一郎", "U-200", "EXO-2611-07");
+    give_lot(&umeda, 2, "Ann Lee", "U-201", "EXO-2611-09");
+    wait_shipped(&pg, "ginza", &ginza);
+    wait_shipped(&pg, "umeda", &umeda);
+
+    let text = group(&head, &pg, &["trace-lot", "EXO-2611-07"]);
+    assert!(text.contains("2 administrations in 2 branches"), "{text}");
+    assert!(
+        text.contains("ginza") && text.contains("山田 花子"),
+        "{text}"
+    );
+    assert!(
+        text.contains("umeda") && text.contains("佐藤 一郎"),
+        "{text}"
+    );
+    assert!(!text.contains("Ann Lee"), "{text}");
+    let rows: Vec<Value> = serde_json::from_str(&group(
+        &head,
+        &pg,
+        &["trace-lot", "EXO-2611-07", "--format", "json"],
+    ))
+    .expect("json");
+    assert_eq!(rows.len(), 2);
+    // The same row as the branch's own trace-lot, with the site first.
+    let own: Vec<Value> = serde_json::from_str(&ginza.ok(&[
+        "--no-autostart",
+        "trace-lot",
+        "EXO-2611-07",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    let at_ginza = rows.iter().find(|r| r["site"] == "ginza").expect("ginza");
+    for key in [
+        "name",
+        "chart_no",
+        "nurse",
+        "dose_ml",
+        "at",
+        "lot",
+        "treatment",
+    ] {
+        assert_eq!(at_ginza[key], own[0][key], "{key}");
+    }
+
+    // The day, per site and in total.
+    let day: Value = serde_json::from_str(&group(
+        &head,
+        &pg,
+        &[
+            "report",
+            "day",
+            "--date",
+            &ginza.today(),
+            "--format",
+            "json",
+        ],
+    ))
+    .expect("json");
+    let administered = |r: &Value| -> u64 {
+        r["treatments"]
+            .as_array()
+            .expect("treatments")
+            .iter()
+            .map(|t| t["administered"].as_u64().unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(administered(&day["sites"]["ginza"]), 1);
+    assert_eq!(administered(&day["sites"]["umeda"]), 2);
+    assert_eq!(administered(&day["total"]), 3);
+    let own_day: Value =
+        serde_json::from_str(&umeda.ok(&["--no-autostart", "report", "day", "--format", "json"]))
+            .expect("json");
+    assert_eq!(
+        day["sites"]["umeda"], own_day,
+        "umeda's day as umeda reports it"
+    );
+
+    // Status: both sites, their last event.
+    let status = group(&head, &pg, &["status"]);
+    assert!(
+        status.contains("ginza") && status.contains("umeda"),
+        "{status}"
+    );
+    let at_branch = status_of(&ginza);
+    assert!(at_branch.contains("this branch (ginza)"), "{at_branch}");
+    assert!(at_branch.contains("connected"), "{at_branch}");
+}
+
+#[test]
+fn the_line_goes_down_the_branches_go_on_and_every_event_arrives_once() {
+    if !common::pg::available() {
+        return;
+    }
+    let mut pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let mut ginza = branch(&pg, "ginza");
+    let umeda = branch(&pg, "umeda");
+    arrivals(&ginza, &["A1", "A2", "A3"]);
+    arrivals(&umeda, &["B1"]);
+    wait_shipped(&pg, "ginza", &ginza);
+
+    // The line goes down: both branches keep working.
+    pg.stop();
+    arrivals(&ginza, &["A4", "A5", "A6", "A7", "A8", "A9", "A10"]);
+    give_lot(&umeda, 2, "鈴木 次郎", "U-9", "EXO-DOWN");
+    let status = status_of(&ginza);
+    assert!(status.contains("not connected"), "{status}");
+    assert!(ginza.visit_names().contains(&"A10".to_string()));
+    std::thread::sleep(Duration::from_secs(2));
+
+    // It comes back: the backlog drains, each event once.
+    pg.restart();
+    wait_shipped(&pg, "ginza", &ginza);
+    wait_shipped(&pg, "umeda", &umeda);
+
+    // kill -9 of a branch server in the middle of shipping (batches of 7,
+    // more events than fit in one), then of PostgreSQL in the middle of
+    // a batch; a restart of each resumes with no gap and no duplicate.
+    let names: Vec<String> = (0..40).map(|i| format!("K{i}")).collect();
+    let mut lines: Vec<String> = names
+        .iter()
+        .map(|n| json!({"cmd": "arrive", "name": n, "treatment": "face"}).to_string())
+        .collect();
+    lines.insert(0, "--no-autostart".into());
+    lines.insert(1, "send".into());
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    ginza.ok(&refs);
+    ginza.kill9();
+    ginza.start();
+    pg.kill9();
+    arrivals(&ginza, &["after the crash"]);
+    pg.restart();
+    wait_shipped(&pg, "ginza", &ginza);
+    wait_shipped(&pg, "umeda", &umeda);
+    let seqs = shipped(&pg, "ginza");
+    let n = seqs.len() as u64;
+    assert_eq!(seqs, (1..=n).collect::<Vec<u64>>(), "no gap, no duplicate");
+    // The lot given while the line was down is found.
+    let text = group(&head, &pg, &["trace-lot", "EXO-DOWN"]);
+    assert!(
+        text.contains("umeda") && text.contains("鈴木 次郎"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_branch_role_may_only_insert_its_own_sites_rows() {
+    if !common::pg::available() {
+        return;
+    }
+    let pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let ginza = branch(&pg, "ginza");
+    let umeda = branch(&pg, "umeda");
+    arrivals(&ginza, &["A1"]);
+    arrivals(&umeda, &["B1"]);
+    wait_shipped(&pg, "ginza", &ginza);
+    wait_shipped(&pg, "umeda", &umeda);
+    let refused = |user: &str, sql: &str| {
+        let err = pg
+            .try_psql("flowboard", user, sql)
+            .expect_err(&format!("{user} may not: {sql}"));
+        assert!(
+            err.contains("permission denied") || err.contains("row-level security"),
+            "{user}: {sql}: {err}"
+        );
+    };
+    refused(
+        "branch_ginza",
+        "UPDATE events SET kind = 'x' WHERE site = 'ginza'",
+    );
+    refused("branch_ginza", "DELETE FROM events WHERE site = 'ginza'");
+    refused("branch_ginza", "DELETE FROM events WHERE site = 'umeda'");
+    refused(
+        "branch_ginza",
+        "INSERT INTO events (site, seq, visit, at, recorded_at, kind, body) VALUES ('umeda', 999, 1, now(), now(), 'cancelled', '{}')",
+    );
+    refused("head_office", "DELETE FROM events");
+    refused(
+        "head_office",
+        "INSERT INTO events (site, seq, visit, at, recorded_at, kind, body) VALUES ('umeda', 999, 1, now(), now(), 'cancelled', '{}')",
+    );
+    // A branch sees only its own rows; head office sees every branch.
+    let seen = pg.psql(
+        "flowboard",
+        "branch_ginza",
+        "SELECT DISTINCT site FROM events",
+    );
+    assert_eq!(seen, "ginza");
+    let all = pg.psql(
+        "flowboard",
+        "head_office",
+        "SELECT string_agg(DISTINCT site, ',') FROM events",
+    );
+    assert_eq!(all, "ginza,umeda");
+    // The rows are the events as the branch recorded them.
+    assert_eq!(shipped(&pg, "ginza"), exported(&ginza));
+}
