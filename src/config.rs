@@ -983,6 +983,58 @@ pub enum ConfigError {
     },
 }
 
+impl Group {
+    fn validate(&self) -> Result<(), (String, String)> {
+        let bad = |key: &str, problem: String| Err((format!("group.{key}"), problem));
+        if self.site.is_empty()
+            || self.site.len() > 32
+            || !self
+                .site
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return bad(
+                "site",
+                format!(
+                    "{:?} is not a site name: use 1 to 32 of a-z, 0-9 and _ (such as \"ginza\")",
+                    self.site
+                ),
+            );
+        }
+        if let Err(e) = self.connection.parse::<tokio_postgres::Config>() {
+            return bad(
+                "connection",
+                format!(
+                    "is not a PostgreSQL connection string ({e}): write it as \"host=HOST user=branch_{} dbname=flowboard\" or postgresql://USER@HOST/DB",
+                    self.site
+                ),
+            );
+        }
+        if self.ca_file.is_some() && self.tls != GroupTls::VerifyFull {
+            return bad(
+                "ca_file",
+                "is only used with tls = \"verify-full\": remove it or set tls".into(),
+            );
+        }
+        if !(1..=1440).contains(&self.warn_behind_minutes) {
+            return bad(
+                "warn_behind_minutes",
+                format!(
+                    "must be between 1 and 1440 (a day), got {}",
+                    self.warn_behind_minutes
+                ),
+            );
+        }
+        if !(1..=10_000).contains(&self.batch) {
+            return bad(
+                "batch",
+                format!("must be between 1 and 10000, got {}", self.batch),
+            );
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1125,57 +1177,5 @@ mod tests {
         let text = "[[treatments]]\nid = \"x\"\nlabel = \"X\"\nroute = \"oral\"\nminutes = 5\n";
         let err = parse(text).unwrap_err().to_string();
         assert!(err.contains("oral"), "{err}");
-    }
-}
-
-impl Group {
-    fn validate(&self) -> Result<(), (String, String)> {
-        let bad = |key: &str, problem: String| Err((format!("group.{key}"), problem));
-        if self.site.is_empty()
-            || self.site.len() > 32
-            || !self
-                .site
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            return bad(
-                "site",
-                format!(
-                    "{:?} is not a site name: use 1 to 32 of a-z, 0-9 and _ (such as \"ginza\")",
-                    self.site
-                ),
-            );
-        }
-        if let Err(e) = self.connection.parse::<tokio_postgres::Config>() {
-            return bad(
-                "connection",
-                format!(
-                    "is not a PostgreSQL connection string ({e}): write it as \"host=HOST user=branch_{} dbname=flowboard\" or postgresql://USER@HOST/DB",
-                    self.site
-                ),
-            );
-        }
-        if self.ca_file.is_some() && self.tls != GroupTls::VerifyFull {
-            return bad(
-                "ca_file",
-                "is only used with tls = \"verify-full\": remove it or set tls".into(),
-            );
-        }
-        if !(1..=1440).contains(&self.warn_behind_minutes) {
-            return bad(
-                "warn_behind_minutes",
-                format!(
-                    "must be between 1 and 1440 (a day), got {}",
-                    self.warn_behind_minutes
-                ),
-            );
-        }
-        if !(1..=10_000).contains(&self.batch) {
-            return bad(
-                "batch",
-                format!("must be between 1 and 10000, got {}", self.batch),
-            );
-        }
-        Ok(())
     }
 }

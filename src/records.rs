@@ -557,7 +557,7 @@ pub async fn report_reactions(
 pub(crate) fn reaction_line(config: &Config, r: &report::ReactionRow) -> String {
     format!(
         "{}  {} ({})  {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
-        local(&config, r.at),
+        local(config, r.at),
         r.name,
         r.chart_no.as_deref().unwrap_or("-"),
         r.treatment,
@@ -568,7 +568,7 @@ pub(crate) fn reaction_line(config: &Config, r: &report::ReactionRow) -> String 
         r.resolved_at
             .map_or("not recorded as resolved".to_string(), |t| format!(
                 "symptom-free {}",
-                local(&config, t)
+                local(config, t)
             )),
         r.outcome
     )
