@@ -12,7 +12,7 @@ use crate::projection::{WallSettings, WallView};
 /// Bumped on any change a client of the previous version would misread.
 /// 2: after a command the server sends what changed (`changes`), not the
 ///    board; the records come in pages.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Longest line the server accepts; longer lines are refused, not read.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
@@ -158,6 +158,20 @@ pub enum ServerMsg {
     WallWelcome(Box<WallWelcome>),
     /// What the wall shows changed (sent to `wall` connections only).
     Wall(Box<WallView>),
+    /// A branch in a clinic group (protocol 3): the shipping to the
+    /// group's PostgreSQL is behind (`null`: it is not, any more). Sent to
+    /// staff connections after the welcome when behind, and whenever it
+    /// changes.
+    Shipping(Option<ShippingBehind>),
+}
+
+/// The branch's events not yet in the group's PostgreSQL are older than
+/// `[group] warn_behind_minutes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingBehind {
+    pub site: String,
+    /// When the oldest event not yet shipped was recorded.
+    pub since: DateTime<Utc>,
 }
 
 /// The welcome of a `wall` connection.

@@ -366,3 +366,73 @@ fn a_branch_role_may_only_insert_its_own_sites_rows() {
     // The rows are the events as the branch recorded them.
     assert_eq!(shipped(&pg, "ginza"), exported(&ginza));
 }
+
+/// A branch whose database holds days of records not yet shipped: every
+/// staff connection is told at once that the shipping is behind (the
+/// board's header shows it), and told again when it has caught up.
+#[test]
+fn a_branch_behind_tells_its_screens_and_when_it_has_caught_up() {
+    use std::io::{BufRead, BufReader, Write};
+    if !common::pg::available() {
+        return;
+    }
+    let mut pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    pg.stop();
+    let config = format!(
+        "{}\n[group]\nsite = \"ginza\"\nconnection = \"{}\"\ntls = \"disable\"\nwarn_behind_minutes = 5\n",
+        common::config_at_hour(common::TEST_HOUR),
+        pg.connection("branch_ginza")
+    );
+    let mut ginza = Clinic::with_config(&config);
+    std::fs::create_dir_all(ginza.data()).expect("data dir");
+    {
+        let store = flowboard::store::Store::open(&ginza.data().join("db")).expect("store");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date");
+        flowboard::demo::fill::fill(
+            &store,
+            &flowboard::config::Config::default(),
+            2,
+            today,
+            &mut flowboard::demo::history::Clinic::new(5),
+            |_, _| {},
+        )
+        .expect("fill");
+    }
+    ginza.start();
+    let stream = std::os::unix::net::UnixStream::connect(ginza.socket()).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .expect("timeout");
+    let mut w = stream.try_clone().expect("clone");
+    writeln!(
+        w,
+        "{}",
+        json!({"hello": {"protocol": flowboard::protocol::PROTOCOL_VERSION, "role": "read_only"}})
+    )
+    .expect("hello");
+    let mut reader = BufReader::new(stream);
+    let mut next_shipping = || -> Value {
+        loop {
+            let mut line = String::new();
+            assert!(reader.read_line(&mut line).expect("read") > 0, "closed");
+            let msg: Value = serde_json::from_str(&line).expect("json");
+            if let Some(s) = msg.get("shipping") {
+                return s.clone();
+            }
+        }
+    };
+    let behind = next_shipping();
+    assert_eq!(behind["site"], "ginza", "{behind}");
+    let since: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(behind["since"].clone()).expect("since");
+    assert!(chrono::Utc::now() - since > chrono::Duration::minutes(5));
+    // The line comes back: the backlog drains and the screens hear it.
+    pg.restart();
+    assert_eq!(next_shipping(), Value::Null);
+    let events = ginza.ok(&["--no-autostart", "verify"]);
+    let n: usize = shipped(&pg, "ginza").len();
+    assert!(n > 100, "{n} events shipped");
+    assert!(events.contains(&n.to_string()), "{events}");
+}

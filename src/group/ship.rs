@@ -25,6 +25,7 @@ use tokio::sync::watch;
 use super::{GroupError, Target, schema};
 use crate::config::Group;
 use crate::domain::EventRecord;
+use crate::protocol::ShippingBehind;
 use crate::store::{EventStore, LogRow};
 
 /// What the shipper knows, for `flowboard group status` and the board's
@@ -67,6 +68,14 @@ impl ShipStatus {
 /// The shipper's state, shared with the server's queries.
 pub type SharedStatus = Arc<Mutex<ShipStatus>>;
 
+/// What a running shipper shows: its status (for `group status`) and
+/// whether it is behind (for every board's header; changes rarely).
+#[derive(Clone)]
+pub struct Shipping {
+    pub status: SharedStatus,
+    pub behind: watch::Receiver<Option<ShippingBehind>>,
+}
+
 const BACKOFF_MIN: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(60);
 
@@ -76,14 +85,16 @@ pub fn start<S: EventStore>(
     store: Arc<S>,
     group: &Group,
     durable: watch::Receiver<u64>,
-) -> SharedStatus {
+) -> Shipping {
     let status = Arc::new(Mutex::new(ShipStatus {
         site: group.site.clone(),
         durable_seq: *durable.borrow(),
         warn_behind_minutes: group.warn_behind_minutes,
         ..ShipStatus::default()
     }));
+    let (behind_tx, behind) = watch::channel(None);
     let shipper = Shipper {
+        behind: behind_tx,
         store,
         target: Target::from(group),
         site: group.site.clone(),
@@ -93,7 +104,7 @@ pub fn start<S: EventStore>(
         reached: false,
     };
     tokio::spawn(shipper.run());
-    status
+    Shipping { status, behind }
 }
 
 struct Shipper<S> {
@@ -103,15 +114,38 @@ struct Shipper<S> {
     batch: usize,
     durable: watch::Receiver<u64>,
     status: SharedStatus,
+    behind: watch::Sender<Option<ShippingBehind>>,
     /// Whether the current session reached PostgreSQL.
     reached: bool,
 }
 
 impl<S: EventStore> Shipper<S> {
     fn update(&self, f: impl FnOnce(&mut ShipStatus)) {
-        if let Ok(mut s) = self.status.lock() {
-            f(&mut s);
-        }
+        let now = Utc::now();
+        let behind = match self.status.lock() {
+            Ok(mut s) => {
+                f(&mut s);
+                match s.oldest_unshipped {
+                    Some(since) if s.behind(now) => Some(ShippingBehind {
+                        site: s.site.clone(),
+                        since,
+                    }),
+                    _ => None,
+                }
+            }
+            Err(_) => return,
+        };
+        // Told only when it turns (behind, caught up): never per command
+        // nor per batch; while draining, the header keeps the first
+        // `since` (the oldest event when it fell behind).
+        self.behind.send_if_modified(|now| {
+            if now.is_some() == behind.is_some() {
+                false
+            } else {
+                *now = behind;
+                true
+            }
+        });
     }
 
     async fn run(mut self) {
@@ -190,10 +224,16 @@ impl<S: EventStore> Shipper<S> {
             let (last_seq, last_at) = (last.seq, last.recorded_at);
             ship_batch(&mut client, &self.site, &events).await?;
             shipped = last_seq;
+            let oldest = if last_seq < durable {
+                self.oldest_after(last_seq).await
+            } else {
+                None
+            };
             self.update(|s| {
                 s.shipped_seq = last_seq;
                 s.shipped_recorded_at = Some(last_at);
                 s.durable_seq = durable;
+                s.oldest_unshipped = oldest;
                 s.last_error = None;
             });
         }
@@ -219,6 +259,16 @@ impl<S: EventStore> Shipper<S> {
         Ok(events)
     }
 
+    /// When the first event after `seq` was recorded.
+    async fn oldest_after(&self, seq: u64) -> Option<DateTime<Utc>> {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || store.events_after(seq, 1))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .and_then(|e| e.first().map(|e| e.recorded_at))
+    }
+
     /// Updates the backlog figures: what is durable, and when the oldest
     /// unshipped event was recorded.
     async fn refresh_backlog(&self, shipped: Option<u64>) {
@@ -228,12 +278,7 @@ impl<S: EventStore> Shipper<S> {
         let oldest = if shipped >= durable {
             None
         } else {
-            let store = Arc::clone(&self.store);
-            tokio::task::spawn_blocking(move || store.events_after(shipped, 1))
-                .await
-                .ok()
-                .and_then(Result::ok)
-                .and_then(|e| e.first().map(|e| e.recorded_at))
+            self.oldest_after(shipped).await
         };
         self.update(|s| {
             s.durable_seq = durable;

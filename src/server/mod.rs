@@ -115,7 +115,7 @@ pub(crate) struct Shared {
     /// Log lines that a flood would repeat: one per interval.
     quiet: Quiet,
     /// The shipper's status, when the branch is in a group.
-    shipping: Option<crate::group::ship::SharedStatus>,
+    shipping: Option<crate::group::ship::Shipping>,
 }
 
 /// The throttles of the log lines a flood would repeat.

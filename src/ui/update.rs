@@ -638,6 +638,8 @@ fn on_client(app: &mut App, event: ClientEvent) {
                 app.lang = app.config.language;
             }
             app.connection = Connection::Connected;
+            // The server says again if the shipping is behind.
+            app.shipping = None;
             app.bell.reset();
         }
         ClientEvent::Board(board) => app.board = *board,
@@ -648,6 +650,7 @@ fn on_client(app: &mut App, event: ClientEvent) {
         }
         // The wall's news: a staff board's link never asks for it.
         ClientEvent::WallConnected(_) | ClientEvent::Wall(_) => {}
+        ClientEvent::Shipping(behind) => app.shipping = behind,
         ClientEvent::Reply(reply) => on_reply(app, reply),
         ClientEvent::Lost(reason) => {
             app.connection = Connection::Lost(sanitize(&reason));
