@@ -204,6 +204,13 @@ enum GroupMode {
     },
     /// Create or migrate the group database's tables (as its owner).
     Migrate,
+    /// Every branch now (patients per stage, beds in use, emergencies),
+    /// read-only, redrawn when a branch ships (LISTEN/NOTIFY).
+    Board {
+        /// Print the table at each change instead of a full screen.
+        #[arg(long)]
+        plain: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -365,6 +372,7 @@ fn main() -> ExitCode {
                 ca_file,
             },
             command,
+            cli.lang,
         )),
         Some(Mode::Wall) => runtime.block_on(wall(data, config, autostart, cli.lang)),
         Some(Mode::Pin {
@@ -503,6 +511,7 @@ async fn group_mode(
     config: &Config,
     target: GroupTarget,
     mode: GroupMode,
+    lang: Option<Lang>,
 ) -> Outcome {
     use flowboard::group::commands;
     let target = target.resolve(config);
@@ -536,6 +545,13 @@ async fn group_mode(
             };
             commands::status(target.as_ref(), config, local, json).await
         }
+        GroupMode::Board { plain } => match &target {
+            Some(t) => {
+                let lang = lang.unwrap_or(config.language);
+                commands::board(t, config, lang, plain).await
+            }
+            None => Err(need()),
+        },
         GroupMode::Migrate => match &target {
             Some(t) => commands::migrate(t).await,
             None => Err(need()),

@@ -252,6 +252,54 @@ fn two_branches_ship_and_head_office_traces_a_lot_given_at_both() {
     let at_branch = status_of(&ginza);
     assert!(at_branch.contains("this branch (ginza)"), "{at_branch}");
     assert!(at_branch.contains("connected"), "{at_branch}");
+
+    // The group board: every branch now, redrawn when a branch ships.
+    let mut board = head
+        .cmd(&[
+            "group",
+            "--connection",
+            &pg.connection("head_office"),
+            "--tls",
+            "disable",
+            "board",
+            "--plain",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("group board");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let stdout = board.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    // A site's line: name, the patients in each active stage, beds, emergencies.
+    let site_line = |rx: &std::sync::mpsc::Receiver<String>, site: &str| -> Vec<u64> {
+        loop {
+            let line = rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the group board printed a table");
+            if line.starts_with(site) {
+                return line
+                    .split_whitespace()
+                    .skip(1)
+                    .filter_map(|n| n.parse().ok())
+                    .collect();
+            }
+        }
+    };
+    // Waiting, counselling, ready, administration, observation, beds, emergency.
+    assert_eq!(site_line(&rx, "ginza"), vec![0, 0, 0, 1, 0, 1, 0]);
+    assert_eq!(site_line(&rx, "umeda"), vec![0, 0, 0, 2, 0, 2, 0]);
+    arrivals(&ginza, &["新しい 患者"]);
+    assert_eq!(site_line(&rx, "ginza"), vec![1, 0, 0, 1, 0, 1, 0]);
+    let _ = board.kill();
+    let _ = board.wait();
 }
 
 #[test]

@@ -334,3 +334,114 @@ fn minutes(secs: i64) -> String {
         s => format!("{}h {}m", s / 3600, (s % 3600) / 60),
     }
 }
+
+/// `flowboard group board`: every branch now, redrawn when a branch ships
+/// (LISTEN/NOTIFY). `plain`: the table printed again at each change, for
+/// a script or a log (no terminal needed).
+pub async fn board(
+    target: &Target,
+    config: &Config,
+    lang: crate::i18n::Lang,
+    plain: bool,
+) -> Outcome {
+    use super::board as group_board;
+    if plain {
+        let mut backoff = std::time::Duration::from_secs(1);
+        loop {
+            match group_board::listen(target).await {
+                Ok((client, mut notes)) => {
+                    backoff = std::time::Duration::from_secs(1);
+                    loop {
+                        let sites = group_board::now_at(&client, config, Utc::now())
+                            .await
+                            .map_err(failed)?;
+                        let mut text =
+                            group_board::lines(&sites, config, lang, Utc::now()).join("\n");
+                        text.push_str("\n\n");
+                        std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
+                        std::io::Write::flush(&mut std::io::stdout().lock())?;
+                        if !group_board::next_change(&mut notes).await {
+                            eprintln!(
+                                "flowboard: the group database's connection was lost; reconnecting"
+                            );
+                            break;
+                        }
+                    }
+                }
+                Err(e) => eprintln!("flowboard: the group database: {}; retrying", e.line()),
+            }
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(std::time::Duration::from_secs(30));
+        }
+    }
+    screen(target, config, lang).await
+}
+
+/// The full-screen group board (ratatui): q or Esc leaves.
+async fn screen(target: &Target, config: &Config, lang: crate::i18n::Lang) -> Outcome {
+    use super::board as group_board;
+    use ratatui::crossterm::event::{self, Event, KeyCode, KeyModifiers};
+    use ratatui::widgets::Paragraph;
+    let (keys_tx, mut keys) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            if keys_tx.send(ev).is_err() {
+                return;
+            }
+        }
+    });
+    let mut terminal = ratatui::try_init()?;
+    let mut lines = vec!["connecting to the group database...".to_string()];
+    let result: Outcome = async {
+        let mut conn = None;
+        loop {
+            if conn.is_none() {
+                match group_board::listen(target).await {
+                    Ok((client, notes)) => {
+                        let sites = group_board::now_at(&client, config, Utc::now())
+                            .await
+                            .map_err(failed)?;
+                        lines = group_board::lines(&sites, config, lang, Utc::now());
+                        conn = Some((client, notes));
+                    }
+                    Err(e) => lines = vec![format!("the group database: {}; retrying", e.line())],
+                }
+            }
+            let shown: Vec<ratatui::text::Line> = lines
+                .iter()
+                .map(|l| ratatui::text::Line::raw(crate::domain::text::sanitize(l)))
+                .collect();
+            terminal.draw(|f| f.render_widget(Paragraph::new(shown), f.area()))?;
+            tokio::select! {
+                changed = async {
+                    match conn.as_mut() {
+                        Some((_, notes)) => group_board::next_change(notes).await,
+                        None => {
+                            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                            false
+                        }
+                    }
+                } => {
+                    match (changed, conn.as_ref()) {
+                        (true, Some((client, _))) => {
+                            let sites = group_board::now_at(client, config, Utc::now())
+                                .await
+                                .map_err(failed)?;
+                            lines = group_board::lines(&sites, config, lang, Utc::now());
+                        }
+                        _ => conn = None,
+                    }
+                }
+                key = keys.recv() => match key {
+                    Some(Event::Key(k)) if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
+                        || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL)) => return Ok(()),
+                    None => return Ok(()),
+                    _ => {}
+                },
+            }
+        }
+    }
+    .await;
+    ratatui::restore();
+    result
+}

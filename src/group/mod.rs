@@ -14,6 +14,7 @@
 //! Layering: beside `store` (it knows PostgreSQL as `store` knows sled);
 //! the domain knows nothing of it, the UI never calls it.
 
+pub mod board;
 pub mod commands;
 pub mod read;
 pub mod schema;
@@ -80,6 +81,31 @@ impl GroupError {
 /// Connects to the group's PostgreSQL; the connection's task runs on the
 /// current runtime and ends with the client.
 pub async fn connect(target: &Target, app: &str) -> Result<tokio_postgres::Client, GroupError> {
+    open(target, app, None).await
+}
+
+/// Connects, and hands every NOTIFY's payload to the receiver (which
+/// ends when the connection does).
+pub async fn connect_listening(
+    target: &Target,
+    app: &str,
+) -> Result<
+    (
+        tokio_postgres::Client,
+        tokio::sync::mpsc::UnboundedReceiver<String>,
+    ),
+    GroupError,
+> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let client = open(target, app, Some(tx)).await?;
+    Ok((client, rx))
+}
+
+async fn open(
+    target: &Target,
+    app: &str,
+    notes: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+) -> Result<tokio_postgres::Client, GroupError> {
     use tokio_postgres::config::SslMode;
     let mut config: tokio_postgres::Config = target
         .connection
@@ -93,11 +119,7 @@ pub async fn connect(target: &Target, app: &str) -> Result<tokio_postgres::Clien
         GroupTls::Disable => {
             config.ssl_mode(SslMode::Disable);
             let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
-            tokio::spawn(async move {
-                if let Err(e) = connection.await {
-                    tracing::debug!("group connection ended: {e}");
-                }
-            });
+            drive(connection, notes);
             Ok(client)
         }
         GroupTls::Require | GroupTls::VerifyFull => {
@@ -125,12 +147,36 @@ pub async fn connect(target: &Target, app: &str) -> Result<tokio_postgres::Clien
                 .map_err(|e| GroupError::Tls(e.to_string()))?;
             let tls = postgres_native_tls::MakeTlsConnector::new(connector);
             let (client, connection) = config.connect(tls).await?;
-            tokio::spawn(async move {
-                if let Err(e) = connection.await {
-                    tracing::debug!("group connection ended: {e}");
-                }
-            });
+            drive(connection, notes);
             Ok(client)
         }
     }
+}
+
+/// Runs a connection on the current runtime, handing its notifications
+/// to `notes`.
+fn drive<S, T>(
+    mut connection: tokio_postgres::Connection<S, T>,
+    notes: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    tokio::spawn(async move {
+        loop {
+            match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => {
+                    if let Some(tx) = &notes {
+                        let _ = tx.send(n.payload().to_string());
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => {
+                    tracing::debug!("group connection ended: {e}");
+                    return;
+                }
+                None => return,
+            }
+        }
+    });
 }
