@@ -484,3 +484,90 @@ fn a_branch_behind_tells_its_screens_and_when_it_has_caught_up() {
     assert!(n > 100, "{n} events shipped");
     assert!(events.contains(&n.to_string()), "{events}");
 }
+
+/// TLS to the group: with `tls = "verify-full"` and the CA that signed
+/// PostgreSQL's certificate the branch ships; without it (the system's
+/// roots do not know a self-signed certificate) the branch refuses the
+/// server, keeps working, and its status says why.
+#[test]
+fn tls_verify_full_ships_with_the_ca_and_refuses_an_unknown_certificate() {
+    if !common::pg::available() {
+        return;
+    }
+    let pg = Pg::start_tls();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let ca = pg.tls.clone().expect("a certificate");
+    let config = |site: &str, ca_line: &str| {
+        format!(
+            "{}\n[group]\nsite = \"{site}\"\nconnection = \"{}\"\ntls = \"verify-full\"\n{ca_line}\n",
+            common::config_at_hour(common::TEST_HOUR),
+            pg.tcp_connection(&format!("branch_{site}"))
+        )
+    };
+    let mut ginza =
+        Clinic::with_config(&config("ginza", &format!("ca_file = \"{}\"", ca.display())));
+    ginza.start();
+    let mut umeda = Clinic::with_config(&config("umeda", ""));
+    umeda.start();
+    arrivals(&ginza, &["A1", "A2"]);
+    arrivals(&umeda, &["B1"]);
+    wait_shipped(&pg, "ginza", &ginza);
+    // The connection was TLS: PostgreSQL says so for the branch's role.
+    let ssl = pg.psql(
+        "flowboard",
+        "flowboard",
+        "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE s.ssl AND a.usename = 'branch_ginza'",
+    );
+    assert_eq!(ssl, "1", "the branch's connection is TLS");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = status_of(&umeda);
+        if status.contains("last error") && status.contains("certificate") {
+            assert!(status.contains("not connected"), "{status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "{status}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(shipped(&pg, "umeda").is_empty());
+    assert!(umeda.visit_names().contains(&"B1".to_string()));
+}
+
+/// A branch restored from a backup older than what it shipped would
+/// reuse sequence numbers PostgreSQL already holds for other events: it
+/// ships nothing, and both the branch and head office are told why.
+#[test]
+fn a_branch_older_than_what_it_shipped_ships_nothing_and_says_why() {
+    if !common::pg::available() {
+        return;
+    }
+    let pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let mut ginza = branch(&pg, "ginza");
+    arrivals(&ginza, &["A1"]);
+    let backup = ginza.dir.path().join("backup");
+    ginza.ok(&["--no-autostart", "backup", backup.to_str().expect("utf-8")]);
+    arrivals(&ginza, &["A2", "A3"]);
+    wait_shipped(&pg, "ginza", &ginza);
+    let before = shipped(&pg, "ginza");
+    ginza.kill9();
+    let config = std::fs::read_to_string(&ginza.config).expect("config");
+    let mut restored = Clinic::with_config(&config);
+    restored.ok(&["restore", backup.to_str().expect("utf-8")]);
+    restored.start();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = status_of(&restored);
+        if status.contains("older than what it shipped") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{status}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    arrivals(&restored, &["B1"]);
+    assert_eq!(shipped(&pg, "ginza"), before, "nothing shipped over it");
+    let status = group(&head, &pg, &["status"]);
+    assert!(status.contains("older than what it shipped"), "{status}");
+}

@@ -205,10 +205,18 @@ impl<S: EventStore> Shipper<S> {
         loop {
             let durable = *self.durable.borrow_and_update();
             if shipped > durable {
-                return Err(GroupError::Log(format!(
+                let error = GroupError::Log(format!(
                     "PostgreSQL holds events up to {shipped} for site {}, but this branch's log ends at {durable}: the branch's database is older than what it shipped (restored from an old backup?); nothing more is shipped until that is resolved",
                     self.site
-                )));
+                ));
+                // Head office sees it in `group status` too.
+                let _ = client
+                    .execute(
+                        "UPDATE sites SET last_error = $2, error_at = now() WHERE site = $1",
+                        &[&self.site, &error.line()],
+                    )
+                    .await;
+                return Err(error);
             }
             if shipped == durable {
                 self.refresh_backlog(Some(shipped)).await;

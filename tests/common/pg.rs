@@ -50,6 +50,10 @@ pub struct Pg {
     child: Option<Child>,
     pub port: u16,
     as_nobody: bool,
+    /// With TLS (on 127.0.0.1, the same port as the socket's): the
+    /// server's certificate (self-signed for `localhost`, the CA a client
+    /// is given).
+    pub tls: Option<PathBuf>,
 }
 
 fn nobody() -> (u32, u32) {
@@ -61,6 +65,16 @@ impl Pg {
     /// initdb (superuser `flowboard`, trust on the local socket) and
     /// start; a database `flowboard` is created.
     pub fn start() -> Pg {
+        Pg::start_with(false)
+    }
+
+    /// As `start`, also listening on 127.0.0.1 with TLS (a self-signed
+    /// certificate for `localhost` made with openssl).
+    pub fn start_tls() -> Pg {
+        Pg::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Pg {
         let bin = bin_dir().expect("initdb and postgres");
         let dir = tempfile::Builder::new()
             .prefix("fb-pg-")
@@ -78,6 +92,7 @@ impl Pg {
             child: None,
             port,
             as_nobody,
+            tls: None,
         };
         let out = pg
             .command("initdb")
@@ -97,9 +112,53 @@ impl Pg {
             let (uid, gid) = nobody();
             std::os::unix::fs::chown(pg.socket_dir(), Some(uid), Some(gid)).expect("chown");
         }
+        if tls {
+            let cert = pg.dir.path().join("server.crt");
+            let key = pg.dir.path().join("server.key");
+            let out = Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                ])
+                .args(["-subj", "/CN=localhost"])
+                .args(["-addext", "subjectAltName=DNS:localhost"])
+                .arg("-keyout")
+                .arg(&key)
+                .arg("-out")
+                .arg(&cert)
+                .output()
+                .expect("run openssl");
+            assert!(
+                out.status.success(),
+                "openssl: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("key");
+            if as_nobody {
+                let (uid, gid) = nobody();
+                for f in [&cert, &key] {
+                    std::os::unix::fs::chown(f, Some(uid), Some(gid)).expect("chown");
+                }
+            }
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            pg.port = port;
+            pg.tls = Some(cert);
+        }
         pg.run_server();
         pg.psql("postgres", "flowboard", "CREATE DATABASE flowboard");
         pg
+    }
+
+    /// A connection string for `user` over TCP to `localhost` (TLS).
+    pub fn tcp_connection(&self, user: &str) -> String {
+        assert!(self.tls.is_some(), "started with TLS");
+        format!(
+            "host=localhost port={} user={user} dbname=flowboard",
+            self.port
+        )
     }
 
     fn command(&self, tool: &str) -> Command {
@@ -138,11 +197,26 @@ impl Pg {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let log = std::fs::File::create(self.dir.path().join("postgres.log")).expect("log");
-            let child = self
-                .command("postgres")
+            let mut command = self.command("postgres");
+            match &self.tls {
+                None => {
+                    command.args(["-c", "listen_addresses="]);
+                }
+                Some(cert) => {
+                    // The TCP port is the TLS one; the socket's stays.
+                    let key = cert.with_extension("key");
+                    command
+                        .args(["-c", "listen_addresses=127.0.0.1", "-c", "ssl=on"])
+                        .arg("-c")
+                        .arg(format!("ssl_cert_file={}", cert.display()))
+                        .arg("-c")
+                        .arg(format!("ssl_key_file={}", key.display()));
+                }
+            }
+            let child = command
                 .arg("-D")
                 .arg(self.data())
-                .args(["-c", "listen_addresses=", "-c", "fsync=off"])
+                .args(["-c", "fsync=off"])
                 .args(["-c", &format!("port={}", self.port)])
                 .arg("-k")
                 .arg(self.socket_dir())
