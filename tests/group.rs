@@ -293,11 +293,12 @@ fn two_branches_ship_and_head_office_traces_a_lot_given_at_both() {
             }
         }
     };
-    // Waiting, counselling, ready, administration, observation, beds, emergency.
-    assert_eq!(site_line(&rx, "ginza"), vec![0, 0, 0, 1, 0, 1, 0]);
-    assert_eq!(site_line(&rx, "umeda"), vec![0, 0, 0, 2, 0, 2, 0]);
+    // Emergencies, beds in use, then waiting, counselling, ready,
+    // administration, observation.
+    assert_eq!(site_line(&rx, "ginza"), vec![0, 1, 0, 0, 0, 1, 0]);
+    assert_eq!(site_line(&rx, "umeda"), vec![0, 2, 0, 0, 0, 2, 0]);
     arrivals(&ginza, &["新しい 患者"]);
-    assert_eq!(site_line(&rx, "ginza"), vec![1, 0, 0, 1, 0, 1, 0]);
+    assert_eq!(site_line(&rx, "ginza"), vec![0, 1, 1, 0, 0, 1, 0]);
     let _ = board.kill();
     let _ = board.wait();
 }

@@ -82,46 +82,56 @@ pub fn summarise(site: String, board: &Board, config: &Config, now: DateTime<Utc
     }
 }
 
-/// The table's lines (each wholly in `lang`).
+/// The table's lines (each wholly in `lang`): site, emergencies, beds in
+/// use, then the patients in each stage (the emergency first: on a
+/// narrow terminal the last columns are the ones cut). Columns are as
+/// wide as their heading in display cells (Japanese takes two).
 pub fn lines(sites: &[SiteNow], config: &Config, lang: Lang, now: DateTime<Utc>) -> Vec<String> {
+    use crate::domain::text::{fit, sanitize, width};
     let clock = now.with_timezone(&config.timezone).format("%Y-%m-%d %H:%M");
-    let (title, beds, emergency, none) = match lang {
+    let (title, site, beds, emergency, none) = match lang {
         Lang::En => (
-            "group board",
+            format!("group board {clock}, {} sites", sites.len()),
+            "site",
             "beds",
             "emergency",
             "no site has shipped yet",
         ),
         Lang::Ja => (
-            "グループボード",
+            format!("グループボード {clock} {} 拠点", sites.len()),
+            "拠点",
             "使用ベッド",
             "緊急",
             "まだどの拠点からも届いていません",
         ),
     };
-    let mut out = vec![format!("{title} {clock} ({} sites)", sites.len())];
-    let mut head = format!("{:<16}", "site");
-    for stage in Stage::ACTIVE {
-        head += &format!(
-            " {:>14}",
-            crate::domain::text::fit(stage_name(lang, stage), 14)
-        );
+    let mut headings = vec![emergency.to_string(), beds.to_string()];
+    headings.extend(
+        Stage::ACTIVE
+            .iter()
+            .map(|s| stage_name(lang, *s).to_string()),
+    );
+    let widths: Vec<usize> = headings.iter().map(|h| width(h).max(3)).collect();
+    const SITE: usize = 12;
+    let mut out = vec![title];
+    let mut head = fit(site, SITE);
+    for (h, w) in headings.iter().zip(&widths) {
+        head.push(' ');
+        head.push_str(&fit(h, *w));
     }
-    head += &format!(" {:>10} {:>10}", beds, emergency);
-    out.push(head);
+    out.push(head.trim_end().to_string());
     if sites.is_empty() {
         out.push(none.to_string());
     }
     for s in sites {
-        let mut line = crate::domain::text::fit(&s.site, 16);
-        for (_, n) in &s.stages {
-            line += &format!(" {n:>14}");
+        let mut values = vec![s.emergencies, s.beds_in_use];
+        values.extend(s.stages.iter().map(|(_, n)| *n));
+        let mut line = fit(&sanitize(&s.site), SITE);
+        for (n, w) in values.iter().zip(&widths) {
+            line.push(' ');
+            line.push_str(&fit(&n.to_string(), *w));
         }
-        line += &format!(" {:>10} {:>10}", s.beds_in_use, s.emergencies);
-        if s.emergencies > 0 {
-            line += " !";
-        }
-        out.push(line);
+        out.push(line.trim_end().to_string());
     }
     out
 }

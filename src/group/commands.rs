@@ -409,7 +409,7 @@ async fn screen(target: &Target, config: &Config, lang: crate::i18n::Lang) -> Ou
             }
             let shown: Vec<ratatui::text::Line> = lines
                 .iter()
-                .map(|l| ratatui::text::Line::raw(crate::domain::text::sanitize(l)))
+                .map(|l| ratatui::text::Line::raw(l.clone()))
                 .collect();
             terminal.draw(|f| f.render_widget(Paragraph::new(shown), f.area()))?;
             tokio::select! {
