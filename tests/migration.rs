@@ -1,8 +1,9 @@
-//! A database written by an older flowboard (schema 2, tests/fixtures/
-//! schema2: written by the code of that time) is migrated once, on the
-//! first start of this one (folded again in the order things happened,
-//! histories and index derived), with a progress line in the log; a kill -9
-//! part-way leaves a database that migrates on the next start.
+//! Databases written by older flowboards, each by the code of its time
+//! (tests/fixtures/schema2, and schema3: the previous release), are
+//! migrated once on the first start of this one (folded again in the order
+//! things happened where older than 3, histories, reaction rows, the log
+//! in pages and the index derived), with a progress line in the log; a
+//! kill -9 part-way leaves a database that migrates on the next start.
 
 mod common;
 
@@ -14,10 +15,17 @@ use serde_json::{Value, json};
 
 /// A clinic whose data directory holds a copy of the schema-2 fixture.
 fn clinic_from_the_fixture() -> Clinic {
+    clinic_from("schema2")
+}
+
+/// A clinic whose data directory holds a copy of tests/fixtures/`name`.
+fn clinic_from(name: &str) -> Clinic {
     let clinic = Clinic::new();
     let db = clinic.data().join("db");
     std::fs::create_dir_all(&db).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema2");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     for file in ["conf", "db"] {
         std::fs::copy(fixture.join(file), db.join(file)).unwrap();
     }
@@ -125,6 +133,134 @@ fn a_schema_2_database_is_migrated_once_and_keeps_every_record_and_history() {
     clinic.start();
     assert_eq!(log(&clinic).matches("migrating the database").count(), 1);
     assert!(clinic.ok(&["verify"]).contains("verified"));
+}
+
+/// The database a clinic on the previous release has (schema 3, written by
+/// the code of that release: tests/fixtures/schema3) keeps every record,
+/// the visit protocol's own facts (an undo with its reason, a drip stopped
+/// early with its volume, a late entry confirmed) and the patients'
+/// histories, and migrates once.
+#[test]
+fn a_schema_3_database_from_the_previous_release_is_migrated_once_and_keeps_everything() {
+    let mut clinic = clinic_from("schema3");
+    clinic.start();
+    let text = log(&clinic);
+    let to = flowboard::store::SCHEMA_VERSION;
+    assert!(
+        text.contains(&format!("from schema 3 to {to}")) && text.contains(": 8 visits"),
+        "a progress line in the log: {text}"
+    );
+    assert!(
+        text.contains(&format!("migrated 8 visits to schema {to}")),
+        "{text}"
+    );
+    assert!(clinic.ok(&["verify"]).contains("verified"));
+
+    // Every event, in a range a day wider on each side.
+    let export = |clinic: &Clinic| -> Vec<Value> {
+        let text = clinic.ok(&[
+            "export",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-05",
+            "--format",
+            "json",
+        ]);
+        serde_json::from_str::<Value>(&text)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let events = export(&clinic);
+    assert_eq!(events.len(), 114, "every event of the old log");
+    let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    let mut sorted = seqs.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(
+        sorted,
+        (1..=114).collect::<Vec<u64>>(),
+        "each once, none missing"
+    );
+    let of = |name: &str, event: &str| -> Vec<Value> {
+        events
+            .iter()
+            .filter(|e| e["name"] == name && e["event"] == event)
+            .cloned()
+            .collect()
+    };
+    let undo = of("Emily Clark", "reverted");
+    assert_eq!(undo.len(), 1, "the undo");
+    assert!(
+        undo[0]["details"]
+            .to_string()
+            .contains("wrong patient called"),
+        "{undo:?}"
+    );
+    let stopped = serde_json::to_string(&of("田中 一郎", "administration_ended")).unwrap();
+    assert!(
+        stopped.contains("patient asked to stop") && stopped.contains("3.5"),
+        "the early stop and its volume: {stopped}"
+    );
+    let late: Vec<Value> = of("田中 一郎", "vitals")
+        .into_iter()
+        .filter(|e| e["at"] != e["recorded_at"])
+        .collect();
+    assert_eq!(
+        late.len(),
+        1,
+        "the vitals of 10:40 entered at 11:30: {late:?}"
+    );
+
+    // The records through the new index.
+    let lot = json_of(&clinic, &["trace-lot", "EXO-2603-05", "--format", "json"]);
+    assert_eq!(lot[0]["name"], "田中 一郎", "{lot}");
+    let reactions = json_of(
+        &clinic,
+        &[
+            "report",
+            "reactions",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-05",
+            "--format",
+            "json",
+        ],
+    );
+    let kinds: Vec<&str> = reactions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["vasovagal", "local"]);
+
+    // Histories derived from the old visits: 山田 花子 comes a third time,
+    // and the board knows she fainted at her first.
+    clinic.ok(&[
+        "send",
+        &json!({"cmd": "arrive", "name": "山田 花子", "treatment": "drip", "chart_no": "10077"})
+            .to_string(),
+    ]);
+    let snap = clinic.snapshot();
+    let hanako = snap["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["chart_no"] == "10077")
+        .cloned()
+        .unwrap();
+    assert_eq!(hanako["session"], 3);
+    assert_eq!(hanako["badges"][0]["code"], "prior_reaction", "{hanako}");
+
+    // Once; and the old days unchanged by starting again.
+    clinic.kill9();
+    clinic.start();
+    assert_eq!(log(&clinic).matches("migrating the database").count(), 1);
+    assert_eq!(export(&clinic).len(), 114, "the old days as they were");
 }
 
 /// Starts a server that stops part-way through its migration (the
