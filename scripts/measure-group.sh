@@ -49,7 +49,7 @@ sql() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$(conn flowboard)" -c "$1"; }
 # The rights exactly as README gives them, and a role per benchmark site.
 awk '/^```sql$/{getline l; if (l ~ /flowboard group rights/) {f=1; print l}; next} /^```$/{f=0} f' README.md >"$work/rights.sql"
 psql -X -q -v ON_ERROR_STOP=1 "$(conn flowboard)" -f "$work/rights.sql"
-for i in $(seq -w 1 "$SITES"); do sql "CREATE ROLE branch_s$i LOGIN IN ROLE flowboard_branch"; done
+for n in $(seq 1 "$SITES"); do sql "CREATE ROLE branch_s$(printf %02d "$n") LOGIN IN ROLE flowboard_branch"; done
 sql "CREATE ROLE branch_bench LOGIN IN ROLE flowboard_branch"
 
 echo "== writing $DAYS clinic days of demo records (one branch, copied to $SITES sites)"
@@ -61,7 +61,8 @@ echo "  written in $(echo "$t1 - $t0" | bc) s"
 site_config() {
   printf '[group]\nsite = "s%s"\nconnection = "%s"\ntls = "disable"\nbatch = 500\n' "$1" "$(conn "branch_s$1")" >"$work/s$1.toml"
 }
-for i in $(seq -w 1 "$SITES"); do
+for n in $(seq 1 "$SITES"); do
+  i=$(printf %02d "$n")
   cp -a "$work/s00" "$work/s$i"
   site_config "$i"
 done
@@ -73,6 +74,7 @@ if [ -z "$events" ]; then
   sleep 1
   events=$("$FB" --config "$work/empty.toml" --data-dir "$work/s00" --no-autostart verify | grep -o '[0-9]\+ events' | head -1 | grep -o '[0-9]\+')
   kill "${servers[-1]}"; wait "${servers[-1]}" 2>/dev/null || true
+  servers=()
 fi
 echo "  $events events per site, $((events * SITES)) in all"
 
@@ -81,7 +83,14 @@ start_site() {
   "$FB" --config "$work/s$1.toml" --data-dir "$work/s$1" serve 2>>"$work/servers.log" &
   servers+=($!)
 }
-wait_site() { until [ "$(shipped "$1")" -ge "$events" ]; do sleep 0.2; done; }
+wait_site() {
+  until [ "$(shipped "$1")" -ge "$events" ]; do
+    for p in "${servers[@]}"; do
+      kill -0 "$p" 2>/dev/null || { echo "a branch server died: $(tail -3 "$work/servers.log")" >&2; exit 1; }
+    done
+    sleep 0.2
+  done
+}
 
 echo "== shipping throughput: site s01 alone, its whole log"
 t0=$(date +%s.%N)
@@ -125,7 +134,7 @@ timeit() {
   echo "  $what: ${sorted}ms (median $(printf '%s\n' "${runs[@]}" | sort -n | sed -n 3p) ms; goal under 1000)"
 }
 echo "== group commands over $total events (5 runs each, whole command: process start, connection, query, output)"
-timeit "group trace-lot $lot ($(grep -c '^s' "$work/out" 2>/dev/null || true) rows)" "$FB" --config "$work/empty.toml" "${HEAD[@]}" trace-lot "$lot"
+timeit "group trace-lot $lot" "$FB" --config "$work/empty.toml" "${HEAD[@]}" trace-lot "$lot"
 echo "    $(head -1 "$work/out")"
 timeit "group report day --date $day" "$FB" --config "$work/empty.toml" "${HEAD[@]}" report day --date "$day" --format json
 echo "    $(grep -c '"arrived"' "$work/out") treatment rows"
