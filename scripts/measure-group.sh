@@ -30,7 +30,7 @@ mkdir -p "$work/pg" "$work/sock"
 [ "$(id -u)" = 0 ] && chown 65534:65534 "$work/pg" "$work/sock"
 as_pg "$PGBIN/initdb" --no-sync -A trust -U flowboard -E UTF8 --locale=C -D "$work/pg/data" >/dev/null
 as_pg "$PGBIN/postgres" -D "$work/pg/data" -c listen_addresses= -c port=$PORT -k "$work/sock" \
-  -c shared_buffers=256MB -c max_wal_size=4GB >"$work/pg.log" 2>&1 &
+  -c shared_buffers=256MB -c max_wal_size=1GB >"$work/pg.log" 2>&1 &
 PGPID=$!
 servers=()
 cleanup() {
@@ -84,7 +84,8 @@ start_site() {
   servers+=($!)
 }
 wait_site() {
-  until [ "$(shipped "$1")" -ge "$events" ]; do
+  until [ "$(shipped "$1" || echo 0)" -ge "$events" ]; do
+    kill -0 $PGPID 2>/dev/null || { echo "PostgreSQL died: $(tail -3 "$work/pg.log")" >&2; exit 1; }
     for p in "${servers[@]}"; do
       kill -0 "$p" 2>/dev/null || { echo "a branch server died: $(tail -3 "$work/servers.log")" >&2; exit 1; }
     done
@@ -109,6 +110,10 @@ while [ "$i" -le "$SITES" ]; do
   wait_site "$a"
   [ "$((i + 1))" -le "$SITES" ] && wait_site "$b"
   i=$((i + 2))
+  # The copies are not needed once shipped (the disk is shared).
+  for p in "${servers[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  servers=()
+  rm -rf "$work/s$a" "$work/s$b"
 done
 for p in "${servers[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 servers=()
