@@ -15,9 +15,9 @@ use crate::i18n::Lang;
 // The clinical types belong to the domain; they are re-exported here so
 // that `config::Level` and the like read naturally where a config is read.
 pub use crate::domain::policy::{
-    Administration, BoardRules, Course, DaySheet, DischargeRules, Item, Level, Limit, Observation,
-    Policy, ReactionRules, RiskFlag, ScreeningItem, StaffMember, StaffRole, StageLimits, Treatment,
-    VitalsRules,
+    Administration, Aftercare, BoardRules, Course, DaySheet, DischargeRules, Item, Level, Limit,
+    Observation, Policy, ReactionRules, RiskFlag, ScreeningItem, StaffMember, StaffRole,
+    StageLimits, Treatment, VitalsRules,
 };
 
 /// The whole clinic configuration: the clinic's policy (what the domain
@@ -504,6 +504,29 @@ impl Config {
                 .iter()
                 .map(|q| (q.id.as_str(), q.label.as_str())),
         )?;
+        // The built-in list names the built-in treatments (face): a clinic
+        // without them keeps it (an item for no patient of theirs shows
+        // to nobody); a list written in the file names the file's own.
+        let own_list = self.discharge.aftercare != DischargeRules::default().aftercare;
+        for (i, a) in self
+            .discharge
+            .aftercare
+            .iter()
+            .enumerate()
+            .filter(|_| own_list)
+        {
+            if let Some((j, t)) = a
+                .treatments
+                .iter()
+                .enumerate()
+                .find(|(_, t)| self.treatment(t).is_none())
+            {
+                return bad(
+                    &format!("discharge.aftercare[{i}].treatments[{j}]"),
+                    format!("there is no treatment {t:?}: use an id from [[treatments]]"),
+                );
+            }
+        }
         if !(35.0..=42.0).contains(&self.vitals.fever_celsius) {
             return bad(
                 "vitals.fever_celsius",
@@ -876,13 +899,15 @@ impl Config {
                 texts.push((format!("screening[{i}].label_ja"), ja, 200));
             }
         }
+        let consent = self.consent.iter().map(|c| (&c.label, &c.label_ja));
+        let aftercare = (self.discharge.aftercare.iter()).map(|a| (&a.label, &a.label_ja));
         for (list, items) in [
-            ("consent", &self.consent),
-            ("discharge.aftercare", &self.discharge.aftercare),
+            ("consent", consent.collect::<Vec<_>>()),
+            ("discharge.aftercare", aftercare.collect()),
         ] {
-            for (i, item) in items.iter().enumerate() {
-                texts.push((format!("{list}[{i}].label"), &item.label, 200));
-                if let Some(ja) = &item.label_ja {
+            for (i, (label, label_ja)) in items.into_iter().enumerate() {
+                texts.push((format!("{list}[{i}].label"), label, 200));
+                if let Some(ja) = label_ja {
                     texts.push((format!("{list}[{i}].label_ja"), ja, 200));
                 }
             }

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod cli;
 pub mod client;
 pub mod config;
 pub mod csv_out;

@@ -11,7 +11,9 @@ use crate::projection::{WallSettings, WallView};
 
 /// Bumped on any change a client of the previous version would misread.
 /// 2: after a command the server sends what changed (`changes`), not the
-///    board; the records come in pages.
+///    board; the records come in pages; a checklist tick can be taken back
+///    (`untick`); a pause and an early stop may carry the `reaction`.
+/// 3: a branch in a clinic group sends `shipping` lines.
 pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Longest line the server accepts; longer lines are refused, not read.

@@ -62,6 +62,23 @@ pub fn day_start(config: &Config, day: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
 }
 
+/// A range of days as the command line gives it: both default to today in
+/// the clinic's zone; `--from D` alone runs from D to today, `--to D`
+/// alone is that day.
+pub fn range(
+    config: &Config,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> (NaiveDate, NaiveDate) {
+    let today = today(config);
+    match (from, to) {
+        (Some(from), Some(to)) => (from, to),
+        (Some(from), None) => (from, today.max(from)),
+        (None, Some(to)) => (to, to),
+        (None, None) => (today, today),
+    }
+}
+
 fn today(config: &Config) -> NaiveDate {
     Utc::now().with_timezone(&config.timezone).date_naive()
 }
@@ -165,7 +182,7 @@ impl<'a> Sink<'a> {
         match self {
             Sink::Csv(w) => {
                 for row in rows {
-                    w.row(row).map_err(std::io::Error::other)?;
+                    w.row(row).map_err(csv_io)?;
                 }
             }
             Sink::Json { out, rows: n } => {
@@ -204,8 +221,7 @@ impl<'a> Sink<'a> {
     pub(crate) fn finish(self) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => {
-                w.finish()
-                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                w.finish().map_err(csv_io)?;
             }
             Sink::Json { out, rows } => {
                 out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })?;
@@ -213,6 +229,16 @@ impl<'a> Sink<'a> {
             Sink::Text(_) => {}
         }
         Ok(())
+    }
+}
+
+/// A CSV error as the I/O error it is when it is one (a closed pipe stays
+/// a closed pipe).
+fn csv_io(e: csv::Error) -> std::io::Error {
+    let said = e.to_string();
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        _ => std::io::Error::other(said),
     }
 }
 
@@ -356,7 +382,7 @@ pub async fn report_day(
     let config = conn.welcome.config.clone();
     let date = date.unwrap_or_else(|| today(&config));
     let visits = day_visits(conn, date).await?;
-    let r = report::day(&visits, &config, date);
+    let r = report::day(&visits, &config, date, Utc::now());
     write_day(&r, &config.clinic_name, date, format, out)
 }
 
@@ -408,6 +434,13 @@ pub(crate) fn write_day(
             for n in &r.no_shows {
                 lines.push(Line {
                     section: "no_show",
+                    item: n.clone(),
+                    value: String::new(),
+                });
+            }
+            for n in &r.still_expected {
+                lines.push(Line {
+                    section: "still_expected",
                     item: n.clone(),
                     value: String::new(),
                 });
@@ -471,8 +504,9 @@ pub(crate) fn write_day(
                 );
             }
             s += &format!(
-                "No-shows: {}   Cancelled: {}   Transferred: {}\n",
+                "No-shows: {}   Still expected: {}   Cancelled: {}   Transferred: {}\n",
                 r.no_shows.len(),
+                r.still_expected.len(),
                 r.cancelled,
                 r.transferred
             );
@@ -523,12 +557,13 @@ pub(crate) fn write_day(
 /// from the server a page at a time and are written as they come.
 pub async fn report_reactions(
     conn: &mut Connection,
-    from: NaiveDate,
-    to: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
     format: Format,
     out: &mut Output,
 ) -> Outcome {
     let config = conn.welcome.config.clone();
+    let (from, to) = range(&config, from, to);
     let (start, end) = days(&config, from, to)?;
     let line = |r: &report::ReactionRow| reaction_line(&config, r);
     // Rows are small: the largest pages the server gives.
@@ -556,11 +591,12 @@ pub async fn report_reactions(
 /// A reaction report's line of text.
 pub(crate) fn reaction_line(config: &Config, r: &report::ReactionRow) -> String {
     format!(
-        "{}  {} ({})  {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
+        "{}  {} ({})  {}  lot {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
         local(config, r.at),
         r.name,
         r.chart_no.as_deref().unwrap_or("-"),
         r.treatment,
+        r.lot.as_deref().unwrap_or("-"),
         r.kind.as_str(),
         r.signs,
         if r.action.is_empty() { "-" } else { &r.action },
@@ -584,8 +620,11 @@ pub async fn trace_lot(
 ) -> Outcome {
     let config = conn.welcome.config.clone();
     let line = |r: &report::LotRow| lot_line(&config, r);
+    // Lots are stored as the vial prints them: `ex2611-07` asks for (and
+    // is shown as) `EX2611-07`.
+    let lot = crate::domain::text::lot_number(lot);
     let query = Query::TraceLot {
-        lot: lot.to_string(),
+        lot: lot.clone(),
         after: None,
         limit: None,
     };
@@ -596,7 +635,7 @@ pub async fn trace_lot(
             Some(total) => sink.text(&format!("Lot {lot}: {total} administrations\n"))?,
             None => {}
         }
-        let rows = report::lot_rows(&items::<Visit>(data, "visits")?);
+        let rows = report::lot_rows(&items::<Visit>(data, "visits")?, &config);
         sink.rows(&rows, line)?;
         Ok(())
     })
@@ -608,13 +647,25 @@ pub async fn trace_lot(
 
 /// A lot trace's line of text.
 pub(crate) fn lot_line(config: &Config, r: &report::LotRow) -> String {
+    // The dose given (the plan's unless stopped early), and what
+    // happened to the patient after.
+    let given = match (&r.stopped_early, r.given_ml) {
+        (None, Some(d)) => format!("{d} mL"),
+        (Some(why), Some(d)) => format!("{d} mL (stopped early: {why})"),
+        (Some(why), None) => format!("? mL (stopped early: {why})"),
+        (None, None) => "- mL".to_string(),
+    };
+    let reactions = if r.reactions.is_empty() {
+        "no reaction".to_string()
+    } else {
+        r.reactions.clone()
+    };
     format!(
-        "{}  {} ({})  {}  {} mL  nurse {}\n",
+        "{}  {} ({})  {}  given {given}  nurse {}  {reactions}\n",
         r.at.map_or("-".to_string(), |t| local(config, t)),
         fit(&r.name, 20),
         r.chart_no.as_deref().unwrap_or("-"),
         r.treatment,
-        r.dose_ml.map_or("-".to_string(), |d| d.to_string()),
         r.nurse.as_deref().unwrap_or("-")
     )
 }
@@ -624,13 +675,14 @@ pub(crate) fn lot_line(config: &Config, r: &report::LotRow) -> String {
 /// come, so the memory held does not grow with the range.
 pub async fn export(
     conn: &mut Connection,
-    from: NaiveDate,
-    to: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
     format: Format,
     bom: bool,
     out: &mut Output,
 ) -> Outcome {
     let config = conn.welcome.config.clone();
+    let (from, to) = range(&config, from, to);
     let (start, end) = days(&config, from, to)?;
     let format = if format == Format::Json {
         Format::Json
@@ -646,7 +698,7 @@ pub async fn export(
     };
     let mut sink = Sink::new(out, format, bom)?;
     pages(conn, query, |data| {
-        let rows = report::export_rows(&items::<Visit>(data, "visits")?);
+        let rows = report::export_rows(&items::<Visit>(data, "visits")?, &config);
         events += rows.len() as u64;
         sink.rows(&rows, |_| String::new())?;
         Ok(())

@@ -18,8 +18,12 @@ pub struct DayReport {
     /// Per treatment: visits that arrived, and those given the treatment.
     pub treatments: Vec<TreatmentCount>,
     pub deferred: Vec<Deferred>,
-    /// Expected patients who never arrived.
+    /// Expected patients who did not come: their booking's time and the
+    /// grace (`day_sheet.late_grace_minutes`) had passed when the report
+    /// was made.
     pub no_shows: Vec<String>,
+    /// Booked patients whose time (and grace) had not come yet.
+    pub still_expected: Vec<String>,
     pub cancelled: usize,
     pub transferred: usize,
     pub reactions: BTreeMap<String, usize>,
@@ -55,6 +59,9 @@ pub struct StageTimes {
 pub struct BedUse {
     pub bed: String,
     pub patients: usize,
+    /// Minutes patients lay on the bed: from the start of administration
+    /// until they left it (through observation); one still on it counts
+    /// until the report was made.
     pub minutes: i64,
 }
 
@@ -84,8 +91,8 @@ fn median(sorted: &[f64]) -> f64 {
 }
 
 /// The day report of the visits of `date` (those the server returns for
-/// that day). Time in a stage counts stages that ended.
-pub fn day(visits: &[Visit], config: &Config, date: NaiveDate) -> DayReport {
+/// that day), made at `now`. Time in a stage counts stages that ended.
+pub fn day(visits: &[Visit], config: &Config, date: NaiveDate, now: DateTime<Utc>) -> DayReport {
     let mut treatments: BTreeMap<&str, (usize, usize)> = config
         .treatments
         .iter()
@@ -96,6 +103,7 @@ pub fn day(visits: &[Visit], config: &Config, date: NaiveDate) -> DayReport {
         treatments: Vec::new(),
         deferred: Vec::new(),
         no_shows: Vec::new(),
+        still_expected: Vec::new(),
         cancelled: 0,
         transferred: 0,
         reactions: BTreeMap::new(),
@@ -106,9 +114,22 @@ pub fn day(visits: &[Visit], config: &Config, date: NaiveDate) -> DayReport {
     let mut times: BTreeMap<Stage, Vec<f64>> = BTreeMap::new();
     let mut beds: BTreeMap<String, (usize, i64)> =
         config.beds.iter().map(|b| (b.clone(), (0, 0))).collect();
+    let grace = chrono::Duration::minutes(i64::from(config.day_sheet.late_grace_minutes));
+    // A bed still taken counts until the report was made, at most until
+    // the day's end.
+    let day_end = date
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| t.and_local_timezone(config.timezone).earliest())
+        .map_or(now, |t| t.with_timezone(&Utc));
+    let until_now = now.min(day_end);
     for v in visits {
         if v.stage == Stage::Expected {
-            report.no_shows.push(v.name.clone());
+            // Not a no-show before the booking's time and its grace.
+            match v.expected_at {
+                Some(at) if at + grace > now => report.still_expected.push(v.name.clone()),
+                _ => report.no_shows.push(v.name.clone()),
+            }
             continue;
         }
         let arrived = !v.stage_log.iter().all(|(s, _)| *s == Stage::Expected);
@@ -157,24 +178,22 @@ pub fn day(visits: &[Visit], config: &Config, date: NaiveDate) -> DayReport {
             }
         }
         // A bed is taken from the start of administration until the
-        // patient leaves the flow.
-        if let (Some(bed), Some(start)) = (
-            bed_of(v),
-            v.stage_log
-                .iter()
-                .find(|(s, _)| *s == Stage::Administration)
-                .map(|(_, t)| *t),
-        ) {
-            let end = v
+        // patient leaves it (the bed is kept through observation): from
+        // the stage log; someone still on it, until now.
+        if let Some(bed) = bed_of(v)
+            && let Some(start) = v
                 .stage_log
                 .iter()
-                .find(|(s, _)| !s.is_open())
-                .map(|(_, t)| *t);
+                .position(|(s, _)| *s == Stage::Administration)
+        {
+            let since = v.stage_log[start].1;
+            let until = v.stage_log[start..]
+                .iter()
+                .find(|(s, _)| !matches!(s, Stage::Administration | Stage::Observation))
+                .map_or(until_now, |(_, t)| *t);
             let use_ = beds.entry(bed).or_default();
             use_.0 += 1;
-            if let Some(end) = end {
-                use_.1 += (end - start).num_minutes();
-            }
+            use_.1 += (until - since).num_minutes().max(0);
         }
     }
     report.treatments = treatments
@@ -232,6 +251,9 @@ pub struct ReactionRow {
     pub resolved_at: Option<DateTime<Utc>>,
     /// The visit's stage now: discharged, transferred …
     pub outcome: Stage,
+    /// The lot given on that visit (rows stored before it was kept have
+    /// none).
+    #[serde(default)]
     pub lot: Option<String>,
 }
 
@@ -269,30 +291,64 @@ pub struct LotRow {
     pub name: String,
     pub chart_no: Option<String>,
     pub treatment: String,
+    /// The dose planned.
     pub dose_ml: Option<f32>,
+    /// The dose given: the plan's, or what was given when the drip was
+    /// stopped early (unknown when the volume was not recorded).
+    pub given_ml: Option<f32>,
+    /// Why it was stopped early, if it was.
+    pub stopped_early: Option<String>,
     pub nurse: Option<String>,
     pub lot: String,
+    /// The reactions of that visit: kind and local time each
+    /// (`anaphylaxis 10:05, resolved 10:40`), in order.
+    pub reactions: String,
 }
 
-pub fn lot_rows(visits: &[Visit]) -> Vec<LotRow> {
+pub fn lot_rows(visits: &[Visit], config: &Config) -> Vec<LotRow> {
+    let hm = |t: DateTime<Utc>| {
+        t.with_timezone(&config.timezone)
+            .format("%H:%M")
+            .to_string()
+    };
     visits
         .iter()
         .filter_map(|v| {
             let lot = v.care.lot.as_ref()?;
+            let planned = v.care.plan.as_ref().map(|p| p.dose_ml);
+            let early = v.care.early_stop.as_ref();
+            let reactions: Vec<String> = v
+                .care
+                .reactions
+                .iter()
+                .map(|r| match r.resolved_at {
+                    Some(end) => format!("{} {}, resolved {}", r.kind.as_str(), hm(r.at), hm(end)),
+                    None => format!("{} {}", r.kind.as_str(), hm(r.at)),
+                })
+                .collect();
             Some(LotRow {
                 at: v.care.administration_started,
                 name: v.name.clone(),
                 chart_no: v.chart_no.clone(),
                 treatment: v.treatment.clone(),
-                dose_ml: v.care.plan.as_ref().map(|p| p.dose_ml),
+                dose_ml: planned,
+                given_ml: match early {
+                    Some(stop) => stop.volume_ml,
+                    None => planned,
+                },
+                stopped_early: early.map(|e| e.reason.clone()),
                 nurse: v.care.plan.as_ref().map(|p| p.nurse.clone()),
                 lot: lot.number.clone(),
+                reactions: reactions.join("; "),
             })
         })
         .collect()
 }
 
-/// One event of the full record, flattened for an EMR or an auditor.
+/// One event of the full record, flattened for an EMR or an auditor: a
+/// column for each field a spreadsheet user filters on, the rest of the
+/// event as JSON. Times are the clinic's local time with its offset, to
+/// the second; decimals as they were entered.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExportRow {
     pub seq: u64,
@@ -300,37 +356,185 @@ pub struct ExportRow {
     pub chart_no: Option<String>,
     pub name: String,
     pub event: &'static str,
-    pub at: DateTime<Utc>,
-    pub recorded_at: DateTime<Utc>,
+    /// `2026-11-21T10:05:00+09:00`.
+    pub at: String,
+    pub recorded_at: String,
     pub operator: Option<String>,
-    /// The event's own fields, as JSON.
+    /// The entry of a `recorded` event (`vitals`, `reaction` …).
+    pub entry: Option<&'static str>,
+    pub treatment: Option<String>,
+    pub bed: Option<String>,
+    pub lot: Option<String>,
+    pub lot_expiry: Option<String>,
+    pub dose_ml: Option<String>,
+    pub volume_ml: Option<String>,
+    pub reaction: Option<&'static str>,
+    pub doctor: Option<String>,
+    pub reason: Option<String>,
+    /// A checklist item, a drip check's minute, an acknowledged alert.
+    pub item: Option<String>,
+    /// The rest of the event's fields, as JSON.
     pub details: String,
+}
+
+/// A number as it was entered: the domain keeps f32, and its shortest
+/// decimal form is what was typed (36.3, not 36.29999923706055).
+pub fn decimal(n: f32) -> String {
+    n.to_string()
+}
+
+/// The clinic's local time with its offset, to the second.
+pub fn local_time(config: &Config, t: DateTime<Utc>) -> String {
+    t.with_timezone(&config.timezone)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// A JSON value whose floats read as entered (every float in an event
+/// is an f32) and whose instants are in the clinic's local time with its
+/// offset, to the second, like the columns (an instant of an event is
+/// written as RFC 3339 in UTC: `...Z`).
+fn as_entered(value: serde_json::Value, config: &Config) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => n
+            .as_f64()
+            .and_then(|f| decimal(f as f32).parse::<serde_json::Number>().ok())
+            .map_or(Value::Number(n), Value::Number),
+        Value::String(s) if s.ends_with('Z') => match DateTime::parse_from_rfc3339(&s) {
+            Ok(t) => Value::String(local_time(config, t.with_timezone(&Utc))),
+            Err(_) => Value::String(s),
+        },
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| as_entered(v, config)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, as_entered(v, config)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// The columns an event fills, and its JSON without them.
+fn columns(kind: &EventKind, row: &mut ExportRow) {
+    use crate::domain::Entry;
+    let date = |d: NaiveDate| d.to_string();
+    match kind {
+        EventKind::Arrived { treatment, .. } | EventKind::Expected { treatment, .. } => {
+            row.treatment = Some(treatment.clone());
+        }
+        EventKind::AdministrationStarted { bed, lot } => {
+            row.bed = bed.clone();
+            row.lot = lot.as_ref().map(|l| l.number.clone());
+            row.lot_expiry = lot.as_ref().and_then(|l| l.expiry).map(date);
+        }
+        EventKind::AdministrationEnded { early: Some(stop) } => {
+            row.reason = Some(stop.reason.clone());
+            row.volume_ml = stop.volume_ml.map(decimal);
+            row.reaction = stop.reaction.map(ReactionKind::as_str);
+        }
+        EventKind::Deferred { reason }
+        | EventKind::Cancelled { reason }
+        | EventKind::Transferred { reason } => row.reason = Some(reason.clone()),
+        EventKind::Reverted { reason, .. } => row.reason = reason.clone(),
+        EventKind::Corrected {
+            correction,
+            reason,
+            doctor,
+            ..
+        } => {
+            row.reason = Some(reason.clone());
+            row.doctor = doctor.clone();
+            if let crate::domain::Correction::Lot { number } = correction {
+                row.lot = Some(number.clone());
+            }
+        }
+        EventKind::Recorded { entry } => {
+            row.entry = Some(entry.name());
+            match entry {
+                Entry::Plan { plan } => {
+                    row.treatment = Some(plan.treatment.clone());
+                    row.dose_ml = Some(decimal(plan.dose_ml));
+                }
+                Entry::Override { doctor, reason, .. } => {
+                    row.doctor = Some(doctor.clone());
+                    row.reason = Some(reason.clone());
+                }
+                Entry::CautionsAcknowledged { doctor, .. } | Entry::DoctorPresent { doctor } => {
+                    row.doctor = Some(doctor.clone())
+                }
+                Entry::Clearance { doctor, reason } => {
+                    row.doctor = Some(doctor.clone());
+                    row.reason = reason.clone();
+                }
+                Entry::Pause { reason, reaction } => {
+                    row.reason = Some(reason.clone());
+                    row.reaction = reaction.map(ReactionKind::as_str);
+                }
+                Entry::DripCheck { minute, skipped } => {
+                    row.item = Some(minute.to_string());
+                    row.reason = skipped.clone();
+                }
+                Entry::Reaction { reaction, .. } => row.reaction = Some(reaction.as_str()),
+                Entry::Adrenaline {
+                    dose_mg,
+                    confirmed_by,
+                } => {
+                    row.item = Some(format!("{} mg", decimal(*dose_mg)));
+                    row.doctor = confirmed_by.clone();
+                }
+                Entry::Checklist { item } | Entry::Untick { item } => {
+                    row.item = Some(item.as_str().to_string());
+                }
+                Entry::Acknowledge { code } => row.item = Some(code.clone()),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The rows of `visits`: visit by visit in the order given (the server's
 /// is by arrival), each visit's events in the order they were recorded.
 /// So an export can be written a page of visits at a time.
-pub fn export_rows(visits: &[Visit]) -> Vec<ExportRow> {
+pub fn export_rows(visits: &[Visit], config: &Config) -> Vec<ExportRow> {
     visits
         .iter()
         .flat_map(|v| {
-            v.events.iter().map(move |e| ExportRow {
-                seq: e.seq,
-                visit: v.id.0,
-                chart_no: v.chart_no.clone(),
-                name: v.name.clone(),
-                event: e.kind.name(),
-                at: e.at,
-                recorded_at: e.recorded_at,
-                operator: e.operator.clone(),
-                details: serde_json::to_value(&e.kind)
+            v.events.iter().map(move |e| {
+                let mut row = ExportRow {
+                    seq: e.seq,
+                    visit: v.id.0,
+                    chart_no: v.chart_no.clone(),
+                    name: v.name.clone(),
+                    event: e.kind.name(),
+                    at: local_time(config, e.at),
+                    recorded_at: local_time(config, e.recorded_at),
+                    operator: e.operator.clone(),
+                    entry: None,
+                    treatment: None,
+                    bed: None,
+                    lot: None,
+                    lot_expiry: None,
+                    dose_ml: None,
+                    volume_ml: None,
+                    reaction: None,
+                    doctor: None,
+                    reason: None,
+                    item: None,
+                    details: String::new(),
+                };
+                columns(&e.kind, &mut row);
+                row.details = serde_json::to_value(&e.kind)
                     .map(|mut j| {
                         if let Some(o) = j.as_object_mut() {
                             o.remove("event");
                         }
-                        j.to_string()
+                        as_entered(j, config).to_string()
                     })
-                    .unwrap_or_default(),
+                    .unwrap_or_default();
+                row
             })
         })
         .collect()
@@ -373,7 +577,9 @@ mod tests {
     /// - C: scalp injection, waited 20, counselled 10, ready 10, injection
     ///   15, vasovagal reaction, observed 35, discharged; overridden
     ///   cancer_recent;
-    /// - D: expected at 11:00, never came.
+    /// - D: expected at 11:00, never came;
+    /// - E: drip on bed 2 from 10:00, stopped early at 10:20 (allergic:
+    ///   7.5 mL given), still in observation on the bed.
     fn small_day() -> (Vec<Visit>, Config) {
         let config = Config::default();
         let mut b = Board::default();
@@ -501,13 +707,77 @@ mod tests {
                 key: None,
             },
         );
+
+        let e = arrive(&mut b, t(9, 20), "E", "drip");
+        adv(&mut b, t(9, 30), e, Stage::Counselling, None);
+        for entry in routine_counselling(&config, "drip", &[]) {
+            rec(&mut b, t(9, 40), e, entry);
+        }
+        adv(&mut b, t(9, 45), e, Stage::Ready, None);
+        adv(&mut b, t(10, 0), e, Stage::Administration, Some("2"));
+        rec(
+            &mut b,
+            t(10, 0),
+            e,
+            Entry::DripCheck {
+                minute: 0,
+                skipped: None,
+            },
+        );
+        rec(
+            &mut b,
+            t(10, 15),
+            e,
+            Entry::DripCheck {
+                minute: 15,
+                skipped: None,
+            },
+        );
+        run(
+            &mut b,
+            &config,
+            t(10, 20),
+            Command::StopEarly {
+                visit: e,
+                reason: "hives on the arm".into(),
+                volume_ml: Some(7.5),
+            },
+        );
+        rec(
+            &mut b,
+            t(10, 21),
+            e,
+            Entry::Reaction {
+                reaction: ReactionKind::Allergic,
+                signs: "hives".into(),
+                action: "antihistamine".into(),
+                stop_drip: false,
+            },
+        );
+        rec(
+            &mut b,
+            t(10, 30),
+            e,
+            Entry::Vitals {
+                vitals: crate::domain::Vitals {
+                    systolic: 120,
+                    diastolic: 76,
+                    pulse: 80,
+                    spo2: 98,
+                    temperature: 36.3,
+                    respiratory_rate: 16,
+                    consciousness: crate::domain::clinical::Consciousness::Alert,
+                },
+            },
+        );
         (b.visits.values().cloned().collect(), config)
     }
 
     #[test]
     fn the_day_report_matches_a_hand_count() {
         let (visits, config) = small_day();
-        let r = day(&visits, &config, t(9, 0).date_naive());
+        let date = t(9, 0).with_timezone(&config.timezone).date_naive();
+        let r = day(&visits, &config, date, t(11, 20));
         let counts: Vec<(&str, usize, usize)> = r
             .treatments
             .iter()
@@ -515,7 +785,7 @@ mod tests {
             .collect();
         assert_eq!(
             counts,
-            vec![("drip", 1, 1), ("face", 1, 0), ("scalp", 1, 1)]
+            vec![("drip", 2, 2), ("face", 1, 0), ("scalp", 1, 1)]
         );
         assert_eq!(
             r.deferred,
@@ -533,10 +803,10 @@ mod tests {
             .iter()
             .find(|s| s.stage == Stage::Waiting)
             .unwrap();
-        // Waited 10, 30 and 20 minutes.
+        // Waited 10, 30, 20 and 10 minutes.
         assert_eq!(
             (waiting.count, waiting.median_minutes, waiting.p90_minutes),
-            (3, 20.0, 30.0)
+            (4, 15.0, 30.0)
         );
         let admin = r
             .stage_minutes
@@ -545,28 +815,147 @@ mod tests {
             .unwrap();
         assert_eq!(
             (admin.count, admin.median_minutes),
-            (2, 22.5),
-            "30 and 15 minutes"
+            (3, 20.0),
+            "30, 15 and 20 minutes"
         );
         let bed1 = r.beds.iter().find(|b| b.bed == "1").unwrap();
         assert_eq!((bed1.patients, bed1.minutes), (1, 50), "9:35 to 10:25");
     }
 
     #[test]
+    fn a_booking_is_a_no_show_only_once_its_time_and_grace_have_passed() {
+        // D is booked for 11:00; the grace is 15 minutes.
+        let (visits, config) = small_day();
+        let date = t(9, 0).with_timezone(&config.timezone).date_naive();
+        let at_1041 = day(&visits, &config, date, t(10, 41));
+        assert!(at_1041.no_shows.is_empty(), "{:?}", at_1041.no_shows);
+        assert_eq!(at_1041.still_expected, vec!["D".to_string()]);
+        let at_1114 = day(&visits, &config, date, t(11, 14));
+        assert!(at_1114.no_shows.is_empty(), "within the grace");
+        let at_1115 = day(&visits, &config, date, t(11, 15));
+        assert_eq!(at_1115.no_shows, vec!["D".to_string()]);
+        assert!(at_1115.still_expected.is_empty());
+    }
+
+    #[test]
+    fn a_bed_still_taken_counts_its_minutes_from_the_stage_log() {
+        // E lies on bed 2 since 10:00, in observation after the drip: at
+        // 10:41 that is 41 minutes, not 0.
+        let (visits, config) = small_day();
+        let date = t(9, 0).with_timezone(&config.timezone).date_naive();
+        let r = day(&visits, &config, date, t(10, 41));
+        let bed2 = r.beds.iter().find(|b| b.bed == "2").unwrap();
+        assert_eq!((bed2.patients, bed2.minutes), (1, 41));
+        // A report of a past day counts no further than its end.
+        let later = day(&visits, &config, date, t(10, 41) + Duration::days(3));
+        let bed2 = later.beds.iter().find(|b| b.bed == "2").unwrap();
+        let midnight = t(0, 0) + Duration::days(1);
+        assert_eq!(bed2.minutes, (midnight - t(10, 0)).num_minutes());
+    }
+
+    #[test]
+    fn a_lot_s_trace_has_the_dose_given_and_the_reactions_of_each_visit() {
+        let (visits, config) = small_day();
+        let rows = lot_rows(&visits, &config);
+        let e = rows.iter().find(|r| r.name == "E").unwrap();
+        assert_eq!(e.dose_ml, Some(10.0), "planned");
+        assert_eq!(e.given_ml, Some(7.5), "given: stopped early");
+        assert_eq!(e.stopped_early.as_deref(), Some("hives on the arm"));
+        assert_eq!(e.reactions, "allergic 10:21");
+        let a = rows.iter().find(|r| r.name == "A").unwrap();
+        assert_eq!((a.given_ml, a.reactions.as_str()), (Some(10.0), ""));
+        let c = rows.iter().find(|r| r.name == "C").unwrap();
+        assert_eq!(c.reactions, "vasovagal 10:06, resolved 10:20");
+    }
+
+    #[test]
+    fn the_reaction_report_names_the_lot() {
+        let (visits, _) = small_day();
+        let rows = reactions(&visits);
+        let e = rows.iter().find(|r| r.name == "E").unwrap();
+        assert_eq!(e.lot.as_deref(), Some("LOT-7"));
+    }
+
+    #[test]
+    fn the_export_speaks_local_time_and_decimals_as_entered_with_a_column_per_field() {
+        let (visits, config) = small_day();
+        let rows = export_rows(&visits, &config);
+        let start = rows
+            .iter()
+            .find(|r| r.name == "E" && r.event == "administration_started")
+            .unwrap();
+        assert_eq!(
+            start.at, "2026-11-21T10:00:00+09:00",
+            "local, to the second"
+        );
+        assert_eq!(start.bed.as_deref(), Some("2"));
+        assert_eq!(start.lot.as_deref(), Some("LOT-7"));
+        let stop = rows
+            .iter()
+            .find(|r| r.name == "E" && r.event == "administration_ended")
+            .unwrap();
+        assert_eq!(stop.volume_ml.as_deref(), Some("7.5"));
+        assert_eq!(stop.reason.as_deref(), Some("hives on the arm"));
+        let vitals = rows
+            .iter()
+            .rfind(|r| r.name == "E" && r.entry == Some("vitals"))
+            .unwrap();
+        assert!(
+            vitals.details.contains("\"temperature\":36.3"),
+            "{}",
+            vitals.details
+        );
+        assert!(!vitals.details.contains("36.29"), "{}", vitals.details);
+        let plan = rows
+            .iter()
+            .find(|r| r.name == "E" && r.entry == Some("plan"))
+            .unwrap();
+        assert_eq!(plan.dose_ml.as_deref(), Some("10"));
+        let reaction = rows
+            .iter()
+            .find(|r| r.name == "E" && r.entry == Some("reaction"))
+            .unwrap();
+        assert_eq!(reaction.reaction, Some("allergic"));
+        // An instant inside the rest of the event (D's booking at 11:00)
+        // is local too, to the second.
+        let booked = rows
+            .iter()
+            .find(|r| r.name == "D" && r.event == "expected")
+            .unwrap();
+        assert!(
+            booked.details.contains("\"2026-11-21T11:00:00+09:00\""),
+            "{}",
+            booked.details
+        );
+        assert!(
+            rows.iter().all(|r| !r.details.contains("Z\"")),
+            "no UTC instant left"
+        );
+        // In CSV, each in its own column.
+        let csv = String::from_utf8(crate::csv_out::to_csv(&rows, false).unwrap()).unwrap();
+        let header = csv.lines().next().unwrap();
+        for column in ["lot", "dose_ml", "bed", "reason", "reaction", "doctor"] {
+            assert!(header.split(',').any(|c| c == column), "{header}");
+        }
+    }
+
+    #[test]
     fn the_reaction_report_says_what_was_done_and_how_it_ended() {
         let (visits, _) = small_day();
         let rows = reactions(&visits);
-        assert_eq!(rows.len(), 1);
+        assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].kind, ReactionKind::Vasovagal);
         assert_eq!(rows[0].action, "lay flat");
         assert_eq!(rows[0].resolved_at, Some(t(10, 20)));
         assert_eq!(rows[0].outcome, Stage::Discharged);
+        assert_eq!(rows[1].kind, ReactionKind::Allergic);
+        assert_eq!(rows[1].outcome, Stage::Observation, "still here");
     }
 
     #[test]
     fn the_export_has_every_event_visit_by_visit_in_order_and_csv_can_carry_a_bom() {
         let (visits, _) = small_day();
-        let rows = export_rows(&visits);
+        let rows = export_rows(&visits, &Config::default());
         let total: usize = visits.iter().map(|v| v.events.len()).sum();
         assert_eq!(rows.len(), total);
         // Visit by visit, as given; each visit's events in the order recorded.
@@ -580,7 +969,7 @@ mod tests {
         );
         let csv = crate::csv_out::to_csv(&rows, true).unwrap();
         assert!(csv.starts_with(
-            b"\xef\xbb\xbfseq,visit,chart_no,name,event,at,recorded_at,operator,details"
+            b"\xef\xbb\xbfseq,visit,chart_no,name,event,at,recorded_at,operator,entry,"
         ));
         let plain = crate::csv_out::to_csv(&rows, false).unwrap();
         assert!(plain.starts_with(b"seq,"));

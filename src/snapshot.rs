@@ -155,6 +155,10 @@ pub struct AlertView {
     pub severity: Severity,
     pub code: &'static str,
     pub message: String,
+    /// For abnormal vitals: what is abnormal (a script need not parse
+    /// the message).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<crate::domain::rules::VitalsFinding>,
 }
 
 pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
@@ -169,6 +173,7 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
             severity: a.severity,
             code: a.code.as_str(),
             message: alert_message(Lang::En, a, route, config),
+            findings: a.findings.clone(),
         }
     };
     let mut counts: std::collections::BTreeMap<&'static str, usize> =
@@ -507,7 +512,7 @@ mod midnight_tests {
                 .filter(|v| v.arrived_at.with_timezone(&config.timezone).date_naive() == date)
                 .cloned()
                 .collect();
-            crate::report::day(&visits, &config, date)
+            crate::report::day(&visits, &config, date, chrono::Utc::now())
         };
         let face = |r: &crate::report::DayReport| {
             let t = r.treatments.iter().find(|t| t.treatment == "face").unwrap();

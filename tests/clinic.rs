@@ -318,6 +318,31 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
     let v = m.snapshot_visit(yui);
     assert_eq!(v["stage"], "transferred");
     assert_eq!(v["reactions"][0]["kind"], "anaphylaxis");
+    // The reactions report, read through the server's pages, names the
+    // lot of the anaphylaxis (the issue: only the export had it).
+    let tz = m.config.timezone;
+    let from = m.start.with_timezone(&tz).date_naive().to_string();
+    let to = Utc::now().with_timezone(&tz).date_naive().to_string();
+    let rows: Value = serde_json::from_str(&m.clinic.ok(&[
+        "report",
+        "reactions",
+        "--from",
+        &from,
+        "--to",
+        &to,
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let anaphylaxis = (rows.as_array().unwrap().iter())
+        .find(|r| r["kind"] == "anaphylaxis")
+        .expect("the anaphylaxis in the report");
+    assert_eq!(anaphylaxis["name"], "高橋 結衣");
+    assert_eq!(anaphylaxis["lot"], "EXO-2611-01");
+    let text = m
+        .clinic
+        .ok(&["report", "reactions", "--from", &from, "--to", &to]);
+    assert!(text.contains("lot EXO-2611-01  anaphylaxis"), "{text}");
 
     // 5. A normal drip and a scalp injection, discharged on time.
     let hana = m.counselled(40, "山田 花子", "drip", "20005", &[]);
@@ -1018,6 +1043,7 @@ fn the_safety_gates_hold_against_what_a_hurried_nurse_or_a_script_tries() {
             visit: h,
             entry: Entry::Pause {
                 reason: "toilet".into(),
+                reaction: None,
             },
         },
     ));

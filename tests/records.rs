@@ -117,7 +117,8 @@ fn a_lot_is_traced_and_an_unknown_lot_is_an_empty_answer() {
     ];
     lines.extend(common::counselling_lines(1, "drip"));
     lines.push(json!({"cmd": "advance", "visit": 1, "to": "ready"}).to_string());
-    lines.push(json!({"cmd": "advance", "visit": 1, "to": "administration", "bed": "1", "lot": {"number": "EXO-2611-07"}}).to_string());
+    // Typed in lower case on one terminal: stored as the vial prints it.
+    lines.push(json!({"cmd": "advance", "visit": 1, "to": "administration", "bed": "1", "lot": {"number": "exo-2611-07"}}).to_string());
     let mut args = vec!["send"];
     args.extend(lines.iter().map(String::as_str));
     clinic.ok(&args);
@@ -129,6 +130,25 @@ fn a_lot_is_traced_and_an_unknown_lot_is_an_empty_answer() {
     assert_eq!(json[0]["chart_no"], "10077");
     assert_eq!(json[0]["nurse"], "KS");
     assert_eq!(json[0]["dose_ml"], 10.0);
+    assert_eq!(json[0]["given_ml"], 10.0, "the dose given");
+    assert_eq!(json[0]["lot"], "EXO-2611-07");
+    // Asked for in any case, found.
+    let lower: Value =
+        serde_json::from_str(&clinic.ok(&["trace-lot", "exo-2611-07", "--format", "json"]))
+            .unwrap();
+    assert_eq!(lower.as_array().unwrap().len(), 1);
+    let text = clinic.ok(&["trace-lot", "exo-2611-07"]);
+    assert!(
+        text.starts_with("Lot EXO-2611-07: 1 administrations"),
+        "{text}"
+    );
+    // In mixed case, or typed in full-width letters (a Japanese input
+    // method): the index matches one key.
+    for spelling in ["Exo-2611-07", "ＥＸＯ－２６１１－０７"] {
+        let found: Value =
+            serde_json::from_str(&clinic.ok(&["trace-lot", spelling, "--format", "json"])).unwrap();
+        assert_eq!(found.as_array().unwrap().len(), 1, "{spelling}");
+    }
     let none = clinic.run(&["trace-lot", "NO-SUCH-LOT"]);
     assert_eq!(none.status.code(), Some(0));
     assert!(stdout(&none).contains("no administration of lot \"NO-SUCH-LOT\" is on record"));
@@ -140,6 +160,32 @@ fn a_lot_is_traced_and_an_unknown_lot_is_an_empty_answer() {
         clinic
             .ok(&["trace-lot", "EXO-2611-08"])
             .contains("山田 花子")
+    );
+}
+
+#[test]
+fn the_export_of_today_needs_no_dates_and_speaks_the_clinic_s_local_time() {
+    let clinic = Clinic::started();
+    clinic.ok(&["add", "--name", "Aoki Ami", "--treatment", "drip"]);
+    let csv = clinic.ok(&["export", "--format", "csv"]);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = row[header.iter().position(|h| *h == "at").unwrap()];
+    // The clinic's zone (tests/common: where it is mid-morning) as an
+    // offset, to the second: no UTC nanoseconds.
+    let offset = clinic.clinic_config().timezone;
+    let parsed = chrono::DateTime::parse_from_rfc3339(at).unwrap();
+    assert_eq!(at.len(), "2026-11-21T10:05:00+09:00".len(), "{at}");
+    let local = chrono::Utc::now().with_timezone(&offset);
+    use chrono::Offset;
+    assert_eq!(
+        parsed.offset().local_minus_utc(),
+        local.offset().fix().local_minus_utc()
+    );
+    assert_eq!(
+        row[header.iter().position(|h| *h == "treatment").unwrap()],
+        "drip"
     );
 }
 
@@ -346,4 +392,52 @@ fn a_config_that_keeps_records_less_than_five_years_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 5 years"));
+}
+
+/// `flowboard export | head -1`: the export ends quietly when its reader
+/// has seen enough (a closed pipe), in every format, and says nothing of
+/// a "Broken pipe".
+#[test]
+fn an_export_read_by_head_ends_quietly() {
+    let clinic = Clinic::started();
+    // More than a pipe holds (64 KiB): 400 arrivals, each a row of about
+    // 200 bytes.
+    let lines: Vec<String> = (0..400)
+        .map(|i| {
+            json!({"cmd": "arrive", "name": format!("Patient {i:03}"), "treatment": "face"})
+                .to_string()
+        })
+        .collect();
+    let mut send = clinic
+        .cmd(&["send"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    send.stdin
+        .take()
+        .unwrap()
+        .write_all(lines.join("\n").as_bytes())
+        .unwrap();
+    assert!(send.wait().unwrap().success());
+    for format in ["csv", "json"] {
+        let mut export = clinic
+            .cmd(&["export", "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(export.stdout.take().unwrap()),
+            &mut first,
+        )
+        .unwrap();
+        assert!(!first.is_empty());
+        // The reader is gone: the export meets a closed pipe.
+        let out = export.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{format}: {stderr}");
+        assert!(stderr.is_empty(), "{format}: {stderr}");
+    }
 }

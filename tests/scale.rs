@@ -127,8 +127,8 @@ fn an_export_is_answered_a_page_at_a_time_however_long_its_range() {
         let mut out = flowboard::records::Output::open(Some(&file), "the export").unwrap();
         flowboard::records::export(
             &mut conn,
-            chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 10, 1),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
             flowboard::records::Format::Csv,
             false,
             &mut out,

@@ -5,110 +5,10 @@
 
 mod common;
 
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::tmux::Tmux;
 use common::{BIN, Clinic};
-
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-/// A tmux server of our own (its own socket), killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new() -> Option<Tmux> {
-        if !common::have_tool("tmux", Command::new("tmux").arg("-V").output().is_ok()) {
-            return None;
-        }
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        Some(Tmux {
-            socket: format!("fb-test-{}-{n}", std::process::id()),
-        })
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-f", "/dev/null", "-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("run tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Starts `command` (a shell line) in a new session `w` x `h`; the
-    /// pane stays after it exits, saying so, for the failure message.
-    fn start(&self, name: &str, w: u16, h: u16, command: &str) {
-        let line = format!("{command}; echo; echo EXITED $?; sleep 600");
-        self.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            &w.to_string(),
-            "-y",
-            &h.to_string(),
-            &line,
-        ]);
-    }
-
-    fn keys(&self, name: &str, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", name];
-        args.extend_from_slice(keys);
-        self.tmux(&args);
-    }
-
-    /// Types text literally (Japanese included).
-    fn type_text(&self, name: &str, text: &str) {
-        self.tmux(&["send-keys", "-t", name, "-l", text]);
-    }
-
-    fn capture(&self, name: &str) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", name])
-    }
-
-    /// With escape sequences: the colours and attributes as tmux holds them.
-    fn capture_styled(&self, name: &str) -> String {
-        self.tmux(&["capture-pane", "-p", "-e", "-t", name])
-    }
-
-    fn resize(&self, name: &str, w: u16, h: u16) {
-        self.tmux(&[
-            "resize-window",
-            "-t",
-            name,
-            "-x",
-            &w.to_string(),
-            "-y",
-            &h.to_string(),
-        ]);
-    }
-
-    /// Waits until the pane shows `needle`; the screen, or a panic saying
-    /// what it showed instead.
-    fn wait_for(&self, name: &str, needle: &str, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let screen = self.capture(name);
-            if screen.contains(needle) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("{name} never showed {needle:?}; it shows:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
 
 /// The shell line that runs flowboard on this clinic.
 fn flowboard(clinic: &Clinic, args: &str) -> String {
@@ -336,4 +236,28 @@ fn bad_input_on_the_command_line_is_a_clear_error() {
     let out = started.run(&["--no-autostart", "wall"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the wall needs a terminal"));
+}
+
+#[test]
+fn a_wall_on_the_linux_console_shows_reception_numbers_for_kanji_and_says_so_in_the_log() {
+    let Some(tmux) = Tmux::new() else { return };
+    let clinic = Clinic::started();
+    clinic.ok(&["add", "--name", "山田 花子", "--treatment", "drip"]);
+    clinic.ok(&["add", "--name", "Sato Ken", "--treatment", "face"]);
+    let linux = format!("env TERM=linux {}", flowboard(&clinic, "--lang ja wall"));
+    tmux.start("wall-linux", 80, 24, &linux);
+    let screen = tmux.wait_for("wall-linux", "No. 1", SLOW);
+    // The console has no kanji: the number, and English words (whatever
+    // --lang says); the initials it can draw stay.
+    assert!(screen.contains("S.K."), "{screen}");
+    assert!(screen.contains("Waiting"), "{screen}");
+    assert!(screen.is_ascii(), "{screen}");
+    let log = std::fs::read_to_string(clinic.data().join("flowboard.log")).unwrap();
+    assert!(
+        log.contains("wall attached") && log.contains("Linux console"),
+        "{log}"
+    );
+    // A terminal that draws Japanese gets the initials as written.
+    tmux.start("wall-utf8", 80, 24, &flowboard(&clinic, "--lang ja wall"));
+    tmux.wait_for("wall-utf8", "山.花.", SLOW);
 }

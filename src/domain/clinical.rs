@@ -142,38 +142,53 @@ pub fn news2(v: &Vitals) -> News2 {
 /// Checks a set of vitals is physically plausible; the error names the
 /// field and says what is wrong.
 pub fn check_vitals(v: &Vitals) -> Result<(), (&'static str, String)> {
+    match vitals_problems(v).into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
+}
+
+/// Every value of a set of vitals that cannot be right, with the field it
+/// is about (all at once, so a form shows them together).
+pub fn vitals_problems(v: &Vitals) -> Vec<(&'static str, String)> {
     let range = |field, value: f32, lo: f32, hi: f32, unit: &str| {
-        if value < lo || value > hi {
-            Err((
+        (value < lo || value > hi).then(|| {
+            (
                 field,
                 format!("{value} {unit} is not possible: enter {lo}-{hi}"),
-            ))
-        } else {
-            Ok(())
-        }
+            )
+        })
     };
-    range("systolic", f32::from(v.systolic), 40.0, 300.0, "mmHg")?;
-    range("diastolic", f32::from(v.diastolic), 20.0, 200.0, "mmHg")?;
-    if v.diastolic >= v.systolic {
-        return Err((
-            "diastolic",
-            format!(
-                "the diastolic ({}) must be below the systolic ({})",
-                v.diastolic, v.systolic
-            ),
-        ));
-    }
-    range("pulse", f32::from(v.pulse), 20.0, 250.0, "/min")?;
-    range("spo2", f32::from(v.spo2), 50.0, 100.0, "%")?;
-    range("temperature", v.temperature, 30.0, 43.0, "C")?;
-    range(
-        "respiratory_rate",
-        f32::from(v.respiratory_rate),
-        4.0,
-        60.0,
-        "/min",
-    )?;
-    Ok(())
+    let systolic = range("systolic", f32::from(v.systolic), 40.0, 300.0, "mmHg");
+    let diastolic = range("diastolic", f32::from(v.diastolic), 20.0, 200.0, "mmHg");
+    let order =
+        (systolic.is_none() && diastolic.is_none() && v.diastolic >= v.systolic).then(|| {
+            (
+                "diastolic",
+                format!(
+                    "the diastolic ({}) must be below the systolic ({})",
+                    v.diastolic, v.systolic
+                ),
+            )
+        });
+    [
+        systolic,
+        diastolic,
+        order,
+        range("pulse", f32::from(v.pulse), 20.0, 250.0, "/min"),
+        range("spo2", f32::from(v.spo2), 50.0, 100.0, "%"),
+        range("temperature", v.temperature, 30.0, 43.0, "C"),
+        range(
+            "respiratory_rate",
+            f32::from(v.respiratory_rate),
+            4.0,
+            60.0,
+            "/min",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// A reaction kind, from the least to the most serious.
@@ -239,6 +254,11 @@ impl Check {
         Check::WhomToCallExplained,
     ];
 
+    /// The item in words, for a refusal.
+    pub fn words(self) -> String {
+        self.as_str().replace('_', " ")
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Check::HemostasisPressure => "hemostasis_pressure",
@@ -297,6 +317,10 @@ pub enum Entry {
     /// The drip is paused (its countdown stops).
     Pause {
         reason: String,
+        /// The reaction that paused it, when one did (worded by each
+        /// screen in its language).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reaction: Option<ReactionKind>,
     },
     Resume,
     Reaction {
@@ -340,6 +364,11 @@ pub enum Entry {
     Checklist {
         item: Check,
     },
+    /// A tick taken back: the item is to do again (the tick stays in the
+    /// record, this entry after it).
+    Untick {
+        item: Check,
+    },
 }
 
 impl Entry {
@@ -362,6 +391,7 @@ impl Entry {
             Entry::Acknowledge { .. } => "acknowledge",
             Entry::Clearance { .. } => "clearance",
             Entry::Checklist { .. } => "checklist",
+            Entry::Untick { .. } => "untick",
         }
     }
 }
@@ -402,6 +432,10 @@ pub struct EarlyStop {
     /// The volume actually given, when known.
     #[serde(default)]
     pub volume_ml: Option<f32>,
+    /// The reaction that stopped the drip, when one did (the screens word
+    /// it in their language; `reason` says it in English for the record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<ReactionKind>,
 }
 
 /// A doctor's approval: who, why, what it covers, when.
@@ -603,6 +637,9 @@ impl Care {
             }),
             Entry::Checklist { item } => {
                 self.checklist.entry(*item).or_insert(at);
+            }
+            Entry::Untick { item } => {
+                self.checklist.remove(item);
             }
         }
     }

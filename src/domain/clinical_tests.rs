@@ -827,6 +827,7 @@ fn a_paused_drip_stops_its_countdown() {
         v,
         Entry::Pause {
             reason: "patient to the toilet".into(),
+            reaction: None,
         },
     );
     let remaining = |c: &Clinic, now| timer(c.visit(v), &c.config, now).remaining_secs;
@@ -839,6 +840,31 @@ fn a_paused_drip_stops_its_countdown() {
     assert!(c.codes(v, t(9, 40)).contains(&AlertCode::DripPaused));
     c.record(t(9, 40), v, Entry::Resume);
     assert_eq!(remaining(&c, t(9, 45)), Some(15 * 60));
+}
+
+#[test]
+fn a_pause_is_shown_at_once_and_is_a_warning_only_once_it_lasts() {
+    // A pause is deliberate (the toilet, a check): no warning the minute
+    // it begins; one that lasts is (`administration.pause_warn_minutes`).
+    let mut c = Clinic::new();
+    let v = c.on_treatment("A", "drip", &[]);
+    c.record(
+        t(9, 30),
+        v,
+        Entry::Pause {
+            reason: "patient to the toilet".into(),
+            reaction: None,
+        },
+    );
+    let paused = |c: &Clinic, now| {
+        visit_alerts(c.visit(v), &c.config, now)
+            .into_iter()
+            .find(|a| a.code == AlertCode::DripPaused)
+            .map(|a| a.severity)
+    };
+    assert_eq!(paused(&c, t(9, 30)), Some(Severity::Info));
+    assert_eq!(paused(&c, t(9, 39)), Some(Severity::Info));
+    assert_eq!(paused(&c, t(9, 40)), Some(Severity::Warning));
 }
 
 #[test]

@@ -492,6 +492,7 @@ fn visit_events(
                 early: Some(EarlyStop {
                     reason,
                     volume_ml: *volume_ml,
+                    reaction: None,
                 }),
             })
         }
@@ -918,7 +919,8 @@ pub(super) fn invalid(field: &str, message: impl Into<String>) -> Rejection {
 }
 
 fn clean_lot(lot: &Lot, at: DateTime<Utc>, policy: &Policy) -> Result<Lot, Rejection> {
-    let number = sanitize(&lot.number);
+    // Stored as the vial prints it, so a trace finds every spelling.
+    let number = super::text::lot_number(&lot.number);
     if number.is_empty() {
         return Err(invalid(
             "lot",

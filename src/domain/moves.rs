@@ -132,7 +132,7 @@ impl Move {
             Entry::AmbulanceCalled => Move::AmbulanceCalled,
             Entry::Acknowledge { .. } => Move::Acknowledge,
             Entry::Clearance { .. } => Move::Clearance,
-            Entry::Checklist { .. } => Move::Checklist,
+            Entry::Checklist { .. } | Entry::Untick { .. } => Move::Checklist,
         }
     }
 

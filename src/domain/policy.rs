@@ -220,8 +220,9 @@ pub struct DischargeRules {
     pub hemostasis_minutes_blood_thinner: u32,
     /// The telephone number patients are given (whom to call).
     pub clinic_phone: String,
-    /// Aftercare instructions explained at discharge.
-    pub aftercare: Vec<Item>,
+    /// Aftercare instructions explained at discharge, each for the routes
+    /// and treatments it is about.
+    pub aftercare: Vec<Aftercare>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -321,6 +322,30 @@ pub struct Item {
     pub label_ja: Option<String>,
 }
 
+/// An aftercare instruction, and whom it is for: the routes and the
+/// treatments it applies to (none named: everyone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aftercare {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub label_ja: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub treatments: Vec<String>,
+}
+
+impl Aftercare {
+    /// Whether the instruction is for a patient given `treatment` by
+    /// `route`.
+    pub fn applies(&self, route: Route, treatment: &str) -> bool {
+        (self.routes.is_empty() || self.routes.contains(&route))
+            && (self.treatments.is_empty() || self.treatments.iter().any(|t| t == treatment))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limit {
@@ -358,6 +383,25 @@ pub struct Administration {
     /// Minutes into a drip at which the nurse checks volume, rate, tubing,
     /// the site and the patient.
     pub drip_check_minutes: Vec<u32>,
+    /// Minutes a drip may stay paused before the pause is a warning (a
+    /// pause is deliberate: at first it is only shown).
+    pub pause_warn_minutes: u32,
+}
+
+fn aftercare(
+    id: &str,
+    label: &str,
+    label_ja: &str,
+    routes: &[Route],
+    treatments: &[&str],
+) -> Aftercare {
+    Aftercare {
+        id: id.into(),
+        label: label.into(),
+        label_ja: Some(label_ja.into()),
+        routes: routes.to_vec(),
+        treatments: treatments.iter().map(|t| t.to_string()).collect(),
+    }
 }
 
 fn item(id: &str, label: &str, label_ja: &str) -> Item {
@@ -572,30 +616,40 @@ impl Default for DischargeRules {
             hemostasis_minutes_blood_thinner: 10,
             clinic_phone: "03-0000-0000".into(),
             aftercare: vec![
-                item(
+                aftercare(
                     "sites_4h",
                     "Do not touch the injection sites for 4 hours",
                     "注射部位に4時間触れない",
+                    &[Route::Injection],
+                    &[],
                 ),
-                item(
+                aftercare(
                     "face_12h",
                     "After facial injection: no make-up, face washing or bath for 12 hours",
                     "顔への注射後12時間はメイク・洗顔・入浴を控える",
+                    &[],
+                    &["face"],
                 ),
-                item(
+                aftercare(
                     "today",
                     "No long bath, alcohol or hard exercise today",
                     "本日は長風呂・飲酒・激しい運動を控える",
+                    &[],
+                    &[],
                 ),
-                item(
+                aftercare(
                     "no_rubbing",
                     "Do not rub the sites for 2-3 days; moisturise; sun protection",
                     "2〜3日は部位をこすらない・保湿・紫外線対策",
+                    &[Route::Injection],
+                    &[],
                 ),
-                item(
+                aftercare(
                     "bruise",
                     "A bruise at a drip site clears in about a week",
                     "点滴部位のあざは1週間ほどで消える",
+                    &[Route::Drip],
+                    &[],
                 ),
             ],
         }
@@ -636,6 +690,7 @@ impl Default for Administration {
         Administration {
             overdue_minutes: 10,
             drip_check_minutes: vec![0, 15, 30],
+            pause_warn_minutes: 10,
         }
     }
 }

@@ -115,6 +115,11 @@ enum Step {
         visit: u8,
         item: u8,
     },
+    /// A tick taken back.
+    Untick {
+        visit: u8,
+        item: u8,
+    },
     StopEarly {
         visit: u8,
     },
@@ -167,6 +172,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => v.prop_map(|visit| Step::Ambulance { visit }),
         1 => (v, any::<bool>()).prop_map(|(visit, reason)| Step::Clearance { visit, reason }),
         2 => (v, 0u8..7).prop_map(|(visit, item)| Step::Checklist { visit, item }),
+        1 => (v, 0u8..7).prop_map(|(visit, item)| Step::Untick { visit, item }),
         1 => v.prop_map(|visit| Step::StopEarly { visit }),
         1 => v.prop_map(|visit| Step::Defer { visit }),
         1 => v.prop_map(|visit| Step::Cancel { visit }),
@@ -462,6 +468,7 @@ impl Run {
                         v,
                         Entry::Pause {
                             reason: "toilet".into(),
+                            reaction: None,
                         },
                     );
                 }
@@ -549,7 +556,7 @@ impl Run {
                     );
                 }
             }
-            Step::Checklist { visit, item } => {
+            Step::Checklist { visit, item } | Step::Untick { visit, item } => {
                 if let Some(v) = visit_of(self, visit) {
                     let item = [Check::HemostasisPressure]
                         .iter()
@@ -557,7 +564,11 @@ impl Run {
                         .nth(usize::from(item))
                         .copied()
                         .unwrap_or(Check::HemostasisPressure);
-                    self.record(v, Entry::Checklist { item });
+                    if matches!(step, Step::Untick { .. }) {
+                        self.record(v, Entry::Untick { item });
+                    } else {
+                        self.record(v, Entry::Checklist { item });
+                    }
                 }
             }
             Step::StopEarly { visit } => {
@@ -787,13 +798,15 @@ fn violations(v: &Visit, policy: &Policy) -> Vec<String> {
     let mut needle_out: Option<DateTime<Utc>> = None;
     let mut reactions: Vec<(ReactionKind, DateTime<Utc>, Option<DateTime<Utc>>)> = Vec::new();
     let mut clearances: Vec<DateTime<Utc>> = Vec::new();
+    // The discharge checklist as it stands (a tick taken back is to do).
+    let mut ticked: std::collections::BTreeSet<Check> = Default::default();
     for e in &events {
         if e.at < start {
             wrong.push(format!("{} before the visit began", e.kind.name()));
         }
         if let Some(en) = entry(e) {
             let ok = match en {
-                Entry::Checklist { .. } => stage == Stage::Observation,
+                Entry::Checklist { .. } | Entry::Untick { .. } => stage == Stage::Observation,
                 Entry::DripCheck { .. } | Entry::Pause { .. } => stage == Stage::Administration,
                 Entry::Reaction { .. } => {
                     matches!(stage, Stage::Administration | Stage::Observation)
@@ -823,6 +836,12 @@ fn violations(v: &Visit, policy: &Policy) -> Vec<String> {
                     }
                 }
                 Entry::Clearance { .. } => clearances.push(e.at),
+                Entry::Checklist { item } => {
+                    ticked.insert(*item);
+                }
+                Entry::Untick { item } => {
+                    ticked.remove(item);
+                }
                 Entry::Adrenaline {
                     dose_mg,
                     confirmed_by: None,
@@ -873,6 +892,10 @@ fn violations(v: &Visit, policy: &Policy) -> Vec<String> {
             }
             EventKind::AdministrationEnded { .. } => needle_out = Some(e.at),
             EventKind::Discharged => {
+                // DOMAIN.md "Discharge checklist": nothing is skipped.
+                if let Some(item) = Check::REQUIRED.iter().find(|i| !ticked.contains(i)) {
+                    wrong.push(format!("discharged with {} not ticked", item.as_str()));
+                }
                 if reactions.iter().any(|r| r.2.is_none()) {
                     wrong.push("discharged with a reaction open".into());
                 }

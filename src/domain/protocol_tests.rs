@@ -530,6 +530,7 @@ fn the_plan_decides_the_treatment_its_bed_and_its_pause() {
             s,
             Entry::Pause {
                 reason: "toilet".into(),
+                reaction: None,
             },
         )
         .unwrap_err();

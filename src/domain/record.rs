@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::clinical::{EarlyStop, Entry, ReactionKind, check_vitals};
+use super::clinical::{Check, EarlyStop, Entry, ReactionKind, check_vitals};
 use super::command::{Rejection, clean_text, doctor, invalid};
 use super::event::EventKind;
 use super::model::{Route, Stage, Visit};
@@ -215,8 +215,10 @@ pub(super) fn check(
                 },
             }
         }
-        Entry::Pause { reason } => Entry::Pause {
+        Entry::Pause { reason, .. } => Entry::Pause {
             reason: clean_text("reason", reason, true)?,
+            // Only the domain records a pause for a reaction.
+            reaction: None,
         },
         Entry::Resume => entry.clone(),
         Entry::Reaction {
@@ -242,6 +244,7 @@ pub(super) fn check(
                     ReactionKind::Allergic if drip && care.paused_since.is_none() => {
                         out.push(recorded(Entry::Pause {
                             reason: "allergic reaction".into(),
+                            reaction: Some(ReactionKind::Allergic),
                         }));
                     }
                     ReactionKind::Anaphylaxis => {
@@ -249,6 +252,7 @@ pub(super) fn check(
                             early: Some(EarlyStop {
                                 reason: "anaphylaxis: drip stopped".into(),
                                 volume_ml: None,
+                                reaction: Some(ReactionKind::Anaphylaxis),
                             }),
                         });
                     }
@@ -257,6 +261,7 @@ pub(super) fn check(
                             early: Some(EarlyStop {
                                 reason: format!("{} reaction: needle out", reaction.as_str()),
                                 volume_ml: None,
+                                reaction: Some(*reaction),
                             }),
                         });
                     }
@@ -331,10 +336,21 @@ pub(super) fn check(
         },
         Entry::Checklist { item } => {
             if care.checklist.contains_key(item) {
-                return not_now(format!(
-                    "{} is already ticked",
-                    item.as_str().replace('_', " ")
-                ));
+                return not_now(format!("\"{}\" is already ticked", item.words()));
+            }
+            entry.clone()
+        }
+        Entry::Untick { item } => {
+            if !care.checklist.contains_key(item) {
+                return not_now(format!("\"{}\" is not ticked", item.words()));
+            }
+            // The confirmation is of the pressure: it goes first.
+            if *item == Check::HemostasisPressure
+                && care.checklist.contains_key(&Check::HemostasisConfirmed)
+            {
+                return not_now(
+                    "hemostasis is confirmed: untick \"hemostasis confirmed\" first".into(),
+                );
             }
             entry.clone()
         }

@@ -150,6 +150,9 @@ pub struct Alert {
     /// what to do next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency: Option<EmergencyState>,
+    /// For abnormal vitals: what is abnormal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<VitalsFinding>,
 }
 
 /// Where the response to an anaphylaxis stands.
@@ -781,47 +784,97 @@ pub fn missing_for_discharge(visit: &Visit, policy: &Policy, at: DateTime<Utc>) 
     missing
 }
 
-/// The alert a set of vitals raises, if any: severity and why
-/// (DOMAIN.md "Vital signs": warning for a single 3 or a total of 5-6;
-/// critical for 7 or more, systolic below 90, a fall of more than 30 %
-/// from the pre-treatment reading, or SpO2 at or below 92).
-pub fn vitals_alert(
+/// What makes a set of vitals alarming, each as a fact the screens word
+/// in their own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "finding", rename_all = "snake_case")]
+pub enum VitalsFinding {
+    News2 {
+        total: u8,
+    },
+    Systolic {
+        mmhg: u16,
+    },
+    /// A fall of more than the configured percentage from the
+    /// pre-treatment systolic.
+    SystolicDrop {
+        mmhg: u16,
+        was: u16,
+    },
+    Spo2 {
+        percent: u8,
+    },
+}
+
+impl std::fmt::Display for VitalsFinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VitalsFinding::News2 { total } => write!(f, "NEWS2 {total}"),
+            VitalsFinding::Systolic { mmhg } => write!(f, "systolic {mmhg}"),
+            VitalsFinding::SystolicDrop { mmhg, was } => write!(f, "systolic {mmhg} (was {was})"),
+            VitalsFinding::Spo2 { percent } => write!(f, "SpO2 {percent}"),
+        }
+    }
+}
+
+/// Whether a set of vitals is alarming (DOMAIN.md "Vital signs": NEWS2,
+/// the critical thresholds), and why.
+pub fn vitals_findings(
     v: &super::clinical::Vitals,
     baseline: Option<&super::clinical::Vitals>,
     policy: &Policy,
-) -> Option<(Severity, String)> {
+) -> Option<(Severity, Vec<VitalsFinding>)> {
     let score = news2(v);
     let rules = &policy.vitals;
     let mut critical = Vec::new();
     if score.total >= 7 {
-        critical.push(format!("NEWS2 {}", score.total));
+        critical.push(VitalsFinding::News2 { total: score.total });
     }
     if v.systolic < rules.critical_systolic_below {
-        critical.push(format!("systolic {}", v.systolic));
+        critical.push(VitalsFinding::Systolic { mmhg: v.systolic });
     }
     if let Some(base) = baseline {
         let floor = f32::from(base.systolic)
             * (1.0 - f32::from(rules.critical_systolic_drop_percent) / 100.0);
         if f32::from(v.systolic) < floor {
-            critical.push(format!("systolic {} (was {})", v.systolic, base.systolic));
+            critical.push(VitalsFinding::SystolicDrop {
+                mmhg: v.systolic,
+                was: base.systolic,
+            });
         }
     }
     if v.spo2 <= rules.critical_spo2_at_or_below {
-        critical.push(format!("SpO2 {}", v.spo2));
+        critical.push(VitalsFinding::Spo2 { percent: v.spo2 });
     }
     if !critical.is_empty() {
-        return Some((Severity::Critical, critical.join(", ")));
+        return Some((Severity::Critical, critical));
     }
     if score.total >= 5 || score.any_three {
-        return Some((Severity::Warning, format!("NEWS2 {}", score.total)));
+        return Some((
+            Severity::Warning,
+            vec![VitalsFinding::News2 { total: score.total }],
+        ));
     }
     None
+}
+
+/// [`vitals_findings`] in words (the alert's detail, English).
+pub fn vitals_alert(
+    v: &super::clinical::Vitals,
+    baseline: Option<&super::clinical::Vitals>,
+    policy: &Policy,
+) -> Option<(Severity, String)> {
+    vitals_findings(v, baseline, policy).map(|(severity, findings)| {
+        let words: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        (severity, words.join(", "))
+    })
 }
 
 /// The alerts of one visit now, most severe first.
 pub fn visit_alerts(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Vec<Alert> {
     let mut out = Vec::new();
     let mut emergency = None;
+    let mut vitals = Vec::new();
     let mut alert = |severity, code, minutes: i64, since: DateTime<Utc>, detail: String| {
         let acknowledged_by = visit
             .care
@@ -840,6 +893,7 @@ pub fn visit_alerts(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Vec<A
             acknowledged_by,
             detail,
             emergency: None,
+            findings: Vec::new(),
         });
     };
     if visit.stage == Stage::Expected
@@ -963,15 +1017,17 @@ pub fn visit_alerts(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Vec<A
         );
     }
     if let Some(v) = care.latest_vitals()
-        && let Some((severity, why)) = vitals_alert(&v.vitals, care.baseline(), policy)
+        && let Some((severity, findings)) = vitals_findings(&v.vitals, care.baseline(), policy)
     {
+        let words: Vec<String> = findings.iter().map(ToString::to_string).collect();
         alert(
             severity,
             AlertCode::Vitals,
             (now - v.at).num_minutes(),
             v.at,
-            why,
+            words.join(", "),
         );
+        vitals = findings;
     }
 
     match visit.stage {
@@ -1049,10 +1105,18 @@ pub fn visit_alerts(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Vec<A
         }
         Stage::Administration => {
             if let Some(paused) = care.paused_since {
+                // A pause is deliberate: shown at once, a warning once it
+                // lasts (the product warms, the line may clot).
+                let minutes = (now - paused).num_minutes();
+                let severity = if minutes >= i64::from(policy.administration.pause_warn_minutes) {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                };
                 alert(
-                    Severity::Warning,
+                    severity,
                     AlertCode::DripPaused,
-                    (now - paused).num_minutes(),
+                    minutes,
                     paused,
                     String::new(),
                 );
@@ -1148,6 +1212,9 @@ pub fn visit_alerts(visit: &Visit, policy: &Policy, now: DateTime<Utc>) -> Vec<A
         && let Some(a) = out.iter_mut().find(|a| a.code == AlertCode::Emergency)
     {
         a.emergency = Some(state);
+    }
+    if let Some(a) = out.iter_mut().find(|a| a.code == AlertCode::Vitals) {
+        a.findings = vitals;
     }
     out.sort_by_key(|a| (std::cmp::Reverse(a.severity), a.code.rank()));
     out

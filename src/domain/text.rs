@@ -151,8 +151,44 @@ pub fn fit(s: &str, cols: usize) -> String {
     out
 }
 
+/// A lot number as it is stored: cleaned, full-width letters and digits
+/// (typed with a Japanese input method) as ASCII, spaces collapsed, upper
+/// case — the way vials print it, so `ex2611-07` and `ＥＸ２６１１-07` are
+/// the lot `EX2611-07`.
+pub fn lot_number(input: &str) -> String {
+    let half: String = sanitize(input)
+        .chars()
+        .map(|c| match c {
+            // The full-width forms of ASCII, and the ideographic space.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    half.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
+}
+
+/// What two spellings of one lot share, to match them: the stored form
+/// without its spaces (`EX 2611-07` is `EX2611-07`).
+pub fn lot_key(input: &str) -> String {
+    lot_number(input).replace(' ', "")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_lot_number_is_stored_as_the_vial_prints_it_whatever_the_keyboard() {
+        use super::{lot_key, lot_number};
+        assert_eq!(lot_number(" ex2611-07 "), "EX2611-07");
+        assert_eq!(lot_number("ＥＸ２６１１－０７"), "EX2611-07");
+        assert_eq!(lot_number("ex  2611\u{3000}07"), "EX 2611 07");
+        assert_eq!(lot_key("ex 2611-07"), lot_key("EX2611-07"));
+        assert_eq!(lot_number("\u{1b}[31mlot"), "LOT", "cleaned first");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -54,14 +54,12 @@ pub async fn migrate(target: &Target) -> Outcome {
     Ok(())
 }
 
-/// A lot row with the branch and the visit's reactions.
+/// A lot row with its branch.
 #[derive(Debug, Serialize)]
 struct GroupLotRow {
     site: String,
     #[serde(flatten)]
     row: report::LotRow,
-    /// The reactions of the visit (kinds), `;`-separated.
-    reactions: String,
 }
 
 /// `flowboard group trace-lot LOT`.
@@ -73,24 +71,17 @@ pub async fn trace_lot(
     out: &mut Output,
 ) -> Outcome {
     let client = client(target).await?;
-    let lot = lot.trim();
+    let lot = crate::domain::text::lot_number(lot);
+    let lot = lot.as_str();
     let visits = read::trace_lot(&client, lot).await.map_err(failed)?;
     let rows: Vec<GroupLotRow> = visits
         .iter()
         .flat_map(|v| {
-            report::lot_rows(std::slice::from_ref(&v.visit))
+            report::lot_rows(std::slice::from_ref(&v.visit), config)
                 .into_iter()
                 .map(|row| GroupLotRow {
                     site: v.site.clone(),
                     row,
-                    reactions: v
-                        .visit
-                        .care
-                        .reactions
-                        .iter()
-                        .map(|r| r.kind.as_str())
-                        .collect::<Vec<_>>()
-                        .join(";"),
                 })
         })
         .collect();
@@ -108,17 +99,7 @@ pub async fn trace_lot(
         ))?;
     }
     sink.rows(&rows, |r| {
-        let reactions = if r.reactions.is_empty() {
-            "no reaction".to_string()
-        } else {
-            format!("reactions {}", r.reactions)
-        };
-        format!(
-            "{}  {}  {}\n",
-            r.site,
-            records::lot_line(config, &r.row).trim_end(),
-            reactions
-        )
+        format!("{}  {}", r.site, records::lot_line(config, &r.row))
     })?;
     sink.finish()?;
     out.finish()?;
@@ -148,7 +129,7 @@ pub async fn report_day(
             .push(v.visit.clone());
     }
     let all: Vec<crate::domain::Visit> = visits.into_iter().map(|v| v.visit).collect();
-    let total = report::day(&all, config, date);
+    let total = report::day(&all, config, date, Utc::now());
     match format {
         Format::Json => {
             #[derive(Serialize)]
@@ -159,7 +140,7 @@ pub async fn report_day(
             }
             let sites = by_site
                 .iter()
-                .map(|(site, v)| (site.clone(), report::day(v, config, date)))
+                .map(|(site, v)| (site.clone(), report::day(v, config, date, Utc::now())))
                 .collect();
             let mut json = serde_json::to_vec_pretty(&Group { date, sites, total })
                 .map_err(std::io::Error::other)?;
@@ -170,7 +151,7 @@ pub async fn report_day(
         }
         _ => {
             for (site, v) in &by_site {
-                let r = report::day(v, config, date);
+                let r = report::day(v, config, date, Utc::now());
                 records::write_day(&r, &format!("site {site}"), date, format, out)?;
                 if format == Format::Text {
                     std::io::Write::write_all(out, b"\n")?;

@@ -86,6 +86,10 @@ pub struct WallPatient {
     /// next (the bell), and is no one's name.
     pub visit: VisitId,
     pub label: Label,
+    /// The reception number: what a wall that cannot draw the label's
+    /// characters (a Linux console and kanji initials) shows instead.
+    #[serde(default)]
+    pub ticket: u32,
     pub stage: Stage,
     /// When the stage began: the timer counts from here.
     pub since: DateTime<Utc>,
@@ -196,6 +200,7 @@ pub fn project(board: &Board, config: &Config, now: DateTime<Utc>) -> WallView {
     let patient = |v: &Visit| WallPatient {
         visit: v.id,
         label: labels.get(&v.id).cloned().unwrap_or_default(),
+        ticket: v.ticket,
         stage: v.stage,
         since: v.stage_since,
         countdown: countdown(v, config),

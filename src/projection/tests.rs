@@ -108,6 +108,7 @@ fn the_wall_reads_the_same_timers_as_the_board_at_any_moment() {
             visit: clinic.dripping,
             entry: Entry::Pause {
                 reason: "patient to the toilet".into(),
+                reaction: None,
             },
         },
     );

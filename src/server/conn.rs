@@ -126,7 +126,7 @@ pub(super) async fn serve(
                     &ServerMsg::Error(ErrorBody::new(
                         "protocol_version",
                         format!(
-                            "this server speaks protocol {PROTOCOL_VERSION} (changes instead of whole boards, records in pages, the group's shipping state), the client {}: use the same flowboard version on both sides",
+                            "this server speaks protocol {PROTOCOL_VERSION} (changes instead of whole boards, records in pages, ticks taken back, the group's shipping state), the client {}: use the same flowboard version on both sides",
                             h.protocol
                         ),
                     )),
@@ -185,6 +185,14 @@ pub(super) async fn serve(
         Role::ReadOnly | Role::Wall => None,
     };
     let outbox = Outbox::start(write, shared.bounds);
+    if hello.role == Role::Wall
+        && let Some(n) = gate::hit(&shared.quiet.walls)
+    {
+        tracing::info!(
+            "wall attached: {who} ({n} wall connection(s) in the last {} s)",
+            super::LOG_EVERY.as_secs()
+        );
+    }
     let ended = match hello.role {
         Role::Wall => wall(&shared, reader, &outbox).await,
         role => staff(&shared, reader, &outbox, role, member.as_ref()).await,

@@ -123,6 +123,9 @@ pub(crate) struct Quiet {
     no_hello: gate::SharedThrottle,
     full: gate::SharedThrottle,
     behind: gate::SharedThrottle,
+    /// Walls that attach (one a boot, or a reconnection): said in the log,
+    /// with what the wall says of its screen.
+    walls: gate::SharedThrottle,
 }
 
 /// How often a repeated log line may be written.
@@ -135,6 +138,7 @@ impl Quiet {
             no_hello: throttle(),
             full: throttle(),
             behind: throttle(),
+            walls: throttle(),
         }
     }
 }

@@ -99,9 +99,11 @@ pub fn instant_key(t: DateTime<Utc>) -> [u8; 8] {
 }
 
 /// `l` + lot + 0, then (when given) the start of administration and the id.
+/// The lot by its matching key (upper case, half-width, no spaces), so
+/// `ex 2611-07` finds what was stored as `EX2611-07`, whenever stored.
 pub fn lot_key(lot: &str, started: Option<DateTime<Utc>>, id: Option<VisitId>) -> Vec<u8> {
     let mut key = vec![BY_LOT];
-    key.extend_from_slice(lot.as_bytes());
+    key.extend_from_slice(crate::domain::text::lot_key(lot).as_bytes());
     key.push(0);
     if let Some(id) = id {
         key.extend_from_slice(&instant_key(started.unwrap_or(DateTime::<Utc>::MIN_UTC)));

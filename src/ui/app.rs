@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::bell::Bell;
-use super::form::{Form, FormKind};
+use super::forms::{Form, FormKind};
 use super::history::History;
 use super::input::TextInput;
 use super::palette::Palette;
@@ -39,6 +39,9 @@ pub enum Mode {
     ConfirmUndo(VisitId),
     /// The day's events, filtered; today's or a past day's.
     History(Box<History>),
+    /// Every alert on the board, the cursor on one (the strip shows only
+    /// what fits).
+    Alerts(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

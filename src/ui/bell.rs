@@ -76,6 +76,7 @@ mod tests {
             acknowledged_by: None,
             detail: String::new(),
             emergency: None,
+            findings: Vec::new(),
         }
     }
 

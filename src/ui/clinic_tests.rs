@@ -8,8 +8,10 @@ use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Modifier;
 
 use super::fixture::{
-    CLINIC_EN, Clinic, Day, anaphylaxis, clinic_morning, draw, press, ten, tokyo, type_text,
+    CLINIC_EN, Clinic, Day, anaphylaxis, clinic_morning, draw, press, press_ctrl, ten, tokyo,
+    type_text,
 };
+use super::forms::{FollowUp, Value};
 use super::{Action, App, FieldId, FormKind, Mode, Msg, StatusKind, update};
 use crate::client::ClientEvent;
 use crate::domain::clinical::{Consciousness, Lot};
@@ -110,33 +112,55 @@ fn a_bp_of_abc_is_refused_next_to_the_field_and_nothing_is_sent() {
 }
 
 #[test]
-fn a_bp_of_400_and_a_diastolic_above_the_systolic_are_refused_next_to_their_field() {
+fn impossible_vitals_are_named_all_at_once_next_to_their_fields_and_clear_when_fixed() {
     let (mut day, p) = clinic();
     let mut app = screen(&day, p.ready);
     let before = day.board.visit(p.ready).unwrap().care.vitals.len();
-    vitals_typed(&mut app, "400", "74");
-    let action = press(&mut app, KeyCode::Enter);
-    assert_eq!(action.send.len(), 1);
-    serve(&mut day, &mut app, action.send, ten());
-    let e = field_error(&app, FieldId::Systolic).expect("an error next to the systolic");
-    assert!(e.contains("400"), "{e}");
-    assert_eq!(form(&app).fields[1].error, None);
-
-    // Corrected, but now the diastolic is above it.
-    press(&mut app, KeyCode::Home);
-    for _ in 0..3 {
-        press(&mut app, KeyCode::Delete);
+    press(&mut app, KeyCode::Char('v'));
+    for text in ["400", "74", "300", "98", "36.5", "14"] {
+        fill(&mut app, text);
     }
-    type_text(&mut app, "70");
     let action = press(&mut app, KeyCode::Enter);
-    serve(&mut day, &mut app, action.send, ten());
-    assert_eq!(field_error(&app, FieldId::Systolic), None);
+    assert!(action.send.is_empty(), "nothing is sent");
+    let e = field_error(&app, FieldId::Systolic).expect("next to the systolic");
+    assert!(e.contains("400"), "{e}");
+    let e = field_error(&app, FieldId::Pulse).expect("and next to the pulse, at once");
+    assert!(e.contains("300"), "{e}");
+    assert_eq!(form(&app).focus, 0, "the focus on the first");
+
+    // Fixed, the systolic's error goes as it is typed; now the diastolic
+    // is above it (the domain's own check, before anything is sent).
+    press_ctrl(&mut app, 'u');
+    assert_eq!(
+        field_error(&app, FieldId::Systolic),
+        None,
+        "gone when edited"
+    );
+    type_text(&mut app, "70");
+    if let Mode::Form(f) = &mut app.mode {
+        f.focus = 2;
+    }
+    press_ctrl(&mut app, 'u');
+    type_text(&mut app, "72");
+    let action = press(&mut app, KeyCode::Enter);
+    assert!(action.send.is_empty());
     let e = field_error(&app, FieldId::Diastolic).expect("an error next to the diastolic");
     assert!(e.contains("below the systolic"), "{e}");
+    assert_eq!(field_error(&app, FieldId::Pulse), None);
+
+    // Right at last: saved.
+    if let Mode::Form(f) = &mut app.mode {
+        f.focus = 0;
+    }
+    press_ctrl(&mut app, 'u');
+    type_text(&mut app, "118");
+    let action = press(&mut app, KeyCode::Enter);
+    serve(&mut day, &mut app, action.send, ten());
+    assert_eq!(app.mode, Mode::Normal);
     assert_eq!(
         day.board.visit(p.ready).unwrap().care.vitals.len(),
-        before,
-        "nothing saved"
+        before + 1,
+        "saved"
     );
 }
 
@@ -169,21 +193,46 @@ fn the_bed_form_without_a_lot_number_says_so_next_to_the_lot_field() {
     let (day, p) = clinic();
     let mut app = screen(&day, p.ready);
     press(&mut app, KeyCode::Enter);
+    assert_eq!(form(&app).kind, FormKind::Start { visit: p.ready });
+    assert_eq!(form(&app).fields[0].id, FieldId::Bed);
     assert_eq!(
-        form(&app).kind,
-        FormKind::Advance {
-            visit: p.ready,
-            to: Stage::Administration
-        }
+        *form(&app).chosen(FieldId::Bed),
+        Value::Bed("1".into()),
+        "the first free bed"
     );
-    press(&mut app, KeyCode::Right); // bed 1
+    // Today's lot is offered; a new one is typed.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right);
+    assert_eq!(*form(&app).chosen(FieldId::Lot), Value::NewLot);
     let action = press(&mut app, KeyCode::Enter);
     assert!(action.send.is_empty(), "nothing is sent without a lot");
     assert_eq!(
-        field_error(&app, FieldId::Lot).as_deref(),
+        field_error(&app, FieldId::LotNumber).as_deref(),
         Some(texts(Lang::En).clinic.err_lot_blank)
     );
     assert_eq!(field_error(&app, FieldId::Bed), None);
+}
+
+/// A lot typed again (in any case) without its expiry takes the expiry of
+/// its last use: the vial's date is typed once a day, not per patient.
+#[test]
+fn a_lot_typed_again_without_its_expiry_takes_the_expiry_of_its_last_use() {
+    let (day, p) = clinic();
+    let known = (day.board.visits.values())
+        .find_map(|v| v.care.lot.clone())
+        .expect("a lot given this morning");
+    assert!(known.expiry.is_some());
+    let mut app = screen(&day, p.ready);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // a new lot, typed
+    press(&mut app, KeyCode::Tab);
+    fill(&mut app, &known.number.to_lowercase());
+    let action = press(&mut app, KeyCode::Enter);
+    let Command::Advance { lot: Some(lot), .. } = &action.send[0].command else {
+        panic!("{:?}", action.send);
+    };
+    assert_eq!(lot.expiry, known.expiry, "the expiry of its last use");
 }
 
 #[test]
@@ -191,7 +240,8 @@ fn an_expired_lot_is_refused_by_the_server_next_to_the_expiry_and_nothing_starts
     let (mut day, p) = clinic();
     let mut app = screen(&day, p.ready);
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // a new lot
     press(&mut app, KeyCode::Tab);
     fill(&mut app, "EX-2609");
     type_text(&mut app, "2026-11-20");
@@ -224,7 +274,7 @@ fn an_expired_lot_is_refused_by_the_server_next_to_the_expiry_and_nothing_starts
 }
 
 #[test]
-fn a_start_refused_for_missing_pre_treatment_vitals_lists_them_in_the_form() {
+fn the_start_form_takes_the_pre_treatment_vitals_the_protocol_still_asks_for() {
     let mut day = Day::new();
     let v = day.arrive((9, 0), "Aoki Ami", "face");
     day.advance((9, 5), v, None);
@@ -252,18 +302,47 @@ fn a_start_refused_for_missing_pre_treatment_vitals_lists_them_in_the_form() {
     );
     let mut app = screen(&day, v);
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Tab);
-    type_text(&mut app, "EX-2611");
-    let action = press(&mut app, KeyCode::Enter);
-    serve(&mut day, &mut app, action.send, ten());
-    assert_eq!(form(&app).missing, [Missing::PreTreatmentVitals]);
+    assert_eq!(form(&app).kind, FormKind::Start { visit: v });
+    // No lot used today yet: the form opens on the lot number.
+    assert_eq!(form(&app).focused().unwrap().id, FieldId::LotNumber);
     let screen = draw(&app, 80, 24).backend().to_string();
-    assert!(screen.contains("pre-treatment vitals"), "{screen}");
+    assert!(screen.contains("Pre-treatment vitals"), "{screen}");
+    fill(&mut app, "EX-2611");
+    press(&mut app, KeyCode::Tab); // no expiry
+    assert_eq!(form(&app).focused().unwrap().id, FieldId::Systolic);
+    // One line, as the nurse reads them out.
+    type_text(&mut app, "118/74 72 98 36.5 14");
+    assert_eq!(form(&app).text(FieldId::Temperature), "36.5");
+    let action = press(&mut app, KeyCode::Enter);
+    let kinds: Vec<&str> = action
+        .send
+        .iter()
+        .map(|r| match &r.command {
+            Command::Record { entry, .. } => entry.name(),
+            Command::Advance { to, .. } => to.as_str(),
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["vitals", "administration"], "vitals first");
+    serve(&mut day, &mut app, action.send, ten());
+    assert_eq!(app.mode, Mode::Normal);
+    let visit = day.board.visit(v).unwrap();
+    assert_eq!(visit.stage, Stage::Administration);
+    assert_eq!(
+        visit.care.vitals.last().unwrap().vitals.respiratory_rate,
+        14
+    );
+    let _ = Missing::PreTreatmentVitals;
 }
 
-/// Answers every screening item: yes for the indexes given, no otherwise.
+/// Answers the screening items not answered yet, in order: yes for the
+/// indexes given, no otherwise (each answer moves on to the next).
 fn answer(app: &mut App, yes: &[usize]) {
     for i in 0..13 {
+        if *form(app).chosen(FieldId::Screening(i)) != Value::Unset {
+            continue;
+        }
+        assert_eq!(form(app).focused().unwrap().id, FieldId::Screening(i));
         let key = if yes.contains(&i) { 'y' } else { 'n' };
         press(app, KeyCode::Char(key));
     }
@@ -278,26 +357,35 @@ fn submitting_the_counselling_form_sends_screening_acknowledgement_consent_plan_
     let mut app = screen(&day, v);
     press(&mut app, KeyCode::Enter);
     assert_eq!(form(&app).kind, FormKind::Counselling { visit: v });
-    assert!(form(&app).first_visit, "no earlier visit");
+    assert!(
+        form(&app).counselling_facts().unwrap().first_visit,
+        "no earlier visit"
+    );
     assert_eq!(
         form(&app).chosen(FieldId::Screening(12)),
-        Some("yes"),
+        &Value::Yes,
         "first session is answered for the staff"
     );
     // Past allergic reaction to a drug (a caution), first session.
     answer(&mut app, &[5, 12]);
     assert_eq!(form(&app).focused().unwrap().id, FieldId::CautionDoctor);
     fill(&mut app, "Dr. Mori");
+    // y ticks a consent item and moves on.
     for _ in 0..5 {
-        press(&mut app, KeyCode::Char(' '));
-        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Char('y'));
     }
-    press(&mut app, KeyCode::Tab); // treatment: the drip booked
+    // The treatment is the drip booked: on to the dose.
+    assert_eq!(form(&app).focused().unwrap().id, FieldId::DoseMl);
     fill(&mut app, "10");
     fill(&mut app, "Exosome 10B");
     press(&mut app, KeyCode::Right); // origin: adipose
     press(&mut app, KeyCode::Tab);
-    fill(&mut app, "KS");
+    assert_eq!(
+        form(&app).text(FieldId::Nurse),
+        "Nurse Sato",
+        "who is at the terminal"
+    );
+    press(&mut app, KeyCode::Tab);
     type_text(&mut app, "54");
     let action = press(&mut app, KeyCode::Enter);
     let names: Vec<&str> = action
@@ -360,7 +448,22 @@ fn without_the_doctor_the_counselling_is_saved_but_the_patient_is_not_ready() {
     assert_eq!(day.board.visit(v).unwrap().stage, Stage::Counselling);
     // Opened again, the answers recorded are there to finish.
     press(&mut app, KeyCode::Char('c'));
-    assert_eq!(form(&app).chosen(FieldId::Screening(5)), Some("yes"));
+    assert_eq!(form(&app).chosen(FieldId::Screening(5)), &Value::Yes);
+}
+
+/// A returning patient's counselling opens on the first thing left to do
+/// (the last visit's answers are there to confirm): the doctor of the
+/// cautions, and the consent one Tab on (the issue: 16 Tabs to reach it).
+#[test]
+fn a_returning_patient_s_counselling_opens_where_the_work_is() {
+    let (day, p) = clinic();
+    let mut app = screen(&day, p.returning);
+    press(&mut app, KeyCode::Enter);
+    let focused = |app: &App| form(app).fields[form(app).focus].id;
+    assert_eq!(focused(&app), FieldId::CautionDoctor);
+    type_text(&mut app, "Dr. Mori");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(focused(&app), FieldId::Consent(0), "one Tab to the consent");
 }
 
 #[test]
@@ -391,10 +494,10 @@ fn a_returning_patient_s_answers_are_there_to_confirm_with_a_note() {
     let mut app = screen(&day, p.returning);
     press(&mut app, KeyCode::Enter);
     let f = form(&app);
-    assert!(f.answers_from.is_some());
-    assert!(!f.first_visit);
-    assert_eq!(f.chosen(FieldId::Screening(5)), Some("yes"), "drug allergy");
-    assert_eq!(f.chosen(FieldId::Screening(0)), Some("no"));
+    assert!(f.counselling_facts().unwrap().answers_from.is_some());
+    assert!(!f.counselling_facts().unwrap().first_visit);
+    assert_eq!(f.chosen(FieldId::Screening(5)), &Value::Yes, "drug allergy");
+    assert_eq!(f.chosen(FieldId::Screening(0)), &Value::No);
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(
         screen.contains("from the last visit (2026-10-01)"),
@@ -453,7 +556,10 @@ fn the_reaction_dialog_for_anaphylaxis_shows_the_dose_for_54_kg_as_0_5_mg_capped
     let mut app = screen(&day, p.dripping);
     press(&mut app, KeyCode::Char('r'));
     press(&mut app, KeyCode::Left); // from "choose" straight to anaphylaxis
-    assert_eq!(form(&app).chosen(FieldId::Kind), Some("anaphylaxis"));
+    assert_eq!(
+        form(&app).chosen(FieldId::Kind),
+        &Value::Reaction(ReactionKind::Anaphylaxis)
+    );
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(
         screen.contains("adrenaline 0.50 mg = 0.50 mL (1 mg/mL) IM, outer thigh (54 kg)"),
@@ -502,7 +608,10 @@ fn the_dose_for_30_kg_is_0_3_mg_in_the_dialog_and_the_follow_up() {
 
     anaphylaxis_on(&mut day, &mut app, v);
     press(&mut app, KeyCode::Char('f'));
-    assert_eq!(form(&app).chosen(FieldId::FollowUp), Some("adrenaline"));
+    assert_eq!(
+        form(&app).chosen(FieldId::FollowUp),
+        &Value::FollowUp(FollowUp::Adrenaline)
+    );
     assert_eq!(form(&app).text(FieldId::DoseMg), "0.30");
 }
 
@@ -554,7 +663,7 @@ fn anaphylaxis_raises_the_banner_and_the_follow_ups_close_the_tasks() {
     press(&mut app, KeyCode::Char('f'));
     assert_eq!(
         form(&app).chosen(FieldId::FollowUp),
-        Some("ambulance_called"),
+        &Value::FollowUp(FollowUp::AmbulanceCalled),
         "the next task is offered first"
     );
     let action = update(&mut app, super::fixture::key(KeyCode::Enter), later);
@@ -569,11 +678,17 @@ fn anaphylaxis_raises_the_banner_and_the_follow_ups_close_the_tasks() {
     // The doctor is still to come: offered next. Transfer: a reason is
     // asked for.
     press(&mut app, KeyCode::Char('f'));
-    assert_eq!(form(&app).chosen(FieldId::FollowUp), Some("doctor_present"));
+    assert_eq!(
+        form(&app).chosen(FieldId::FollowUp),
+        &Value::FollowUp(FollowUp::DoctorPresent)
+    );
     for _ in 0..4 {
         press(&mut app, KeyCode::Right);
     }
-    assert_eq!(form(&app).chosen(FieldId::FollowUp), Some("transfer"));
+    assert_eq!(
+        form(&app).chosen(FieldId::FollowUp),
+        &Value::FollowUp(FollowUp::Transfer)
+    );
     assert!(press(&mut app, KeyCode::Enter).send.is_empty());
     assert_eq!(form(&app).focused().unwrap().id, FieldId::Reason);
     type_text(&mut app, "ambulance to Aoyama General");
@@ -592,7 +707,10 @@ fn a_vasovagal_reaction_shows_its_steps_and_symptom_free_closes_it() {
     press(&mut app, KeyCode::Char('r'));
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Right);
-    assert_eq!(form(&app).chosen(FieldId::Kind), Some("vasovagal"));
+    assert_eq!(
+        form(&app).chosen(FieldId::Kind),
+        &Value::Reaction(ReactionKind::Vasovagal)
+    );
     let screen = draw(&app, 80, 24).backend().to_string();
     for step in ["needle out", "lie flat, legs up", "stay with the patient"] {
         assert!(screen.contains(step), "{step}: {screen}");
@@ -621,7 +739,10 @@ fn a_vasovagal_reaction_shows_its_steps_and_symptom_free_closes_it() {
 
     // Symptom-free waits for a reading in range after the reaction.
     press(&mut app, KeyCode::Char('f'));
-    assert_eq!(form(&app).chosen(FieldId::FollowUp), Some("symptom_free"));
+    assert_eq!(
+        form(&app).chosen(FieldId::FollowUp),
+        &Value::FollowUp(FollowUp::SymptomFree)
+    );
     let action = press(&mut app, KeyCode::Enter);
     serve(&mut day, &mut app, action.send, ten());
     assert!(form(&app).error.is_some() || form(&app).fields.iter().any(|f| f.error.is_some()));
@@ -647,7 +768,10 @@ fn a_vasovagal_reaction_shows_its_steps_and_symptom_free_closes_it() {
     );
     super::fixture::connect(&mut app, &day.board, ten());
     press(&mut app, KeyCode::Char('f'));
-    assert_eq!(form(&app).chosen(FieldId::FollowUp), Some("symptom_free"));
+    assert_eq!(
+        form(&app).chosen(FieldId::FollowUp),
+        &Value::FollowUp(FollowUp::SymptomFree)
+    );
     let action = press(&mut app, KeyCode::Enter);
     serve(&mut day, &mut app, action.send, ten());
     assert!(
@@ -816,7 +940,7 @@ fn hemostasis_cannot_be_confirmed_before_the_pressure_time_is_up() {
         form(&app).focused().unwrap().id,
         FieldId::Check(Check::HemostasisPressure)
     );
-    let action = press(&mut app, KeyCode::Char(' '));
+    let action = press(&mut app, KeyCode::Char('y'));
     serve(&mut day, &mut app, action.send, ten());
     assert!(
         matches!(app.mode, Mode::Form(_)),
@@ -825,8 +949,12 @@ fn hemostasis_cannot_be_confirmed_before_the_pressure_time_is_up() {
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(screen.contains("pressure: 05:00 left"), "{screen}");
 
-    press(&mut app, KeyCode::Down);
-    let action = press(&mut app, KeyCode::Char(' '));
+    // `y` ticked and moved on to the next item.
+    assert_eq!(
+        form(&app).focused().unwrap().id,
+        FieldId::Check(Check::HemostasisConfirmed)
+    );
+    let action = press(&mut app, KeyCode::Char('y'));
     serve(&mut day, &mut app, action.send, ten());
     let e = field_error(&app, FieldId::Check(Check::HemostasisConfirmed))
         .expect("the refusal is next to the item");
@@ -867,10 +995,10 @@ fn discharge_with_items_missing_is_refused_and_the_list_says_which() {
             .unwrap()
             .contains("cannot go to discharged")
     );
+    // Each `y` ticks and moves on to the next item not done.
     for _ in 0..3 {
-        let action = press(&mut app, KeyCode::Char(' '));
+        let action = press(&mut app, KeyCode::Char('y'));
         serve(&mut day, &mut app, action.send, ten());
-        press(&mut app, KeyCode::Down);
     }
     let action = press(&mut app, KeyCode::Enter);
     serve(&mut day, &mut app, action.send, ten());
@@ -967,14 +1095,14 @@ fn on_the_last_field_of_the_counselling_form_what_is_missing_is_in_view() {
     let (day, p) = clinic();
     let mut app = screen(&day, p.returning);
     press(&mut app, KeyCode::Char('c'));
+    if let Mode::Form(f) = &mut app.mode {
+        f.focus = 0;
+    }
     press(&mut app, KeyCode::BackTab); // from the first field to the last
     assert_eq!(form(&app).focused().unwrap().id, FieldId::Age);
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(screen.contains("Still missing before ready"), "{screen}");
-    assert!(
-        screen.contains("the plan (dose, product, nurse)"),
-        "{screen}"
-    );
+    assert!(screen.contains("consent (5 items)"), "{screen}");
 }
 
 #[test]
@@ -1050,7 +1178,7 @@ fn the_footer_and_enter_offer_exactly_what_the_protocol_allows_in_every_stage() 
     ] {
         let mut app = screen(&day, visit);
         let v = day.board.visit(visit).unwrap().clone();
-        let shown: Vec<String> = crate::ui::view::footer::footer_items(&app, now)
+        let shown: Vec<String> = crate::ui::view::footer::footer_items(&app, now, true)
             .into_iter()
             .map(|(_, _, keys, _)| keys)
             .collect();
@@ -1082,7 +1210,12 @@ fn the_footer_and_enter_offer_exactly_what_the_protocol_allows_in_every_stage() 
             v.name
         );
         let action = press(&mut app, KeyCode::Enter);
-        assert!(action.send.is_empty(), "Enter opens a form or explains");
+        // Enter opens a form or explains; calling a patient in also
+        // starts the counselling at once.
+        let calls_in = step
+            .as_ref()
+            .is_some_and(|s| s.mv == Move::StartCounselling);
+        assert_eq!(action.send.len(), usize::from(calls_in), "{}", v.name);
         match step.map(|s| s.mv) {
             Some(Move::MarkReady) => {
                 assert!(matches!(form(&app).kind, FormKind::Counselling { .. }))
@@ -1097,10 +1230,18 @@ fn the_footer_and_enter_offer_exactly_what_the_protocol_allows_in_every_stage() 
                 let status = app.status.clone().unwrap().text;
                 assert!(status.contains("the drip runs until"), "{status}");
             }
+            Some(Move::StartCounselling) => {
+                // Called in: the move is sent and the form opens at once.
+                assert!(matches!(form(&app).kind, FormKind::Counselling { .. }))
+            }
+            Some(Move::StartAdministration) => {
+                assert_eq!(form(&app).kind, FormKind::Start { visit }, "{}", v.name)
+            }
             Some(mv) => assert_eq!(
                 form(&app).kind,
                 FormKind::Advance {
                     visit,
+                    from: v.stage,
                     to: mv.leads_to().unwrap()
                 },
                 "{}",
@@ -1113,4 +1254,34 @@ fn the_footer_and_enter_offer_exactly_what_the_protocol_allows_in_every_stage() 
     let mut app = screen(&day, booked);
     press(&mut app, KeyCode::Char('x'));
     assert!(matches!(form(&app).kind, FormKind::Cancel { .. }));
+}
+
+#[test]
+fn the_checklist_lists_the_aftercare_of_the_patient_s_route_and_treatment() {
+    // DOMAIN.md "Discharge checklist and aftercare": no make-up after a
+    // facial injection; a bruise at a drip site.
+    let mut day = Day::new();
+    let drip = day.arrive((9, 0), "Aoki Ami", "drip");
+    day.flow(drip, &[(9, 2), (9, 5), (9, 10), (9, 45)], Some("1"));
+    let face = day.arrive((9, 0), "Baba Ken", "face");
+    day.flow(face, &[(9, 2), (9, 5), (9, 10), (9, 30)], None);
+    let words = |visit| {
+        let mut app = screen(&day, visit);
+        press(&mut app, KeyCode::Enter);
+        draw(&app, 120, 50).backend().to_string()
+    };
+    let on_drip = words(drip);
+    assert!(on_drip.contains("A bruise at a drip site"), "{on_drip}");
+    assert!(!on_drip.contains("After facial injection"), "{on_drip}");
+    assert!(
+        !on_drip.contains("Do not touch the injection sites"),
+        "{on_drip}"
+    );
+    let on_face = words(face);
+    assert!(on_face.contains("After facial injection"), "{on_face}");
+    assert!(
+        on_face.contains("Do not touch the injection sites"),
+        "{on_face}"
+    );
+    assert!(!on_face.contains("A bruise at a drip site"), "{on_face}");
 }

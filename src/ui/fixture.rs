@@ -291,6 +291,15 @@ pub fn press(app: &mut App, code: KeyCode) -> Action {
     update(app, key(code), ten())
 }
 
+/// Presses Control and a letter at 10:00 (Ctrl-U clears a field).
+pub fn press_ctrl(app: &mut App, c: char) -> Action {
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        ten(),
+    )
+}
+
 /// Types text one character at a time, as a terminal (or an IME
 /// committing Japanese text) delivers it.
 pub fn type_text(app: &mut App, text: &str) {

@@ -8,6 +8,7 @@ use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
 
 use super::fixture::{Day, draw, press, ten, tokyo, type_text};
+use super::forms::{Value, What};
 use super::history::{History, Kind, Source};
 use super::{FieldId, FormKind, Mode, Msg, StatusKind, update};
 use crate::client::ClientEvent;
@@ -507,7 +508,7 @@ fn a_correction_without_a_reason_is_refused_next_to_the_reason_field() {
     select(&mut app, s.chiba);
     press(&mut app, KeyCode::Char('C'));
     assert_eq!(form(&app).kind, FormKind::Correct { visit: s.chiba });
-    assert_eq!(form(&app).chosen(FieldId::What), Some("name"));
+    assert_eq!(form(&app).chosen(FieldId::What), &Value::What(What::Name));
     press(&mut app, KeyCode::Tab);
     assert_eq!(form(&app).text(FieldId::Name), "Chiba Yuu", "typed over");
     press(&mut app, KeyCode::Backspace);
@@ -565,8 +566,8 @@ fn correcting_the_start_time_sends_the_events_sequence_number_and_the_new_time()
         .find(|e| matches!(e.kind, EventKind::AdministrationStarted { .. }))
         .unwrap()
         .seq;
-    let want = format!("time:{start}");
-    while form(&app).chosen(FieldId::What) != Some(want.as_str()) {
+    let want = Value::What(What::Time(start));
+    while *form(&app).chosen(FieldId::What) != want {
         press(&mut app, KeyCode::Right);
     }
     // Only the right time and the reason are asked now.
@@ -575,7 +576,7 @@ fn correcting_the_start_time_sends_the_events_sequence_number_and_the_new_time()
     assert!(!form(&app).has_shown(FieldId::Name));
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(
-        screen.contains("time of administration started (Bed 2) (09:40)"),
+        screen.contains("time of administration started (09:40)"),
         "{screen}"
     );
     type_text(&mut app, "09:35");
@@ -731,7 +732,7 @@ fn correction_form_with_an_error_next_to_a_field() {
     let mut app = s.day.app(Lang::En);
     select(&mut app, s.aoki);
     press(&mut app, KeyCode::Char('C'));
-    while form(&app).chosen(FieldId::What) != Some("lot") {
+    while *form(&app).chosen(FieldId::What) != Value::What(What::Lot) {
         press(&mut app, KeyCode::Right);
     }
     press(&mut app, KeyCode::Tab);
@@ -741,7 +742,7 @@ fn correction_form_with_an_error_next_to_a_field() {
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "vial label reread");
     press(&mut app, KeyCode::Enter);
-    assert!(field_error(&app, FieldId::Lot).is_some());
+    assert!(field_error(&app, FieldId::LotNumber).is_some());
     assert_snapshot!(draw(&app, 80, 24).backend());
 }
 

@@ -16,9 +16,7 @@
 mod app;
 pub mod bell;
 pub mod cell;
-mod clinic_forms;
-mod correct;
-mod form;
+pub mod forms;
 pub mod history;
 mod input;
 pub mod keymap;
@@ -26,19 +24,20 @@ mod msg;
 pub mod palette;
 mod rows;
 mod run;
-mod submit;
 mod update;
 pub(crate) mod view;
 mod words;
 
 pub use app::{App, Connection, Mode, Pending, Status, StatusKind};
-pub use form::{FieldId, Form, FormKind};
+pub use forms::{FieldId, Form, FormKind};
 pub use input::TextInput;
 pub use msg::Msg;
 pub use run::{Screen, run};
 pub use update::{Action, update};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
+#[cfg(test)]
+mod change_screens_tests;
 #[cfg(test)]
 mod clinic_screens_tests;
 #[cfg(test)]
@@ -47,6 +46,12 @@ mod clinic_tests;
 pub(crate) mod fixture;
 #[cfg(test)]
 mod history_tests;
+#[cfg(test)]
+mod journey_tests;
+#[cfg(test)]
+mod keys_tests;
+#[cfg(test)]
+mod language_tests;
 #[cfg(test)]
 mod screens_tests;
 #[cfg(test)]

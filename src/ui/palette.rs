@@ -44,6 +44,13 @@ impl Palette {
     }
 
     /// The palette of this process's terminal, from the environment.
+    /// Whether the terminal named by `$TERM` can draw Japanese: the Linux
+    /// text console has no kanji or kana glyphs (fbterm and kmscon, which
+    /// do, say another TERM).
+    pub fn draws_cjk(term: Option<&str>) -> bool {
+        !term.is_some_and(|t| t == "linux" || t.starts_with("linux-"))
+    }
+
     pub fn from_env() -> Palette {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let term = std::env::var("TERM").ok();

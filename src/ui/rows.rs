@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::form::treatment_label;
+use super::forms::treatment_label;
 use crate::config::Config;
 use crate::domain::{Board, Stage, Visit};
 use crate::i18n::Lang;

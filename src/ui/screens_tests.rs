@@ -127,7 +127,7 @@ fn undo_asks_first() {
     let mut app = morning(ENGLISH, Lang::En);
     press(&mut app, KeyCode::Char('u'));
     assert!(
-        matches!(&app.mode, Mode::Form(f) if matches!(f.kind, crate::ui::form::FormKind::Undo { .. }))
+        matches!(&app.mode, Mode::Form(f) if matches!(f.kind, crate::ui::forms::FormKind::Undo { .. }))
     );
     assert_snapshot!(draw(&app, 80, 24).backend());
 }
@@ -308,4 +308,56 @@ fn the_header_warns_when_the_group_shipping_is_behind() {
             .collect();
         assert!(!second.contains('!'), "{second:?}");
     }
+}
+
+/// The columns follow what they hold and the width of the screen: at 120
+/// columns (the board beside the patient pane) an 18-cell name and a
+/// 15-cell treatment are shown whole, the bed and timer columns as wide as
+/// their content (the issue: names cut at 14 cells while there was room);
+/// a longer name gives way there, marked where it is cut, and is whole at
+/// 80 columns where the board has the screen to itself.
+#[test]
+fn the_columns_follow_their_content_and_the_screen() {
+    let mut day = super::fixture::Day::new();
+    let name = "Alexandra Hamilton";
+    let kanji = "長谷川 久美子";
+    let long = "Maximilian Alexandersson";
+    day.arrive((9, 0), name, "drip");
+    day.arrive((9, 5), kanji, "face");
+    day.arrive((9, 10), long, "scalp");
+    let app = day.app(Lang::En);
+    let row = |w: u16, text: &str| -> String {
+        let screen = draw(&app, w, 24).backend().to_string();
+        screen
+            .lines()
+            // The board's row, not the alert strip's or the pane's (`#1`).
+            .find(|l| l.contains(text) && !l.contains('#'))
+            .unwrap_or_else(|| panic!("no row with {text:?} at {w}:\n{screen}"))
+            .to_string()
+    };
+    let wide = row(120, name);
+    assert!(
+        wide.contains(&format!("{name}  Exosome IV drip -")),
+        "{wide}"
+    );
+    assert!(row(120, kanji).contains(kanji));
+    // Beside the pane the longest name gives way, marked where cut; at
+    // 80 columns (no pane) it is whole, and the alerts keep their room.
+    let beside = row(120, "Maximilian");
+    assert!(beside.contains("Maximilian Alexand~ Scalp"), "{beside}");
+    let narrow = row(80, long);
+    assert!(
+        narrow.contains("waited 50m"),
+        "the alerts keep room: {narrow}"
+    );
+    // Not a fixed width: with short names only, the treatment starts
+    // right after them.
+    let mut short = super::fixture::Day::new();
+    short.arrive((9, 0), "Li Na", "drip");
+    let app = short.app(Lang::En);
+    let screen = draw(&app, 120, 24).backend().to_string();
+    let line = (screen.lines())
+        .find(|l| l.contains("Li Na") && !l.contains('#'))
+        .unwrap();
+    assert!(line.contains("Li Na    Exosome IV drip -   "), "{line}");
 }

@@ -4,6 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::fixture::{Day, connect, draw, press, ten, tokyo, type_text};
+use super::forms::Value;
 use super::{Action, App, Connection, FieldId, FormKind, Mode, Msg, StatusKind, update};
 use crate::client::ClientEvent;
 use crate::domain::clinical::Lot;
@@ -87,28 +88,9 @@ fn the_selection_stays_on_the_patient_when_another_one_moves_on() {
 }
 
 #[test]
-fn enter_enter_takes_a_waiting_patient_to_counselling_now() {
+fn enter_calls_a_waiting_patient_in_and_the_counselling_form_opens_at_once() {
     let (day, [a, ..]) = three_waiting();
     let mut app = day.app(Lang::En);
-    let opened = press(&mut app, KeyCode::Enter);
-    assert_eq!(
-        opened,
-        Action::default(),
-        "the first Enter only asks for the time"
-    );
-    assert_eq!(
-        form(&app).kind,
-        FormKind::Advance {
-            visit: a,
-            to: Stage::Counselling
-        }
-    );
-    assert_eq!(
-        form(&app).fields.len(),
-        1,
-        "no bed to choose before administration"
-    );
-
     let request = sent(press(&mut app, KeyCode::Enter));
     assert_eq!(
         request.command,
@@ -120,37 +102,43 @@ fn enter_enter_takes_a_waiting_patient_to_counselling_now() {
         }
     );
     assert_eq!(request.id, Some(1));
-    assert_eq!(request.at, None, "an empty time means now");
+    assert_eq!(request.at, None, "counselling starts now");
     assert_eq!(request.operator.as_deref(), Some("Nurse Sato"));
-    assert_eq!(
-        form(&app).pending,
-        [(1, None)],
-        "the form waits for the server"
-    );
-    assert_eq!(
-        press(&mut app, KeyCode::Enter),
-        Action::default(),
-        "no double entry"
-    );
+    assert_eq!(form(&app).kind, FormKind::Counselling { visit: a });
+    assert_eq!(form(&app).pending, [(1, None)], "the move is being saved");
+    // The first answer typed while the move is saved waits for it.
+    assert_eq!(press(&mut app, KeyCode::Char('n')), Action::default());
+    assert_eq!(*form(&app).chosen(FieldId::Screening(0)), Value::Unset);
+    assert_eq!(form(&app).queued.len(), 1);
 
     update(&mut app, reply(1, true, None), ten());
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(
+        *form(&app).chosen(FieldId::Screening(0)),
+        Value::No,
+        "applied once the move was saved"
+    );
+    assert_eq!(form(&app).focus, 1, "and on to the next question");
     let status = app.status.clone().expect("a status");
     assert_eq!(
         (status.kind, status.text.as_str()),
-        (StatusKind::Info, texts(Lang::En).sent)
+        (
+            StatusKind::Info,
+            texts(Lang::En).records.counselling_started
+        )
     );
 }
 
 #[test]
-fn a_move_entered_after_the_fact_carries_its_time() {
+fn a_cancel_entered_after_the_fact_carries_its_time() {
     let (day, [a, ..]) = three_waiting();
     let mut app = day.app(Lang::En);
-    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('x'));
+    type_text(&mut app, "left");
+    press(&mut app, KeyCode::Tab);
     type_text(&mut app, "09:45");
     let request = sent(press(&mut app, KeyCode::Enter));
     assert_eq!(request.at, Some(tokyo(9, 45)));
-    assert!(matches!(request.command, Command::Advance { visit, .. } if visit == a));
+    assert!(matches!(request.command, Command::Cancel { visit, .. } if visit == a));
 }
 
 /// Aoki (drip) and Baba (face injection) are both ready.
@@ -169,14 +157,19 @@ fn a_drip_does_not_start_until_a_bed_is_chosen() {
     let mut app = day.app(Lang::En);
     assert_eq!(app.selected, Some(drip));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(
-        form(&app).kind,
-        FormKind::Advance {
-            visit: drip,
-            to: Stage::Administration
-        }
-    );
+    assert_eq!(form(&app).kind, FormKind::Start { visit: drip });
     assert_eq!(form(&app).fields[0].id, FieldId::Bed);
+    assert_eq!(
+        *form(&app).chosen(FieldId::Bed),
+        Value::Bed("1".into()),
+        "the first free bed"
+    );
+    // No lot used today: the form opens on the lot number.
+    assert_eq!(form(&app).focused().unwrap().id, FieldId::LotNumber);
+    type_text(&mut app, "EX-2611");
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::Left); // "choose a bed"
 
     let nothing = press(&mut app, KeyCode::Enter);
     assert!(nothing.send.is_empty(), "nothing is sent without a bed");
@@ -186,8 +179,6 @@ fn a_drip_does_not_start_until_a_bed_is_chosen() {
     );
 
     press(&mut app, KeyCode::Right);
-    press(&mut app, KeyCode::Tab);
-    type_text(&mut app, "EX-2611");
     let request = sent(press(&mut app, KeyCode::Enter));
     assert_eq!(
         request.command,
@@ -210,7 +201,6 @@ fn an_injection_may_start_without_a_bed() {
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(app.selected, Some(face));
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Tab);
     type_text(&mut app, "EX-2611");
     let request = sent(press(&mut app, KeyCode::Enter));
     assert_eq!(
@@ -232,8 +222,6 @@ fn a_refused_request_keeps_the_form_open_with_the_reason_next_to_the_field() {
     let (day, drip, _) = two_ready();
     let mut app = day.app(Lang::En);
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Right);
-    press(&mut app, KeyCode::Tab);
     type_text(&mut app, "EX-2611");
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
@@ -283,7 +271,11 @@ fn a_refused_request_keeps_the_form_open_with_the_reason_next_to_the_field() {
             .unwrap()
             .contains("before Aoki Ami entered ready")
     );
-    assert_eq!(form(&app).focus, 3, "the focus goes to the field in error");
+    assert_eq!(
+        form(&app).focused().unwrap().id,
+        FieldId::At,
+        "the focus goes to the field in error"
+    );
 
     // Anything else is said at the bottom of the form.
     let third = sent(press(&mut app, KeyCode::Enter));
@@ -300,7 +292,7 @@ fn a_refused_request_keeps_the_form_open_with_the_reason_next_to_the_field() {
         form(&app).error.as_deref(),
         Some("Aoki Ami has left the flow")
     );
-    assert!(matches!(form(&app).kind, FormKind::Advance { visit, .. } if visit == drip));
+    assert_eq!(form(&app).kind, FormKind::Start { visit: drip });
 }
 
 #[test]
@@ -562,7 +554,7 @@ fn typing_a_japanese_name_moves_the_cursor_by_display_width() {
     press(&mut app, KeyCode::Left);
     press(&mut app, KeyCode::Left);
     type_text(&mut app, " ");
-    let Some(super::form::FieldValue::Text(name)) =
+    let Some(super::forms::FieldValue::Text(name)) =
         form(&app).field(FieldId::Name).map(|f| f.value.clone())
     else {
         panic!("the name is a text field");
@@ -657,7 +649,8 @@ fn key_releases_are_not_presses() {
 fn losing_the_connection_while_a_form_waits_says_it_may_not_be_saved() {
     let (day, _) = three_waiting();
     let mut app = day.app(Lang::En);
-    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('x'));
+    type_text(&mut app, "left");
     sent(press(&mut app, KeyCode::Enter));
     update(
         &mut app,

@@ -16,18 +16,30 @@ pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> S
         EventKind::Arrived { .. } => words.arrived.to_string(),
         EventKind::CounsellingStarted => words.counselling_started.to_string(),
         EventKind::MarkedReady => words.marked_ready.to_string(),
-        EventKind::AdministrationStarted { bed: Some(bed), .. } => {
-            format!(
-                "{} ({} {})",
-                words.administration_started,
-                t.col_bed,
-                clean(bed)
-            )
+        // The bed and the lot: the lot as it stands now, the one first
+        // recorded beside it when it was corrected.
+        EventKind::AdministrationStarted { bed, lot } => {
+            let mut parts = Vec::new();
+            if let Some(bed) = bed {
+                parts.push(format!("{} {}", t.col_bed, clean(bed)));
+            }
+            let now = v.care.lot.as_ref().or(lot.as_ref());
+            if let Some(lot) = now {
+                let mut text = format!("{} {}", t.clinic.lot, clean(&lot.number));
+                if let Some(old) = was(v, Corrected::Lot) {
+                    text = format!("{text}, {}", t.records.was.replace("{v}", &old));
+                }
+                parts.push(text);
+            }
+            if parts.is_empty() {
+                words.administration_started.to_string()
+            } else {
+                format!("{} ({})", words.administration_started, parts.join(", "))
+            }
         }
-        EventKind::AdministrationStarted { bed: None, .. } => {
-            words.administration_started.to_string()
-        }
-        EventKind::AdministrationEnded { .. } => words.administration_ended.to_string(),
+        EventKind::AdministrationEnded { early: None } => words.administration_ended.to_string(),
+        // What was done: why, and how much was given.
+        EventKind::AdministrationEnded { early: Some(stop) } => early_stop_words(t, stop),
         EventKind::Discharged => words.discharged.to_string(),
         EventKind::Deferred { reason } => format!("{}: {}", words.deferred, clean(reason)),
         EventKind::Cancelled { reason } => format!("{}: {}", words.cancelled, clean(reason)),
@@ -69,6 +81,24 @@ pub fn event_words(t: &Texts, config: &Config, v: &Visit, kind: &EventKind) -> S
                 None => format!("{} {what}", words.reverted),
             }
         }
+    }
+}
+
+/// A drip stopped before its time: why, and the volume given (as entered).
+pub fn early_stop_words(t: &Texts, stop: &crate::domain::clinical::EarlyStop) -> String {
+    let c = &t.clinic;
+    // A reaction that stopped the drip is worded in the screen's language.
+    let why = match stop.reaction {
+        Some(r) => crate::i18n::reaction_name(t.lang, r).to_string(),
+        None => clean(&stop.reason),
+    };
+    match stop.volume_ml {
+        Some(v) => format!(
+            "{}: {why} ({})",
+            c.stopped_early,
+            c.volume_given.replace("{v}", &v.to_string())
+        ),
+        None => format!("{}: {why}", c.stopped_early),
     }
 }
 

@@ -35,6 +35,9 @@ pub struct Wall {
     pub bell: Bell<(VisitId, u32)>,
     /// The server confirmed the connection has the `wall` role.
     pub confirmed: bool,
+    /// The terminal cannot draw Japanese (the Linux console): reception
+    /// numbers for labels it cannot draw, English words.
+    pub ascii: bool,
 }
 
 impl Wall {
@@ -59,6 +62,40 @@ impl Wall {
             palette: Palette::Full,
             bell: Bell::default(),
             confirmed: false,
+            ascii: false,
+        }
+    }
+
+    /// A terminal that cannot draw Japanese: the words are English (the
+    /// language is pinned) and a label it cannot draw becomes the
+    /// reception number.
+    pub fn on_ascii_console(mut self) -> Wall {
+        self.ascii = true;
+        self.lang = Lang::En;
+        self.lang_pinned = true;
+        self
+    }
+
+    /// How the wall names a patient: the label, or on a terminal that
+    /// cannot draw it, the reception number.
+    pub fn label(&self, p: &WallPatient) -> String {
+        let shown = p.label.show(self.lang);
+        if self.ascii && !shown.is_ascii() {
+            return crate::i18n::texts(self.lang)
+                .wall
+                .ticket
+                .replace("{n}", &p.ticket.to_string());
+        }
+        shown
+    }
+
+    /// A label as shown, whoever it names (an attention line, the
+    /// emergency banner).
+    pub fn label_of(&self, label: &crate::projection::Label) -> String {
+        match self.patients().find(|p| &p.label == label) {
+            Some(p) => self.label(p),
+            None if self.ascii => "?".to_string(),
+            None => label.show(self.lang),
         }
     }
 

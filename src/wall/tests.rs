@@ -402,3 +402,92 @@ fn on_the_linux_console_the_wall_uses_eight_colours() {
     );
     assert_snapshot!(style_map(t.backend().buffer()));
 }
+
+/// A patient on bed 2 in a vasovagal reaction: observation runs until
+/// 15 minutes after symptom-free, which has not come yet.
+fn until_symptom_free(names: [&str; 13]) -> Day {
+    use crate::domain::{Command, Entry, ReactionKind};
+    let (mut day, _) = busy_morning(names);
+    let on_bed_2 = day
+        .board
+        .visits
+        .values()
+        .find(|v| v.bed.as_deref() == Some("2"))
+        .map(|v| v.id)
+        .unwrap();
+    day.run(
+        tokyo(9, 58),
+        None,
+        None,
+        Command::Record {
+            visit: on_bed_2,
+            entry: Entry::Reaction {
+                reaction: ReactionKind::Vasovagal,
+                signs: "pale, sweating".into(),
+                action: "lying flat".into(),
+                stop_drip: true,
+            },
+        },
+    );
+    day
+}
+
+#[test]
+fn an_observation_until_symptom_free_shows_the_word_never_a_finished_00_00() {
+    let day = until_symptom_free(ENGLISH);
+    let shown = text(&draw(&wall_of(&day, Lang::En), 120, 30));
+    assert!(shown.contains("until symptom-free"), "{shown}");
+    assert!(!shown.contains("resting - left"), "{shown}");
+    let day = until_symptom_free(JAPANESE);
+    let shown = text(&draw(&wall_of(&day, Lang::Ja), 120, 30));
+    assert!(shown.contains("症状消失まで"), "{shown}");
+}
+
+#[test]
+fn an_observation_until_symptom_free_on_the_wall_at_120x30() {
+    let day = until_symptom_free(ENGLISH);
+    assert_snapshot!(draw(&wall_of(&day, Lang::En), 120, 30).backend());
+}
+
+#[test]
+fn on_the_linux_console_kanji_initials_become_reception_numbers_in_english() {
+    let (mut day, _) = busy_morning(JAPANESE);
+    day.config.clinic_name = "青山クリニック".into();
+    let wall = wall_of(&day, Lang::Ja).on_ascii_console();
+    for (w, h) in [(80, 24), (160, 48)] {
+        let shown = text(&draw(&wall, w, h));
+        let body: String = shown
+            .lines()
+            .map(|l| l.split("\" Hidden by").next().unwrap_or(l))
+            .collect();
+        assert!(
+            body.is_ascii(),
+            "only what the console can draw at {w}x{h}:\n{shown}"
+        );
+        assert!(shown.contains("No. "), "{shown}");
+        assert!(shown.contains("Waiting"), "English words: {shown}");
+    }
+}
+
+#[test]
+fn the_wall_on_the_linux_console_at_80x24() {
+    let (day, _) = busy_morning(JAPANESE);
+    let wall = wall_of(&day, Lang::Ja)
+        .on_ascii_console()
+        .with_palette(Palette::Basic8);
+    assert_snapshot!(draw(&wall, 80, 24).backend());
+}
+
+#[test]
+fn a_long_queue_at_80x24_names_each_stage_once_and_says_where_it_goes_on() {
+    let (mut day, _) = busy_morning(ENGLISH);
+    for i in 0..23 {
+        day.arrive((9, 30 + i / 3), &format!("Queue Person{i:02}"), "face");
+    }
+    let wall = wall_of(&day, Lang::En);
+    let shown = text(&draw(&wall, 80, 24));
+    let headings = shown.matches("Waiting (").count();
+    assert_eq!(headings, 1, "the count is said once:\n{shown}");
+    assert!(shown.contains("Waiting, continued"), "{shown}");
+    assert_snapshot!(draw(&wall, 80, 24).backend());
+}

@@ -18,7 +18,7 @@ use crate::domain::{Alert, AlertCode, Severity, Visit, badges, visit_alerts};
 use crate::i18n::{Texts, badge_text, stage_name, texts};
 use crate::ui::app::App;
 use crate::ui::cell::{cell, cell_right, clean, clip};
-use crate::ui::form::treatment_label;
+use crate::ui::forms::treatment_label;
 use crate::ui::rows::{Row, grouped};
 
 /// Column widths for a board `total` columns wide.
@@ -32,29 +32,94 @@ struct Columns {
 }
 
 impl Columns {
-    fn for_width(total: usize, t: &Texts) -> Columns {
+    /// Widths for a board `total` columns wide whose longest name,
+    /// treatment, bed and timer are `need` wide: each shown whole when
+    /// they fit, the alerts taking the rest (at least `ALERTS_MIN`).
+    fn for_width(total: usize, t: &Texts, need: Need) -> Columns {
+        const ALERTS_MIN: usize = 14;
+        const MIN: usize = 8;
+        let Need {
+            names,
+            treatments,
+            beds,
+            timers,
+        } = need;
         let no = width(t.col_no).max(3);
-        let (bed, timer) = (width(t.col_bed).max(6), 13);
-        let alerts = (total / 5).clamp(12, 28);
-        // Six separating spaces.
-        let rest = total.saturating_sub(no + bed + timer + alerts + 5);
-        let name = (rest / 2).clamp(8, 30).min(rest);
-        let treatment = rest - name;
+        let bed = beds.max(width(t.col_bed)).clamp(1, 12);
+        let timer = timers.max(width(t.col_timer)).clamp(5, 16);
+        // Five separating spaces.
+        let rest = total.saturating_sub(no + bed + timer + 5);
+        let need_name = names.max(width(t.col_name)).clamp(MIN, 30);
+        let need_treatment = treatments.max(width(t.col_treatment)).clamp(MIN, 30);
+        let room = rest.saturating_sub(ALERTS_MIN.min(rest / 3));
+        let (name, treatment) = if need_name + need_treatment <= room {
+            (need_name, need_treatment)
+        } else {
+            // Each its need up to half; what one leaves, the other takes.
+            let half = room / 2;
+            let name = need_name.min(half);
+            let treatment = need_treatment.min(room - name);
+            let name = (room - treatment).min(need_name);
+            (name, treatment)
+        };
         Columns {
             no,
             name,
             treatment,
             bed,
             timer,
-            alerts,
+            alerts: rest.saturating_sub(name + treatment),
         }
     }
+}
+
+/// How wide the longest of each column's content is.
+struct Need {
+    names: usize,
+    treatments: usize,
+    beds: usize,
+    timers: usize,
+}
+
+impl Need {
+    fn of(app: &App, t: &Texts, visits: &[&Visit], now: DateTime<Utc>) -> Need {
+        let widest =
+            |texts: &mut dyn Iterator<Item = String>| texts.map(|s| width(&s)).max().unwrap_or(0);
+        // The widest a timer of this language can read in the hour, so
+        // the column stands still as the timers run.
+        let templates = [t.ui.timer_left, t.ui.timer_over, t.clinic.timer_done]
+            .map(|f| f.replace("{t}", "00:00"))
+            .into_iter()
+            .chain(["@00:00".to_string()]);
+        Need {
+            names: widest(&mut visits.iter().map(|v| clean(&v.name))),
+            treatments: widest(
+                &mut visits
+                    .iter()
+                    .map(|v| treatment_label(&app.config, app.lang, &v.treatment)),
+            ),
+            // Every bed of the clinic, not only those taken now.
+            beds: widest(&mut app.config.beds.iter().map(|b| clean(b))),
+            timers: widest(
+                &mut visits
+                    .iter()
+                    .map(|v| timer_text(v, &app.config, t, now))
+                    .chain(templates),
+            ),
+        }
+    }
+}
+
+pub fn rows_needed(app: &App, now: DateTime<Utc>) -> usize {
+    let visits = app.visible(now);
+    1 + grouped(&visits).len().max(1)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
     let t = texts(app.lang);
     let w = usize::from(area.width);
-    let cols = Columns::for_width(w, t);
+    let visits = app.visible(now);
+    let cols = Columns::for_width(w, t, Need::of(app, t, &visits, now));
     let heading = format!(
         "{} {} {} {} {} {}",
         cell_right(t.col_no, cols.no),
@@ -69,7 +134,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
         bold().add_modifier(ratatui::style::Modifier::UNDERLINED),
     )];
 
-    let visits = app.visible(now);
     let rows = grouped(&visits);
     let body = usize::from(area.height).saturating_sub(1);
     if rows.is_empty() {

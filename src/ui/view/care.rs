@@ -15,18 +15,11 @@ use crate::i18n::{Lang, texts};
 
 /// "118/74 P74 SpO2 98 36.5C RR14 NEWS2 0 (10:02)".
 pub fn vitals_text(lang: Lang, config: &Config, record: &VitalsRecord) -> String {
-    let v = &record.vitals;
-    let News2 { total, any_three } = news2(v);
+    let News2 { total, any_three } = news2(&record.vitals);
     let three = if any_three { "!" } else { "" };
-    let pulse = if lang == Lang::Ja { "脈" } else { "P" };
     format!(
-        "{}/{} {pulse}{} SpO2 {} {:.1}C RR{} NEWS2 {total}{three} ({})",
-        v.systolic,
-        v.diastolic,
-        v.pulse,
-        v.spo2,
-        v.temperature,
-        v.respiratory_rate,
+        "{} NEWS2 {total}{three} ({})",
+        crate::i18n::vitals_line(lang, &record.vitals),
         clock(config.timezone, record.at)
     )
 }

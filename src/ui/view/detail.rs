@@ -13,14 +13,14 @@ use ratatui::widgets::Paragraph;
 use super::care::{hemostasis_text, next_needs, vitals_text};
 use super::fmt::clock;
 use super::style::{bold, dim, selected, symbol};
-use crate::domain::rules::vitals_alert;
+use crate::domain::rules::vitals_findings;
 use crate::domain::text::width;
 use crate::domain::{Check, EventRecord, Missing, Stage, Visit, badges};
 use crate::i18n::{Texts, badge_text, missing_text, reaction_name, stage_name, texts};
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clean, clip, wrap};
-use crate::ui::form::treatment_label;
-use crate::ui::words::{Corrected, corrected_at, event_words, undone, was};
+use crate::ui::forms::treatment_label;
+use crate::ui::words::{Corrected, corrected_at, early_stop_words, event_words, undone, was};
 
 /// An event recorded more than this after it happened shows both times.
 const LATE_ENTRY_SECS: i64 = 60;
@@ -110,6 +110,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
             c.reactions,
             c.checklist,
             c.next_needs,
+            c.stopped_early,
         ]
         .iter()
         .map(|l| width(l))
@@ -147,10 +148,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
         head.push(Line::styled(cell(t.ui.events_title, w), bold()));
     }
 
-    // The newest events matter most: when short of room, the oldest go.
-    let events: Vec<Line> = v
-        .events
-        .iter()
+    // In the order they happened (a corrected time moves its event); the
+    // newest matter most: when short of room, the oldest go.
+    let mut ordered: Vec<&EventRecord> = v.events.iter().collect();
+    ordered.sort_by_key(|e| (corrected_at(v, e.seq).unwrap_or(e.at), e.seq));
+    let events: Vec<Line> = ordered
+        .into_iter()
         .map(|e| event_line(app, t, v, e, w))
         .collect();
     let room = usize::from(area.height).saturating_sub(head.len());
@@ -178,8 +181,14 @@ fn care_summary(app: &App, v: &Visit, now: DateTime<Utc>) -> Vec<(&'static str, 
     }
     if let Some(p) = &care.plan {
         let mut text = format!("{} mL {}", p.dose_ml, clean(&p.product));
+        if let Some(origin) = p.origin {
+            text = format!("{text} ({})", origin_word(c, origin));
+        }
+        if let Some(method) = p.method {
+            text = format!("{text}, {}", method_word(c, method));
+        }
         if !p.sites.is_empty() {
-            text = format!("{text} ({})", clean(&p.sites.join(", ")));
+            text = format!("{text}: {}", clean(&p.sites.join(", ")));
         }
         text = format!("{text}, {} {}", c.field_nurse, clean(&p.nurse));
         if let Some(kg) = p.weight_kg {
@@ -197,10 +206,21 @@ fn care_summary(app: &App, v: &Visit, now: DateTime<Utc>) -> Vec<(&'static str, 
         }
         out.push((c.lot, text));
     }
+    if let Some(stop) = &care.early_stop {
+        out.push((c.stopped_early, early_stop_words(t, stop)));
+    }
     if let Some(last) = care.latest_vitals() {
         let mut text = vitals_text(app.lang, config, last);
-        if let Some((severity, why)) = vitals_alert(&last.vitals, care.baseline(), config) {
-            text = format!("{text}  {} {why}", symbol(severity));
+        if let Some((severity, findings)) = vitals_findings(&last.vitals, care.baseline(), config) {
+            let why: Vec<String> = findings
+                .iter()
+                .map(|f| crate::i18n::words(app.lang).vitals_finding(f))
+                .collect();
+            text = format!(
+                "{text}  {} {}",
+                symbol(severity),
+                why.join(crate::i18n::words(app.lang).list_separator())
+            );
         }
         out.push((c.vitals, text));
     }
@@ -254,6 +274,28 @@ fn care_summary(app: &App, v: &Visit, now: DateTime<Utc>) -> Vec<(&'static str, 
         out.push((c.next_needs, needs.join("; ")));
     }
     out
+}
+
+fn origin_word(
+    c: &crate::i18n::ClinicTexts,
+    origin: crate::domain::clinical::Origin,
+) -> &'static str {
+    use crate::domain::clinical::Origin::*;
+    let i = [Adipose, UmbilicalCord, DentalPulp, BoneMarrow, Placenta]
+        .iter()
+        .position(|o| *o == origin)
+        .unwrap_or(0);
+    c.origins[i]
+}
+
+fn method_word(
+    c: &crate::i18n::ClinicTexts,
+    method: crate::domain::clinical::Method,
+) -> &'static str {
+    match method {
+        crate::domain::clinical::Method::Papule => c.method_papule,
+        crate::domain::clinical::Method::Nappage => c.method_nappage,
+    }
 }
 
 fn event_line(app: &App, t: &Texts, v: &Visit, e: &EventRecord, w: usize) -> Line<'static> {

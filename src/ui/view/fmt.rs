@@ -50,6 +50,10 @@ pub fn timer_text(visit: &Visit, config: &Config, t: &Texts, now: DateTime<Utc>)
     let timer = timer(visit, config, now);
     match timer.remaining_secs {
         Some(left) if left >= 0 => t.ui.timer_left.replace("{t}", &duration(left)),
+        // An observation past its time is simply done, not late.
+        Some(over) if visit.stage == crate::domain::Stage::Observation => {
+            t.clinic.timer_done.replace("{t}", &duration(over))
+        }
         Some(over) => t.ui.timer_over.replace("{t}", &duration(over)),
         None => duration(timer.elapsed_secs),
     }

@@ -10,10 +10,12 @@ use ratatui::widgets::Paragraph;
 
 use super::style::{bold, dim, error};
 use crate::domain::Stage;
+use crate::domain::moves;
 use crate::domain::text::width;
 use crate::i18n::{stage_name, texts};
 use crate::ui::app::{App, Mode, StatusKind};
 use crate::ui::cell::{cell, clean, clip};
+use crate::ui::forms::{FieldValue, Form};
 use crate::ui::keymap::{self, Binding, Op};
 use crate::ui::update::{next_stage, offers};
 
@@ -62,27 +64,91 @@ pub fn table(mode: &Mode) -> &'static [Binding] {
         Mode::ConfirmUndo(_) => keymap::CONFIRM,
         Mode::History(h) if h.typing_by => keymap::HISTORY_BY,
         Mode::History(_) => keymap::HISTORY,
+        Mode::Alerts(_) => keymap::ALERTS,
+    }
+}
+
+/// Whether a form key applies to the focused field: `y`/`n` on a yes/no
+/// question or a box, Left/Right on a choice, Ctrl-U in a text.
+fn form_offers(form: &Form, op: Op) -> bool {
+    let text = matches!(form.focused().map(|f| &f.value), Some(FieldValue::Text(_)));
+    let choice = matches!(
+        form.focused().map(|f| &f.value),
+        Some(FieldValue::Choice { .. })
+    );
+    match op {
+        Op::Toggle | Op::AnswerYes | Op::AnswerNo => form.focus_is_yes_no(),
+        Op::Left | Op::Right => choice,
+        Op::ClearField => text,
+        _ => true,
     }
 }
 
 /// The keys the footer offers now, before they are fitted to the width:
 /// (table index, priority, keys, words). On the board, only what the
-/// visit protocol allows for the selected patient.
-pub fn footer_items(app: &App, now: DateTime<Utc>) -> Vec<(usize, u8, String, String)> {
+/// visit protocol allows for the selected patient, the keys of the stage
+/// at hand first; in a form, the keys of the focused field. `cut`: the
+/// alert strip could not show every alert.
+pub fn footer_items(app: &App, now: DateTime<Utc>, cut: bool) -> Vec<(usize, u8, String, String)> {
     let t = texts(app.lang);
     table(&app.mode)
         .iter()
         .enumerate()
         .filter_map(|(i, b)| {
-            let priority = b.footer?;
+            let mut priority = b.footer?;
             if app.read_only && b.keys.iter().any(|(_, op)| op.changes_board()) {
                 return None;
             }
-            if app.mode == Mode::Normal && b.keys.iter().any(|(_, op)| !offers(app, *op, now)) {
-                return None;
+            let ops = || b.keys.iter().map(|(_, op)| *op);
+            if app.mode == Mode::Normal {
+                if ops().any(|op| !offers(app, op, now)) {
+                    return None;
+                }
+                if ops().any(|op| op == Op::Alerts) && !cut {
+                    return None;
+                }
+                // The care of the patient at hand comes before the keys of
+                // the whole board.
+                let care = i >= keymap::CARE_FROM;
+                priority = if care || ops().any(|op| op == Op::Next) {
+                    priority.min(1)
+                } else {
+                    priority.saturating_add(2)
+                };
+                // Enter that could only say what is still missing (a drip
+                // that runs until its time) yields to the keys that act.
+                if ops().any(|op| op == Op::Next)
+                    && app
+                        .selected_visit(now)
+                        .and_then(|v| moves::next_step(v, &app.config, now))
+                        .is_some_and(|offer| !offer.ready())
+                {
+                    priority = 3;
+                }
+                // Help, and the list of every alert when the strip is cut.
+                if ops().any(|op| op == Op::Help || op == Op::Alerts) {
+                    priority = 0;
+                }
             }
-            let mut words = (b.describe)(t).to_string();
-            if b.keys.iter().any(|(_, op)| *op == Op::Next) {
+            if let Mode::Form(form) = &app.mode {
+                if ops().any(|op| !form_offers(form, op)) {
+                    return None;
+                }
+                // The keys of the focused field first (y/n before Left/Right
+                // on a yes/no question: one key, not a cycle).
+                if ops().any(|op| matches!(op, Op::Toggle | Op::AnswerYes | Op::ClearField)) {
+                    priority = 0;
+                }
+                if ops().any(|op| op == Op::Left) {
+                    priority = u8::from(form.focus_is_yes_no());
+                }
+            }
+            // Fewer words where room is short.
+            let mut words = b
+                .brief
+                .map_or((b.describe)(t), |brief| brief(t))
+                .to_string();
+            if ops().any(|op| op == Op::Next) && app.mode == Mode::Normal {
                 // Say where Enter takes the selected patient; an expected
                 // patient is checked in.
                 let expected = app
@@ -99,9 +165,9 @@ pub fn footer_items(app: &App, now: DateTime<Utc>) -> Vec<(usize, u8, String, St
         .collect()
 }
 
-pub fn render_keys(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
+pub fn render_keys(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, cut: bool) {
     let w = usize::from(area.width);
-    let items = footer_items(app, now);
+    let items = footer_items(app, now, cut);
     // The most important keys first, while they fit; shown in table order.
     let mut by_priority: Vec<&(usize, u8, String, String)> = items.iter().collect();
     by_priority.sort_by_key(|(i, p, _, _)| (*p, *i));

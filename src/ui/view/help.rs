@@ -1,6 +1,7 @@
 //! The help overlay: every key of every mode with what it does, read from
-//! the same binding table as the key handling and the footer. The board
-//! and patient-care keys on the left, the others on the right.
+//! the same binding tables as the key handling and the footer (sections
+//! from `keymap::help_sections`). The board and patient-care keys on the
+//! left, the others on the right.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -50,16 +51,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let col_w = usize::from(inner.width.saturating_sub(2)) / 2;
     let mut left = Vec::new();
     let mut right = Vec::new();
-    let mut listed: Vec<(&str, &str)> = Vec::new();
     for (i, (title, bindings)) in help_sections().iter().enumerate() {
-        // The editing keys are the same in forms and the filter: once.
-        let new: Vec<Binding> = bindings
-            .iter()
-            .filter(|b| !listed.contains(&(b.shown, (b.describe)(t))))
-            .copied()
-            .collect();
-        listed.extend(new.iter().map(|b| (b.shown, (b.describe)(t))));
-        let lines = section_lines(t, title(t), &new, col_w);
+        let lines = section_lines(t, title(t), bindings, col_w);
         if i <= 1 { &mut left } else { &mut right }.extend(lines);
     }
     let rows = left.len().max(right.len());

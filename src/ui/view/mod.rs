@@ -5,7 +5,7 @@
 mod alerts;
 mod banner;
 mod board;
-mod care;
+pub(crate) mod care;
 mod detail;
 mod emergency;
 pub(crate) mod fmt;
@@ -47,6 +47,20 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
     }
     // Computed once per frame; the strip and the banner both read it.
     let alerts = app.board_alerts(now);
+    let emergency_h = emergency::height(app, &alerts, area.width);
+    let banner_h = banner::height(app, area.width);
+    let status_h = footer::status_height(app);
+    let fixed = emergency_h + header::HEIGHT + banner_h + status_h + 1;
+    let rest = area.height.saturating_sub(fixed);
+    // The strip grows into rows the board (and the detail below it) does
+    // not need.
+    let board_rows = board::rows_needed(app, now);
+    let side_by_side = area.width >= SIDE_BY_SIDE_WIDTH;
+    let strip_h = alerts::height(&alerts, area.height, |strip| {
+        let main = rest.saturating_sub(strip);
+        let detail = if side_by_side { 0 } else { detail_height(main) };
+        usize::from(main.saturating_sub(detail)) >= board_rows
+    });
     let [
         emergency_area,
         head,
@@ -56,15 +70,16 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
         status,
         keys,
     ] = Layout::vertical([
-        Constraint::Length(emergency::height(app, &alerts, area.width)),
+        Constraint::Length(emergency_h),
         Constraint::Length(header::HEIGHT),
-        Constraint::Length(banner::height(app, area.width)),
-        Constraint::Length(alerts::height(&alerts, area.height)),
+        Constraint::Length(banner_h),
+        Constraint::Length(strip_h),
         Constraint::Min(0),
-        Constraint::Length(footer::status_height(app)),
+        Constraint::Length(status_h),
         Constraint::Length(1),
     ])
     .areas(area);
+    let cut = alerts.len() > usize::from(alert_area.height);
 
     emergency::render(frame, emergency_area, app, &alerts);
     header::render(frame, head, app, now);
@@ -72,7 +87,7 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
     alerts::render(frame, alert_area, app, &alerts, now);
     if let Mode::History(h) = &app.mode {
         history::render(frame, main, app, h, now);
-    } else if area.width >= SIDE_BY_SIDE_WIDTH {
+    } else if side_by_side {
         let detail_w = (area.width * 2 / 5).clamp(44, 72);
         let [board_area, gap, detail_area] = Layout::horizontal([
             Constraint::Min(0),
@@ -87,18 +102,14 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
         frame.render_widget(Paragraph::new(bar), gap);
         detail::render(frame, detail_area, app, now, false);
     } else {
-        let detail_h = match main.height {
-            24.. => 9,
-            14.. => 6,
-            _ => 4,
-        };
+        let detail_h = detail_height(main.height);
         let [board_area, detail_area] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(detail_h)]).areas(main);
         board::render(frame, board_area, app, now);
         detail::render(frame, detail_area, app, now, true);
     }
     footer::render_status(frame, status, app);
-    footer::render_keys(frame, keys, app, now);
+    footer::render_keys(frame, keys, app, now, cut);
 
     // Nothing covers the emergency banner.
     let below = Rect {
@@ -112,7 +123,27 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
             popup::render_confirm_undo(frame, main_or(below, main), app, *visit)
         }
         Mode::Help => help::render(frame, below, app),
+        Mode::Alerts(cursor) => {
+            alerts::render_list(frame, below_keys(below), app, &alerts, *cursor, now)
+        }
         Mode::Normal | Mode::Filter | Mode::History(_) => {}
+    }
+}
+
+/// Lines of the patient detail under the board (below 120 columns).
+fn detail_height(main: u16) -> u16 {
+    match main {
+        24.. => 9,
+        14.. => 6,
+        _ => 4,
+    }
+}
+
+/// The area above the footer's key line (the keys stay readable).
+fn below_keys(area: Rect) -> Rect {
+    Rect {
+        height: area.height.saturating_sub(1),
+        ..area
     }
 }
 

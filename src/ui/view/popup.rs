@@ -11,19 +11,15 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::care::{hemostasis_text, next_visit_text, vitals_text};
 use super::fmt::clock;
 use super::style::{BORDER, bold, centered, clear_popup, dim, error, selected, severity_style};
 use crate::config::{Config, Level};
-use crate::domain::rules::{
-    adrenaline_cap, adrenaline_dose, missing_for_administration, missing_for_discharge,
-};
 use crate::domain::text::width;
-use crate::domain::{Check, Missing, ReactionKind, Severity, Stage, Visit, VisitId};
-use crate::i18n::{Texts, check_name, item_label, missing_text, reaction_steps, stage_name, texts};
+use crate::domain::{Check, Severity, Stage, VisitId};
+use crate::i18n::{Texts, check_name, item_label, stage_name, texts};
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clean, clip, wrap};
-use crate::ui::form::{FieldId, FieldValue, Form, FormKind};
+use crate::ui::forms::{Ctx, FieldId, FieldValue, Form, FormKind, Item, Tone};
 use crate::ui::words::event_words;
 
 const MAX_WIDTH: u16 = 76;
@@ -71,8 +67,10 @@ fn label(t: &Texts, config: &Config, kind: FormKind, id: FieldId) -> String {
         FieldId::Temperature => c.field_temperature.into(),
         FieldId::RespRate => c.field_resp_rate.into(),
         FieldId::Consciousness => c.field_consciousness.into(),
-        FieldId::Lot => c.field_lot.into(),
+        FieldId::Lot => c.lot_choice.into(),
+        FieldId::LotNumber => c.field_lot.into(),
         FieldId::LotExpiry => c.field_lot_expiry.into(),
+        FieldId::DripCheck(minute) => c.field_drip_check.replace("{m}", &minute.to_string()),
         FieldId::Volume => c.field_volume.into(),
         FieldId::Kind => c.field_kind.into(),
         FieldId::Signs => c.field_signs.into(),
@@ -94,6 +92,7 @@ fn hint(t: &Texts, kind: FormKind, id: FieldId) -> Option<&'static str> {
         FieldId::Weight => Some(c.weight_hint),
         FieldId::LotExpiry => Some(c.expiry_hint),
         FieldId::Volume => Some(c.volume_hint),
+        FieldId::LotNumber if !correcting => Some(c.lot_number_hint),
         _ => None,
     }
 }
@@ -111,9 +110,10 @@ fn subject(app: &App, form: &Form) -> Option<String> {
     let v = app.board.visit(form.kind.visit()?)?;
     let who = format!("#{} {}", v.ticket_text(), clean(&v.name));
     Some(match form.kind {
-        FormKind::Advance { to, .. } => format!(
+        // What the form asks, whatever another terminal did meanwhile.
+        FormKind::Advance { from, to, .. } => format!(
             "{who}  {} -> {}",
-            stage_name(app.lang, v.stage),
+            stage_name(app.lang, from),
             stage_name(app.lang, to)
         ),
         _ => format!("{who}  ({})", stage_name(app.lang, v.stage)),
@@ -124,18 +124,15 @@ fn title(app: &App, t: &Texts, form: &Form) -> String {
     let c = &t.clinic;
     match form.kind {
         FormKind::Arrival => t.form_arrival.to_string(),
+        FormKind::Start { .. } => c.form_start.to_string(),
         FormKind::Advance {
-            to: Stage::Administration,
+            from: Stage::Expected,
             ..
-        } => c.form_start.to_string(),
-        FormKind::Advance { visit, .. }
-            if app
-                .board
-                .visit(visit)
-                .is_some_and(|v| v.stage == Stage::Expected) =>
-        {
-            t.records.form_check_in.to_string()
-        }
+        } => t.records.form_check_in.to_string(),
+        FormKind::Advance {
+            to: Stage::Observation,
+            ..
+        } => c.form_needle_out.to_string(),
         FormKind::Advance { to, .. } => format!("{}: {}", t.form_advance, stage_name(app.lang, to)),
         FormKind::Cancel { .. } => t.form_cancel.to_string(),
         FormKind::Counselling { .. } => c.form_counselling.to_string(),
@@ -158,266 +155,12 @@ fn frame_block(title: &str, inner_w: usize) -> Block<'static> {
     ))
 }
 
-/// One piece of a form's body.
-enum Item {
-    Heading(String),
-    /// A line of text (wrapped to the width), in a style.
-    Note(String, Style),
-    Field(usize),
-}
-
-fn note(text: impl Into<String>) -> Item {
-    Item::Note(text.into(), dim())
-}
-
-fn missing_items(t: &Texts, config: &Config, heading: &str, missing: &[Missing]) -> Vec<Item> {
-    let mut out = vec![Item::Heading(heading.to_string())];
-    if missing.is_empty() {
-        out.push(note(format!("  {}", t.clinic.nothing_missing)));
-    }
-    for m in missing {
-        // The consent items are ticked right above: a count is enough.
-        let text = match m {
-            Missing::Consent { items } => t
-                .clinic
-                .consent_count
-                .replace("{n}", &items.len().to_string()),
-            m => missing_text(t.lang, m, config),
-        };
-        out.push(Item::Note(
-            format!("  - {text}"),
-            severity_style(Severity::Warning),
-        ));
-    }
-    out
-}
-
-/// The fields shown, in order, under `ids` matching `pick`.
-fn fields(form: &Form, pick: impl Fn(FieldId) -> bool) -> Vec<Item> {
-    (0..form.fields.len())
-        .filter(|i| form.shown(*i) && pick(form.fields[*i].id))
-        .map(Item::Field)
-        .collect()
-}
-
-/// The body of a form: its sections, notes and fields in order.
-fn items(app: &App, form: &Form, now: DateTime<Utc>) -> Vec<Item> {
-    let t = texts(app.lang);
-    let c = &t.clinic;
-    let config = &app.config;
-    let visit: Option<&Visit> = form.kind.visit().and_then(|id| app.board.visit(id));
-    match form.kind {
-        FormKind::Counselling { .. } => {
-            let mut out = vec![Item::Heading(c.sec_screening.to_string())];
-            if let Some(at) = form.answers_from {
-                let day = at.with_timezone(&config.timezone).format("%Y-%m-%d");
-                out.push(Item::Note(
-                    c.from_last_visit.replace("{d}", &day.to_string()),
-                    severity_style(Severity::Warning),
-                ));
-            } else if form.first_visit {
-                out.push(note(c.first_visit_note));
-            }
-            out.extend(fields(form, |id| matches!(id, FieldId::Screening(_))));
-            if form.has_shown(FieldId::Decision) {
-                out.push(Item::Heading(c.sec_block.to_string()));
-                // A fever or critical vitals stop the start too: named here,
-                // covered by the same decision.
-                if !form.vitals_gates.is_empty() {
-                    let gates: Vec<String> = form
-                        .vitals_gates
-                        .iter()
-                        .map(|g| crate::i18n::gate_label(app.lang, config, g))
-                        .collect();
-                    out.push(Item::Note(
-                        format!("  {}", gates.join(", ")),
-                        severity_style(Severity::Critical),
-                    ));
-                }
-                out.extend(fields(form, |id| {
-                    matches!(id, FieldId::Decision | FieldId::Doctor | FieldId::Reason)
-                }));
-            }
-            if form.has_shown(FieldId::CautionDoctor) {
-                out.push(Item::Heading(c.sec_caution.to_string()));
-                let yes: Vec<String> = config
-                    .screening
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, q)| q.level == Level::Caution && form.yes(*i))
-                    .map(|(_, q)| item_label(app.lang, config, &q.id))
-                    .collect();
-                out.push(note(format!("  {}", yes.join(", "))));
-                out.extend(fields(form, |id| id == FieldId::CautionDoctor));
-            }
-            // The doctor's PIN, once, for the decision and the
-            // acknowledgement (where the clinic asks for it).
-            out.extend(fields(form, |id| id == FieldId::Pin));
-            if !form.deferring() {
-                out.push(Item::Heading(c.sec_consent.to_string()));
-                out.extend(fields(form, |id| matches!(id, FieldId::Consent(_))));
-                out.push(Item::Heading(c.sec_plan.to_string()));
-                out.extend(fields(form, |id| {
-                    matches!(
-                        id,
-                        FieldId::Treatment
-                            | FieldId::Method
-                            | FieldId::Sites
-                            | FieldId::DoseMl
-                            | FieldId::Product
-                            | FieldId::Origin
-                            | FieldId::Nurse
-                            | FieldId::Weight
-                            | FieldId::Age
-                    )
-                }));
-                if let Some(v) = visit {
-                    let missing = if form.missing.is_empty() {
-                        form.counselling_preview(v, config, app.lang)
-                    } else {
-                        form.missing.clone()
-                    };
-                    out.extend(missing_items(t, config, c.sec_missing_ready, &missing));
-                }
-            }
-            out
-        }
-        FormKind::Advance {
-            to: Stage::Administration,
-            ..
-        } => {
-            let mut out = fields(form, |_| true);
-            if let Some(v) = visit {
-                let missing = if form.missing.is_empty() {
-                    missing_for_administration(v, config)
-                } else {
-                    form.missing.clone()
-                };
-                if !missing.is_empty() {
-                    out.extend(missing_items(t, config, c.sec_missing_start, &missing));
-                }
-            }
-            out
-        }
-        FormKind::Vitals { .. } => {
-            let mut out = Vec::new();
-            if let Some(last) = visit.and_then(|v| v.care.latest_vitals()) {
-                out.push(note(format!(
-                    "{}: {}",
-                    c.vitals,
-                    vitals_text(app.lang, config, last)
-                )));
-            }
-            out.extend(fields(form, |_| true));
-            out
-        }
-        FormKind::Reaction { .. } => {
-            let mut out = fields(form, |id| id == FieldId::Kind);
-            let kind = form
-                .chosen(FieldId::Kind)
-                .and_then(|k| serde_json::from_value::<ReactionKind>(k.into()).ok());
-            if let (Some(kind), Some(v)) = (kind, visit) {
-                out.push(Item::Heading(c.sec_steps.to_string()));
-                let weight = v.care.plan.as_ref().and_then(|p| p.weight_kg);
-                let style = if kind >= ReactionKind::Allergic {
-                    severity_style(Severity::Critical)
-                } else {
-                    bold()
-                };
-                let steps = reaction_steps(
-                    app.lang,
-                    kind,
-                    adrenaline_dose(v, config),
-                    adrenaline_cap(v, config),
-                    weight,
-                );
-                for (i, step) in steps.into_iter().enumerate() {
-                    out.push(Item::Note(format!("  {}. {step}", i + 1), style));
-                }
-            }
-            out.extend(fields(form, |id| id != FieldId::Kind));
-            out
-        }
-        FormKind::FollowUp { .. } => {
-            let mut out = Vec::new();
-            if let Some(v) = visit {
-                let care = &v.care;
-                if let Some(r) = care.open_reaction() {
-                    out.push(Item::Note(
-                        format!(
-                            "{} {} {}",
-                            clock(config.timezone, r.at),
-                            crate::i18n::reaction_name(app.lang, r.kind),
-                            c.reaction_open
-                        ),
-                        severity_style(Severity::Critical),
-                    ));
-                }
-                for dose in &care.doses {
-                    out.push(note(format!(
-                        "{} {}",
-                        clock(config.timezone, dose.at),
-                        c.adrenaline_im.replace("{d}", &format!("{:.2}", dose.mg))
-                    )));
-                }
-            }
-            out.extend(fields(form, |_| true));
-            out
-        }
-        FormKind::Discharge { .. } => {
-            let mut out = Vec::new();
-            if let Some(v) = visit {
-                let missing = if form.missing.is_empty() {
-                    missing_for_discharge(v, config, now)
-                } else {
-                    form.missing.clone()
-                };
-                out.extend(missing_items(t, config, c.sec_missing_discharge, &missing));
-                if missing.contains(&Missing::EndVitals)
-                    || missing.contains(&Missing::EndVitalsInRange)
-                {
-                    out.push(note(format!("  {}", c.vitals_hint)));
-                }
-                if missing.contains(&Missing::DoctorClearance) {
-                    out.push(note(format!("  {}", c.clearance_hint)));
-                }
-            }
-            out.push(Item::Heading(c.sec_checklist.to_string()));
-            for i in 0..form.fields.len() {
-                let FieldId::Check(item) = form.fields[i].id else {
-                    continue;
-                };
-                out.push(Item::Field(i));
-                let Some(v) = visit else { continue };
-                let extra: Vec<String> = match item {
-                    Check::HemostasisPressure | Check::HemostasisConfirmed => {
-                        hemostasis_text(app.lang, config, v, now)
-                            .filter(|_| item == Check::HemostasisConfirmed)
-                            .into_iter()
-                            .collect()
-                    }
-                    Check::AftercareExplained if !v.care.checklist.contains_key(&item) => config
-                        .discharge
-                        .aftercare
-                        .iter()
-                        .map(|a| format!("- {}", item_label(app.lang, config, &a.id)))
-                        .collect(),
-                    Check::NextVisitSuggested => {
-                        next_visit_text(app.lang, config, v).into_iter().collect()
-                    }
-                    Check::WhomToCallExplained => vec![
-                        c.whom_to_call
-                            .replace("{p}", &clean(&config.discharge.clinic_phone)),
-                    ],
-                    _ => Vec::new(),
-                };
-                out.extend(extra.into_iter().map(|e| note(format!("      {e}"))));
-            }
-            out.extend(fields(form, |id| id == FieldId::At));
-            out.push(note(c.discharge_hint));
-            out
-        }
-        _ => fields(form, |_| true),
+fn tone(tone: Tone) -> Style {
+    match tone {
+        Tone::Dim => dim(),
+        Tone::Bold => bold(),
+        Tone::Warning => severity_style(Severity::Warning),
+        Tone::Critical => severity_style(Severity::Critical),
     }
 }
 
@@ -444,7 +187,13 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
     // field with something to say.
     let spacious = form.fields.len() <= 4 || matches!(form.kind, FormKind::Correct { .. });
 
-    let items = items(app, form, now);
+    let ctx = Ctx {
+        board: &app.board,
+        config,
+        lang: app.lang,
+        now,
+    };
+    let items = form.body(&ctx);
     let screening_w = inner_w.saturating_sub(2 + 12);
     let label_w = items
         .iter()
@@ -471,6 +220,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
         + 1;
 
     let mut body: Vec<Line<'static>> = Vec::new();
+    let mut pinned: Vec<Line<'static>> = Vec::new();
     let mut focus_line = 0;
     let mut cursor = None;
     for item in &items {
@@ -478,7 +228,13 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
             Item::Heading(text) => {
                 body.push(Line::styled(cell(&format!("-- {text} "), inner_w), bold()))
             }
-            Item::Note(text, style) => {
+            Item::Pinned(text, how) => {
+                for l in wrap(text, inner_w) {
+                    pinned.push(Line::styled(cell(&l, inner_w), tone(*how)));
+                }
+            }
+            Item::Note(text, how) => {
+                let style = tone(*how);
                 let indent = text.len() - text.trim_start().len();
                 let pad = " ".repeat(indent);
                 for (k, l) in wrap(text.trim_start(), inner_w.saturating_sub(indent + 2))
@@ -490,7 +246,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
                     } else {
                         format!("{pad}  ")
                     };
-                    body.push(Line::styled(cell(&format!("{lead}{l}"), inner_w), *style));
+                    body.push(Line::styled(cell(&format!("{lead}{l}"), inner_w), style));
                 }
             }
             Item::Field(i) => {
@@ -510,11 +266,20 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
                 let value_w = inner_w.saturating_sub(2 + this_label_w + 2);
                 match (&field.value, field.id) {
                     (FieldValue::Tick(on), id) => {
-                        let on = match id {
-                            FieldId::Check(item) => done(app, form, item),
+                        // A checklist item shows the board's state, and
+                        // "[~]" while its tick is being saved.
+                        let saving = form.pending.iter().any(|(_, f)| *f == Some(id));
+                        let on = match (id, form.kind) {
+                            (FieldId::Check(item), FormKind::Discharge { .. }) => {
+                                done(app, form, item)
+                            }
                             _ => *on,
                         };
-                        let bx = if on { "[x] " } else { "[ ] " };
+                        let bx = match (saving, on) {
+                            (true, _) => "[~] ",
+                            (false, true) => "[x] ",
+                            (false, false) => "[ ] ",
+                        };
                         let style = if focused { selected() } else { Style::new() };
                         spans.push(Span::styled(bx, style));
                         spans.push(Span::styled(
@@ -523,7 +288,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
                         ));
                     }
                     (FieldValue::Choice { options, index }, FieldId::Screening(q)) => {
-                        let level = form.levels.get(q).copied().unwrap_or(Level::Info);
+                        let level = form.level(q);
                         let tag = cell(level_word(t, level), tag_w);
                         let tag_style = match level {
                             Level::Block => severity_style(Severity::Critical),
@@ -591,7 +356,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
     }
 
     let subject = subject(app, form);
-    let head = if subject.is_some() { 2 } else { 0 };
+    let head = usize::from(subject.is_some()) * 2 + pinned.len();
     let wanted = 2 + head + body.len() + 1;
     let height = u16::try_from(wanted).unwrap_or(u16::MAX).min(area.height);
     let popup = centered(area, popup_w, height);
@@ -629,12 +394,22 @@ pub fn render_form(frame: &mut Frame, area: Rect, app: &App, form: &Form, now: D
         lines.push(Line::styled(cell(&subject, inner_w), bold()));
         lines.push(Line::raw(""));
     }
+    lines.extend(pinned);
     lines.extend(body.into_iter().skip(offset).take(room));
     while lines.len() < head + room {
         lines.push(Line::raw(""));
     }
     lines.push(match (&form.error, form.is_pending()) {
         (Some(e), _) => Line::styled(cell(&format!("! {}", clean(e)), inner_w), error()),
+        (None, true) if !form.queued.is_empty() => Line::styled(
+            cell(
+                &t.ui
+                    .saving_queued
+                    .replace("{n}", &form.queued.len().to_string()),
+                inner_w,
+            ),
+            bold(),
+        ),
         (None, true) => Line::styled(cell(t.ui.sending, inner_w), bold()),
         (None, false) => Line::raw(""),
     });

@@ -3,7 +3,6 @@
 //! of the observation in digits as large as the screen allows; a free bed
 //! says so. When the beds do not fit, they page with the queue.
 
-use crate::ui::cell::Plain;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,7 +14,7 @@ use crate::domain::Stage;
 use crate::domain::text::width;
 use crate::i18n::texts;
 use crate::projection::WallPatient;
-use crate::ui::cell::{cell, clean, clip};
+use crate::ui::cell::{Plain, cell, clean, clip};
 use crate::ui::view::style::{bold, dim, severity_style, symbol};
 use crate::wall::Wall;
 
@@ -139,26 +138,45 @@ fn card_lines(
         frame.render_widget(Plain::new(lines), card);
         return;
     };
-    let label = v.label.show(wall.lang);
+    let label = wall.label(v);
     let title = Line::styled(
         cell(&format!(" {bed_name}  {label}"), w),
         bold().add_modifier(Modifier::REVERSED),
     );
     let timer = v.timer(now);
     let style = v.alert.map_or(bold(), severity_style);
-    let remaining = timer.remaining_secs.unwrap_or(0);
+    let state = if v.stage == Stage::Administration {
+        t.treating
+    } else {
+        t.resting
+    };
+    let mark = v
+        .alert
+        .map_or(String::new(), |severity| format!("{} ", symbol(severity)));
+    // No countdown to show (an observation until symptom-free): the word,
+    // never a 00:00 that would read "finished".
+    let Some(remaining) = timer.remaining_secs else {
+        let mut lines = vec![title];
+        let middle = h.saturating_sub(2) / 2;
+        lines.extend((1..=middle).map(|_| Line::raw(" ".repeat(w))));
+        lines.push(Line::styled(centred(t.until_symptom_free, w), style));
+        while lines.len() + 1 < h {
+            lines.push(Line::raw(" ".repeat(w)));
+        }
+        lines.push(Line::styled(centred(&format!("{mark}{state}"), w), style));
+        lines.truncate(h);
+        frame.render_widget(Plain::new(lines), card);
+        return;
+    };
     let over = remaining < 0;
     let time = minutes(remaining);
     let status = {
-        let word = if over { t.over } else { t.left };
-        let state = if v.stage == Stage::Administration {
-            t.treating
-        } else {
-            t.resting
+        // An observation past its time is done, not late.
+        let word = match (over, v.stage) {
+            (true, Stage::Observation) => t.done,
+            (true, _) => t.over,
+            (false, _) => t.left,
         };
-        let mark = v
-            .alert
-            .map_or(String::new(), |severity| format!("{} ", symbol(severity)));
         format!("{mark}{state} - {word}")
     };
     let mut lines = vec![title];

@@ -19,7 +19,7 @@ pub use banner::emergency_banner;
 use super::model::Wall;
 use crate::domain::Severity;
 use crate::domain::text::width;
-use crate::i18n::{Lang, texts};
+use crate::i18n::texts;
 use crate::projection::Place;
 use crate::ui::Connection;
 use crate::ui::cell::{Plain, cell, clean, clip, wrap};
@@ -45,10 +45,10 @@ pub fn draw_with(frame: &mut Frame, wall: &Wall, now: DateTime<Utc>, emergencies
 }
 
 /// A place as the wall says it: `Bed 2`, or the patient's masked label.
-fn place(place: &Place, lang: Lang) -> String {
+fn place(place: &Place, wall: &Wall) -> String {
     match place {
-        Place::Bed(bed) => texts(lang).wall.bed.replace("{b}", &clean(bed)),
-        Place::Patient(label) => label.show(lang),
+        Place::Bed(bed) => texts(wall.lang).wall.bed.replace("{b}", &clean(bed)),
+        Place::Patient(label) => wall.label_of(label),
     }
 }
 
@@ -57,7 +57,7 @@ pub fn emergencies(wall: &Wall) -> Vec<String> {
     wall.view
         .emergencies
         .iter()
-        .map(|p| place(p, wall.lang))
+        .map(|p| place(p, wall))
         .collect()
 }
 
@@ -157,11 +157,22 @@ fn render_header(
     let right = clip(&right, w);
     let left_w = w.saturating_sub(width(&right) + 1);
     let line = Line::from(vec![
-        Span::styled(cell(&clean(&wall.settings.clinic_name), left_w), bold()),
+        Span::styled(cell(&clinic_name(wall), left_w), bold()),
         Span::raw(if left_w > 0 { " " } else { "" }),
         Span::styled(right, bold()),
     ]);
     frame.render_widget(Plain::new(line), area);
+}
+
+/// The clinic's name, unless the terminal cannot draw it (a Japanese name
+/// on the Linux console: better none than a row of boxes).
+fn clinic_name(wall: &Wall) -> String {
+    let name = clean(&wall.settings.clinic_name);
+    if wall.ascii && !name.is_ascii() {
+        String::new()
+    } else {
+        name
+    }
 }
 
 /// The alert strip: one item per patient with a warning or worse, the
@@ -181,11 +192,7 @@ fn strip_lines(wall: &Wall, w: usize) -> Vec<Line<'static>> {
             } else {
                 t.attention
             };
-            let text = format!(
-                "{} {}: {words}",
-                symbol(a.severity),
-                place(&a.place, wall.lang)
-            );
+            let text = format!("{} {}: {words}", symbol(a.severity), place(&a.place, wall));
             (a.severity, text)
         })
         .collect();

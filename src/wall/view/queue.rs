@@ -48,6 +48,8 @@ fn groups(wall: &Wall) -> Vec<(Stage, Vec<&WallPatient>)> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Entry<'a> {
     Heading(Stage, usize),
+    /// The same group, going on from the column before.
+    Continued(Stage),
     Patient(&'a WallPatient),
 }
 
@@ -61,8 +63,9 @@ struct Flow<'a> {
 
 /// Flows the groups into columns of at most `area.height` lines, like a
 /// newspaper: one group a column when they all fit so, else balanced
-/// columns; a group that goes on in the next column repeats its heading,
-/// and a heading never sits alone at the foot of a column.
+/// columns; a group that goes on in the next column says so ("Waiting,
+/// continued": its count is said once), and a heading never sits alone at
+/// the foot of a column.
 fn flow<'a>(groups: &[(Stage, Vec<&'a WallPatient>)], area: Rect) -> Flow<'a> {
     let height = usize::from(area.height).max(2);
     let max_cols = usize::from((area.width + GAP) / (MIN_COL_W + GAP)).max(1);
@@ -91,7 +94,7 @@ fn flow<'a>(groups: &[(Stage, Vec<&'a WallPatient>)], area: Rect) -> Flow<'a> {
         }
         for v in group {
             if columns.last().is_some_and(|c| c.len() >= target) {
-                columns.push(vec![heading]);
+                columns.push(vec![Entry::Continued(*stage)]);
             }
             if let Some(col) = columns.last_mut() {
                 col.push(Entry::Patient(v));
@@ -149,6 +152,15 @@ pub fn render(frame: &mut Frame, area: Rect, wall: &Wall, now: DateTime<Utc>, pa
                     cell(&format!("{} ({n})", stage_name(wall.lang, *stage)), w),
                     bold().add_modifier(Modifier::UNDERLINED),
                 ),
+                Entry::Continued(stage) => Line::styled(
+                    cell(
+                        &t.wall
+                            .continued
+                            .replace("{s}", stage_name(wall.lang, *stage)),
+                        w,
+                    ),
+                    dim().add_modifier(Modifier::UNDERLINED),
+                ),
                 Entry::Patient(v) => row(wall, now, v, w),
             })
             .collect();
@@ -162,8 +174,10 @@ fn row(wall: &Wall, now: DateTime<Utc>, v: &WallPatient, w: usize) -> Line<'stat
     let timer = v.timer(now);
     let mark = v.alert.map_or("", symbol);
     let style = v.alert.map_or(ratatui::style::Style::new(), severity_style);
-    let label = v.label.show(wall.lang);
+    let label = wall.label(v);
     let short = match timer.remaining_secs {
+        // An observation until symptom-free has no end to count to.
+        None if v.stage == Stage::Observation => t.until_symptom_free.to_string(),
         None => duration(timer.elapsed_secs),
         Some(left) if left >= 0 => duration(left),
         Some(over) => format!("+{}", duration(over)),
@@ -172,6 +186,7 @@ fn row(wall: &Wall, now: DateTime<Utc>, v: &WallPatient, w: usize) -> Line<'stat
     let long = match timer.remaining_secs {
         None => short.clone(),
         Some(left) if left >= 0 => format!("{short} {}", t.left),
+        Some(_) if v.stage == Stage::Observation => format!("{short} {}", t.done),
         Some(_) => format!("{short} {}", t.over),
     };
     let fixed = 3 + width(&label) + 1;
