@@ -50,6 +50,7 @@ fn board(n: usize, config: &Config) -> Board {
                 treatment: treatment.into(),
                 chart_no: Some(format!("{}", 10000 + i)),
                 key: None,
+                do_not_display: false,
             },
         );
         let visit = VisitId(i as u64 + 1);

@@ -180,6 +180,7 @@ fn day(config: &Config) -> Vec<Request> {
                 treatment: treatment.into(),
                 chart_no: Some(format!("{}", 20_000 + i)),
                 key: None,
+                do_not_display: false,
             },
         );
         let advance = |to, lot| Command::Advance {

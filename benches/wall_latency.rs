@@ -44,6 +44,7 @@ fn main() {
                         treatment: "face".into(),
                         chart_no: None,
                         key: None,
+                        do_not_display: false,
                     },
                     confirm: false,
                     pin: None,

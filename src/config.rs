@@ -15,9 +15,9 @@ use crate::i18n::Lang;
 // The clinical types belong to the domain; they are re-exported here so
 // that `config::Level` and the like read naturally where a config is read.
 pub use crate::domain::policy::{
-    Administration, Aftercare, BoardRules, Course, DaySheet, DischargeRules, Item, Level, Limit,
-    Observation, Policy, ReactionRules, RiskFlag, ScreeningItem, StaffMember, StaffRole,
-    StageLimits, Treatment, VitalsRules,
+    Administration, Aftercare, BedCleaning, BoardRules, CaseloadRules, Course, DaySheet,
+    DischargeRules, Item, Level, Limit, Observation, Policy, ReactionRules, RiskFlag,
+    ScreeningItem, StaffMember, StaffRole, StageLimits, Treatment, VitalsRules,
 };
 
 /// The whole clinic configuration: the clinic's policy (what the domain
@@ -203,6 +203,8 @@ pub struct ConfigFile {
     pub discharge: DischargeRules,
     pub day_sheet: DaySheet,
     pub board: BoardRules,
+    pub bed_cleaning: BedCleaning,
+    pub caseload: CaseloadRules,
     pub retention_years: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socket_group: Option<String>,
@@ -243,6 +245,8 @@ impl From<ConfigFile> for Config {
                 day_sheet: f.day_sheet,
                 board: f.board,
                 staff: f.staff,
+                bed_cleaning: f.bed_cleaning,
+                caseload: f.caseload,
             },
             clinic_name: f.clinic_name,
             language: f.language,
@@ -278,6 +282,8 @@ impl From<Config> for ConfigFile {
             discharge: p.discharge,
             day_sheet: p.day_sheet,
             board: p.board,
+            bed_cleaning: p.bed_cleaning,
+            caseload: p.caseload,
             retention_years: c.retention_years,
             socket_group: c.socket_group,
             wall: c.wall,
@@ -855,6 +861,25 @@ impl Config {
             "board.left_visible_minutes",
             self.board.left_visible_minutes,
             1..=1440,
+        )?;
+        if self.bed_cleaning.warn_minutes == 0 {
+            return Err((
+                "bed_cleaning.warn_minutes".to_string(),
+                "is 0: a bed would be overdue for cleaning as its patient leaves; give the minutes \
+                 a cleaning may take, or set `bed_cleaning.enabled = false` to free beds as \
+                 their patient leaves"
+                    .to_string(),
+            ));
+        }
+        within(
+            "bed_cleaning.warn_minutes",
+            self.bed_cleaning.warn_minutes,
+            1..=240,
+        )?;
+        within(
+            "caseload.max_drips_per_nurse",
+            self.caseload.max_drips_per_nurse,
+            1..=50,
         )?;
         within(
             "day_sheet.late_grace_minutes",

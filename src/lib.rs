@@ -17,6 +17,7 @@ pub mod feed;
 pub mod group;
 pub mod i18n;
 pub mod import;
+pub mod incident_report;
 pub mod log;
 pub mod operator;
 pub mod paths;

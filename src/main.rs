@@ -76,11 +76,12 @@ fn main() -> ExitCode {
             chart_no,
             at,
             key,
+            do_not_display,
         }) => runtime.block_on(oneshot::add(
             &data,
             autostart,
             cli.operator,
-            oneshot::arrival(name, treatment, chart_no, key),
+            oneshot::arrival(name, treatment, chart_no, key, do_not_display),
             at,
         )),
         Some(Mode::Send { lines }) => runtime.block_on(oneshot::send(&data, autostart, lines)),
@@ -108,7 +109,13 @@ fn main() -> ExitCode {
             | Mode::Export { .. }
             | Mode::Backup { .. }
             | Mode::Verify),
-        ) => runtime.block_on(records::records_mode(&data, autostart, cli.operator, mode)),
+        ) => runtime.block_on(records::records_mode(
+            &data,
+            autostart,
+            cli.operator,
+            cli.lang,
+            mode,
+        )),
         Some(Mode::Group {
             connection,
             tls,

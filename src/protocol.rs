@@ -566,6 +566,7 @@ mod fuzz {
                     treatment: "drip".into(),
                     chart_no,
                     key,
+                    do_not_display: false,
                 }),
             (1u64..1000, prop::sample::select(Stage::ACTIVE.to_vec())).prop_map(|(v, to)| {
                 Command::Advance {

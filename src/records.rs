@@ -553,6 +553,53 @@ pub(crate) fn write_day(
     }
 }
 
+/// `flowboard report incident VISIT [--date D]`: the visit is read through
+/// the records query of its day; its reaction's course in the language
+/// asked (`--lang`, else the clinic's).
+pub async fn report_incident(
+    conn: &mut Connection,
+    visit: u64,
+    date: Option<NaiveDate>,
+    format: Format,
+    lang: Option<crate::i18n::Lang>,
+    out: &mut Output,
+) -> Outcome {
+    let config = conn.welcome.config.clone();
+    let lang = lang.unwrap_or(config.language);
+    let day = date.unwrap_or_else(|| today(&config));
+    let visits = day_visits(conn, day).await?;
+    let Some(v) = visits.iter().find(|v| v.id.0 == visit) else {
+        return Err(RecordsError::Usage(match lang {
+            crate::i18n::Lang::En => format!(
+                "there is no visit {visit} on {day}: give the day it arrived with --date YYYY-MM-DD"
+            ),
+            crate::i18n::Lang::Ja => format!(
+                "{day} に来院 {visit} はありません：来院日を --date YYYY-MM-DD で指定してください"
+            ),
+        }));
+    };
+    let Some(course) = crate::domain::incident::course(v, config.timezone) else {
+        return Err(RecordsError::Failed(crate::incident_report::no_reaction(
+            lang, visit, &v.name,
+        )));
+    };
+    let bytes = match format {
+        Format::Text => crate::incident_report::text(&course, &config, lang).into_bytes(),
+        Format::Json => {
+            let mut json = serde_json::to_vec_pretty(&course).map_err(std::io::Error::other)?;
+            json.push(b'\n');
+            json
+        }
+        Format::Csv => crate::csv_out::to_csv(
+            &crate::incident_report::rows(&course, &config, lang),
+            lang == crate::i18n::Lang::Ja,
+        )
+        .map_err(std::io::Error::other)?,
+    };
+    out.write_all(&bytes)?;
+    Ok(())
+}
+
 /// `flowboard report reactions --from D --to D`: the reaction rows come
 /// from the server a page at a time and are written as they come.
 pub async fn report_reactions(

@@ -593,6 +593,7 @@ mod tests {
                     treatment: treatment.into(),
                     chart_no: Some(format!("C-{name}")),
                     key: None,
+                    do_not_display: false,
                 },
             )
         };

@@ -41,6 +41,7 @@ fn badge_code(b: &Badge) -> String {
         Badge::Undone { .. } => "undone".into(),
         Badge::TimerShortened { .. } => "timer_shortened".into(),
         Badge::Doubtful { .. } => "doubtful".into(),
+        Badge::NotShown => "do_not_display".into(),
     }
 }
 
@@ -91,13 +92,38 @@ pub struct Snapshot {
     pub visits: Vec<VisitView>,
     /// Every active alert, most severe first.
     pub alerts: Vec<AlertView>,
+    /// Each nurse's patients now (administration and observation) and
+    /// drips at once.
+    pub caseload: Vec<crate::domain::caseload::Caseload>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Beds {
     pub total: usize,
+    /// Beds a drip could start on now: nobody on them, not being cleaned.
     pub free: usize,
     pub occupied: Vec<BedView>,
+    /// Beds whose patient left and that are not marked ready yet.
+    pub cleaning: Vec<CleaningView>,
+    /// Every bed with when it is expected to be free (`free_at` absent:
+    /// nobody can say, e.g. a reaction is open).
+    pub forecast: Vec<crate::domain::forecast::BedForecast>,
+    /// The next bed to free when none is free now: "next bed 10:42".
+    pub next_bed: Option<NextBed>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CleaningView {
+    pub bed: String,
+    pub since: DateTime<Utc>,
+    /// The visit that left it.
+    pub after: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NextBed {
+    pub bed: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize)]
@@ -133,6 +159,14 @@ pub struct VisitView {
     pub reactions: Vec<ReactionView>,
     /// What the move to the next stage still needs (English).
     pub next_needs: Vec<String>,
+    /// The nurse the patient is with (the plan's, or a reassignment's).
+    pub nurse: Option<String>,
+    /// The patient asked not to be shown on the wall.
+    pub do_not_display: bool,
+    /// For a drip patient waiting for a bed: the estimated start (absent
+    /// when it cannot be said) and the bed it counts on.
+    pub estimated_start: Option<DateTime<Utc>>,
+    pub estimated_bed: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -191,14 +225,34 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
             })
         })
         .collect();
+    let forecast = crate::domain::forecast::bed_forecast(board, config, now);
+    let cleaning: Vec<CleaningView> = forecast
+        .iter()
+        .filter_map(|f| match f.state {
+            crate::domain::BedState::Cleaning { since, after } => Some(CleaningView {
+                bed: f.bed.clone(),
+                since,
+                after: after.0,
+            }),
+            _ => None,
+        })
+        .collect();
+    let next_bed = crate::domain::forecast::next_bed(&forecast).map(|(bed, at)| NextBed {
+        bed: bed.to_string(),
+        at,
+    });
+    let estimates = crate::domain::forecast::estimates_by_visit(board, config, now);
     Snapshot {
         now,
         clinic: config.clinic_name.clone(),
         timezone: config.timezone.name().to_string(),
         beds: Beds {
             total: config.beds.len(),
-            free: config.beds.len() - occupied.len(),
+            free: crate::domain::free_beds(board, config, now).count(),
             occupied,
+            cleaning,
+            forecast,
+            next_bed,
         },
         counts,
         visits: visits
@@ -248,14 +302,24 @@ pub fn build(board: &Board, config: &Config, now: DateTime<Utc>) -> Snapshot {
                         .iter()
                         .map(|m| m.describe(config.timezone))
                         .collect(),
+                    nurse: v.care.nurse().map(str::to_string),
+                    do_not_display: v.care.do_not_display,
+                    estimated_start: estimates.get(&v.id).and_then(|e| e.start),
+                    estimated_bed: estimates.get(&v.id).and_then(|e| e.bed.clone()),
                 }
             })
             .collect(),
+        // A bed still to be cleaned stays listed whoever left it, however
+        // long ago.
         alerts: alerts(board, config, now)
             .iter()
-            .filter(|a| visits.iter().any(|v| v.id == a.visit))
+            .filter(|a| {
+                a.code == crate::domain::AlertCode::BedNotReady
+                    || visits.iter().any(|v| v.id == a.visit)
+            })
             .map(alert_view)
             .collect(),
+        caseload: crate::domain::caseload::caseloads(board, config),
     }
 }
 
@@ -388,6 +452,7 @@ mod midnight_tests {
                 treatment: treatment.into(),
                 chart_no: None,
                 key: None,
+                do_not_display: false,
             },
         );
         let to = |to, bed: Option<&str>, at| Command::Advance {
@@ -444,6 +509,7 @@ mod midnight_tests {
                 treatment: "face".into(),
                 chart_no: None,
                 key: None,
+                do_not_display: false,
             },
         );
         assert_eq!(board.visit(new_day).unwrap().ticket, 1);

@@ -47,6 +47,7 @@ fn every_command() -> Vec<Command> {
                     name: "B".into(),
                     treatment: "drip".into(),
                     chart_no: None, key: None,
+                    do_not_display: false,
                 },
                 "advance" => Command::Advance {
                     visit,
@@ -89,6 +90,7 @@ fn every_command() -> Vec<Command> {
                     reason: "x".into(),
                 },
                 "undo" => Command::Undo { visit, reason: None },
+                "bed_ready" => Command::BedReady { bed: "1".into() },
                 other => panic!(
                     "command {other:?} has no example in tests/access.rs: add one, so read-only connections are tested against it"
                 ),

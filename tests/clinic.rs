@@ -95,6 +95,7 @@ impl Morning {
                 treatment: treatment.into(),
                 chart_no: Some(chart.into()),
                 key: None,
+                do_not_display: false,
             },
         )
         .visit
@@ -306,6 +307,72 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
         },
     );
     m.record(38, yui, Entry::AmbulanceCalled);
+    // The rest of the course, for the incident report: readings with
+    // their NEWS2, the doctor, a dose entered twice and taken back, the
+    // lot copied wrong and corrected.
+    m.record(
+        36,
+        yui,
+        Entry::Vitals {
+            vitals: Vitals {
+                systolic: 80,
+                diastolic: 48,
+                pulse: 128,
+                spo2: 91,
+                temperature: 36.8,
+                respiratory_rate: 26,
+                consciousness: Consciousness::Alert,
+            },
+        },
+    );
+    m.record(
+        38,
+        yui,
+        Entry::DoctorPresent {
+            doctor: "Dr. Mori".into(),
+        },
+    );
+    m.record(
+        43,
+        yui,
+        Entry::Adrenaline {
+            dose_mg: 0.5,
+            confirmed_by: None,
+        },
+    );
+    m.at(
+        44,
+        Command::Undo {
+            visit: yui,
+            reason: Some("entered twice".into()),
+        },
+    );
+    m.record(
+        44,
+        yui,
+        Entry::Vitals {
+            vitals: Vitals {
+                systolic: 104,
+                diastolic: 66,
+                pulse: 108,
+                spo2: 95,
+                temperature: 36.8,
+                respiratory_rate: 20,
+                consciousness: Consciousness::Alert,
+            },
+        },
+    );
+    m.at(
+        45,
+        Command::Correct {
+            visit: yui,
+            correction: flowboard::domain::Correction::Lot {
+                number: "EXO-2611-02".into(),
+            },
+            reason: "wrong vial label copied".into(),
+            doctor: None,
+        },
+    );
     let blocked = m.advance(60, yui, Stage::Discharged, None);
     assert_eq!(blocked.error.as_ref().unwrap().code, "discharge_blocked");
     m.at(
@@ -338,11 +405,13 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
         .find(|r| r["kind"] == "anaphylaxis")
         .expect("the anaphylaxis in the report");
     assert_eq!(anaphylaxis["name"], "高橋 結衣");
-    assert_eq!(anaphylaxis["lot"], "EXO-2611-01");
+    // The lot as corrected after the wrong vial label was copied.
+    assert_eq!(anaphylaxis["lot"], "EXO-2611-02");
     let text = m
         .clinic
         .ok(&["report", "reactions", "--from", &from, "--to", &to]);
-    assert!(text.contains("lot EXO-2611-01  anaphylaxis"), "{text}");
+    assert!(text.contains("lot EXO-2611-02  anaphylaxis"), "{text}");
+    the_incident_report_tells_the_anaphylaxis_as_it_happened(&m, yui);
 
     // 5. A normal drip and a scalp injection, discharged on time.
     let hana = m.counselled(40, "山田 花子", "drip", "20005", &[]);
@@ -431,6 +500,7 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
             treatment: "face".into(),
             chart_no: Some("20007".into()),
             key: None,
+            do_not_display: false,
         },
     );
     let e = twice.error.unwrap();
@@ -519,6 +589,200 @@ fn a_morning_with_a_deferral_an_override_reactions_an_emergency_and_a_returning_
     m.clinic.kill9();
     let store = flowboard::store::Store::open(&m.clinic.data().join("db")).unwrap();
     assert!(store.verify().unwrap().is_empty());
+}
+
+/// `flowboard report incident` for the anaphylaxis of the morning above,
+/// against its course written out by hand: every line the clinic would
+/// attach to its adverse-event report, in English and in Japanese, and
+/// the same course as JSON and CSV.
+fn the_incident_report_tells_the_anaphylaxis_as_it_happened(m: &Morning, yui: VisitId) {
+    let tz: chrono_tz::Tz = m.config.timezone;
+    let t = |minute: i64| {
+        (m.start + Duration::minutes(minute))
+            .with_timezone(&tz)
+            .format("%H:%M")
+            .to_string()
+    };
+    let day = (m.start + Duration::minutes(36))
+        .with_timezone(&tz)
+        .format("%Y-%m-%d")
+        .to_string();
+    let snap = m.snapshot_visit(yui);
+    let ticket = snap["ticket"].as_u64().unwrap();
+    let expiry = snap["lot"]["expiry"].as_str().unwrap().to_string();
+    let id = yui.0.to_string();
+    let date = m.clinic.today();
+    let report = |extra: &[&str]| {
+        let mut args = vec!["report", "incident", id.as_str(), "--date", date.as_str()];
+        args.extend_from_slice(extra);
+        m.clinic.ok(&args)
+    };
+    // When the undo and the lot correction were entered: now, as the
+    // record says (the JSON carries every entered time).
+    let json: Value = serde_json::from_str(&report(&["--format", "json"])).unwrap();
+    let entered = |field: &str| {
+        json["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| {
+                s["undone"]
+                    .as_object()
+                    .into_iter()
+                    .cloned()
+                    .chain(
+                        s["corrected"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|c| c.as_object().cloned()),
+                    )
+                    .collect::<Vec<_>>()
+            })
+            .find(|f| f["field"] == field)
+            .and_then(|f| f["recorded_at"].as_str().map(str::to_string))
+            .map(|at| {
+                DateTime::parse_from_rfc3339(&at)
+                    .unwrap()
+                    .with_timezone(&tz)
+                    .format("%H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| panic!("no {field} correction in {json:#}"))
+    };
+    let (undone, lot_fixed) = (entered("undone"), entered("lot"));
+    let pad = " ".repeat(22);
+    let english = format!(
+        "Flowboard Clinic incident report
+Visit {id}, reception no. {ticket}: 高橋 結衣 (chart no. 20004)
+Treatment: Exosome IV drip
+Reaction: anaphylaxis; first signs {day} {t36}
+Outcome: Transferred at {t55}
+
+Course (minute 0: the first signs)
+time   min    by      what
+{t28}  T-8    KS      vitals: BP 118/74, pulse 74, SpO2 98 %, 36.5 C, RR 14, alert (NEWS2 0)
+{t32}  T-4    KS      drip started on bed 2: lot EXO-2611-01 (expires {expiry}), Exosome 10B (umbilical cord MSC), 10 mL, nurse KS
+{pad}lot corrected from EXO-2611-01 to EXO-2611-02 at {lot_fixed} by KS: wrong vial label copied
+{t36}  T+0    KS      first signs: anaphylaxis: wheeze, hives, BP 80/48; done: drip stopped, lying flat, doctor called
+{t36}  T+0    KS      administration stopped for the anaphylaxis
+{t36}  T+0    KS      vitals: BP 80/48, pulse 128, SpO2 91 %, 36.8 C, RR 26, alert (NEWS2 11)
+{t37}  T+1    KS      adrenaline 0.50 mg IM
+{t38}  T+2    KS      ambulance called
+{t38}  T+2    KS      doctor present: Dr. Mori
+{t42}  T+6    KS      adrenaline 0.50 mg IM
+{t43}  T+7    KS      adrenaline 0.50 mg IM
+{pad}undone at {undone} by KS: entered twice
+{t44}  T+8    KS      vitals: BP 104/66, pulse 108, SpO2 95 %, 36.8 C, RR 20, alert (NEWS2 3)
+{t55}  T+19   KS      transferred: ambulance to the university hospital
+",
+        t28 = t(28),
+        t32 = t(32),
+        t36 = t(36),
+        t37 = t(37),
+        t38 = t(38),
+        t42 = t(42),
+        t43 = t(43),
+        t44 = t(44),
+        t55 = t(55),
+    );
+    assert_eq!(report(&[]), english);
+    let japanese = format!(
+        "Flowboard Clinic 有害事象 経過報告
+来院 {id}・受付番号 {ticket}：高橋 結衣（カルテ番号 20004）
+施術：エクソソーム点滴
+反応：アナフィラキシー・初発 {day} {t36}
+転帰：救急搬送（{t55}）
+
+経過（初発を0分とする）
+時刻   分     記録者  内容
+{t28}  -8分   KS      バイタル：血圧 118/74・脈拍 74・SpO2 98%・体温 36.5℃・呼吸数 14・意識清明（NEWS2 0点）
+{t32}  -4分   KS      点滴開始（ベッド2）：ロット EXO-2611-01（有効期限 {expiry}）、Exosome 10B (umbilical cord MSC)、10 mL、看護師 KS
+{pad}{lot_fixed} KSがロット番号を訂正（EXO-2611-01 → EXO-2611-02）：wrong vial label copied
+{t36}  0分    KS      初発症状：アナフィラキシー：wheeze, hives, BP 80/48；対応：drip stopped, lying flat, doctor called
+{t36}  0分    KS      投与中止（アナフィラキシーのため）
+{t36}  0分    KS      バイタル：血圧 80/48・脈拍 128・SpO2 91%・体温 36.8℃・呼吸数 26・意識清明（NEWS2 11点）
+{t37}  +1分   KS      アドレナリン 0.50 mg 筋注
+{t38}  +2分   KS      救急車要請
+{t38}  +2分   KS      医師到着：Dr. Mori
+{t42}  +6分   KS      アドレナリン 0.50 mg 筋注
+{t43}  +7分   KS      アドレナリン 0.50 mg 筋注
+{pad}{undone} KSが取り消し：entered twice
+{t44}  +8分   KS      バイタル：血圧 104/66・脈拍 108・SpO2 95%・体温 36.8℃・呼吸数 20・意識清明（NEWS2 3点）
+{t55}  +19分  KS      救急搬送：ambulance to the university hospital
+",
+        t28 = t(28),
+        t32 = t(32),
+        t36 = t(36),
+        t37 = t(37),
+        t38 = t(38),
+        t42 = t(42),
+        t43 = t(43),
+        t44 = t(44),
+        t55 = t(55),
+    );
+    assert_eq!(report(&["--lang", "ja"]), japanese);
+
+    // JSON: stable codes, in the order things happened.
+    let events: Vec<&str> = json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "vitals",
+            "administration_started",
+            "reaction",
+            "administration_ended",
+            "vitals",
+            "adrenaline",
+            "ambulance_called",
+            "doctor_present",
+            "adrenaline",
+            "adrenaline",
+            "vitals",
+            "transferred"
+        ]
+    );
+    assert_eq!(json["reaction"], "anaphylaxis");
+    assert_eq!(json["outcome"], "transferred");
+    assert_eq!(json["steps"][4]["news2"], 11);
+    assert_eq!(json["steps"][5]["by"], "KS");
+
+    // CSV: one row a step, minutes from the first signs as text.
+    let csv = report(&["--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("visit,chart_no,time,minute,event,what,by,entered,corrections")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 12);
+    assert!(rows[0].contains(",T-8,vitals,"), "{}", rows[0]);
+    assert!(
+        rows[9].contains(",T+7,adrenaline,") && rows[9].contains("undone at"),
+        "{}",
+        rows[9]
+    );
+    // In Japanese the CSV starts with the byte order mark Excel needs.
+    let ja_csv = report(&["--format", "csv", "--lang", "ja"]);
+    assert!(ja_csv.starts_with('\u{feff}'));
+    assert!(ja_csv.contains("アドレナリン 0.50 mg 筋注"));
+
+    // A visit without a reaction has no incident; an unknown one says
+    // which day was searched.
+    let hana_less = m
+        .clinic
+        .run(&["report", "incident", "999999", "--date", date.as_str()]);
+    assert_eq!(hana_less.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&hana_less.stderr).contains("there is no visit 999999 on"),
+        "{}",
+        String::from_utf8_lossy(&hana_less.stderr)
+    );
 }
 
 #[test]
@@ -646,6 +910,7 @@ fn a_drip_and_a_discharge_either_side_of_midnight_through_the_real_server() {
         treatment: treatment.into(),
         chart_no: None,
         key: None,
+        do_not_display: false,
     };
 
     // 23:00 and 23:05: two arrivals, counselled, ready.
@@ -1009,6 +1274,7 @@ fn the_safety_gates_hold_against_what_a_hurried_nurse_or_a_script_tries() {
             treatment: "face".into(),
             chart_no: Some("30006".into()),
             key: None,
+            do_not_display: false,
         },
     ));
     assert_eq!(e.code, "duplicate");
@@ -1053,4 +1319,158 @@ fn the_safety_gates_hold_against_what_a_hurried_nurse_or_a_script_tries() {
     m.clinic.kill9();
     let store = flowboard::store::Store::open(&m.clinic.data().join("db")).unwrap();
     assert!(store.verify().unwrap().is_empty());
+}
+
+/// The busy hour's protocol through the real server and `flowboard send`
+/// (docs/PROTOCOL.md): a drip that takes a nurse over the caseload limit
+/// is asked to be confirmed before it starts (DOMAIN.md "During a drip and
+/// after it": about three patients per nurse at a time; this clinic allows
+/// one), a reassignment is recorded and the caseload follows it, a
+/// patient asks not to be displayed, a free bed cannot be marked ready.
+#[test]
+fn a_second_drip_for_one_nurse_is_confirmed_first_and_given_to_another_nurse() {
+    let staff = r#"
+[[staff]]
+initials = "KS"
+name = "Kato Sachiko"
+role = "nurse"
+
+[[staff]]
+initials = "MT"
+name = "Matsui Taro"
+role = "nurse"
+"#;
+    let shipped = common::config_at_hour(common::TEST_HOUR);
+    assert!(shipped.contains("max_drips_per_nurse = 3"));
+    let text = shipped
+        .replace("left_visible_minutes = 120", "left_visible_minutes = 600")
+        .replace("max_drips_per_nurse = 3", "max_drips_per_nurse = 1");
+    let mut clinic = Clinic::with_config(&format!("{text}\n{staff}"));
+    clinic.start();
+    let mut m = Morning::on(clinic);
+    let plan_nurse = |m: &Morning, nurse: &str| -> Vec<Entry> {
+        routine_counselling(&m.config, "drip", &[])
+            .into_iter()
+            .map(|e| match e {
+                Entry::Plan { mut plan } => {
+                    plan.nurse = nurse.into();
+                    Entry::Plan { plan }
+                }
+                e => e,
+            })
+            .collect()
+    };
+    let ready = |m: &mut Morning, minute: i64, name: &str, chart: &str| {
+        let v = m.arrive(minute, name, "drip", chart);
+        assert!(m.advance(minute + 2, v, Stage::Counselling, None).ok);
+        for entry in plan_nurse(m, "KS") {
+            m.record(minute + 8, v, entry);
+        }
+        assert!(m.advance(minute + 9, v, Stage::Ready, None).ok);
+        v
+    };
+    let first = ready(&mut m, 100, "山田 花子", "40001");
+    let second = ready(&mut m, 105, "Lucas Martin", "40002");
+    assert!(m.advance(115, first, Stage::Administration, Some("1")).ok);
+    let asked = m.advance(120, second, Stage::Administration, Some("2"));
+    let e = asked.error.unwrap();
+    assert_eq!(e.code, "confirm_required");
+    assert_eq!(
+        e.message,
+        "Lucas Martin's drip would give Kato Sachiko 2 drips at once (the limit is 1): confirm to go ahead, or give a patient to another nurse"
+    );
+    assert_eq!(m.snapshot_visit(second)["stage"], "ready", "nothing saved");
+    // Confirmed: the nurse's call; the caseload warning stands.
+    let line = json!({"cmd": "advance", "visit": second.0, "to": "administration", "bed": "2",
+        "lot": {"number": "EXO-2611-01"}, "confirm": true});
+    let out = m.clinic.run(&["send", &line.to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let snap = m.clinic.snapshot();
+    assert_eq!(snap["caseload"][0]["nurse"], "Kato Sachiko");
+    assert_eq!(snap["caseload"][0]["drips"], 2);
+    assert_eq!(snap["caseload"][0]["over"], true);
+    let board_codes = |snap: &Value| -> Vec<(String, u64)> {
+        snap["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["code"].as_str().unwrap().to_string(),
+                    a["visit"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        board_codes(&snap).contains(&("caseload".into(), second.0)),
+        "{snap}"
+    );
+
+    // Given to Matsui Taro, by initials: an event; the caseload follows.
+    let line =
+        json!({"cmd": "record", "visit": second.0, "entry": {"kind": "reassigned", "nurse": "mt"}});
+    let out = m.clinic.run(&["send", &line.to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v = m.snapshot_visit(second);
+    assert_eq!(v["nurse"], "Matsui Taro");
+    let snap = m.clinic.snapshot();
+    assert!(!board_codes(&snap).iter().any(|(c, _)| c == "caseload"));
+    let loads: Vec<(String, u64)> = snap["caseload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["initials"].as_str().unwrap().to_string(),
+                c["drips"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(loads, vec![("KS".into(), 1), ("MT".into(), 1)]);
+    // Nobody not on the staff list as a nurse.
+    let line = json!({"cmd": "record", "visit": second.0, "entry": {"kind": "reassigned", "nurse": "Dr. Who"}});
+    let out = m.clinic.run(&["send", &line.to_string()]);
+    let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reply["error"]["code"], "unknown_nurse", "{reply}");
+
+    // Not on the wall, asked on her drip: a badge for the staff.
+    let line =
+        json!({"cmd": "record", "visit": first.0, "entry": {"kind": "do_not_display", "on": true}});
+    let out = m.clinic.run(&["send", &line.to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v = m.snapshot_visit(first);
+    assert_eq!(v["do_not_display"], true);
+    assert!(
+        v["badges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["code"] == "do_not_display"),
+        "{v}"
+    );
+
+    // Bed 3 is free: there is nothing to mark ready.
+    let out = m
+        .clinic
+        .run(&["send", r#"{"cmd": "bed_ready", "bed": "3"}"#]);
+    assert_eq!(out.status.code(), Some(1));
+    let reply: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reply["error"]["code"], "not_now");
+    assert_eq!(
+        reply["error"]["message"],
+        "bed 3 is not being cleaned: it is free"
+    );
 }

@@ -727,6 +727,7 @@ fn hostile_names_round_trip_through_every_csv_without_a_formula() {
     lines.extend(common::counselling_lines(first, "drip"));
     lines.push(json!({"cmd": "advance", "visit": first, "to": "ready"}).to_string());
     lines.push(json!({"cmd": "advance", "visit": first, "to": "administration", "bed": "1", "lot": {"number": "=1+1"}}).to_string());
+    lines.push(json!({"cmd": "record", "visit": first, "entry": {"kind": "reaction", "reaction": "allergic", "signs": "-2+3 hives", "action": "=cmd|' /C calc'!A0"}}).to_string());
     let second = stored[1].1;
     lines.push(json!({"cmd": "defer", "visit": second, "reason": "@SUM(A1) fever"}).to_string());
     let replies = send_lines(&clinic, &lines);
@@ -739,6 +740,7 @@ fn hostile_names_round_trip_through_every_csv_without_a_formula() {
         .map(|v| v["name"].as_str().unwrap().to_string())
         .collect();
     let today = clinic_today(&snap);
+    let first_visit = first.to_string();
     let dir = clinic.dir.path();
     let files: Vec<(PathBuf, Vec<&str>)> = vec![
         (
@@ -767,6 +769,22 @@ fn hostile_names_round_trip_through_every_csv_without_a_formula() {
         (
             dir.join("lot.csv"),
             vec!["trace-lot", "=1+1", "--format", "csv"],
+        ),
+        (
+            dir.join("incident.csv"),
+            vec!["report", "incident", &first_visit, "--format", "csv"],
+        ),
+        (
+            dir.join("incident-ja.csv"),
+            vec![
+                "report",
+                "incident",
+                &first_visit,
+                "--format",
+                "csv",
+                "--lang",
+                "ja",
+            ],
         ),
     ];
     for (path, args) in &files {
@@ -817,6 +835,15 @@ fn hostile_names_round_trip_through_every_csv_without_a_formula() {
     assert!(
         lot.iter().any(|r| r.iter().any(|c| c == "'=1+1")),
         "{lot:?}"
+    );
+    // The incident report: the reaction's signs and action are words in
+    // a cell, never a formula; the hostile name stays in its own column.
+    let incident = python_csv(&files[4].0);
+    assert!(
+        incident.iter().any(|r| r
+            .iter()
+            .any(|c| c.contains("-2+3 hives") && c.contains("=cmd"))),
+        "{incident:?}"
     );
 }
 

@@ -473,6 +473,7 @@ fn the_library_client_receives_board_updates_before_its_ack() {
                     treatment: "scalp".into(),
                     chart_no: None,
                     key: None,
+                    do_not_display: false,
                 },
                 confirm: false,
                 pin: None,

@@ -81,6 +81,10 @@ pub enum Mode {
         /// nobody and answers like the first (default: a new key each run).
         #[arg(long)]
         key: Option<String>,
+        /// The patient asks not to be shown on the wall (neither initials
+        /// nor number; only that their bed is occupied).
+        #[arg(long)]
+        do_not_display: bool,
     },
     /// Send protocol commands (JSON, one per line, from the arguments or
     /// standard input) and print each reply. See docs/PROTOCOL.md.
@@ -222,6 +226,24 @@ pub enum GroupMode {
 pub enum ReportKind {
     /// A day's figures: treatments, deferrals, reactions, time in stage, beds, overrides.
     Day {
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Write to this file (created owner-only) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// One reaction's course minute by minute, for the adverse-event
+    /// report: the lot, the first signs, each vitals reading with its
+    /// NEWS2 score, each dose and who entered it, the doctor, the
+    /// ambulance, the transfer or the discharge, and every correction.
+    /// In the screen language (--lang ja for Japanese).
+    Incident {
+        /// The visit's number (the `id` of `snapshot --json`, the board's
+        /// detail pane).
+        visit: u64,
+        /// The day the visit arrived (default: today, clinic time zone).
         #[arg(long)]
         date: Option<NaiveDate>,
         #[arg(long, value_enum, default_value = "text")]

@@ -85,6 +85,12 @@ pub async fn group_mode(
             }
             None => Err(need()),
         },
+        GroupMode::Report {
+            report: ReportKind::Incident { .. },
+        } => Err(records::RecordsError::Usage(
+            "an incident report is a branch's: run `flowboard report incident` at the branch"
+                .into(),
+        )),
         GroupMode::Migrate => match &target {
             Some(t) => commands::migrate(t).await,
             None => Err(need()),

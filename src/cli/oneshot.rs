@@ -19,12 +19,14 @@ pub fn arrival(
     treatment: String,
     chart_no: Option<String>,
     key: Option<String>,
+    do_not_display: bool,
 ) -> Command {
     Command::Arrive {
         name,
         treatment,
         chart_no,
         key: Some(key.unwrap_or_else(crate::client::new_key)),
+        do_not_display,
     }
 }
 

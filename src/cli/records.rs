@@ -29,6 +29,7 @@ pub async fn records_mode(
     data: &DataDir,
     autostart: Option<AutoStart>,
     operator: Option<String>,
+    lang: Option<crate::i18n::Lang>,
     mode: Mode,
 ) -> Outcome {
     // Backwards ranges are caught before any connection.
@@ -49,7 +50,10 @@ pub async fn records_mode(
     // A file to write to is checked before the work starts.
     let output = match &mode {
         Mode::Report {
-            report: ReportKind::Day { output, .. } | ReportKind::Reactions { output, .. },
+            report:
+                ReportKind::Day { output, .. }
+                | ReportKind::Reactions { output, .. }
+                | ReportKind::Incident { output, .. },
         }
         | Mode::TraceLot { output, .. }
         | Mode::Export { output, .. } => output.clone(),
@@ -75,6 +79,15 @@ pub async fn records_mode(
                 from, to, format, ..
             },
         } => records::report_reactions(&mut conn, from, to, format, &mut out).await,
+        Mode::Report {
+            report:
+                ReportKind::Incident {
+                    visit,
+                    date,
+                    format,
+                    ..
+                },
+        } => records::report_incident(&mut conn, visit, date, format, lang, &mut out).await,
         Mode::TraceLot { lot, format, .. } => {
             records::trace_lot(&mut conn, &lot, format, &mut out).await
         }

@@ -125,7 +125,7 @@ fn set_visit(command: &mut Command, id: VisitId) {
         | Command::Record { visit, .. }
         | Command::Correct { visit, .. }
         | Command::Undo { visit, .. } => *visit = id,
-        Command::Arrive { .. } | Command::Expect { .. } => {}
+        Command::Arrive { .. } | Command::Expect { .. } | Command::BedReady { .. } => {}
     }
 }
 

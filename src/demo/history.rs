@@ -333,6 +333,7 @@ impl Clinic {
                     treatment: patient.treatment.clone(),
                     chart_no: Some(patient.chart_no.clone()),
                     key: None,
+                    do_not_display: false,
                 },
             );
         }
@@ -427,12 +428,8 @@ impl Clinic {
                 items: config.consent.iter().map(|c| c.id.clone()).collect(),
             }),
         );
-        steps.push(
-            m(counselling, 7),
-            record(Entry::Plan {
-                plan: plan(&patient.treatment),
-            }),
-        );
+        // The plan (and its nurse) is pushed once the bed is known, below.
+        let planned = m(counselling, 7);
         steps.push(
             m(counselling, 8),
             record(Entry::Vitals {
@@ -458,6 +455,13 @@ impl Clinic {
             }
             i
         });
+        // A drip's nurse watches the beds of their share (the config's
+        // caseload limit kept: the beds cycle over enough nurses).
+        let mut the_plan = plan(&patient.treatment);
+        if let Some(i) = bed {
+            the_plan.nurse = drip_nurse(config, i).into();
+        }
+        steps.push(planned, record(Entry::Plan { plan: the_plan }));
         let route_key = if route == Route::Drip {
             "drip"
         } else {
@@ -572,6 +576,14 @@ impl Clinic {
         };
         if let Some(i) = bed {
             bed_free[i] = leaves;
+            // The bed is cleaned before the next patient lies down.
+            if config.bed_cleaning.enabled
+                && let Some(name) = config.beds.get(i)
+            {
+                let ready = m(leaves, 4 + self.rng.i64(0..5));
+                steps.push(ready, Command::BedReady { bed: name.clone() });
+                bed_free[i] = ready;
+            }
         }
         if let Some(kind) = reaction
             && !self.patients[p].reacted.contains(&kind)
@@ -688,6 +700,15 @@ impl Steps<'_> {
             command,
         });
     }
+}
+
+/// The nurse of the drips on bed `i`: beds cycle over as many nurses as
+/// keep each within `caseload.max_drips_per_nurse`.
+fn drip_nurse(config: &Config, i: usize) -> &'static str {
+    const NURSES: [&str; 6] = ["KS", "MT", "YA", "NH", "TI", "RS"];
+    let limit = (config.caseload.max_drips_per_nurse as usize).max(1);
+    let needed = config.beds.len().div_ceil(limit).clamp(2, NURSES.len());
+    NURSES[i % needed]
 }
 
 #[cfg(test)]

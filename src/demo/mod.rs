@@ -219,6 +219,7 @@ pub fn morning(now: DateTime<Utc>, config: &Config) -> Vec<Request> {
                 treatment: s.treatment.into(),
                 chart_no: Some(s.chart_no.into()),
                 key: None,
+                do_not_display: false,
             },
         ));
         let flow = [

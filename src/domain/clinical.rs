@@ -364,11 +364,31 @@ pub enum Entry {
     Checklist {
         item: Check,
     },
+    /// The patient is given to another nurse (their drip, their
+    /// observation): the plan's nurse until the next reassignment.
+    Reassigned {
+        nurse: String,
+    },
+    /// The patient asked not to be shown on the wall (`on: false` takes
+    /// the request back). The wall then shows neither initials nor
+    /// number, only that a bed is occupied; the staff board shows a badge.
+    DoNotDisplay {
+        #[serde(default = "yes")]
+        on: bool,
+    },
+    /// The bed this patient left is cleaned and ready for the next one.
+    BedReady {
+        bed: String,
+    },
     /// A tick taken back: the item is to do again (the tick stays in the
     /// record, this entry after it).
     Untick {
         item: Check,
     },
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Entry {
@@ -391,6 +411,9 @@ impl Entry {
             Entry::Acknowledge { .. } => "acknowledge",
             Entry::Clearance { .. } => "clearance",
             Entry::Checklist { .. } => "checklist",
+            Entry::Reassigned { .. } => "reassigned",
+            Entry::DoNotDisplay { .. } => "do_not_display",
+            Entry::BedReady { .. } => "bed_ready",
             Entry::Untick { .. } => "untick",
         }
     }
@@ -517,6 +540,15 @@ pub struct Care {
     /// Entries made after the fact that would have stopped a move already
     /// made, confirmed when entered: the entry and why.
     pub doubts: Vec<(String, String)>,
+    /// The nurse the patient was last given to (a reassignment after the
+    /// plan); `None`: the plan's nurse.
+    pub reassigned: Option<(String, DateTime<Utc>)>,
+    /// The patient asked not to be shown on the wall.
+    pub do_not_display: bool,
+    /// The bed this visit left, and when (the bed is cleaned after it).
+    pub bed_left: Option<(String, DateTime<Utc>)>,
+    /// When the bed it left was marked ready.
+    pub bed_ready: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -569,7 +601,11 @@ impl Care {
                 });
             }
             Entry::Consent { items } => self.consent = items.clone(),
-            Entry::Plan { plan } => self.plan = Some(plan.clone()),
+            Entry::Plan { plan } => {
+                // A plan recorded again names the nurse from then on.
+                self.plan = Some(plan.clone());
+                self.reassigned = None;
+            }
             Entry::Vitals { vitals } => self.vitals.push(VitalsRecord {
                 at,
                 stage,
@@ -638,10 +674,22 @@ impl Care {
             Entry::Checklist { item } => {
                 self.checklist.entry(*item).or_insert(at);
             }
+            Entry::Reassigned { nurse } => self.reassigned = Some((nurse.clone(), at)),
+            Entry::DoNotDisplay { on } => self.do_not_display = *on,
+            Entry::BedReady { .. } => self.bed_ready = Some(at),
             Entry::Untick { item } => {
                 self.checklist.remove(item);
             }
         }
+    }
+
+    /// The nurse the patient is with now: the last reassignment, else the
+    /// plan's.
+    pub fn nurse(&self) -> Option<&str> {
+        self.reassigned
+            .as_ref()
+            .map(|(n, _)| n.as_str())
+            .or(self.plan.as_ref().map(|p| p.nurse.as_str()))
     }
 
     /// The worst reaction still open (not symptom-free), if any.

@@ -119,6 +119,7 @@ impl Clinic {
                 treatment: treatment.into(),
                 chart_no: chart.map(str::to_string),
                 key: None,
+                do_not_display: false,
             },
         );
         VisitId(self.board.last_visit)

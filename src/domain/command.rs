@@ -5,6 +5,8 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::beds::{self, BedState};
+use super::caseload;
 use super::clinical::{EarlyStop, Entry, Lot};
 use super::event::{Correction, EventKind, EventRecord};
 use super::model::{Board, Route, Stage, Visit, VisitId};
@@ -28,7 +30,14 @@ pub enum Command {
         /// nothing ([`Board::arrival_with_key`]).
         #[serde(default)]
         key: Option<String>,
+        /// The patient asks not to be shown on the wall (recorded as a
+        /// `do_not_display` entry with the arrival).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        do_not_display: bool,
     },
+    /// The bed a patient left is cleaned and ready for the next one
+    /// (recorded on the visit that left it).
+    BedReady { bed: String },
     /// Move a visit to the next stage of the flow. `to` guards against two
     /// terminals pressing Enter on the same patient at once.
     Advance {
@@ -123,7 +132,7 @@ impl Command {
             | Command::Record { visit, .. }
             | Command::Correct { visit, .. }
             | Command::Undo { visit, .. } => Some(*visit),
-            Command::Expect { .. } => None,
+            Command::Expect { .. } | Command::BedReady { .. } => None,
         }
     }
 }
@@ -172,6 +181,10 @@ pub enum Rejection {
     UnknownBed { given: String, known: String },
     #[error("bed {bed} is occupied by {by}")]
     BedOccupied { bed: String, by: String },
+    #[error(
+        "bed {bed} is being cleaned (since {since}): mark it ready first, or choose another bed"
+    )]
+    BedCleaning { bed: String, since: String },
     #[error("a reason is required")]
     EmptyReason,
     #[error("the reason is longer than {MAX_REASON_CHARS} characters")]
@@ -210,6 +223,8 @@ pub enum Rejection {
     },
     #[error("{given:?} is not on the staff list as a doctor: the doctors are {known}")]
     UnknownDoctor { given: String, known: String },
+    #[error("{given:?} is not on the staff list as a nurse: the nurses are {known}")]
+    UnknownNurse { given: String, known: String },
     #[error("{why}; {dose}: a doctor must confirm this dose (it stays flagged)")]
     DoseUnconfirmed { why: String, dose: String },
     #[error("undoing {what} needs a reason")]
@@ -222,6 +237,8 @@ pub enum Rejection {
     OutOfOrder(String),
     #[error("{why}: confirm to record it (it will be flagged)")]
     Unconfirmed { why: String },
+    #[error("{why}: confirm to go ahead, or give a patient to another nurse")]
+    OverCaseload { why: String },
     #[error("the time {at} is before {name} entered {stage} ({since})")]
     AtBeforeStage {
         at: String,
@@ -258,6 +275,7 @@ impl Rejection {
             Rejection::BedRequired { .. } => "bed_required",
             Rejection::UnknownBed { .. } => "unknown_bed",
             Rejection::BedOccupied { .. } => "bed_occupied",
+            Rejection::BedCleaning { .. } => "bed_cleaning",
             Rejection::EmptyReason => "empty_reason",
             Rejection::ReasonTooLong => "reason_too_long",
             Rejection::NothingToUndo(_) => "nothing_to_undo",
@@ -273,12 +291,13 @@ impl Rejection {
             Rejection::NotNow(_) => "not_now",
             Rejection::Duplicate { .. } | Rejection::ChartOpen { .. } => "duplicate",
             Rejection::UnknownDoctor { .. } => "unknown_doctor",
+            Rejection::UnknownNurse { .. } => "unknown_nurse",
             Rejection::DoseUnconfirmed { .. } => "dose_unconfirmed",
             Rejection::ReasonRequired { .. } => "reason_required",
             Rejection::DoctorRequired { .. } => "doctor_required",
             Rejection::AtBeforeDue { .. } => "at_before_due",
             Rejection::OutOfOrder(_) => "out_of_order",
-            Rejection::Unconfirmed { .. } => "confirm_required",
+            Rejection::Unconfirmed { .. } | Rejection::OverCaseload { .. } => "confirm_required",
         }
     }
 }
@@ -322,6 +341,7 @@ pub fn decide(
             treatment,
             chart_no,
             key,
+            do_not_display,
         } => {
             let name = clean_name(name)?;
             known_treatment(policy, treatment)?;
@@ -337,20 +357,65 @@ pub fn decide(
                     session: 1,
                     ..Default::default()
                 });
-            Ok(numbered(
-                board.next_visit_id(),
+            let mut kinds = vec![(
+                at,
+                EventKind::Arrived {
+                    name,
+                    chart_no,
+                    treatment: treatment.clone(),
+                    ticket,
+                    history,
+                    key: clean_key(key.as_deref())?,
+                },
+            )];
+            if *do_not_display {
+                kinds.push((
+                    at,
+                    EventKind::Recorded {
+                        entry: Entry::DoNotDisplay { on: true },
+                    },
+                ));
+            }
+            Ok(numbered(board.next_visit_id(), kinds))
+        }
+        Command::BedReady { bed } => {
+            let bed = known_bed(policy, bed)?;
+            if !policy.bed_cleaning.enabled {
+                return Err(Rejection::NotNow(
+                    "beds are not cleaned between patients in this clinic (bed_cleaning.enabled = false)"
+                        .into(),
+                ));
+            }
+            let state = beds::bed_state(board, policy, &bed, at);
+            let after = match state {
+                BedState::Cleaning { after, .. } => after,
+                BedState::Occupied { visit } => {
+                    return Err(Rejection::NotNow(format!(
+                        "bed {bed} is occupied by {}: it is cleaned after they leave",
+                        board.visit(visit).map_or("a patient", |v| v.name.as_str())
+                    )));
+                }
+                BedState::Free => {
+                    return Err(Rejection::NotNow(format!(
+                        "bed {bed} is not being cleaned: it is free"
+                    )));
+                }
+            };
+            let v = board.visit(after).ok_or(Rejection::UnknownVisit(after))?;
+            let then = Visit::as_of(&v.events, at, board.last_seq + 1)
+                .ok_or(Rejection::UnknownVisit(v.id))?;
+            moves::gate(&then, policy, Move::BedReady, at)?;
+            let events = numbered(
+                v.id,
                 vec![(
                     at,
-                    EventKind::Arrived {
-                        name,
-                        chart_no,
-                        treatment: treatment.clone(),
-                        ticket,
-                        history,
-                        key: clean_key(key.as_deref())?,
+                    EventKind::Recorded {
+                        entry: Entry::BedReady { bed },
                     },
                 )],
-            ))
+            );
+            admit(v, policy, &events)?;
+            Ok(events)
         }
         Command::Expect {
             name,
@@ -393,6 +458,15 @@ pub fn decide(
             let kinds = visit_events(board, policy, command, v, at, ctx.now)?;
             let mut events = numbered(v.id, kinds);
             admit(v, policy, &events)?;
+            // The visit's time on a bed still fits between the others'.
+            let mut trial = v.events.clone();
+            trial.extend(events.iter().cloned());
+            let after = Visit::from_events(trial);
+            if let Some(after) = &after
+                && let Some(why) = beds::conflict(board, policy, v, after)
+            {
+                return Err(why);
+            }
             // A fact entered after the act is not refused: when it would
             // have stopped a move already made, it is confirmed, and flagged.
             if matches!(command, Command::Record { .. })
@@ -404,6 +478,16 @@ pub fn decide(
                 for e in &mut events {
                     e.doubt = Some(why.clone());
                 }
+            }
+            // A drip that takes a nurse over the caseload limit is the
+            // nurse's call: the board says so before it happens, and the
+            // caseload alert stands while it lasts.
+            if !ctx.confirmed
+                && let Some(why) = after
+                    .as_ref()
+                    .and_then(|after| caseload::over_limit(board, policy, v, after))
+            {
+                return Err(Rejection::OverCaseload { why });
             }
             Ok(events)
         }
@@ -457,10 +541,10 @@ fn visit_events(
                     };
                     // The plan decides the route: a drip lies on a bed.
                     let bed = match bed.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-                        Some(b) => Some(free_bed(board, policy, b)?),
+                        Some(b) => Some(free_bed(board, policy, b, at, now)?),
                         None if rules::route(&then, policy) == Some(Route::Drip) => {
                             return Err(Rejection::BedRequired {
-                                free: join(free_beds(board, policy)),
+                                free: join(beds::free_beds(board, policy, now)),
                             });
                         }
                         None => None,
@@ -497,6 +581,15 @@ fn visit_events(
             })
         }
         Command::Record { entry, .. } => {
+            if let Entry::BedReady { bed } = entry {
+                return Err(invalid(
+                    "entry",
+                    format!(
+                        "a bed is marked ready by the bed_ready command: {{\"cmd\": \"bed_ready\", \"bed\": {:?}}}",
+                        sanitize(bed)
+                    ),
+                ));
+            }
             open(v)?;
             if at < v.arrived_at {
                 let fmt = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
@@ -639,7 +732,9 @@ fn visit_events(
                 },
             )])
         }
-        Command::Arrive { .. } | Command::Expect { .. } => Err(Rejection::UnknownVisit(v.id)),
+        Command::Arrive { .. } | Command::Expect { .. } | Command::BedReady { .. } => {
+            Err(Rejection::UnknownVisit(v.id))
+        }
     }
 }
 
@@ -775,6 +870,32 @@ pub(super) fn doctor(policy: &Policy, given: &str) -> Result<String, Rejection> 
     }
 }
 
+/// A nurse named in an entry (the plan's, a reassignment): with a staff
+/// list, one of its nurses (by initials or name; the record keeps the
+/// name); without one, any name.
+pub(super) fn nurse(policy: &Policy, given: &str) -> Result<String, Rejection> {
+    let given = clean_text("nurse", given, true)?;
+    if policy.staff.is_empty() {
+        return Ok(given);
+    }
+    let found = policy.staff.iter().find(|s| {
+        s.initials.eq_ignore_ascii_case(&given) || s.name.to_lowercase() == given.to_lowercase()
+    });
+    match found {
+        Some(s) if s.role == StaffRole::Nurse => Ok(s.name.clone()),
+        _ => Err(Rejection::UnknownNurse {
+            given,
+            known: join(
+                policy
+                    .staff
+                    .iter()
+                    .filter(|s| s.role == StaffRole::Nurse)
+                    .map(|s| s.initials.as_str()),
+            ),
+        }),
+    }
+}
+
 /// One open visit per patient: a chart number open on today's board (in
 /// the clinic, or booked for today) is refused as a second arrival.
 fn chart_not_open(
@@ -840,29 +961,51 @@ fn describe(missing: &[Missing], tz: Tz) -> String {
         .join("; ")
 }
 
-/// Beds not taken by a patient in an active stage, in policy order.
-pub fn free_beds<'a>(board: &'a Board, policy: &'a Policy) -> impl Iterator<Item = &'a str> {
-    policy
-        .beds
-        .iter()
-        .map(String::as_str)
-        .filter(|b| board.occupant(b).is_none())
-}
-
-fn free_bed(board: &Board, policy: &Policy, bed: &str) -> Result<String, Rejection> {
+fn known_bed(policy: &Policy, bed: &str) -> Result<String, Rejection> {
+    let bed = bed.trim();
     if !policy.beds.iter().any(|b| b == bed) {
         return Err(Rejection::UnknownBed {
             given: sanitize(bed),
             known: join(policy.beds.iter().map(String::as_str)),
         });
     }
-    if let Some(other) = board.occupant(bed) {
+    Ok(bed.to_string())
+}
+
+/// A bed a drip may start on at `at` (entered at `now`): nobody on it then
+/// or now, and not being cleaned then (DOMAIN.md "During a drip and
+/// after it": a bed is cleaned before the next patient lies down).
+fn free_bed(
+    board: &Board,
+    policy: &Policy,
+    bed: &str,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<String, Rejection> {
+    let bed = known_bed(policy, bed)?;
+    if let Some(other) = board.occupant(&bed) {
         return Err(Rejection::BedOccupied {
-            bed: bed.to_string(),
+            bed,
             by: other.name.clone(),
         });
     }
-    Ok(bed.to_string())
+    for t in [at, now] {
+        match beds::bed_state(board, policy, &bed, t) {
+            BedState::Free => {}
+            BedState::Occupied { visit } => {
+                return Err(Rejection::BedOccupied {
+                    by: board
+                        .visit(visit)
+                        .map_or_else(|| visit.to_string(), |v| v.name.clone()),
+                    bed,
+                });
+            }
+            BedState::Cleaning { since, .. } => {
+                return Err(beds::cleaning(policy, &bed, Some(since)));
+            }
+        }
+    }
+    Ok(bed)
 }
 
 /// Entries and moves are for visits still open (in the clinic, or

@@ -6,10 +6,14 @@
 //! `alerts(board, config, now)` and `timer(visit, config, now)` derive what
 //! the screen shows.
 
+pub mod beds;
+pub mod caseload;
 mod chart;
 pub mod clinical;
 mod command;
 mod event;
+pub mod forecast;
+pub mod incident;
 mod model;
 pub mod moves;
 pub mod policy;
@@ -17,9 +21,10 @@ mod record;
 pub mod rules;
 pub mod text;
 
+pub use beds::{BedState, free_beds};
 pub use chart::{ChartHistory, ChartVisit, charts_read};
 pub use clinical::{Care, Check, Entry, History, ReactionKind, Vitals};
-pub use command::{Command, Context, Rejection, decide, free_beds, parse_at};
+pub use command::{Command, Context, Rejection, decide, parse_at};
 pub use event::{Correction, EventKind, EventRecord, apply, replay};
 pub use model::{Board, Route, Stage, Visit, VisitId};
 pub use rules::{
@@ -27,6 +32,8 @@ pub use rules::{
     visit_alerts,
 };
 
+#[cfg(test)]
+mod busy_hour_tests;
 #[cfg(test)]
 mod clinical_tests;
 #[cfg(test)]

@@ -384,23 +384,31 @@ impl Visit {
             }
             EventKind::Discharged => {
                 enter(self, Stage::Discharged);
-                self.bed = None;
+                self.leave_bed(event.at);
             }
             EventKind::Deferred { reason } => {
                 enter(self, Stage::Deferred);
                 self.exit_reason = Some(reason.clone());
-                self.bed = None;
+                self.leave_bed(event.at);
             }
             EventKind::Cancelled { reason } => {
                 enter(self, Stage::Cancelled);
                 self.exit_reason = Some(reason.clone());
-                self.bed = None;
+                self.leave_bed(event.at);
             }
             EventKind::Transferred { reason } => {
                 enter(self, Stage::Transferred);
                 self.exit_reason = Some(reason.clone());
-                self.bed = None;
+                self.leave_bed(event.at);
             }
+        }
+    }
+
+    /// The patient leaves the bed (if on one): it is cleaned after them.
+    fn leave_bed(&mut self, at: DateTime<Utc>) {
+        if let Some(bed) = self.bed.take() {
+            self.care.bed_left = Some((bed, at));
+            self.care.bed_ready = None;
         }
     }
 

@@ -55,6 +55,12 @@ pub enum Move {
     Acknowledge,
     Clearance,
     Checklist,
+    /// The patient is given to another nurse.
+    Reassign,
+    /// The patient asks not to be shown on the wall (or takes it back).
+    DoNotDisplay,
+    /// The bed the patient left is cleaned and ready.
+    BedReady,
     // On the record itself.
     Undo,
     Correct,
@@ -62,7 +68,7 @@ pub enum Move {
 
 impl Move {
     /// Every move, in the order the board offers them.
-    pub const ALL: [Move; 29] = [
+    pub const ALL: [Move; 32] = [
         Move::CheckIn,
         Move::StartCounselling,
         Move::MarkReady,
@@ -90,6 +96,9 @@ impl Move {
         Move::Acknowledge,
         Move::Clearance,
         Move::Checklist,
+        Move::Reassign,
+        Move::DoNotDisplay,
+        Move::BedReady,
         Move::Undo,
         Move::Correct,
     ];
@@ -133,6 +142,9 @@ impl Move {
             Entry::Acknowledge { .. } => Move::Acknowledge,
             Entry::Clearance { .. } => Move::Clearance,
             Entry::Checklist { .. } | Entry::Untick { .. } => Move::Checklist,
+            Entry::Reassigned { .. } => Move::Reassign,
+            Entry::DoNotDisplay { .. } => Move::DoNotDisplay,
+            Entry::BedReady { .. } => Move::BedReady,
         }
     }
 
@@ -469,6 +481,49 @@ pub fn gate(
                 )
             })?;
             none
+        }
+        Move::Reassign => {
+            stage_is(
+                v,
+                &[Counselling, Ready, Administration, Observation],
+                || format!("{} is not with a nurse now", v.name),
+            )?;
+            if care.nurse().is_none() {
+                return Err(not_now(format!(
+                    "{} has no nurse yet: the plan at counselling names the nurse",
+                    v.name
+                )));
+            }
+            none
+        }
+        // At arrival or later, as long as the patient is expected or here
+        // (DOMAIN.md "Records (Japan)": a patient may ask not to be
+        // displayed).
+        Move::DoNotDisplay => {
+            if !v.stage.is_open() {
+                return Err(Rejection::Closed {
+                    name: v.name.clone(),
+                    stage: v.stage,
+                });
+            }
+            none
+        }
+        // DOMAIN.md "During a drip and after it": the bed a patient left
+        // is cleaned before the next one lies down.
+        Move::BedReady => {
+            if !policy.bed_cleaning.enabled {
+                return Err(not_now(
+                    "beds are not cleaned between patients in this clinic (bed_cleaning.enabled = false)"
+                        .into(),
+                ));
+            }
+            match (&care.bed_left, care.bed_ready) {
+                (None, _) => Err(not_now(format!("{} has not left a bed", v.name))),
+                (Some((bed, _)), Some(_)) => {
+                    Err(not_now(format!("bed {bed} is already marked ready")))
+                }
+                (Some(_), None) => none,
+            }
         }
         Move::Undo => {
             if undo_targets(v).is_empty() {

@@ -45,6 +45,10 @@ pub struct Policy {
     /// The clinic's staff: who may act as a doctor (empty: names are
     /// free text).
     pub staff: Vec<StaffMember>,
+    /// Beds are cleaned between patients.
+    pub bed_cleaning: BedCleaning,
+    /// How many drips one nurse watches at once.
+    pub caseload: CaseloadRules,
 }
 
 impl Default for Policy {
@@ -102,6 +106,8 @@ impl Default for Policy {
             day_sheet: DaySheet::default(),
             board: BoardRules::default(),
             staff: Vec::new(),
+            bed_cleaning: BedCleaning::default(),
+            caseload: CaseloadRules::default(),
         }
     }
 }
@@ -137,6 +143,48 @@ impl Default for DaySheet {
     fn default() -> Self {
         DaySheet {
             late_grace_minutes: 15,
+        }
+    }
+}
+
+/// DOMAIN.md "During a drip and after it": a bed is cleaned between
+/// patients (linen, surfaces) before the next one lies down; it goes to
+/// "cleaning" when its patient leaves it, is free again when marked ready,
+/// and a warning says so after 10 minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BedCleaning {
+    /// A bed a patient left is "cleaning" until someone marks it ready
+    /// (false: it is free as soon as the patient leaves).
+    pub enabled: bool,
+    /// Minutes of cleaning after which a warning says the bed is still
+    /// not ready; also the time the bed forecast allows for cleaning.
+    pub warn_minutes: u32,
+}
+
+impl Default for BedCleaning {
+    fn default() -> Self {
+        BedCleaning {
+            enabled: true,
+            warn_minutes: 10,
+        }
+    }
+}
+
+/// DOMAIN.md "During a drip and after it": infusion centres plan around
+/// about three patients per nurse at any one time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaseloadRules {
+    /// A warning when one nurse has more drips running at once than this
+    /// (a paused drip counts: the nurse still watches it).
+    pub max_drips_per_nurse: u32,
+}
+
+impl Default for CaseloadRules {
+    fn default() -> Self {
+        CaseloadRules {
+            max_drips_per_nurse: 3,
         }
     }
 }

@@ -13,6 +13,12 @@
 //! * every visit's record is chronological;
 //! * no adrenaline dose above the cap is recorded unconfirmed;
 //! * one chart number is never open twice;
+//! * no drip starts on a bed someone else lay on then, or that was being
+//!   cleaned then (left the same clinic day, not yet marked ready);
+//! * a patient who asked not to be shown is never on the wall's
+//!   projection (neither as a patient nor by a label);
+//! * no command, unconfirmed, gives a nurse more drips at once than
+//!   `caseload.max_drips_per_nurse` (one here, so that it is reached);
 //! * the board is the fold of the accepted events (a refused command
 //!   leaves nothing behind).
 //!
@@ -38,6 +44,32 @@ enum Step {
     Arrive {
         chart: u8,
         treatment: u8,
+        hidden: bool,
+    },
+    /// A bed marked ready (perhaps one that is not being cleaned).
+    BedReady {
+        bed: u8,
+        back: u8,
+    },
+    Reassign {
+        visit: u8,
+        nurse: bool,
+    },
+    Hide {
+        visit: u8,
+        on: bool,
+    },
+    /// Someone on a bed leaves it: home early, or by ambulance.
+    Leave {
+        visit: u8,
+    },
+    /// A drip patient arrives and is taken through counselling to a bed
+    /// at once: the first free one (a careful nurse marks a cleaned bed
+    /// ready first), or bed `bed` whatever it is.
+    Drip {
+        chart: u8,
+        careful: bool,
+        bed: u8,
     },
     /// The next stage, doing first what a careful nurse would (sometimes).
     Next {
@@ -147,7 +179,14 @@ fn step() -> impl Strategy<Value = Step> {
     let v = any::<u8>();
     prop_oneof![
         6 => (0u8..25).prop_map(Step::Wait),
-        2 => (0u8..4, 0u8..3).prop_map(|(chart, treatment)| Step::Arrive { chart, treatment }),
+        2 => (0u8..4, 0u8..3, prop::bool::weighted(0.2))
+            .prop_map(|(chart, treatment, hidden)| Step::Arrive { chart, treatment, hidden }),
+        3 => (0u8..4, 0u8..20).prop_map(|(bed, back)| Step::BedReady { bed, back }),
+        1 => (v, any::<bool>()).prop_map(|(visit, nurse)| Step::Reassign { visit, nurse }),
+        1 => (v, any::<bool>()).prop_map(|(visit, on)| Step::Hide { visit, on }),
+        2 => v.prop_map(|visit| Step::Leave { visit }),
+        2 => (0u8..4, any::<bool>(), 0u8..4)
+            .prop_map(|(chart, careful, bed)| Step::Drip { chart, careful, bed }),
         14 => (v, prop::bool::weighted(0.8))
             .prop_map(|(visit, careful)| Step::Next { visit, careful }),
         2 => (v, 0u8..10, any::<bool>(), any::<bool>())
@@ -237,6 +276,29 @@ struct Run {
     now: DateTime<Utc>,
     /// Alternates between two operators.
     turn: u32,
+    /// Drips refused for taking a nurse over the caseload limit.
+    caseload_asked: u32,
+}
+
+/// Each nurse's drips running now, counted from the plans and the stages
+/// (not by `caseload`, the code under test).
+fn drips_per_nurse(board: &Board, policy: &Policy) -> std::collections::BTreeMap<String, u32> {
+    let mut out = std::collections::BTreeMap::new();
+    for v in board.visits.values() {
+        let drip = v
+            .care
+            .plan
+            .as_ref()
+            .and_then(|p| policy.treatment(&p.treatment))
+            .is_some_and(|t| t.route == super::model::Route::Drip);
+        if v.stage == Stage::Administration
+            && drip
+            && let Some(nurse) = v.care.nurse()
+        {
+            *out.entry(nurse.to_string()).or_insert(0) += 1;
+        }
+    }
+    out
 }
 
 impl Run {
@@ -264,10 +326,24 @@ impl Run {
         let before = self.board.clone();
         match decide(&self.board, &self.policy, &command, &ctx) {
             Ok(events) => {
+                let had = drips_per_nurse(&self.board, &self.policy);
                 for e in events {
                     apply(&mut self.board, e);
                 }
+                let limit = self.policy.caseload.max_drips_per_nurse;
+                for (nurse, n) in drips_per_nurse(&self.board, &self.policy) {
+                    let before = had.get(&nurse).copied().unwrap_or(0);
+                    assert!(
+                        n <= limit || n <= before,
+                        "{nurse} went from {before} to {n} drips (limit {limit}) unconfirmed: {command:?}"
+                    );
+                }
                 true
+            }
+            Err(super::command::Rejection::OverCaseload { .. }) => {
+                assert_eq!(self.board, before, "a refused command changed the board");
+                self.caseload_asked += 1;
+                false
             }
             Err(_) => {
                 assert_eq!(self.board, before, "a refused command changed the board");
@@ -286,7 +362,11 @@ impl Run {
         let visit_of = |run: &Run, i: u8| run.pick(i).map(|v| v.id);
         match *step {
             Step::Wait(m) => self.now += Duration::minutes(i64::from(m)),
-            Step::Arrive { chart, treatment } => {
+            Step::Arrive {
+                chart,
+                treatment,
+                hidden,
+            } => {
                 self.try_command(
                     None,
                     Command::Arrive {
@@ -294,8 +374,140 @@ impl Run {
                         treatment: TREATMENTS[usize::from(treatment)].into(),
                         chart_no: Some(format!("C{chart}")),
                         key: None,
+                        do_not_display: hidden,
                     },
                 );
+            }
+            Step::BedReady { bed, back } => {
+                // Now, or dated a little earlier (perhaps before the
+                // patient left).
+                let at = (back % 4 != 0).then(|| self.now - Duration::minutes(i64::from(back)));
+                // Mostly a bed being cleaned, sometimes any.
+                let cleaning: Vec<String> = super::beds::bed_states(&self.board, &policy, self.now)
+                    .into_iter()
+                    .filter(|(_, s)| matches!(s, super::beds::BedState::Cleaning { .. }))
+                    .map(|(b, _)| b)
+                    .collect();
+                let beds = if cleaning.is_empty() || bed == 0 {
+                    &policy.beds
+                } else {
+                    &cleaning
+                };
+                self.try_command(
+                    at,
+                    Command::BedReady {
+                        bed: beds[usize::from(bed) % beds.len()].clone(),
+                    },
+                );
+            }
+            Step::Reassign { visit, nurse } => {
+                if let Some(v) = visit_of(self, visit) {
+                    self.record(
+                        v,
+                        Entry::Reassigned {
+                            nurse: if nurse { "MT" } else { "KS" }.into(),
+                        },
+                    );
+                }
+            }
+            Step::Drip {
+                chart,
+                careful,
+                bed,
+            } => {
+                let before = self.board.last_visit;
+                self.try_command(
+                    None,
+                    Command::Arrive {
+                        name: format!("P{chart}"),
+                        treatment: "drip".into(),
+                        chart_no: Some(format!("C{chart}")),
+                        key: None,
+                        do_not_display: false,
+                    },
+                );
+                if self.board.last_visit == before {
+                    return;
+                }
+                let v = VisitId(self.board.last_visit);
+                self.try_command(
+                    None,
+                    Command::Advance {
+                        visit: v,
+                        to: Stage::Counselling,
+                        bed: None,
+                        lot: None,
+                    },
+                );
+                for entry in crate::demo::routine_counselling(&policy_config(&policy), "drip", &[])
+                {
+                    self.record(v, entry);
+                }
+                self.try_command(
+                    None,
+                    Command::Advance {
+                        visit: v,
+                        to: Stage::Ready,
+                        bed: None,
+                        lot: None,
+                    },
+                );
+                let free = super::beds::free_beds(&self.board, &policy, self.now).next();
+                if careful && free.is_none() {
+                    for bed in policy.beds.clone() {
+                        self.try_command(None, Command::BedReady { bed });
+                    }
+                }
+                let chosen = if careful {
+                    super::beds::free_beds(&self.board, &policy, self.now)
+                        .next()
+                        .map(str::to_string)
+                } else {
+                    Some(policy.beds[usize::from(bed) % policy.beds.len()].clone())
+                };
+                self.try_command(
+                    None,
+                    Command::Advance {
+                        visit: v,
+                        to: Stage::Administration,
+                        bed: chosen,
+                        lot: Some(Lot {
+                            number: "EX-3".into(),
+                            expiry: None,
+                        }),
+                    },
+                );
+            }
+            Step::Leave { visit } => {
+                let on_beds: Vec<VisitId> = self
+                    .board
+                    .visits
+                    .values()
+                    .filter(|v| v.stage.is_active() && v.bed.is_some())
+                    .map(|v| v.id)
+                    .collect();
+                if on_beds.is_empty() {
+                    return;
+                }
+                let v = on_beds[usize::from(visit) % on_beds.len()];
+                let home = Command::Cancel {
+                    visit: v,
+                    reason: "went home early".into(),
+                };
+                if !self.try_command(None, home) {
+                    self.try_command(
+                        None,
+                        Command::Transfer {
+                            visit: v,
+                            reason: "ambulance".into(),
+                        },
+                    );
+                }
+            }
+            Step::Hide { visit, on } => {
+                if let Some(v) = visit_of(self, visit) {
+                    self.record(v, Entry::DoNotDisplay { on });
+                }
             }
             Step::Next { visit, careful } => {
                 let Some(v) = self.pick(visit).cloned() else {
@@ -307,13 +519,26 @@ impl Run {
                 if let Some(to) = v.stage.next() {
                     let drip = policy.treatment(&v.treatment).map(|t| t.route)
                         == Some(super::model::Route::Drip);
+                    if careful
+                        && drip
+                        && to == Stage::Administration
+                        && super::beds::free_beds(&self.board, &policy, self.now)
+                            .next()
+                            .is_none()
+                    {
+                        for bed in policy.beds.clone() {
+                            self.try_command(None, Command::BedReady { bed });
+                        }
+                    }
                     self.try_command(
                         None,
                         Command::Advance {
                             visit: v.id,
                             to,
                             bed: (drip && to == Stage::Administration)
-                                .then(|| super::command::free_beds(&self.board, &policy).next())
+                                .then(|| {
+                                    super::beds::free_beds(&self.board, &policy, self.now).next()
+                                })
                                 .flatten()
                                 .map(str::to_string),
                             lot: (to == Stage::Administration).then(|| Lot {
@@ -818,6 +1043,14 @@ fn violations(v: &Visit, policy: &Policy) -> Vec<String> {
                 Entry::Screening { .. } | Entry::Consent { .. } | Entry::Plan { .. } => {
                     matches!(stage, Stage::Counselling | Stage::Ready)
                 }
+                // The bed is cleaned after the patient left it.
+                Entry::BedReady { .. } => !stage.is_open(),
+                // A patient may ask from the booking on.
+                Entry::DoNotDisplay { .. } => stage.is_open(),
+                Entry::Reassigned { .. } => matches!(
+                    stage,
+                    Stage::Counselling | Stage::Ready | Stage::Administration | Stage::Observation
+                ),
                 _ => stage.is_active(),
             };
             if !ok {
@@ -937,7 +1170,131 @@ fn violations(v: &Visit, policy: &Policy) -> Vec<String> {
     wrong
 }
 
+/// Every time a visit lay on a bed, from the record alone: the bed, from
+/// the start, until it left (exits by stage), and when the bed was marked
+/// ready after it.
+struct Lying {
+    visit: VisitId,
+    bed: String,
+    /// When, and the event's number (for what happened at one moment).
+    from: (DateTime<Utc>, u64),
+    until: Option<(DateTime<Utc>, u64)>,
+    ready: Option<(DateTime<Utc>, u64)>,
+}
+
+fn lyings(v: &Visit) -> Vec<Lying> {
+    let mut out: Vec<Lying> = Vec::new();
+    for e in timeline(v) {
+        match &e.kind {
+            EventKind::AdministrationStarted { bed: Some(bed), .. } => out.push(Lying {
+                visit: v.id,
+                bed: bed.clone(),
+                from: (e.at, e.seq),
+                until: None,
+                ready: None,
+            }),
+            EventKind::Discharged
+            | EventKind::Transferred { .. }
+            | EventKind::Cancelled { .. }
+            | EventKind::Deferred { .. } => {
+                if let Some(l) = out.last_mut().filter(|l| l.until.is_none()) {
+                    l.until = Some((e.at, e.seq));
+                }
+            }
+            EventKind::Recorded {
+                entry: Entry::BedReady { bed },
+            } => {
+                if let Some(l) = out
+                    .last_mut()
+                    .filter(|l| &l.bed == bed && l.until.is_some())
+                {
+                    l.ready.get_or_insert((e.at, e.seq));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// DOMAIN.md "During a drip and after it": a bed is cleaned between
+/// patients before the next one lies down. No one starts on a bed while
+/// another lies there, nor before the bed a patient left that clinic day
+/// was marked ready.
+fn bed_violations(board: &Board, policy: &Policy) -> Vec<String> {
+    let all: Vec<Lying> = board.visits.values().flat_map(lyings).collect();
+    let day = |t: DateTime<Utc>| t.with_timezone(&policy.timezone).date_naive();
+    let mut wrong = Vec::new();
+    for l in &all {
+        for other in all.iter().filter(|o| o.bed == l.bed && o.visit != l.visit) {
+            let ends = other.until.is_none_or(|u| u > l.from);
+            if other.from < l.from && ends {
+                wrong.push(format!(
+                    "visit {} started on bed {} while visit {} lay there",
+                    l.visit, l.bed, other.visit
+                ));
+            }
+            if let Some(left) = other.until
+                && left < l.from
+                && day(left.0) == day(l.from.0)
+                && policy.bed_cleaning.enabled
+                && other.ready.is_none_or(|r| r > l.from)
+                // The latest to leave before this start is the one whose
+                // cleaning counts.
+                && !all.iter().any(|x| {
+                    x.bed == l.bed
+                        && x.from > left
+                        && x.from <= l.from
+                        && x.visit != l.visit
+                })
+            {
+                wrong.push(format!(
+                    "visit {} started on bed {} before it was cleaned after visit {}",
+                    l.visit, l.bed, other.visit
+                ));
+            }
+        }
+    }
+    wrong
+}
+
+/// DOMAIN.md "Records (Japan)": a patient may ask not to be displayed.
+/// The wall's projection holds nothing of theirs: no entry with their
+/// visit, no label, no place but a bed.
+fn wall_violations(board: &Board, policy: &Policy, now: DateTime<Utc>) -> Vec<String> {
+    let config = policy_config(policy);
+    let view = crate::projection::project(board, &config, now);
+    let shown: Vec<VisitId> = view
+        .beds
+        .iter()
+        .filter_map(|b| b.patient.as_ref())
+        .chain(view.queue.iter())
+        .map(|p| p.visit)
+        .collect();
+    let mut wrong = Vec::new();
+    for v in board.visits.values().filter(|v| v.care.do_not_display) {
+        if shown.contains(&v.id) {
+            wrong.push(format!("visit {} asked not to be shown, and is", v.id));
+        }
+        if let Some(bed) = &v.bed
+            && v.stage.is_active()
+            && !view
+                .beds
+                .iter()
+                .any(|b| &b.bed == bed && b.state == crate::projection::BedUse::Occupied)
+        {
+            wrong.push(format!(
+                "bed {bed} of hidden visit {} not shown occupied",
+                v.id
+            ));
+        }
+    }
+    wrong
+}
+
 fn check_board(board: &Board, policy: &Policy, events: &[EventRecord]) {
+    let beds = bed_violations(board, policy);
+    assert!(beds.is_empty(), "{beds:?}");
     for v in board.visits.values() {
         let wrong = violations(v, policy);
         assert!(
@@ -974,6 +1331,20 @@ fn log_of(board: &Board) -> Vec<EventRecord> {
     events
 }
 
+impl Run {
+    fn new() -> Run {
+        let mut policy = Policy::default();
+        policy.caseload.max_drips_per_nurse = 1;
+        Run {
+            board: Board::default(),
+            policy,
+            now: nine(),
+            turn: 0,
+            caseload_asked: 0,
+        }
+    }
+}
+
 /// Sequences per run: `PROPTEST_CASES` overrides (CI uses the default).
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -991,15 +1362,12 @@ proptest! {
 
     #[test]
     fn no_sequence_of_commands_walks_round_a_safety_gate(steps in prop::collection::vec(step(), 1..60)) {
-        let mut run = Run {
-            board: Board::default(),
-            policy: Policy::default(),
-            now: nine(),
-            turn: 0,
-        };
+        let mut run = Run::new();
         for s in &steps {
             run.play(s);
             check_board(&run.board, &run.policy, &log_of(&run.board));
+            let hidden = wall_violations(&run.board, &run.policy, run.now);
+            prop_assert!(hidden.is_empty(), "{:?}", hidden);
         }
     }
 }
@@ -1008,19 +1376,14 @@ proptest! {
 /// they would hold for want of trying).
 #[test]
 fn the_random_mornings_reach_administration_discharge_and_reactions() {
-    let mut reached = [0usize; 4];
+    let mut reached = [0usize; 8];
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     for _ in 0..300 {
-        let steps = prop::collection::vec(step(), 40..60)
+        let steps = prop::collection::vec(step(), 50..80)
             .new_tree(&mut runner)
             .unwrap()
             .current();
-        let mut run = Run {
-            board: Board::default(),
-            policy: Policy::default(),
-            now: nine(),
-            turn: 0,
-        };
+        let mut run = Run::new();
         for s in &steps {
             run.play(s);
         }
@@ -1029,6 +1392,23 @@ fn the_random_mornings_reach_administration_discharge_and_reactions() {
         reached[1] += usize::from(care(&|v| v.stage == Stage::Discharged));
         reached[2] += usize::from(care(&|v| !v.care.reactions.is_empty()));
         reached[3] += usize::from(care(&|v| !v.care.overrides.is_empty()));
+        // A bed cleaned and lain on again, a reassignment, a hidden
+        // patient.
+        let on_a_cleaned_bed = run.board.visits.values().any(|v| {
+            v.care.bed_ready.is_some()
+                && v.care.bed_left.as_ref().is_some_and(|(bed, _)| {
+                    run.board.visits.values().any(|o| {
+                        o.id != v.id
+                            && o.care.administration_started > v.care.bed_ready
+                            && (o.bed.as_ref() == Some(bed)
+                                || o.care.bed_left.as_ref().is_some_and(|(b, _)| b == bed))
+                    })
+                })
+        });
+        reached[4] += usize::from(on_a_cleaned_bed);
+        reached[5] += usize::from(care(&|v| v.care.reassigned.is_some()));
+        reached[6] += usize::from(care(&|v| v.care.do_not_display && v.stage.is_active()));
+        reached[7] += usize::from(run.caseload_asked > 0);
     }
     assert!(reached.iter().all(|n| *n > 5), "{reached:?}");
 }

@@ -604,6 +604,7 @@ fn a_chart_number_already_in_the_clinic_is_refused_as_a_second_arrival() {
                 treatment: "drip".into(),
                 chart_no: Some("10077".into()),
                 key: None,
+                do_not_display: false,
             },
         )
         .unwrap_err();

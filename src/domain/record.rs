@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use super::clinical::{Check, EarlyStop, Entry, ReactionKind, check_vitals};
-use super::command::{Rejection, clean_text, doctor, invalid};
+use super::command::{Rejection, clean_text, doctor, invalid, nurse};
 use super::event::EventKind;
 use super::model::{Route, Stage, Visit};
 use super::policy::{Level, Policy};
@@ -181,7 +181,7 @@ pub(super) fn check(
             }
             let mut plan = plan.clone();
             plan.product = clean_text("product", &plan.product, true)?;
-            plan.nurse = clean_text("nurse", &plan.nurse, true)?;
+            plan.nurse = nurse(policy, &plan.nurse)?;
             plan.sites = plan
                 .sites
                 .iter()
@@ -354,6 +354,24 @@ pub(super) fn check(
             }
             entry.clone()
         }
+        Entry::Reassigned { nurse: given } => {
+            let to = nurse(policy, given)?;
+            if care.nurse() == Some(to.as_str()) {
+                return not_now(format!("{} is already {to}'s patient", v.name));
+            }
+            Entry::Reassigned { nurse: to }
+        }
+        Entry::DoNotDisplay { on } => {
+            if care.do_not_display == *on {
+                return not_now(if *on {
+                    format!("{} is already not shown on the wall", v.name)
+                } else {
+                    format!("{} is shown on the wall already", v.name)
+                });
+            }
+            entry.clone()
+        }
+        Entry::BedReady { bed } => Entry::BedReady { bed: sanitize(bed) },
     };
     Ok(vec![recorded(clean)])
 }

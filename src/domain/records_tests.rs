@@ -148,6 +148,7 @@ fn a_discharged_patient_leaves_the_board_after_the_configured_time_and_one_prese
             treatment: "face".into(),
             chart_no: None,
             key: None,
+            do_not_display: false,
         },
     );
     c.run(
@@ -164,6 +165,7 @@ fn a_discharged_patient_leaves_the_board_after_the_configured_time_and_one_prese
             treatment: "face".into(),
             chart_no: None,
             key: None,
+            do_not_display: false,
         },
     );
     let ids = |now| -> Vec<VisitId> {
@@ -191,6 +193,7 @@ fn a_wrong_name_is_corrected_and_the_old_one_stays_in_the_record() {
             treatment: "face".into(),
             chart_no: None,
             key: None,
+            do_not_display: false,
         },
     );
     c.run(
@@ -228,6 +231,7 @@ fn a_wrong_start_time_is_corrected_and_the_timer_follows() {
             treatment: "face".into(),
             chart_no: None,
             key: None,
+            do_not_display: false,
         },
     );
     c.run(
@@ -281,6 +285,7 @@ fn a_correction_needs_a_reason() {
             treatment: "face".into(),
             chart_no: None,
             key: None,
+            do_not_display: false,
         },
     );
     let err = c

@@ -74,6 +74,13 @@ pub enum AlertCode {
     /// Reacted (allergic or worse) at an earlier visit: the doctor must
     /// see the answers before anything else.
     PriorReaction,
+    /// A bed is still being cleaned after its patient left (on the visit
+    /// that left it; `detail` is the bed).
+    BedNotReady,
+    /// A nurse watches more drips at once than the clinic allows (on the
+    /// drip that took them over; `detail` is the nurse, `minutes` the
+    /// number of drips).
+    Caseload,
 }
 
 impl AlertCode {
@@ -97,10 +104,12 @@ impl AlertCode {
             AlertCode::DripPaused => 13,
             AlertCode::HemostasisDue => 14,
             AlertCode::DripCheckDue => 15,
-            AlertCode::DischargeOverdue => 16,
-            AlertCode::ObservationComplete => 17,
-            AlertCode::WaitedTooLong => 18,
-            AlertCode::Late => 19,
+            AlertCode::Caseload => 16,
+            AlertCode::BedNotReady => 17,
+            AlertCode::DischargeOverdue => 18,
+            AlertCode::ObservationComplete => 19,
+            AlertCode::WaitedTooLong => 20,
+            AlertCode::Late => 21,
         }
     }
 
@@ -126,6 +135,8 @@ impl AlertCode {
             AlertCode::HemostasisDue => "hemostasis_due",
             AlertCode::Late => "late",
             AlertCode::PriorReaction => "prior_reaction",
+            AlertCode::BedNotReady => "bed_not_ready",
+            AlertCode::Caseload => "caseload",
         }
     }
 }
@@ -361,6 +372,17 @@ pub fn extended_observation(visit: &Visit, policy: &Policy) -> bool {
 pub fn observation_end(visit: &Visit, policy: &Policy) -> Option<DateTime<Utc>> {
     // From the needle out, as recorded (an entry after the fact included).
     let start = visit.care.administration_ended.unwrap_or(visit.stage_since);
+    observation_end_after(visit, policy, start)
+}
+
+/// When observation may end if the needle comes (came) out at `start`,
+/// with what is recorded of the visit now (answers, reactions): the bed
+/// forecast asks it for a drip still running.
+pub fn observation_end_after(
+    visit: &Visit,
+    policy: &Policy,
+    start: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     let minutes = if extended_observation(visit, policy) {
         policy.observation.extended_minutes
     } else {
@@ -1260,6 +1282,9 @@ pub enum Badge {
     Doubtful {
         why: String,
     },
+    /// The patient asked not to be shown on the wall: the staff do not
+    /// call the name aloud either.
+    NotShown,
 }
 
 impl Badge {
@@ -1275,6 +1300,7 @@ impl Badge {
                 flag: RiskFlag::Infection,
             } => Severity::Warning,
             Badge::Risk { .. } | Badge::Session { .. } => Severity::Info,
+            Badge::NotShown => Severity::Warning,
         }
     }
 }
@@ -1311,6 +1337,9 @@ pub fn badges(visit: &Visit, policy: &Policy) -> Vec<Badge> {
             reason: u.reason.clone(),
         });
     }
+    if care.do_not_display && visit.stage.is_open() {
+        out.push(Badge::NotShown);
+    }
     for (_, why) in &care.doubts {
         out.push(Badge::Doubtful { why: why.clone() });
     }
@@ -1333,6 +1362,63 @@ pub fn badges(visit: &Visit, policy: &Policy) -> Vec<Badge> {
     out
 }
 
+/// What needs attention beyond one patient: a bed still being cleaned
+/// after `bed_cleaning.warn_minutes`, a nurse with more drips at once than
+/// `caseload.max_drips_per_nurse` (DOMAIN.md "During a drip and after
+/// it"). They end by acting (the bed marked ready, a patient reassigned),
+/// not by an acknowledgement.
+pub fn board_alerts(board: &Board, policy: &Policy, now: DateTime<Utc>) -> Vec<Alert> {
+    let mut out = Vec::new();
+    let warn = Duration::minutes(i64::from(policy.bed_cleaning.warn_minutes));
+    for (bed, state) in super::beds::bed_states(board, policy, now) {
+        if let super::beds::BedState::Cleaning { since, after } = state
+            && now >= since + warn
+            && let Some(v) = board.visit(after)
+        {
+            out.push(Alert {
+                visit: after,
+                severity: Severity::Warning,
+                code: AlertCode::BedNotReady,
+                minutes: (now - since).num_minutes(),
+                stage: v.stage,
+                since: since + warn,
+                acknowledged_by: None,
+                detail: bed,
+                emergency: None,
+                findings: Vec::new(),
+            });
+        }
+    }
+    for c in super::caseload::caseloads(board, policy)
+        .into_iter()
+        .filter(|c| c.over)
+    {
+        // On the drip that took the nurse over: the last one started.
+        let Some(v) = c
+            .administration
+            .iter()
+            .filter_map(|id| board.visit(*id))
+            .filter(|v| super::caseload::is_running_drip(v, policy))
+            .max_by_key(|v| (v.stage_since, v.id))
+        else {
+            continue;
+        };
+        out.push(Alert {
+            visit: v.id,
+            severity: Severity::Warning,
+            code: AlertCode::Caseload,
+            minutes: i64::from(c.drips),
+            stage: v.stage,
+            since: v.stage_since,
+            acknowledged_by: None,
+            detail: c.nurse.clone(),
+            emergency: None,
+            findings: Vec::new(),
+        });
+    }
+    out
+}
+
 /// Every active alert on the board: most severe first, then the longest
 /// standing, then by visit.
 pub fn alerts(board: &Board, policy: &Policy, now: DateTime<Utc>) -> Vec<Alert> {
@@ -1341,6 +1427,7 @@ pub fn alerts(board: &Board, policy: &Policy, now: DateTime<Utc>) -> Vec<Alert> 
         .values()
         .flat_map(|v| visit_alerts(v, policy, now))
         .collect();
+    all.extend(board_alerts(board, policy, now));
     all.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

@@ -64,6 +64,7 @@ impl Clinic {
                 treatment: treatment.into(),
                 chart_no: None,
                 key: None,
+                do_not_display: false,
             },
         )
     }
@@ -333,6 +334,7 @@ fn unknown_treatment_lists_the_known_ones() {
                 treatment: "botox".into(),
                 chart_no: None,
                 key: None,
+                do_not_display: false,
             },
         )
         .unwrap_err();
@@ -352,6 +354,7 @@ fn a_name_with_escape_sequences_is_stored_clean_and_an_empty_one_refused() {
                 treatment: "drip".into(),
                 chart_no: None,
                 key: None,
+                do_not_display: false,
             },
         )
         .unwrap_err();
@@ -542,6 +545,7 @@ fn undo_of_a_discharge_is_refused_when_the_bed_was_given_away() {
     let a = c.on_drip(nine(), "A", "1");
     c.advance(nine() + mins(30), a, Stage::Observation, None);
     c.advance(nine() + mins(45), a, Stage::Discharged, None);
+    c.at(nine() + mins(49), Command::BedReady { bed: "1".into() });
     c.on_drip(nine() + mins(50), "B", "1");
     let err = c
         .try_at(
@@ -552,7 +556,12 @@ fn undo_of_a_discharge_is_refused_when_the_bed_was_given_away() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.to_string(), "bed 1 is occupied by B");
+    // The last action on A is the bed marked ready: taking it back would
+    // put B on a bed not cleaned after A.
+    assert_eq!(
+        err.to_string(),
+        "bed 1 was given to B at 09:50: this would put them on a bed not yet cleaned after A"
+    );
 }
 
 #[test]
@@ -619,6 +628,7 @@ fn an_entry_in_the_future_or_too_long_ago_is_refused() {
                 treatment: "drip".into(),
                 chart_no: None,
                 key: None,
+                do_not_display: false,
             },
         )
     };

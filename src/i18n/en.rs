@@ -4,8 +4,8 @@
 use chrono_tz::Tz;
 
 use super::{
-    AlertFacts, ClinicTexts, EventWords, Lang, RecordsTexts, Texts, UiTexts, WallTexts, Words,
-    alert_words, gate_label, gate_list, hm, item_label, treatment_label,
+    AlertFacts, BusyTexts, ClinicTexts, EventWords, Lang, RecordsTexts, Texts, UiTexts, WallTexts,
+    Words, alert_words, gate_label, gate_list, hm, item_label, treatment_label,
 };
 use crate::config::{Config, RiskFlag};
 use crate::domain::rules::{DoseProblem, GATE_FEVER, GATE_VITALS, VitalsFinding};
@@ -77,6 +77,13 @@ impl Words for English {
                     "reacted before ({kind}, {when}): past-reaction answer is yes; the doctor sees the patient first"
                 )
             }
+            AlertCode::BedNotReady => {
+                format!("bed {d} still being cleaned ({m} min): mark it ready when done (b)")
+            }
+            AlertCode::Caseload => format!(
+                "nurse {d} has {m} drips at once (limit {}): give a patient to another nurse (R)",
+                f.caseload_limit
+            ),
         }
     }
 
@@ -114,6 +121,8 @@ impl Words for English {
             Late => "late",
             DischargeOverdue => "discharge",
             PriorReaction => "REACTED BEFORE",
+            BedNotReady => "cleaning",
+            Caseload => "caseload",
         }
     }
 
@@ -181,6 +190,7 @@ impl Words for English {
                 format!("time corrected, timer shortened: {doctor}")
             }
             Badge::Doubtful { .. } => "entered after the act: would have stopped it".into(),
+            Badge::NotShown => "not on wall".into(),
         }
     }
 
@@ -323,6 +333,12 @@ impl Words for English {
             } => format!("cleared for discharge by {doctor}: {r}"),
             Entry::Checklist { item } => format!("[x] {}", self.check_name(*item)),
             Entry::Untick { item } => format!("untick: {}", self.check_name(*item)),
+            Entry::Reassigned { nurse } => format!("given to nurse {nurse}"),
+            Entry::DoNotDisplay { on: true } => "not shown on the wall (the patient's wish)".into(),
+            Entry::DoNotDisplay { on: false } => {
+                "shown on the wall again (the patient's wish)".into()
+            }
+            Entry::BedReady { bed } => format!("bed {bed} cleaned and ready"),
         }
     }
 
@@ -508,6 +524,7 @@ pub(super) static TEXTS: Texts = Texts {
         done: "done",
     },
     records: RECORDS,
+    busy: BUSY,
 };
 
 const UI: UiTexts = UiTexts {
@@ -791,4 +808,38 @@ const CLINIC: ClinicTexts = ClinicTexts {
     brief_stop: "stop",
     brief_followup: "follow-up",
     brief_ack: "ack",
+};
+
+const BUSY: BusyTexts = BusyTexts {
+    next_bed: "next bed {t}",
+    beds: "Beds",
+    bed_free: "free",
+    bed_until: "to {t}",
+    bed_unknown: "to ?",
+    bed_cleaning: "cleaning {m}m",
+    starts_about: "start ~{t}",
+    wall_cleaning: "cleaning",
+    wall_occupied: "in use",
+    wait_about: "about {n} min",
+    wait_soon: "soon",
+    key_bed_ready: "mark a cleaned bed ready",
+    key_caseload: "nurses' patients now (caseload)",
+    key_do_not_display: "not on the wall (or shown again)",
+    caseload_title: "Nurses' patients now",
+    caseload_drips: "{n} of {m} drips",
+    caseload_over: "over the limit",
+    caseload_administration: "treating",
+    caseload_observation: "observing",
+    caseload_none: "No patient with a nurse in treatment or observation",
+    no_bed_cleaning: "No bed is being cleaned",
+    which_bed: "Beds {beds} are being cleaned: select the patient who left the one to mark ready",
+    bed_marked: "Bed {b} marked ready",
+    now_hidden: "Not shown on the wall from now on",
+    now_shown: "Shown on the wall again",
+    form_reassign: "Give to another nurse",
+    key_reassign: "give the patient to another nurse",
+    reassign_now: "With nurse {nurse} now",
+    reassign_nurses: "Nurses: {list}",
+    reassign_over: "{p}'s drip would give nurse {nurse} {n} drips at once (limit {m}): Enter gives it all the same",
+    caseload_start: "{p}'s drip gives nurse {nurse} {n} drips at once (limit {m}): Enter starts it all the same, or give a patient to another nurse first",
 };

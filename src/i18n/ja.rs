@@ -4,8 +4,8 @@
 use chrono_tz::Tz;
 
 use super::{
-    AlertFacts, ClinicTexts, EventWords, Lang, RecordsTexts, Texts, UiTexts, WallTexts, Words,
-    alert_words, gate_label, gate_list, hm, item_label, stage_name, treatment_label,
+    AlertFacts, BusyTexts, ClinicTexts, EventWords, Lang, RecordsTexts, Texts, UiTexts, WallTexts,
+    Words, alert_words, gate_label, gate_list, hm, item_label, stage_name, treatment_label,
 };
 use crate::config::{Config, RiskFlag};
 use crate::domain::rules::{DoseProblem, GATE_FEVER, GATE_VITALS, VitalsFinding};
@@ -77,6 +77,13 @@ impl Words for Japanese {
                 let (kind, when) = &f.prior;
                 format!("過去の反応あり（{kind}、{when}）：問診は「あり」、まず医師が確認")
             }
+            AlertCode::BedNotReady => {
+                format!("ベッド{d}が清掃中のまま（{m}分）：終わったら準備完了に（b）")
+            }
+            AlertCode::Caseload => format!(
+                "看護師{d}が点滴{m}件を同時に担当（上限{}件）：担当を替える（R）",
+                f.caseload_limit
+            ),
         }
     }
 
@@ -121,6 +128,8 @@ impl Words for Japanese {
             Late => "遅刻",
             DischargeOverdue => "帰宅超過",
             PriorReaction => "過去に反応",
+            BedNotReady => "清掃中",
+            Caseload => "担当過多",
         }
     }
 
@@ -194,6 +203,7 @@ impl Words for Japanese {
             }
             Badge::TimerShortened { doctor } => format!("時刻訂正で観察短縮（{doctor}承認）"),
             Badge::Doubtful { .. } => "事後入力：本来なら中止すべき記録".into(),
+            Badge::NotShown => "掲示なし".into(),
         }
     }
 
@@ -327,6 +337,10 @@ impl Words for Japanese {
             } => format!("医師の帰宅許可: {doctor}（{r}）"),
             Entry::Checklist { item } => format!("[x] {}", self.check_name(*item)),
             Entry::Untick { item } => format!("チェック取り消し: {}", self.check_name(*item)),
+            Entry::Reassigned { nurse } => format!("担当看護師の変更: {nurse}"),
+            Entry::DoNotDisplay { on: true } => "掲示しない（本人の希望）".into(),
+            Entry::DoNotDisplay { on: false } => "掲示の再開（本人の希望）".into(),
+            Entry::BedReady { bed } => format!("ベッド{bed} 清掃完了"),
         }
     }
 
@@ -507,6 +521,7 @@ pub(super) static TEXTS: Texts = Texts {
         done: "終了",
     },
     records: RECORDS,
+    busy: BUSY,
 };
 
 const UI: UiTexts = UiTexts {
@@ -784,4 +799,38 @@ const CLINIC: ClinicTexts = ClinicTexts {
     brief_stop: "途中終了",
     brief_followup: "対応",
     brief_ack: "確認",
+};
+
+const BUSY: BusyTexts = BusyTexts {
+    next_bed: "次のベッド {t}",
+    beds: "ベッド",
+    bed_free: "空き",
+    bed_until: "{t}まで",
+    bed_unknown: "終了未定",
+    bed_cleaning: "清掃中{m}分",
+    starts_about: "開始{t}頃",
+    wall_cleaning: "清掃中",
+    wall_occupied: "使用中",
+    wait_about: "約{n}分",
+    wait_soon: "まもなく",
+    key_bed_ready: "清掃が終わったベッドを準備完了にする",
+    key_caseload: "看護師ごとの担当患者（担当数）",
+    key_do_not_display: "掲示しない（再び掲示する）",
+    caseload_title: "看護師ごとの担当患者",
+    caseload_drips: "点滴{n}件（上限{m}件）",
+    caseload_over: "上限超過",
+    caseload_administration: "施術中",
+    caseload_observation: "経過観察中",
+    caseload_none: "施術中・経過観察中の担当患者はいません",
+    no_bed_cleaning: "清掃中のベッドはありません",
+    which_bed: "清掃中のベッドが複数あります（{beds}）：準備完了にするベッドを使った患者を選んでください",
+    bed_marked: "ベッド{b}を準備完了にしました",
+    now_hidden: "これから掲示しません",
+    now_shown: "再び掲示します",
+    form_reassign: "担当看護師の変更",
+    key_reassign: "担当看護師を替える",
+    reassign_now: "現在の担当：看護師{nurse}",
+    reassign_nurses: "看護師：{list}",
+    reassign_over: "{p}さんの点滴で看護師{nurse}の担当が同時{n}件になります（上限{m}件）：このまま Enter で変更",
+    caseload_start: "{p}さんの点滴で看護師{nurse}の担当が同時{n}件になります（上限{m}件）：このまま Enter で開始、または先に担当を替えてください",
 };

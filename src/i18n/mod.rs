@@ -69,6 +69,8 @@ pub struct AlertFacts<'a> {
     /// The emergency line's parts: the dose (or how many were given), and
     /// who is with the patient (or "call the doctor").
     pub emergency: (String, String),
+    /// `caseload.max_drips_per_nurse`, for the caseload alert.
+    pub caseload_limit: u32,
 }
 
 /// Everything a language says in sentences. Each language implements it
@@ -180,6 +182,9 @@ pub struct Texts {
     pub wall: WallTexts,
     /// Words of the history view, corrections and check-in (issue 5).
     pub records: RecordsTexts,
+    /// Words of the busy hour: beds that turn over, the wait, caseloads,
+    /// a patient not shown (issue 13).
+    pub busy: BusyTexts,
 }
 
 /// Words of the wall display. It faces the waiting room: nothing here
@@ -598,6 +603,7 @@ pub fn alert_message(lang: Lang, alert: &Alert, route: Option<Route>, config: &C
         since: hm(config, &alert.since),
         prior,
         emergency,
+        caseload_limit: config.caseload.max_drips_per_nurse,
     })
 }
 
@@ -784,4 +790,61 @@ pub fn reaction_steps(
     weight_kg: Option<f32>,
 ) -> Vec<String> {
     words(lang).reaction_steps(kind, dose_mg, cap_mg, weight_kg)
+}
+
+/// Words of the busy hour (issue 13): the bed map, the next bed, the
+/// estimated start and wait, caseloads, a patient not shown. Placeholders
+/// in braces are replaced by the screen.
+pub struct BusyTexts {
+    /// The header: `{t}` the clock time the next bed is expected free.
+    pub next_bed: &'static str,
+    /// The bed map's heading.
+    pub beds: &'static str,
+    /// A bed's state on the bed map.
+    pub bed_free: &'static str,
+    /// `{t}`: when the occupied bed is expected free.
+    pub bed_until: &'static str,
+    /// Nobody can say when it frees (a reaction open).
+    pub bed_unknown: &'static str,
+    /// `{m}`: minutes since the patient left.
+    pub bed_cleaning: &'static str,
+    /// A drip patient's estimated start on a row: `{t}`.
+    pub starts_about: &'static str,
+    /// The wall: a bed being cleaned, a bed whose patient is not shown.
+    pub wall_cleaning: &'static str,
+    pub wall_occupied: &'static str,
+    /// The wall's estimated wait: `{n}` minutes; due now.
+    pub wait_about: &'static str,
+    pub wait_soon: &'static str,
+    /// Keys.
+    pub key_bed_ready: &'static str,
+    pub key_caseload: &'static str,
+    pub key_do_not_display: &'static str,
+    /// The caseload panel: its title; `{n}` drips of at most `{m}`; its
+    /// groups; nobody with a nurse now.
+    pub caseload_title: &'static str,
+    pub caseload_drips: &'static str,
+    pub caseload_over: &'static str,
+    pub caseload_administration: &'static str,
+    pub caseload_observation: &'static str,
+    pub caseload_none: &'static str,
+    /// Marking a bed ready: no bed is being cleaned; several are (`{beds}`)
+    /// and the selected patient left none of them; sent (`{b}`).
+    pub no_bed_cleaning: &'static str,
+    pub which_bed: &'static str,
+    pub bed_marked: &'static str,
+    /// The do-not-display key: sent, one way or the other.
+    pub now_hidden: &'static str,
+    pub now_shown: &'static str,
+    /// The start form, before a drip over the caseload: `{p}` the
+    /// patient, `{nurse}`, `{n}` drips at once, `{m}` the limit.
+    pub caseload_start: &'static str,
+    /// The reassignment form: its title and key; with whom now (`{nurse}`);
+    /// the staff list's nurses (`{list}`); a running drip to a nurse at
+    /// the limit (as `caseload_start`).
+    pub form_reassign: &'static str,
+    pub key_reassign: &'static str,
+    pub reassign_now: &'static str,
+    pub reassign_nurses: &'static str,
+    pub reassign_over: &'static str,
 }

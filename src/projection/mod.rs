@@ -22,6 +22,8 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::domain::beds::{BedState, bed_states};
+use crate::domain::forecast;
 use crate::domain::{Board, Severity, Stage, Timer, Visit, VisitId, alerts, expected_secs};
 use crate::i18n::Lang;
 use crate::snapshot::on_board;
@@ -75,8 +77,42 @@ pub struct WallView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WallBed {
     pub bed: String,
+    /// Free, occupied or being cleaned.
+    #[serde(default)]
+    pub state: BedUse,
+    /// Who lies there, unless they asked not to be shown (then the bed is
+    /// only `occupied`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient: Option<WallPatient>,
+    /// For a patient not shown: the level of their most severe alert and
+    /// their unacknowledged critical alerts (the bell), by the bed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<Severity>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub alarms: u32,
+}
+
+/// What a bed is, as the wall shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BedUse {
+    #[default]
+    Free,
+    Occupied,
+    Cleaning,
+}
+
+impl WallBed {
+    /// A free bed, before the server said anything.
+    pub fn free(bed: &str) -> WallBed {
+        WallBed {
+            bed: bed.to_string(),
+            state: BedUse::Free,
+            patient: None,
+            alert: None,
+            alarms: 0,
+        }
+    }
 }
 
 /// One patient as the wall may know them.
@@ -103,6 +139,10 @@ pub struct WallPatient {
     /// this grows).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub alarms: u32,
+    /// For a drip patient waiting for a bed: the estimated wait in
+    /// minutes, rounded up to 5 (0: soon). None when it cannot be said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_minutes: Option<u32>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -125,6 +165,8 @@ pub enum Countdown {
 pub enum Place {
     Bed(String),
     Patient(Label),
+    /// A patient who asked not to be shown, not on a bed.
+    Someone,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,15 +213,26 @@ pub fn project(board: &Board, config: &Config, now: DateTime<Utc>) -> WallView {
         .into_iter()
         .filter(|v| v.stage.is_active())
         .collect();
-    let labels = labels(&present, config.wall.names);
+    // A patient who asked not to be shown has no label at all (not even
+    // one that would tell two others apart).
+    let shown: Vec<&Visit> = present
+        .iter()
+        .copied()
+        .filter(|v| !v.care.do_not_display)
+        .collect();
+    let labels = labels(&shown, config.wall.names);
     let mut top: std::collections::BTreeMap<VisitId, (Severity, u32)> = Default::default();
     let mut attention: Vec<Attention> = Vec::new();
     let mut emergencies: Vec<Place> = Vec::new();
-    let place = |v: &Visit| match &v.bed {
-        Some(bed) => Place::Bed(bed.clone()),
-        None => Place::Patient(labels.get(&v.id).cloned().unwrap_or_default()),
+    let place = |v: &Visit| match (&v.bed, v.care.do_not_display) {
+        (Some(bed), _) => Place::Bed(bed.clone()),
+        (None, true) => Place::Someone,
+        (None, false) => Place::Patient(labels.get(&v.id).cloned().unwrap_or_default()),
     };
     for alert in alerts(board, config, now) {
+        if !about_the_patient(alert.code) {
+            continue;
+        }
         let Some(v) = present.iter().find(|v| v.id == alert.visit) else {
             continue;
         };
@@ -187,16 +240,26 @@ pub fn project(board: &Board, config: &Config, now: DateTime<Utc>) -> WallView {
         if alert.severity == Severity::Critical && alert.acknowledged_by.is_none() {
             entry.1 += 1;
         }
-        if alert.severity >= Severity::Warning && !attention.iter().any(|a| a.place == place(v)) {
+        // Attention points at a place: a bed, or a label; a patient not
+        // shown and not on a bed has neither.
+        let here = place(v);
+        if alert.severity >= Severity::Warning
+            && here != Place::Someone
+            && !attention.iter().any(|a| a.place == here)
+        {
             attention.push(Attention {
-                place: place(v),
+                place: here.clone(),
                 severity: alert.severity,
             });
         }
-        if is_emergency(alert.code) && !emergencies.contains(&place(v)) {
-            emergencies.push(place(v));
+        if is_emergency(alert.code) && !emergencies.contains(&here) {
+            emergencies.push(here);
         }
     }
+    let waits: std::collections::BTreeMap<VisitId, u32> = forecast::estimates(board, config, now)
+        .into_iter()
+        .filter_map(|e| e.start.map(|s| (e.visit, forecast::wait_step(s, now))))
+        .collect();
     let patient = |v: &Visit| WallPatient {
         visit: v.id,
         label: labels.get(&v.id).cloned().unwrap_or_default(),
@@ -206,26 +269,69 @@ pub fn project(board: &Board, config: &Config, now: DateTime<Utc>) -> WallView {
         countdown: countdown(v, config),
         alert: top.get(&v.id).map(|(s, _)| *s),
         alarms: top.get(&v.id).map_or(0, |(_, n)| *n),
+        wait_minutes: waits.get(&v.id).copied(),
     };
     WallView {
-        beds: config
-            .beds
-            .iter()
-            .map(|bed| WallBed {
-                bed: bed.clone(),
-                patient: present
-                    .iter()
-                    .find(|v| v.bed.as_deref() == Some(bed.as_str()))
-                    .map(|v| patient(v)),
+        beds: bed_states(board, config, now)
+            .into_iter()
+            .map(|(bed, state)| {
+                let occupant = match state {
+                    BedState::Occupied { visit } => present.iter().find(|v| v.id == visit),
+                    _ => None,
+                };
+                let hidden = occupant.filter(|v| v.care.do_not_display);
+                WallBed {
+                    state: match state {
+                        BedState::Free => BedUse::Free,
+                        BedState::Occupied { .. } => BedUse::Occupied,
+                        BedState::Cleaning { .. } => BedUse::Cleaning,
+                    },
+                    patient: occupant
+                        .filter(|v| !v.care.do_not_display)
+                        .map(|v| patient(v)),
+                    alert: hidden.and_then(|v| top.get(&v.id).map(|(s, _)| *s)),
+                    alarms: hidden.map_or(0, |v| top.get(&v.id).map_or(0, |(_, n)| *n)),
+                    bed,
+                }
             })
             .collect(),
-        queue: present
+        queue: shown
             .iter()
             .filter(|v| v.bed.is_none())
             .map(|v| patient(v))
             .collect(),
         attention,
         emergencies,
+    }
+}
+
+/// Alerts about a bed or a nurse are the staff's: the wall shows a
+/// patient's level only for what is about that patient. No wildcard: a
+/// new alert code must be decided here.
+fn about_the_patient(code: crate::domain::AlertCode) -> bool {
+    use crate::domain::AlertCode;
+    match code {
+        AlertCode::BedNotReady | AlertCode::Caseload => false,
+        AlertCode::Emergency
+        | AlertCode::AdrenalineRepeatDue
+        | AlertCode::CallAmbulance
+        | AlertCode::Allergic
+        | AlertCode::Vasovagal
+        | AlertCode::Vitals
+        | AlertCode::VitalsDue
+        | AlertCode::Fever
+        | AlertCode::Contraindication
+        | AlertCode::CautionNeedsDoctor
+        | AlertCode::DripCheckDue
+        | AlertCode::DripPaused
+        | AlertCode::HemostasisDue
+        | AlertCode::Late
+        | AlertCode::WaitedTooLong
+        | AlertCode::AdministrationDue
+        | AlertCode::AdministrationOverdue
+        | AlertCode::ObservationComplete
+        | AlertCode::DischargeOverdue
+        | AlertCode::PriorReaction => true,
     }
 }
 
@@ -253,7 +359,9 @@ fn is_emergency(code: crate::domain::AlertCode) -> bool {
         | AlertCode::AdministrationOverdue
         | AlertCode::ObservationComplete
         | AlertCode::DischargeOverdue
-        | AlertCode::PriorReaction => false,
+        | AlertCode::PriorReaction
+        | AlertCode::BedNotReady
+        | AlertCode::Caseload => false,
     }
 }
 

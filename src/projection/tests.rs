@@ -182,3 +182,122 @@ fn nobody_who_left_or_is_only_expected_is_on_the_wall() {
         assert_eq!(on_wall.contains(&v.id), v.stage.is_active(), "{}", v.name);
     }
 }
+
+/// DOMAIN.md "Records (Japan)": a patient may ask not to be displayed.
+/// The wall then receives neither their initials nor their number, only
+/// that their bed is occupied (and its level, for the staff's eyes).
+#[test]
+fn a_patient_who_asked_not_to_be_shown_is_only_an_occupied_bed_on_the_wall() {
+    for names in [CLINIC_EN, CLINIC_JA] {
+        let (mut day, clinic) = clinic_morning(names);
+        let shown_before = project(&day.board, &day.config, ten());
+        let label = shown_before.beds[1]
+            .patient
+            .as_ref()
+            .expect("someone on bed 2")
+            .label
+            .clone();
+        day.run(
+            ten() - Duration::minutes(1),
+            None,
+            Some("KS"),
+            Command::Record {
+                visit: clinic.dripping,
+                entry: Entry::DoNotDisplay { on: true },
+            },
+        );
+        anaphylaxis(&mut day, clinic.dripping);
+        let view = project(&day.board, &day.config, ten());
+        assert_private(&view, &day.board, &day.config);
+        let bed = &view.beds[1];
+        assert_eq!(bed.bed, "2");
+        assert_eq!(bed.state, BedUse::Occupied);
+        assert!(bed.patient.is_none());
+        assert_eq!(bed.alert, Some(Severity::Critical));
+        assert!(bed.alarms >= 1, "the wall's bell still rings for the bed");
+        assert_eq!(view.emergencies, vec![Place::Bed("2".into())]);
+        let json = serde_json::to_string(&view).unwrap();
+        let ticket = day.board.visit(clinic.dripping).unwrap().ticket;
+        assert!(
+            !json.contains(&format!("\"visit\":{}", clinic.dripping.0)),
+            "{json}"
+        );
+        assert!(
+            !json.contains(&serde_json::to_string(&label).unwrap()),
+            "{label:?} in {json}"
+        );
+        // In ticket mode too: the reception number is nowhere.
+        day.config.wall.names = WallNames::Ticket;
+        let json = serde_json::to_string(&project(&day.board, &day.config, ten())).unwrap();
+        assert!(
+            !json.contains(&format!("\"number\":{ticket}")),
+            "the reception number {ticket} in {json}"
+        );
+        assert!(json.contains("\"number\":"), "others keep theirs: {json}");
+    }
+}
+
+#[test]
+fn a_hidden_patient_in_the_waiting_room_is_not_in_the_queue_at_all() {
+    let (mut day, _) = busy_morning(JAPANESE);
+    let waiting = day
+        .board
+        .visits
+        .values()
+        .find(|v| v.stage == Stage::Waiting)
+        .unwrap()
+        .id;
+    day.run(
+        ten(),
+        None,
+        None,
+        Command::Record {
+            visit: waiting,
+            entry: Entry::DoNotDisplay { on: true },
+        },
+    );
+    for names in [WallNames::Initials, WallNames::Ticket, WallNames::Full] {
+        day.config.wall.names = names;
+        let view = project(&day.board, &day.config, ten());
+        assert!(view.queue.iter().all(|p| p.visit != waiting));
+        let name = day.board.visit(waiting).unwrap().name.clone();
+        let json = serde_json::to_string(&view).unwrap();
+        assert!(!json.contains(&name), "{names:?}: {json}");
+        assert!(
+            view.attention
+                .iter()
+                .all(|a| !matches!(&a.place, Place::Patient(l) if l.show(crate::i18n::Lang::En).contains(&name)))
+        );
+    }
+}
+
+/// The wall shows each drip patient waiting for a bed an estimated wait,
+/// in 5-minute steps, from the domain's estimate; nobody else gets one,
+/// and no number where the board cannot say.
+#[test]
+fn drip_patients_waiting_for_a_bed_see_an_estimated_wait_and_the_beds_their_state() {
+    let (day, _) = busy_morning(ENGLISH);
+    let view = project(&day.board, &day.config, ten());
+    let estimates = crate::domain::forecast::estimates_by_visit(&day.board, &day.config, ten());
+    let mut with_wait = 0;
+    for p in &view.queue {
+        let expected = estimates
+            .get(&p.visit)
+            .and_then(|e| e.start)
+            .map(|s| crate::domain::forecast::wait_step(s, ten()));
+        assert_eq!(p.wait_minutes, expected, "visit {}", p.visit);
+        let v = day.board.visit(p.visit).unwrap();
+        if crate::domain::rules::route(v, &day.config) != Some(crate::domain::Route::Drip) {
+            assert_eq!(p.wait_minutes, None, "{} has no bed to wait for", v.name);
+        }
+        with_wait += usize::from(p.wait_minutes.is_some());
+        if let Some(w) = p.wait_minutes {
+            assert_eq!(w % 5, 0);
+        }
+    }
+    assert!(with_wait >= 2, "{:#?}", view.queue);
+    // Bed 4's patient left by ambulance at 09:30: the bed is being cleaned.
+    assert_eq!(view.beds[3].state, BedUse::Cleaning);
+    assert!(view.beds[3].patient.is_none());
+    assert_eq!(view.beds[0].state, BedUse::Occupied);
+}

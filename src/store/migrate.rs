@@ -2,8 +2,9 @@
 //! newer flowboard, in batches, with progress lines in the log: the log's
 //! events are copied into pages (`log_pages`); from before schema 3 each
 //! visit is folded again from its own events (things in the order they
-//! happened); then what schema 4 keeps beside the visits (patient
-//! history, reaction rows, index keys) is derived from them. The old
+//! happened; and from before schema 5, for what the busy hour keeps on a
+//! visit); then what schema 4 keeps beside the visits (patient history,
+//! reaction rows, index keys) is derived from them. The old
 //! trees (`log`, `visit_keys`) are dropped only after the new version is
 //! written. The schema version is written last: a crash part-way
 //! (kill -9, power cut) leaves the old version, and the next start begins
@@ -22,7 +23,9 @@ const PAUSE_AFTER: &str = "FLOWBOARD_TEST_PAUSE_MIGRATION_AFTER";
 pub(super) fn run(store: &Store, from: u32, dir: &str) -> Result<(), StoreError> {
     let started = Instant::now();
     let total = store.visits.len() as u64;
-    let refold = from < 3;
+    // Schema 5 keeps more on each visit (beds left and cleaned, nurses,
+    // not displayed): folded again, as for schema 3.
+    let refold = from < 5;
     tracing::info!(
         "migrating the database in {dir} from schema {from} to {SCHEMA_VERSION} ({}patient history, reaction rows, index): {total} visits; this happens once, and a start interrupted part-way begins it again",
         if refold {

@@ -33,6 +33,7 @@ fn morning(store: &Store) -> Board {
                 treatment: "drip".into(),
                 chart_no: Some(format!("C-{i}")),
                 key: None,
+                do_not_display: false,
             },
         );
     }
@@ -159,6 +160,7 @@ fn a_start_reads_the_working_window_not_every_stored_visit() {
             treatment: "face".into(),
             chart_no: None,
             key: None,
+            do_not_display: false,
         },
     );
     let stored = store.visits.len() as u64;

@@ -39,6 +39,8 @@ pub enum Mode {
     ConfirmUndo(VisitId),
     /// The day's events, filtered; today's or a past day's.
     History(Box<History>),
+    /// The nurses' patients now.
+    Caseload,
     /// Every alert on the board, the cursor on one (the strip shows only
     /// what fits).
     Alerts(usize),

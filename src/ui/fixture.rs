@@ -76,6 +76,7 @@ impl Day {
                 treatment: treatment.into(),
                 chart_no: None,
                 key: None,
+                do_not_display: false,
             },
         )
     }
@@ -282,6 +283,45 @@ pub fn busy_morning(names: [&str; 13]) -> (Day, VisitId) {
     (day, sho)
 }
 
+/// The busy morning of the busy hour: the same 10:00, with two patients
+/// who asked not to be shown on the wall (Suzuki Aoi on her drip on bed
+/// 1, Tanaka Yui waiting for one), a staff list naming the nurse of every
+/// plan, and a caseload limit of one drip (the clinic's config is changed
+/// after the starts, as a manager would: Kato Sachiko, with two drips, is
+/// over it). No bed is free: bed 4 is being cleaned since 9:30.
+pub fn busy_hour(names: [&str; 13]) -> Day {
+    use crate::config::{StaffMember, StaffRole};
+    let (mut day, _) = busy_morning(names);
+    let hide = |day: &mut Day, name: &str, (h, m): (u32, u32)| {
+        let visit = day
+            .board
+            .visits
+            .values()
+            .find(|v| v.name == name)
+            .map(|v| v.id)
+            .expect("a patient of the morning");
+        day.run(
+            tokyo(h, m),
+            None,
+            None,
+            Command::Record {
+                visit,
+                entry: crate::domain::Entry::DoNotDisplay { on: true },
+            },
+        );
+    };
+    hide(&mut day, names[3], (9, 26));
+    hide(&mut day, names[12], (9, 51));
+    day.config.staff = vec![StaffMember {
+        initials: "KS".into(),
+        name: "Kato Sachiko".into(),
+        role: StaffRole::Nurse,
+        unix_user: None,
+    }];
+    day.config.caseload.max_drips_per_nurse = 1;
+    day
+}
+
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
@@ -364,6 +404,7 @@ pub fn clinic_morning(names: [&str; 4]) -> (Day, Clinic) {
             treatment: "drip".into(),
             chart_no: Some("10077".into()),
             key: None,
+            do_not_display: false,
         },
     );
     let steps: [(u32, u32); 3] = [(9, 5), (9, 15), (9, 20)];
@@ -510,6 +551,7 @@ pub fn clinic_morning(names: [&str; 4]) -> (Day, Clinic) {
             treatment: "drip".into(),
             chart_no: Some("10077".into()),
             key: None,
+            do_not_display: false,
         },
     );
     day.advance((9, 35), returning, None);

@@ -101,6 +101,7 @@ fn story(w: &Words) -> Story {
         treatment: "drip".into(),
         chart_no: chart.map(str::to_string),
         key: None,
+        do_not_display: false,
     };
     let advance = |visit, to| Command::Advance {
         visit,

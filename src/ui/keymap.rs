@@ -50,6 +50,15 @@ pub enum Op {
     Reaction,
     FollowUp,
     Acknowledge,
+    // The busy hour.
+    /// Mark the bed being cleaned ready.
+    BedReady,
+    /// The selected patient not on the wall (or shown again).
+    DoNotDisplay,
+    /// The nurses' patients now.
+    Caseload,
+    /// Give the selected patient to another nurse.
+    Reassign,
     // Forms and the filter line.
     FieldNext,
     FieldPrev,
@@ -95,6 +104,9 @@ impl Op {
                 | Op::Reaction
                 | Op::FollowUp
                 | Op::Acknowledge
+                | Op::BedReady
+                | Op::DoNotDisplay
+                | Op::Reassign
         )
     }
 }
@@ -321,7 +333,48 @@ pub const NORMAL: &[Binding] = &[
         brief: Some(|t| t.clinic.brief_ack),
         footer: Some(1),
     },
+    Binding {
+        shown: "b",
+        keys: &[(ch('b'), Op::BedReady)],
+        describe: |t| t.busy.key_bed_ready,
+        brief: None,
+        footer: None,
+    },
+    Binding {
+        shown: "D",
+        keys: &[(ch('D'), Op::DoNotDisplay)],
+        describe: |t| t.busy.key_do_not_display,
+        brief: None,
+        footer: None,
+    },
+    Binding {
+        shown: "R",
+        keys: &[(ch('R'), Op::Reassign)],
+        describe: |t| t.busy.key_reassign,
+        brief: None,
+        footer: None,
+    },
+    Binding {
+        shown: "N",
+        keys: &[(ch('N'), Op::Caseload)],
+        describe: |t| t.busy.key_caseload,
+        brief: None,
+        footer: None,
+    },
 ];
+
+/// The nurses' patients (`N`): any of these closes it.
+pub const CASELOAD: &[Binding] = &[Binding {
+    shown: "Esc/N/q",
+    keys: &[
+        (key(KeyCode::Esc), Op::Close),
+        (ch('N'), Op::Close),
+        (ch('q'), Op::Close),
+    ],
+    describe: |t| t.key_close,
+    brief: None,
+    footer: Some(0),
+}];
 
 /// Where the patient-care keys begin in `NORMAL` (the help shows them as
 /// their own section).

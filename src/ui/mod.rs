@@ -37,6 +37,8 @@ pub use update::{Action, update};
 pub use view::{MIN_HEIGHT, MIN_WIDTH, view};
 
 #[cfg(test)]
+mod busy_screens_tests;
+#[cfg(test)]
 mod change_screens_tests;
 #[cfg(test)]
 mod clinic_screens_tests;

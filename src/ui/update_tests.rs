@@ -309,6 +309,7 @@ fn a_registered_arrival_is_selected_when_the_board_shows_it() {
             treatment: "drip".into(),
             chart_no: None,
             key: None,
+            do_not_display: false,
         }
     );
     let new = day.arrive((9, 58), "Doi Mika", "drip");
@@ -403,6 +404,7 @@ fn the_filter_finds_japanese_names_ticket_and_chart_numbers() {
             treatment: "face".into(),
             chart_no: Some("K-0042".into()),
             key: None,
+            do_not_display: false,
         },
     );
     let mut app = day.app(Lang::Ja);

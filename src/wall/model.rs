@@ -19,6 +19,14 @@ use crate::ui::bell::Bell;
 use crate::ui::palette::Palette;
 use crate::ui::{Action, Connection, Msg, Screen};
 
+/// Whose alarm the bell rings for: a patient on the wall, or the bed of
+/// one who is not shown.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Alarm {
+    Visit(VisitId),
+    Bed(String),
+}
+
 #[derive(Debug, Clone)]
 pub struct Wall {
     /// The clinic's wall settings as the server sent them.
@@ -31,8 +39,9 @@ pub struct Wall {
     pub lang_pinned: bool,
     pub connection: Connection,
     pub palette: Palette,
-    /// Rings for each new unacknowledged critical alert of a patient.
-    pub bell: Bell<(VisitId, u32)>,
+    /// Rings for each new unacknowledged critical alert of a patient (a
+    /// patient not shown, by their bed).
+    pub bell: Bell<(Alarm, u32)>,
     /// The server confirmed the connection has the `wall` role.
     pub confirmed: bool,
     /// The terminal cannot draw Japanese (the Linux console): reception
@@ -51,10 +60,7 @@ impl Wall {
                 beds: config
                     .beds
                     .iter()
-                    .map(|bed| crate::projection::WallBed {
-                        bed: bed.clone(),
-                        patient: None,
-                    })
+                    .map(|bed| crate::projection::WallBed::free(bed))
                     .collect(),
                 ..WallView::default()
             },
@@ -123,7 +129,13 @@ impl Wall {
     fn ring(&mut self) -> bool {
         let standing = self
             .patients()
-            .flat_map(|p| (0..p.alarms).map(move |n| (p.visit, n)))
+            .flat_map(|p| (0..p.alarms).map(move |n| (Alarm::Visit(p.visit), n)))
+            .chain(
+                self.view
+                    .beds
+                    .iter()
+                    .flat_map(|b| (0..b.alarms).map(move |n| (Alarm::Bed(b.bed.clone()), n))),
+            )
             .collect();
         self.bell.ring_for(standing) && self.settings.bell
     }

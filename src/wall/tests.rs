@@ -13,7 +13,7 @@ use crate::config::WallNames;
 use crate::i18n::Lang;
 use crate::projection::{WallSettings, project};
 use crate::protocol::{Role, WallWelcome};
-use crate::ui::fixture::{Day, ENGLISH, JAPANESE, busy_morning, ten, tokyo};
+use crate::ui::fixture::{Day, ENGLISH, JAPANESE, busy_hour, busy_morning, ten, tokyo};
 use crate::ui::palette::{Palette, style_map};
 use crate::ui::{Connection, Msg};
 
@@ -403,6 +403,29 @@ fn on_the_linux_console_the_wall_uses_eight_colours() {
     assert_snapshot!(style_map(t.backend().buffer()));
 }
 
+// ---- the busy hour -------------------------------------------------------------
+
+/// The waiting room at 10:00 of the busy hour: bed 4 being cleaned, bed 1
+/// in use by a patient who asked not to be shown (no initials, no
+/// number), the drip patients waiting for a bed with their estimated wait
+/// in 5-minute steps, and the other patient not shown nowhere.
+fn busy_hour_wall(names: [&str; 13], lang: Lang) -> Wall {
+    wall_of(&busy_hour(names), lang)
+}
+
+fn assert_hidden(screen: &str, names: [&str; 13]) {
+    let day = busy_hour(names);
+    for v in day.board.visits.values().filter(|v| v.care.do_not_display) {
+        let label = crate::projection::names::initials(&v.name);
+        assert!(!screen.contains(&label), "{label} on the wall:\n{screen}");
+        assert!(
+            !screen.contains(&format!("#{}", v.ticket)),
+            "#{} on the wall:\n{screen}",
+            v.ticket
+        );
+    }
+}
+
 /// A patient on bed 2 in a vasovagal reaction: observation runs until
 /// 15 minutes after symptom-free, which has not come yet.
 fn until_symptom_free(names: [&str; 13]) -> Day {
@@ -467,6 +490,41 @@ fn on_the_linux_console_kanji_initials_become_reception_numbers_in_english() {
         assert!(shown.contains("No. "), "{shown}");
         assert!(shown.contains("Waiting"), "English words: {shown}");
     }
+}
+
+#[test]
+fn the_busy_hour_wall_in_english_at_80x24() {
+    let wall = busy_hour_wall(ENGLISH, Lang::En);
+    let screen = draw(&wall, 80, 24);
+    assert!(text(&screen).contains("Bed 1  ! in use"));
+    assert!(text(&screen).contains("Bed 4  cleaning"));
+    assert!(text(&screen).contains("about 10 min"));
+    assert_hidden(&text(&screen), ENGLISH);
+    assert_snapshot!(screen.backend());
+}
+
+#[test]
+fn the_busy_hour_wall_in_english_at_160x48() {
+    let wall = busy_hour_wall(ENGLISH, Lang::En);
+    let screen = draw(&wall, 160, 48);
+    assert_hidden(&text(&screen), ENGLISH);
+    assert_snapshot!(screen.backend());
+}
+
+#[test]
+fn the_busy_hour_wall_in_japanese_at_80x24() {
+    let wall = busy_hour_wall(JAPANESE, Lang::Ja);
+    let screen = draw(&wall, 80, 24);
+    assert!(text(&screen).contains("使用中"));
+    assert!(text(&screen).contains("清掃中"));
+    assert!(text(&screen).contains("約10分"));
+    assert_snapshot!(screen.backend());
+}
+
+#[test]
+fn the_busy_hour_wall_in_japanese_at_160x48() {
+    let wall = busy_hour_wall(JAPANESE, Lang::Ja);
+    assert_snapshot!(draw(&wall, 160, 48).backend());
 }
 
 #[test]

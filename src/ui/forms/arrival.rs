@@ -54,6 +54,7 @@ pub(super) fn submit(
             treatment,
             chart_no,
             key: None,
+            do_not_display: false,
         },
         at,
         None,

@@ -15,6 +15,7 @@ mod follow_up;
 mod pause;
 mod reaction;
 mod read;
+mod reassign;
 mod skip_check;
 mod start;
 mod stop_early;
@@ -212,6 +213,10 @@ pub enum FormKind {
         visit: VisitId,
         minute: u32,
     },
+    /// The patient given to another nurse.
+    Reassign {
+        visit: VisitId,
+    },
 }
 
 impl FormKind {
@@ -230,7 +235,8 @@ impl FormKind {
             | FormKind::Discharge { visit }
             | FormKind::Correct { visit }
             | FormKind::Undo { visit }
-            | FormKind::SkipCheck { visit, .. } => Some(visit),
+            | FormKind::SkipCheck { visit, .. }
+            | FormKind::Reassign { visit } => Some(visit),
         }
     }
 }
@@ -299,6 +305,9 @@ pub struct Part {
     pub field: Option<FieldId>,
     /// The doctor's PIN, for a doctor's act where the clinic asks for it.
     pub pin: Option<String>,
+    /// Sent confirmed: the form showed why it needs confirming (a drip
+    /// over the nurse's caseload) and the user went ahead.
+    pub confirm: bool,
 }
 
 impl Part {
@@ -308,6 +317,7 @@ impl Part {
             at,
             field,
             pin: None,
+            confirm: false,
         }
     }
 }
@@ -715,6 +725,7 @@ impl Form {
             }
             FormKind::Start { visit } => start::submit(self, ctx, visit, at, &mut errors),
             FormKind::Cancel { visit } => cancel::submit(self, ctx, visit, at, &mut errors),
+            FormKind::Reassign { visit } => reassign::submit(self, ctx, visit, at, &mut errors),
             FormKind::Undo { visit } => undo::submit(self, ctx, visit, at, &mut errors),
             FormKind::SkipCheck { visit, minute } => {
                 skip_check::submit(self, ctx, visit, minute, at, &mut errors)
@@ -793,6 +804,7 @@ impl Form {
             FormKind::Reaction { .. } => reaction::body(self, ctx),
             FormKind::FollowUp { .. } => follow_up::body(self, ctx),
             FormKind::Discharge { .. } => discharge::body(self, ctx),
+            FormKind::Reassign { .. } => reassign::body(self, ctx),
             _ => fields(self, |_| true),
         }
     }

@@ -17,6 +17,7 @@ use crate::domain::moves::{self, Move};
 use crate::domain::rules::route;
 use crate::domain::{Board, Command, EventKind, Missing, Route, Stage, Visit, VisitId, free_beds};
 use crate::i18n::{Lang, texts};
+use crate::ui::cell::clean as clean_text;
 
 use crate::domain::text::lot_key;
 
@@ -79,7 +80,7 @@ impl Form {
                 t.ui.bed_none
             },
         )];
-        beds.extend(free_beds(board, config).map(|b| choice(Value::Bed(b.to_string()), b)));
+        beds.extend(free_beds(board, config, now).map(|b| choice(Value::Bed(b.to_string()), b)));
         // A drip lies on the first free bed unless another is chosen.
         let bed = usize::from(bed_required && beds.len() > 1);
         let treatment = v
@@ -195,7 +196,7 @@ pub(super) fn submit(
     {
         parts.push(vitals::record(visit, v, at));
     }
-    parts.push(Part::new(
+    let mut start = Part::new(
         Command::Advance {
             visit,
             to: Stage::Administration,
@@ -204,19 +205,46 @@ pub(super) fn submit(
         },
         at,
         None,
-    ));
+    );
+    // The form said so above the fields: submitting it is the nurse's
+    // confirmation (the server asks for one).
+    start.confirm = caseload_note(ctx, visit).is_some();
+    parts.push(start);
     parts
+}
+
+/// When this drip would give its nurse more drips at once than the
+/// clinic's limit, the form says so before it starts.
+fn caseload_note(ctx: &Ctx, visit: VisitId) -> Option<String> {
+    let (nurse, n) = crate::domain::caseload::over_after_start(ctx.board, ctx.config, visit)?;
+    let v = ctx.board.visit(visit)?;
+    let who = crate::domain::caseload::initials(ctx.config, &nurse).unwrap_or(&nurse);
+    Some(
+        texts(ctx.lang)
+            .busy
+            .caseload_start
+            .replace("{p}", &clean_text(&v.name))
+            .replace("{nurse}", &clean_text(who))
+            .replace("{n}", &n.to_string())
+            .replace("{m}", &ctx.config.caseload.max_drips_per_nurse.to_string()),
+    )
 }
 
 pub(super) fn body(form: &Form, ctx: &Ctx) -> Vec<Item> {
     let c = &texts(ctx.lang).clinic;
     let vitals_shown = form.has_shown(FieldId::Systolic);
-    let mut out = fields(form, |id| {
+    let mut out = Vec::new();
+    if let Some(visit) = form.kind.visit()
+        && let Some(note) = caseload_note(ctx, visit)
+    {
+        out.push(Item::Note(note, super::Tone::Warning));
+    }
+    out.extend(fields(form, |id| {
         matches!(
             id,
             FieldId::Bed | FieldId::Lot | FieldId::LotNumber | FieldId::LotExpiry
         )
-    });
+    }));
     if vitals_shown {
         out.push(Item::Heading(c.sec_pre_vitals.to_string()));
         out.push(Item::Note(c.vitals_typing.to_string(), super::Tone::Dim));

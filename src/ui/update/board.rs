@@ -63,6 +63,19 @@ pub(super) fn on_board_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> 
         Op::ClearFilter => app.filter.clear(),
         Op::Help => app.mode = Mode::Help,
         Op::Alerts => app.mode = Mode::Alerts(0),
+        Op::Caseload => app.mode = Mode::Caseload,
+        Op::Reassign => match app.selected_visit(now) {
+            None => error(app, ui.nothing_selected),
+            Some(v) => match moves::gate(v, &app.config, Move::Reassign, now) {
+                Ok(_) => app.mode = Mode::Form(Box::new(Form::reassign(v.id))),
+                Err(why) => {
+                    let text = refusal(app.lang, &why, ui.not_active);
+                    error(app, &text);
+                }
+            },
+        },
+        Op::BedReady => return super::busy::bed_ready(app, now),
+        Op::DoNotDisplay => return super::busy::do_not_display(app, now),
         Op::History => {
             // The cursor on the selected patient's latest event, so `p`
             // shows that patient's history.

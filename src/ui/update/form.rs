@@ -110,6 +110,7 @@ fn send(app: &mut App, submission: Submission) -> Action {
         pending.push((id, part.field));
         let mut req = request(app, id, part.at, part.command);
         req.pin = part.pin;
+        req.confirm = part.confirm;
         send.push(req);
     }
     if let Mode::Form(form) = &mut app.mode {

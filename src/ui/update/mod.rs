@@ -5,6 +5,7 @@
 
 mod alerts;
 mod board;
+mod busy;
 mod client;
 mod form;
 mod history;
@@ -104,6 +105,12 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
             Action::none()
         }
         Mode::Alerts(_) => alerts::on_alerts_key(app, key, now),
+        Mode::Caseload => {
+            if keymap::lookup(keymap::CASELOAD, &key) == Some(Op::Close) {
+                app.mode = Mode::Normal;
+            }
+            Action::none()
+        }
         Mode::Filter => {
             let op = keymap::lookup(keymap::FILTER, &key);
             match op {

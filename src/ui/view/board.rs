@@ -13,6 +13,7 @@ use ratatui::widgets::Paragraph;
 
 use super::fmt::timer_text;
 use super::style::{bold, dim, selected, severity_style, symbol};
+use crate::domain::forecast::estimates_by_visit;
 use crate::domain::text::width;
 use crate::domain::{Alert, AlertCode, Severity, Visit, badges, visit_alerts};
 use crate::i18n::{Texts, badge_text, stage_name, texts};
@@ -98,8 +99,11 @@ impl Need {
                     .iter()
                     .map(|v| treatment_label(&app.config, app.lang, &v.treatment)),
             ),
-            // Every bed of the clinic, not only those taken now.
-            beds: widest(&mut app.config.beds.iter().map(|b| clean(b))),
+            // Every bed of the clinic, not only those taken now, and the
+            // nurse beside it (`2 KS`).
+            beds: widest(&mut app.config.beds.iter().map(|b| clean(b)))
+                .max(1)
+                .max(widest(&mut visits.iter().map(|v| bed_cell(app, v)))),
             timers: widest(
                 &mut visits
                     .iter()
@@ -135,6 +139,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
     )];
 
     let rows = grouped(&visits);
+    // Once a frame: every drip patient's estimated start.
+    let estimates = estimates_by_visit(&app.board, &app.config, now);
     let body = usize::from(area.height).saturating_sub(1);
     if rows.is_empty() {
         let empty = if app.filter.is_blank() {
@@ -157,20 +163,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
                 let style = if stage.is_active() { bold() } else { dim() };
                 Line::styled(clip(&format!("{label}{fill}"), w), style)
             }
-            Row::Visit(v) => visit_row(app, t, &cols, v, now),
+            Row::Visit(v) => visit_row(app, t, &cols, v, &estimates, now),
         });
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn visit_row(app: &App, t: &Texts, cols: &Columns, v: &Visit, now: DateTime<Utc>) -> Line<'static> {
+fn visit_row(
+    app: &App,
+    t: &Texts,
+    cols: &Columns,
+    v: &Visit,
+    estimates: &Estimates,
+    now: DateTime<Utc>,
+) -> Line<'static> {
     let base = if v.stage.is_active() {
         Style::new()
     } else {
         dim()
     };
     let treatment = treatment_label(&app.config, app.lang, &v.treatment);
-    let bed = v.bed.as_deref().map_or("-".to_string(), clean);
+    let bed = bed_cell(app, v);
     let text = format!(
         "{} {} {} {} {} ",
         cell_right(&v.ticket_text(), cols.no),
@@ -185,7 +198,7 @@ fn visit_row(app: &App, t: &Texts, cols: &Columns, v: &Visit, now: DateTime<Utc>
     }
     // The first mark may be cut; the others show whole or not at all.
     let mut left = cols.alerts;
-    for (i, (text, style)) in marks(app, t, v, now).into_iter().enumerate() {
+    for (i, (text, style)) in marks(app, t, v, estimates, now).into_iter().enumerate() {
         if i > 0 && width(&text) > left {
             break;
         }
@@ -211,7 +224,13 @@ fn visit_row(app: &App, t: &Texts, cols: &Columns, v: &Visit, now: DateTime<Utc>
 /// What a row says after its timer, most severe first, as room allows:
 /// the alerts (an unacknowledged critical one flashing) and the standing
 /// badges (a reaction at an earlier visit is critical).
-fn marks(app: &App, t: &Texts, v: &Visit, now: DateTime<Utc>) -> Vec<(String, Style)> {
+fn marks(
+    app: &App,
+    t: &Texts,
+    v: &Visit,
+    estimates: &Estimates,
+    now: DateTime<Utc>,
+) -> Vec<(String, Style)> {
     let mut out: Vec<(Severity, String, Style)> = visit_alerts(v, &app.config, now)
         .iter()
         .map(|a| (a.severity, badge(t, a), alert_style(a, now)))
@@ -229,6 +248,17 @@ fn marks(app: &App, t: &Texts, v: &Visit, now: DateTime<Utc>) -> Vec<(String, St
     }
     // Stable: alerts before badges of the same severity.
     out.sort_by_key(|(severity, _, _)| std::cmp::Reverse(*severity));
+    // A drip patient waiting for a bed: when they can expect to start
+    // (first among the facts, after what needs attention).
+    if let Some(start) = estimates.get(&v.id).and_then(|e| e.start) {
+        let at = start.with_timezone(&app.config.timezone).format("%H:%M");
+        let text = t.busy.starts_about.replace("{t}", &at.to_string());
+        let i = out
+            .iter()
+            .position(|(severity, _, _)| *severity < Severity::Warning)
+            .unwrap_or(out.len());
+        out.insert(i, (Severity::Info, text, bold()));
+    }
     out.into_iter()
         .map(|(_, text, style)| (text, style))
         .collect()
@@ -263,4 +293,20 @@ fn badge(t: &Texts, alert: &Alert) -> String {
         other => crate::i18n::alert_short(t.lang, other).to_string(),
     };
     format!("{} {text}", symbol(alert.severity))
+}
+
+type Estimates =
+    std::collections::BTreeMap<crate::domain::VisitId, crate::domain::forecast::Estimate>;
+
+/// The bed column: the bed (or `-`) and, from the plan on, the patient's
+/// nurse (initials from the staff list when they are on it): `2 KS`.
+fn bed_cell(app: &App, v: &Visit) -> String {
+    let bed = v.bed.as_deref().map_or("-".to_string(), clean);
+    match v.care.nurse().filter(|_| v.stage.is_active()) {
+        Some(nurse) => {
+            let who = crate::domain::caseload::initials(&app.config, nurse).unwrap_or(nurse);
+            format!("{bed} {}", clean(who))
+        }
+        None => bed,
+    }
 }

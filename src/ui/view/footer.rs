@@ -59,6 +59,7 @@ pub fn table(mode: &Mode) -> &'static [Binding] {
     match mode {
         Mode::Normal => keymap::NORMAL,
         Mode::Help => keymap::HELP,
+        Mode::Caseload => keymap::CASELOAD,
         Mode::Filter => keymap::FILTER,
         Mode::Form(_) => keymap::FORM,
         Mode::ConfirmUndo(_) => keymap::CONFIRM,

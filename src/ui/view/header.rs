@@ -1,6 +1,8 @@
-//! The top two lines: clinic, date and clock in the clinic's time zone,
-//! free beds; then how many patients are in each active stage (and the
-//! filter, when one is set).
+//! The top three lines: clinic, date and clock in the clinic's time zone,
+//! free beds (or, when none is, when the next one frees: "next bed
+//! 10:42"); then how many patients are in each active stage (and the
+//! filter, when one is set); then the bed map: each bed free, until when
+//! it is taken, or how long it has been cleaned.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -9,28 +11,42 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fmt::date;
-use super::style::{bold, dim, error};
+use super::style::{bold, dim, error, severity_style};
+use crate::domain::forecast::{BedForecast, bed_forecast, next_bed};
 use crate::domain::text::width;
-use crate::domain::{Stage, free_beds};
+use crate::domain::{BedState, Severity, Stage, free_beds};
 use crate::i18n::{stage_name, texts};
 use crate::snapshot::on_board;
 use crate::ui::app::App;
 use crate::ui::cell::{cell, clean, clip};
 
-pub const HEIGHT: u16 = 2;
+pub const HEIGHT: u16 = 3;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
     let t = texts(app.lang);
     let w = usize::from(area.width);
     let config = &app.config;
 
-    let free = free_beds(&app.board, config).count();
+    let free = free_beds(&app.board, config, now).count();
     let clock = format!(
         "{} {}",
         date(config.timezone, &config.terminal.date_format, now),
         now.with_timezone(&config.timezone).format("%H:%M:%S")
     );
-    let right = format!("{} {free}/{}   {clock}", t.beds_free, config.beds.len());
+    let forecast = bed_forecast(&app.board, config, now);
+    let hhmm = |at: DateTime<Utc>| {
+        at.with_timezone(&config.timezone)
+            .format("%H:%M")
+            .to_string()
+    };
+    let next = next_bed(&forecast).map_or(String::new(), |(_, at)| {
+        format!("  {}", t.busy.next_bed.replace("{t}", &hhmm(at)))
+    });
+    let right = format!(
+        "{} {free}/{}{next}   {clock}",
+        t.beds_free,
+        config.beds.len()
+    );
     let right = clip(&right, w);
     let left_w = w.saturating_sub(width(&right) + 1);
     let first = Line::from(vec![
@@ -79,7 +95,44 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
     let mut second = Line::from(fit_spans(counts, counts_w));
     second.spans.push(Span::styled(filter, bold()));
 
-    frame.render_widget(Paragraph::new(vec![first, second]), area);
+    let third = Line::from(fit_spans(bed_map(app, &forecast, now), w));
+    frame.render_widget(Paragraph::new(vec![first, second, third]), area);
+}
+
+/// `Beds  1 free  2 to 10:40  3 to ?  4 cleaning 12m`: a cleaning past
+/// its warning minutes in the warning's style.
+fn bed_map(app: &App, forecast: &[BedForecast], now: DateTime<Utc>) -> Vec<Span<'static>> {
+    let t = &texts(app.lang).busy;
+    let config = &app.config;
+    let mut spans = vec![Span::styled(format!("{} ", t.beds), dim())];
+    for f in forecast {
+        let (word, style) = match f.state {
+            BedState::Free => (t.bed_free.to_string(), bold()),
+            BedState::Occupied { .. } => (
+                f.free_at.map_or(t.bed_unknown.to_string(), |at| {
+                    let at = at.with_timezone(&config.timezone).format("%H:%M");
+                    t.bed_until.replace("{t}", &at.to_string())
+                }),
+                ratatui::style::Style::new(),
+            ),
+            BedState::Cleaning { since, .. } => {
+                let minutes = (now - since).num_minutes().max(0);
+                let late = minutes >= i64::from(config.bed_cleaning.warn_minutes);
+                (
+                    t.bed_cleaning.replace("{m}", &minutes.to_string()),
+                    if late {
+                        severity_style(Severity::Warning)
+                    } else {
+                        bold()
+                    },
+                )
+            }
+        };
+        spans.push(Span::styled(format!(" {} ", clean(&f.bed)), bold()));
+        spans.push(Span::styled(word, style));
+        spans.push(Span::raw(" "));
+    }
+    spans
 }
 
 /// Keeps whole spans while they fit in `cols`, cutting the last one.

@@ -6,6 +6,7 @@ mod alerts;
 mod banner;
 mod board;
 pub(crate) mod care;
+mod caseload;
 mod detail;
 mod emergency;
 pub(crate) mod fmt;
@@ -123,6 +124,7 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
             popup::render_confirm_undo(frame, main_or(below, main), app, *visit)
         }
         Mode::Help => help::render(frame, below, app),
+        Mode::Caseload => caseload::render(frame, below, app),
         Mode::Alerts(cursor) => {
             alerts::render_list(frame, below_keys(below), app, &alerts, *cursor, now)
         }
@@ -150,7 +152,7 @@ fn below_keys(area: Rect) -> Rect {
 /// Popups sit over the board, or over the whole screen (below the
 /// emergency banner) when it is cramped.
 fn main_or(area: Rect, main: Rect) -> Rect {
-    if main.height >= 14 { main } else { area }
+    if main.height >= 20 { main } else { area }
 }
 
 fn too_small(frame: &mut Frame, area: Rect, app: &App) {

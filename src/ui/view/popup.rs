@@ -145,6 +145,7 @@ fn title(app: &App, t: &Texts, form: &Form) -> String {
         FormKind::FollowUp { .. } => c.form_followup.to_string(),
         FormKind::Discharge { .. } => c.form_discharge.to_string(),
         FormKind::Correct { .. } => t.records.form_correct.to_string(),
+        FormKind::Reassign { .. } => t.busy.form_reassign.to_string(),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The bed map: one card per bed, in the config's order. A card names the
 //! bed and who lies there (masked), and shows the time left of the drip or
 //! of the observation in digits as large as the screen allows; a free bed
-//! says so. When the beds do not fit, they page with the queue.
+//! says so, and so does a bed being cleaned. A patient who asked not to be
+//! shown is only "in use" (with the level of their alert, nothing more). When the beds do not fit, they page with the queue.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -13,7 +14,7 @@ use super::digits;
 use crate::domain::Stage;
 use crate::domain::text::width;
 use crate::i18n::texts;
-use crate::projection::WallPatient;
+use crate::projection::{BedUse, WallBed};
 use crate::ui::cell::{Plain, cell, clean, clip};
 use crate::ui::view::style::{bold, dim, severity_style, symbol};
 use crate::wall::Wall;
@@ -111,8 +112,7 @@ pub fn render(
             height: plan.card_h,
         }
         .intersection(area);
-        let occupant = bed.patient.as_ref();
-        card_lines(frame, card, wall, now, &bed.bed, occupant, plan.scale);
+        card_lines(frame, card, wall, now, bed, plan.scale);
     }
 }
 
@@ -121,18 +121,32 @@ fn card_lines(
     card: Rect,
     wall: &Wall,
     now: DateTime<Utc>,
-    bed: &str,
-    occupant: Option<&WallPatient>,
+    bed: &WallBed,
     scale: usize,
 ) {
     let t = &texts(wall.lang).wall;
+    let busy = &texts(wall.lang).busy;
     let w = usize::from(card.width);
     let h = usize::from(card.height);
-    let bed_name = t.bed.replace("{b}", &clean(bed));
-    let Some(v) = occupant else {
+    let bed_name = t.bed.replace("{b}", &clean(&bed.bed));
+    let Some(v) = bed.patient.as_ref() else {
+        // Free, being cleaned, or in use by someone not shown: one line.
+        let (word, style) = match bed.state {
+            BedUse::Free => (t.free.to_string(), dim().add_modifier(Modifier::BOLD)),
+            BedUse::Cleaning => (busy.wall_cleaning.to_string(), bold()),
+            BedUse::Occupied => {
+                let mark = bed
+                    .alert
+                    .map_or(String::new(), |severity| format!("{} ", symbol(severity)));
+                (
+                    format!("{mark}{}", busy.wall_occupied),
+                    bed.alert.map_or(bold(), severity_style),
+                )
+            }
+        };
         let mut lines = vec![Line::styled(
-            cell(&format!(" {bed_name}  {}", t.free), w),
-            dim().add_modifier(Modifier::BOLD),
+            cell(&format!(" {bed_name}  {word}"), w),
+            style,
         )];
         lines.extend((1..h).map(|_| Line::raw(" ".repeat(w))));
         frame.render_widget(Plain::new(lines), card);

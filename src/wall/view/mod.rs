@@ -49,6 +49,10 @@ fn place(place: &Place, wall: &Wall) -> String {
     match place {
         Place::Bed(bed) => texts(wall.lang).wall.bed.replace("{b}", &clean(bed)),
         Place::Patient(label) => wall.label_of(label),
+        Place::Someone => match wall.lang {
+            crate::i18n::Lang::En => "a patient".to_string(),
+            crate::i18n::Lang::Ja => "患者さん".to_string(),
+        },
     }
 }
 

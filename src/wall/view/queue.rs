@@ -175,15 +175,24 @@ fn row(wall: &Wall, now: DateTime<Utc>, v: &WallPatient, w: usize) -> Line<'stat
     let mark = v.alert.map_or("", symbol);
     let style = v.alert.map_or(ratatui::style::Style::new(), severity_style);
     let label = wall.label(v);
-    let short = match timer.remaining_secs {
+    // A drip patient waiting for a bed reads their estimated wait (never
+    // an estimate the board cannot give); the others their time.
+    let busy = &texts(wall.lang).busy;
+    let wait = v.wait_minutes.map(|n| match n {
+        0 => busy.wait_soon.to_string(),
+        n => busy.wait_about.replace("{n}", &n.to_string()),
+    });
+    let short = match (&wait, timer.remaining_secs) {
+        (Some(wait), _) => wait.clone(),
         // An observation until symptom-free has no end to count to.
-        None if v.stage == Stage::Observation => t.until_symptom_free.to_string(),
-        None => duration(timer.elapsed_secs),
-        Some(left) if left >= 0 => duration(left),
-        Some(over) => format!("+{}", duration(over)),
+        (None, None) if v.stage == Stage::Observation => t.until_symptom_free.to_string(),
+        (None, None) => duration(timer.elapsed_secs),
+        (None, Some(left)) if left >= 0 => duration(left),
+        (None, Some(over)) => format!("+{}", duration(over)),
     };
     // The word (left / over) when there is room for it.
     let long = match timer.remaining_secs {
+        _ if wait.is_some() => short.clone(),
         None => short.clone(),
         Some(left) if left >= 0 => format!("{short} {}", t.left),
         Some(_) if v.stage == Stage::Observation => format!("{short} {}", t.done),
