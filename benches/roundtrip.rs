@@ -10,7 +10,9 @@
 //! the goals are stated in (late p99 within 2x the early p99 and within 3x
 //! the fsync floor), and the bytes per change each other terminal
 //! received (goal: under 8 KB).
-//! Run: `cargo bench --bench roundtrip`.
+//! Run: `cargo bench --bench roundtrip`; with shipping to a clinic
+//! group's PostgreSQL on: `FLOWBOARD_BENCH_GROUP="host=... user=..."
+//! cargo bench --bench roundtrip` (scripts/measure-group.sh does both).
 //!
 //! Not criterion: the figure that matters is the tail (p99) of an
 //! fsync-bound operation, so every sample is kept.
@@ -36,7 +38,18 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
     let config_file = dir.path().join("clinic.toml");
-    std::fs::write(&config_file, "").expect("config");
+    // With FLOWBOARD_BENCH_GROUP (a PostgreSQL connection string, the
+    // branch role of site FLOWBOARD_BENCH_SITE), the server ships its log
+    // to the group as it goes: the round trip with shipping on.
+    let group = std::env::var("FLOWBOARD_BENCH_GROUP").ok();
+    let config_text = match &group {
+        Some(connection) => format!(
+            "[group]\nsite = \"{}\"\nconnection = \"{connection}\"\ntls = \"disable\"\n",
+            std::env::var("FLOWBOARD_BENCH_SITE").unwrap_or_else(|_| "bench".into())
+        ),
+        None => String::new(),
+    };
+    std::fs::write(&config_file, config_text).expect("config");
     let mut floor = fsync_floor(dir.path(), FLOOR_SAMPLES / 2);
     let mut sled_times = sled_floor(dir.path(), FLOOR_SAMPLES / 2);
 
@@ -99,7 +112,8 @@ fn main() {
     let (f50, f99) = (pct(&floor, 0.50), pct(&floor, 0.99));
     let (s50, s99) = (pct(&sled_times, 0.50), pct(&sled_times, 0.99));
     println!(
-        "round trip through the real server: a day of {VISITS} visits carried to observation, {n} commands, two other terminals attached"
+        "round trip through the real server: a day of {VISITS} visits carried to observation, {n} commands, two other terminals attached; shipping to a group's PostgreSQL {}",
+        if group.is_some() { "on" } else { "off" }
     );
     println!(
         "  first {WINDOW} commands: p50 {:.2} ms  p99 {:.2} ms",

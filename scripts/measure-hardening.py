@@ -162,7 +162,7 @@ def slow_readers(visits, clients, commands):
         for _ in range(clients):
             c = socket.socket(socket.AF_UNIX)
             c.connect(sock)
-            c.sendall(b'{"hello":{"protocol":2,"role":"read_only","client":"slow"}}\n')
+            c.sendall(b'{"hello":{"protocol":3,"role":"read_only","client":"slow"}}\n')
             slow.append(c)
         peak = [before]
         sampling = [True]

@@ -472,6 +472,8 @@ pub enum ClientEvent {
     WallConnected(Box<WallWelcome>),
     /// What the wall shows changed.
     Wall(Box<WallView>),
+    /// The branch's shipping to the group is behind (`None`: not now).
+    Shipping(Option<crate::protocol::ShippingBehind>),
 }
 
 /// What a screen sends through its link: a command (which changes the
@@ -590,6 +592,7 @@ async fn link_loop<G: Greeting, R: Into<Outgoing> + Send>(
                         Ok(ServerMsg::Board(b)) => ClientEvent::Board(b),
                         Ok(ServerMsg::Changes(c)) => ClientEvent::Changed(c),
                         Ok(ServerMsg::Wall(w)) => ClientEvent::Wall(w),
+                        Ok(ServerMsg::Shipping(s)) => ClientEvent::Shipping(s),
                         Ok(ServerMsg::Reply(r)) => match whole(&mut paging, r) {
                             Whole::Done(r) => ClientEvent::Reply(r),
                             Whole::Next(q) => {

@@ -54,6 +54,57 @@ pub struct Config {
     pub server: ServerLimits,
     /// Whether a doctor's act needs the doctor's PIN (shared terminals).
     pub doctor_pin: DoctorPin,
+    /// The clinic group's PostgreSQL this branch ships its log to (none:
+    /// a lone clinic). Never sent to a client: it holds the connection.
+    pub group: Option<Group>,
+}
+
+/// `[group]`: this branch in a clinic group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// This branch's name in the group: 1 to 32 of a-z, 0-9 and `_`
+    /// (it is part of the branch's PostgreSQL role, `branch_<site>`).
+    pub site: String,
+    /// The PostgreSQL connection string (`host=... user=... dbname=...`
+    /// or a `postgresql://` URL).
+    pub connection: String,
+    /// TLS to PostgreSQL.
+    #[serde(default)]
+    pub tls: GroupTls,
+    /// The CA certificate (PEM) that signs the server's certificate, for
+    /// `tls = "verify-full"` (default: the system's roots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    /// The board's header warns when the oldest event not yet shipped is
+    /// older than this many minutes (1 to 1440).
+    #[serde(default = "Group::default_warn")]
+    pub warn_behind_minutes: u32,
+    /// Events per batch shipped (1 to 10000).
+    #[serde(default = "Group::default_batch")]
+    pub batch: u32,
+}
+
+impl Group {
+    fn default_warn() -> u32 {
+        10
+    }
+    fn default_batch() -> u32 {
+        500
+    }
+}
+
+/// How the connection to the group's PostgreSQL is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupTls {
+    /// No TLS (a local socket, or a line protected otherwise).
+    Disable,
+    /// TLS, the server's certificate checked against the CA and its name.
+    #[default]
+    VerifyFull,
+    /// TLS, the certificate not checked (encryption only).
+    Require,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +215,9 @@ pub struct ConfigFile {
     pub staff: Vec<StaffMember>,
     pub store: StoreSettings,
     pub doctor_pin: DoctorPin,
+    /// Read from the file, never written to the wire (the welcome).
+    #[serde(skip_serializing)]
+    pub group: Option<Group>,
 }
 
 impl Default for ConfigFile {
@@ -203,6 +257,7 @@ impl From<ConfigFile> for Config {
             store: f.store,
             server: f.server,
             doctor_pin: f.doctor_pin,
+            group: f.group,
         }
     }
 }
@@ -237,6 +292,7 @@ impl From<Config> for ConfigFile {
             staff: p.staff,
             store: c.store,
             doctor_pin: c.doctor_pin,
+            group: c.group,
         }
     }
 }
@@ -304,6 +360,7 @@ impl Default for Config {
             store: StoreSettings::default(),
             server: ServerLimits::default(),
             doctor_pin: DoctorPin::Off,
+            group: None,
         }
     }
 }
@@ -609,6 +666,9 @@ impl Config {
                     self.max_backdate_minutes
                 ),
             );
+        }
+        if let Some(group) = &self.group {
+            group.validate()?;
         }
         if self.doctor_pin == DoctorPin::Required
             && !self.staff.iter().any(|s| s.role == StaffRole::Doctor)
@@ -971,6 +1031,58 @@ pub enum ConfigError {
         key: String,
         problem: String,
     },
+}
+
+impl Group {
+    fn validate(&self) -> Result<(), (String, String)> {
+        let bad = |key: &str, problem: String| Err((format!("group.{key}"), problem));
+        if self.site.is_empty()
+            || self.site.len() > 32
+            || !self
+                .site
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return bad(
+                "site",
+                format!(
+                    "{:?} is not a site name: use 1 to 32 of a-z, 0-9 and _ (such as \"ginza\")",
+                    self.site
+                ),
+            );
+        }
+        if let Err(e) = self.connection.parse::<tokio_postgres::Config>() {
+            return bad(
+                "connection",
+                format!(
+                    "is not a PostgreSQL connection string ({e}): write it as \"host=HOST user=branch_{} dbname=flowboard\" or postgresql://USER@HOST/DB",
+                    self.site
+                ),
+            );
+        }
+        if self.ca_file.is_some() && self.tls != GroupTls::VerifyFull {
+            return bad(
+                "ca_file",
+                "is only used with tls = \"verify-full\": remove it or set tls".into(),
+            );
+        }
+        if !(1..=1440).contains(&self.warn_behind_minutes) {
+            return bad(
+                "warn_behind_minutes",
+                format!(
+                    "must be between 1 and 1440 (a day), got {}",
+                    self.warn_behind_minutes
+                ),
+            );
+        }
+        if !(1..=10_000).contains(&self.batch) {
+            return bad(
+                "batch",
+                format!("must be between 1 and 10000, got {}", self.batch),
+            );
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod csv_out;
 pub mod demo;
 pub mod domain;
 pub mod feed;
+pub mod group;
 pub mod i18n;
 pub mod import;
 pub mod incident_report;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use flowboard::cli::args::{Cli, Mode, PinAction};
-use flowboard::cli::{board, docs, oneshot, pin, records, serve, wall};
+use flowboard::cli::{board, docs, group, oneshot, pin, records, serve, wall};
 use flowboard::client::AutoStart;
 use flowboard::config;
 use flowboard::paths::DataDir;
@@ -121,6 +121,22 @@ fn main() -> ExitCode {
             cli.operator,
             cli.lang,
             mode,
+        )),
+        Some(Mode::Group {
+            connection,
+            tls,
+            ca_file,
+            command,
+        }) => runtime.block_on(group::group_mode(
+            &data,
+            &config,
+            group::GroupTarget {
+                connection,
+                tls,
+                ca_file,
+            },
+            command,
+            cli.lang,
         )),
         Some(Mode::Wall) => runtime.block_on(wall::wall(data, config, autostart, cli.lang)),
         Some(Mode::Pin {

@@ -13,7 +13,8 @@ use crate::projection::{WallSettings, WallView};
 /// 2: after a command the server sends what changed (`changes`), not the
 ///    board; the records come in pages; a checklist tick can be taken back
 ///    (`untick`); a pause and an early stop may carry the `reaction`.
-pub const PROTOCOL_VERSION: u32 = 2;
+/// 3: a branch in a clinic group sends `shipping` lines.
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Longest line the server accepts; longer lines are refused, not read.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
@@ -125,6 +126,9 @@ pub enum Query {
     Backup { dir: std::path::PathBuf },
     /// Rebuilds the state from the event log and compares.
     Verify,
+    /// How shipping to the clinic group's PostgreSQL goes (`[group]`):
+    /// the shipper's status, or `null` data when this branch has none.
+    Shipping,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,6 +160,20 @@ pub enum ServerMsg {
     WallWelcome(Box<WallWelcome>),
     /// What the wall shows changed (sent to `wall` connections only).
     Wall(Box<WallView>),
+    /// A branch in a clinic group (protocol 3): the shipping to the
+    /// group's PostgreSQL is behind (`null`: it is not, any more). Sent to
+    /// staff connections after the welcome when behind, and whenever it
+    /// changes.
+    Shipping(Option<ShippingBehind>),
+}
+
+/// The branch's events not yet in the group's PostgreSQL are older than
+/// `[group] warn_behind_minutes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingBehind {
+    pub site: String,
+    /// When the oldest event not yet shipped was recorded.
+    pub since: DateTime<Utc>,
 }
 
 /// The welcome of a `wall` connection.

@@ -84,7 +84,7 @@ fn today(config: &Config) -> NaiveDate {
 }
 
 /// The instants `[from, to)` of the clinic days `from..=to`.
-fn days(
+pub(crate) fn days(
     config: &Config,
     from: NaiveDate,
     to: NaiveDate,
@@ -158,14 +158,14 @@ async fn day_visits(conn: &mut Connection, day: NaiveDate) -> Result<Vec<Visit>,
 /// Rows written as they come: CSV (one header, every cell neutralised:
 /// `csv_out`), a JSON array (laid out as `serde_json`'s pretty printer
 /// does), or lines of text.
-enum Sink<'a> {
+pub(crate) enum Sink<'a> {
     Csv(Box<crate::csv_out::CsvWriter<&'a mut Output>>),
     Json { out: &'a mut Output, rows: u64 },
     Text(&'a mut Output),
 }
 
 impl<'a> Sink<'a> {
-    fn new(out: &'a mut Output, format: Format, bom: bool) -> std::io::Result<Sink<'a>> {
+    pub(crate) fn new(out: &'a mut Output, format: Format, bom: bool) -> std::io::Result<Sink<'a>> {
         Ok(match format {
             Format::Csv => Sink::Csv(Box::new(crate::csv_out::CsvWriter::new(out, bom)?)),
             Format::Json => Sink::Json { out, rows: 0 },
@@ -174,7 +174,7 @@ impl<'a> Sink<'a> {
     }
 
     /// Writes rows; `text` is a row's line for the text format.
-    fn rows<T: Serialize>(
+    pub(crate) fn rows<T: Serialize>(
         &mut self,
         rows: &[T],
         text: impl Fn(&T) -> String,
@@ -210,7 +210,7 @@ impl<'a> Sink<'a> {
     }
 
     /// A line of the text format (a heading), written as it comes.
-    fn text(&mut self, line: &str) -> std::io::Result<()> {
+    pub(crate) fn text(&mut self, line: &str) -> std::io::Result<()> {
         if let Sink::Text(out) = self {
             out.write_all(line.as_bytes())?;
         }
@@ -218,7 +218,7 @@ impl<'a> Sink<'a> {
     }
 
     /// Ends the output: the JSON array's end, the CSV's last bytes.
-    fn finish(self) -> std::io::Result<()> {
+    pub(crate) fn finish(self) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => {
                 w.finish().map_err(csv_io)?;
@@ -310,7 +310,7 @@ impl Write for Output {
     }
 }
 
-fn local(config: &Config, t: DateTime<Utc>) -> String {
+pub(crate) fn local(config: &Config, t: DateTime<Utc>) -> String {
     t.with_timezone(&config.timezone)
         .format("%Y-%m-%d %H:%M")
         .to_string()
@@ -383,9 +383,21 @@ pub async fn report_day(
     let date = date.unwrap_or_else(|| today(&config));
     let visits = day_visits(conn, date).await?;
     let r = report::day(&visits, &config, date, Utc::now());
+    write_day(&r, &config.clinic_name, date, format, out)
+}
+
+/// Writes a day report: the JSON of `DayReport`, a CSV of figures
+/// (section, item, value), or text headed by `title`.
+pub(crate) fn write_day(
+    r: &report::DayReport,
+    title: &str,
+    date: NaiveDate,
+    format: Format,
+    out: &mut Output,
+) -> Outcome {
     match format {
         Format::Json => {
-            let mut json = serde_json::to_vec_pretty(&r).map_err(std::io::Error::other)?;
+            let mut json = serde_json::to_vec_pretty(r).map_err(std::io::Error::other)?;
             json.push(b'\n');
             out.write_all(&json)?;
             out.finish()?;
@@ -472,8 +484,7 @@ pub async fn report_day(
         }
         Format::Text => {
             let mut s = format!(
-                "{} — day report {date}\n\nPatients per treatment (arrived / treated)\n",
-                config.clinic_name
+                "{title} — day report {date}\n\nPatients per treatment (arrived / treated)\n"
             );
             for t in &r.treatments {
                 s += &format!(
@@ -601,26 +612,7 @@ pub async fn report_reactions(
     let config = conn.welcome.config.clone();
     let (from, to) = range(&config, from, to);
     let (start, end) = days(&config, from, to)?;
-    let line = |r: &report::ReactionRow| {
-        format!(
-            "{}  {} ({})  {}  lot {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
-            local(&config, r.at),
-            r.name,
-            r.chart_no.as_deref().unwrap_or("-"),
-            r.treatment,
-            r.lot.as_deref().unwrap_or("-"),
-            r.kind.as_str(),
-            r.signs,
-            if r.action.is_empty() { "-" } else { &r.action },
-            r.adrenaline_doses,
-            r.resolved_at
-                .map_or("not recorded as resolved".to_string(), |t| format!(
-                    "symptom-free {}",
-                    local(&config, t)
-                )),
-            r.outcome
-        )
-    };
+    let line = |r: &report::ReactionRow| reaction_line(&config, r);
     // Rows are small: the largest pages the server gives.
     let query = Query::Reactions {
         from: start,
@@ -643,6 +635,28 @@ pub async fn report_reactions(
     Ok(())
 }
 
+/// A reaction report's line of text.
+pub(crate) fn reaction_line(config: &Config, r: &report::ReactionRow) -> String {
+    format!(
+        "{}  {} ({})  {}  lot {}  {}: {} -> {}; adrenaline doses {}; {}; outcome {}\n",
+        local(config, r.at),
+        r.name,
+        r.chart_no.as_deref().unwrap_or("-"),
+        r.treatment,
+        r.lot.as_deref().unwrap_or("-"),
+        r.kind.as_str(),
+        r.signs,
+        if r.action.is_empty() { "-" } else { &r.action },
+        r.adrenaline_doses,
+        r.resolved_at
+            .map_or("not recorded as resolved".to_string(), |t| format!(
+                "symptom-free {}",
+                local(config, t)
+            )),
+        r.outcome
+    )
+}
+
 /// `flowboard trace-lot LOT`: an unknown lot is an empty answer, not an
 /// error. The administrations come a page at a time.
 pub async fn trace_lot(
@@ -652,29 +666,7 @@ pub async fn trace_lot(
     out: &mut Output,
 ) -> Outcome {
     let config = conn.welcome.config.clone();
-    let line = |r: &report::LotRow| {
-        // The dose given (the plan's unless stopped early), and what
-        // happened to the patient after.
-        let given = match (&r.stopped_early, r.given_ml) {
-            (None, Some(d)) => format!("{d} mL"),
-            (Some(why), Some(d)) => format!("{d} mL (stopped early: {why})"),
-            (Some(why), None) => format!("? mL (stopped early: {why})"),
-            (None, None) => "- mL".to_string(),
-        };
-        let reactions = if r.reactions.is_empty() {
-            "no reaction".to_string()
-        } else {
-            r.reactions.clone()
-        };
-        format!(
-            "{}  {} ({})  {}  given {given}  nurse {}  {reactions}\n",
-            r.at.map_or("-".to_string(), |t| local(&config, t)),
-            fit(&r.name, 20),
-            r.chart_no.as_deref().unwrap_or("-"),
-            r.treatment,
-            r.nurse.as_deref().unwrap_or("-")
-        )
-    };
+    let line = |r: &report::LotRow| lot_line(&config, r);
     // Lots are stored as the vial prints them: `ex2611-07` asks for (and
     // is shown as) `EX2611-07`.
     let lot = crate::domain::text::lot_number(lot);
@@ -698,6 +690,31 @@ pub async fn trace_lot(
     sink.finish()?;
     out.finish()?;
     Ok(())
+}
+
+/// A lot trace's line of text.
+pub(crate) fn lot_line(config: &Config, r: &report::LotRow) -> String {
+    // The dose given (the plan's unless stopped early), and what
+    // happened to the patient after.
+    let given = match (&r.stopped_early, r.given_ml) {
+        (None, Some(d)) => format!("{d} mL"),
+        (Some(why), Some(d)) => format!("{d} mL (stopped early: {why})"),
+        (Some(why), None) => format!("? mL (stopped early: {why})"),
+        (None, None) => "- mL".to_string(),
+    };
+    let reactions = if r.reactions.is_empty() {
+        "no reaction".to_string()
+    } else {
+        r.reactions.clone()
+    };
+    format!(
+        "{}  {} ({})  {}  given {given}  nurse {}  {reactions}\n",
+        r.at.map_or("-".to_string(), |t| local(config, t)),
+        fit(&r.name, 20),
+        r.chart_no.as_deref().unwrap_or("-"),
+        r.treatment,
+        r.nurse.as_deref().unwrap_or("-")
+    )
 }
 
 /// `flowboard export --from D --to D --format csv|json [--bom] [--output F]`:

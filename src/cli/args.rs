@@ -160,6 +160,22 @@ pub enum Mode {
     Restore { dir: PathBuf },
     /// Rebuild the state from the event log and report any disagreement.
     Verify,
+    /// The clinic group's PostgreSQL (head office): every branch's
+    /// records. The connection is `[group]`'s in config.toml, or
+    /// --connection (a reader role: see README, "A clinic group").
+    Group {
+        /// A PostgreSQL connection string instead of `[group] connection`.
+        #[arg(long, env = "FLOWBOARD_GROUP_CONNECTION", global = true)]
+        connection: Option<String>,
+        /// TLS with --connection: verify-full (default), require, disable.
+        #[arg(long, global = true, value_parser = ["verify-full", "require", "disable"])]
+        tls: Option<String>,
+        /// The CA certificate (PEM) with --connection and verify-full.
+        #[arg(long, global = true)]
+        ca_file: Option<PathBuf>,
+        #[command(subcommand)]
+        command: GroupMode,
+    },
     /// Shell completions, from these very definitions: `flowboard
     /// completions bash > /usr/share/bash-completion/completions/flowboard`.
     Completions {
@@ -172,6 +188,39 @@ pub enum Mode {
     Man {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum GroupMode {
+    /// Each site's last shipped event, its lag, its last error; and this
+    /// branch's shipper when a server runs here.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every administration of a lot in every branch.
+    TraceLot {
+        lot: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Write to this file (created owner-only) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Reports over every branch's records.
+    Report {
+        #[command(subcommand)]
+        report: ReportKind,
+    },
+    /// Create or migrate the group database's tables (as its owner).
+    Migrate,
+    /// Every branch now (patients per stage, beds in use, emergencies),
+    /// read-only, redrawn when a branch ships (LISTEN/NOTIFY).
+    Board {
+        /// Print the table at each change instead of a full screen.
+        #[arg(long)]
+        plain: bool,
     },
 }
 

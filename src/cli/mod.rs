@@ -5,6 +5,7 @@
 pub mod args;
 pub mod board;
 pub mod docs;
+pub mod group;
 pub mod oneshot;
 pub mod pin;
 pub mod records;

@@ -554,6 +554,15 @@ pub struct ClinicTexts {
     pub brief_ack: &'static str,
 }
 
+/// The header's warning when the branch's shipping to the clinic group
+/// is behind: since when (clinic time, HH:MM) and for how many minutes.
+pub fn shipping_behind(lang: Lang, since: &str, minutes: i64) -> String {
+    match lang {
+        Lang::En => format!("! group: not shipped since {since} ({minutes} min)"),
+        Lang::Ja => format!("! グループ未送信: {since} から ({minutes} 分)"),
+    }
+}
+
 pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
     let i = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0);
     texts(lang).stages[i]

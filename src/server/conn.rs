@@ -126,7 +126,7 @@ pub(super) async fn serve(
                     &ServerMsg::Error(ErrorBody::new(
                         "protocol_version",
                         format!(
-                            "this server speaks protocol {PROTOCOL_VERSION} (changes instead of whole boards, records in pages, ticks taken back), the client {}: use the same flowboard version on both sides",
+                            "this server speaks protocol {PROTOCOL_VERSION} (changes instead of whole boards, records in pages, ticks taken back, the group's shipping state), the client {}: use the same flowboard version on both sides",
                             h.protocol
                         ),
                     )),
@@ -262,6 +262,10 @@ fn board_line(board: &crate::domain::Board) -> Line {
     Line::owned(encode(&ServerMsg::Board(Box::new(board.clone()))))
 }
 
+fn shipping_line(behind: Option<crate::protocol::ShippingBehind>) -> Line {
+    Line::owned(encode(&ServerMsg::Shipping(behind)))
+}
+
 fn reply_line(reply: Reply) -> Line {
     Line::owned(encode(&ServerMsg::Reply(reply)))
 }
@@ -308,9 +312,29 @@ async fn staff(
     if let Err(behind) = outbox.push(welcome) {
         return Ended::Behind(behind);
     }
+    // A branch in a group: its header says when the shipping is behind.
+    let mut behind = shared.shipping.as_ref().map(|s| s.behind.clone());
+    if let Some(rx) = behind.as_mut() {
+        let now = rx.borrow_and_update().clone();
+        if now.is_some()
+            && let Err(full) = outbox.push(shipping_line(now))
+        {
+            return Ended::Behind(full);
+        }
+    }
     let mut lines = Lines::start(reader);
     loop {
+        let shipping_changed = async {
+            match behind.as_mut() {
+                Some(rx) => rx.changed().await.ok(),
+                None => std::future::pending().await,
+            }
+        };
         let pushed = tokio::select! {
+            Some(()) = shipping_changed => {
+                let now = behind.as_mut().and_then(|rx| rx.borrow_and_update().clone());
+                outbox.push(shipping_line(now))
+            },
             line = lines.rx.recv() => match line {
                 None => return Ended::Closed,
                 Some(None) => outbox.push(Line::owned(encode(&too_long()))),
@@ -447,6 +471,21 @@ async fn handle(shared: &Shared, line: &[u8], role: Role, member: Option<&StaffM
                 );
             }
             let id = q.id;
+            if q.query == Query::Shipping {
+                // The shipper's own state: no need to wait for the writer.
+                let status = shared
+                    .shipping
+                    .as_ref()
+                    .and_then(|s| s.status.lock().ok().map(|s| s.clone()));
+                return Reply {
+                    id,
+                    ok: true,
+                    visit: None,
+                    events: Vec::new(),
+                    error: None,
+                    data: Some(serde_json::to_value(status).unwrap_or_default()),
+                };
+            }
             submit(shared, id, Work::Query(q)).await
         }
         Incoming::Command(mut request) => {

@@ -39,7 +39,7 @@ use crate::protocol::{
     Changes, DEFAULT_PAGE, ErrorBody, Query, QueryRequest, Reply, Request, VisitChange, cursor_key,
     cursor_text,
 };
-use crate::store::{Page, PageLimit, Store, StoreError, StoreOptions};
+use crate::store::{EventStore, Page, PageLimit, Store, StoreError, StoreOptions};
 
 pub use wall_feed::WallPublished;
 
@@ -114,6 +114,8 @@ pub(crate) struct Shared {
     bounds: outbox::Bounds,
     /// Log lines that a flood would repeat: one per interval.
     quiet: Quiet,
+    /// The shipper's status, when the branch is in a group.
+    shipping: Option<crate::group::ship::Shipping>,
 }
 
 /// The throttles of the log lines a flood would repeat.
@@ -168,7 +170,7 @@ impl Server {
         let options = StoreOptions {
             cache_bytes: u64::from(config.store.cache_mb) * 1024 * 1024,
         };
-        let store = Store::open_with(&data.db(), options)?;
+        let store = Arc::new(Store::open_with(&data.db(), options)?);
         // Files an older flowboard (or a loose umask) left readable by
         // others are made the owner's alone.
         if let Err(e) = crate::paths::make_private(&data.db()) {
@@ -247,13 +249,32 @@ impl Server {
         let writer_config = Arc::clone(&config);
         let writer_feed = feed.clone();
         let root = data.root().to_path_buf();
+        // The highest sequence number durable in the store: the writer
+        // raises it after each flush, the shipper follows it.
+        let (durable_tx, durable) = watch::channel(board.last_seq);
+        let writer_store = Arc::clone(&store);
         std::thread::Builder::new()
             .name("flowboard-writer".into())
-            .spawn(move || writer(store, board, &writer_config, &root, jobs_rx, writer_feed))
+            .spawn(move || {
+                writer(
+                    &*writer_store,
+                    board,
+                    &writer_config,
+                    &root,
+                    jobs_rx,
+                    writer_feed,
+                    durable_tx,
+                )
+            })
             .map_err(|source| ServeError::DataDir {
                 dir: data.root().display().to_string(),
                 source,
             })?;
+        // The shipper follows what the writer flushed; nothing waits for it.
+        let shipping = config
+            .group
+            .as_ref()
+            .map(|g| crate::group::ship::start(Arc::clone(&store), g, durable.clone()));
         tracing::info!(
             "flowboard {} serving {} on {} (at most {max} connections, hello within {} ms, open files {files})",
             env!("CARGO_PKG_VERSION"),
@@ -275,6 +296,7 @@ impl Server {
             handshake,
             bounds,
             quiet: Quiet::new(),
+            shipping,
         });
         Ok(Server {
             listener,
@@ -349,13 +371,14 @@ const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(50);
 const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
 /// The writer: the only code that changes the board or the store.
-fn writer(
-    store: Store,
+fn writer<S: EventStore>(
+    store: &S,
     mut board: Board,
     config: &Config,
     root: &std::path::Path,
     mut jobs: mpsc::Receiver<Job>,
     feed: Feed,
+    durable: watch::Sender<u64>,
 ) {
     // Visits leave the window at most once a minute, not at every command.
     let mut pruned = Instant::now();
@@ -363,7 +386,7 @@ fn writer(
         let request = match job.work {
             Work::Command(r) => r,
             Work::Query(q) => {
-                let _ = job.reply.send(answer(&store, root, q));
+                let _ = job.reply.send(answer(store, root, q));
                 continue;
             }
             Work::Board(to) => {
@@ -435,6 +458,8 @@ fn writer(
                 }
                 match store.append(&events, &board) {
                     Ok(()) => {
+                        // Never waits: the shipper reads when it can.
+                        durable.send_replace(board.last_seq);
                         tracing::info!(
                             "recorded {} for visit {}",
                             events
@@ -519,7 +544,7 @@ fn changes(board: &Board, events: &[EventRecord], base: u64, removed: Vec<VisitI
 }
 
 /// Answers a query from the store.
-fn answer(store: &Store, root: &std::path::Path, q: QueryRequest) -> Reply {
+fn answer<S: EventStore>(store: &S, root: &std::path::Path, q: QueryRequest) -> Reply {
     let id = q.id;
     let bad = |code: &str, message: &str| Reply::failed(id, ErrorBody::new(code, message));
     let limit = |limit: Option<u32>| PageLimit {
@@ -607,12 +632,14 @@ fn answer(store: &Store, root: &std::path::Path, q: QueryRequest) -> Reply {
                 })
             })
         }
-        Query::Verify => store.verify().map(|bad| {
-            serde_json::json!({
+        // Answered by the connection itself (the shipper's state).
+        Query::Shipping => Ok(serde_json::Value::Null),
+        Query::Verify => store.verify().and_then(|bad| {
+            Ok(serde_json::json!({
                 "ok": bad.is_empty(),
-                "events": store.events().count(),
+                "events": store.event_count()?,
                 "disagree": bad,
-            })
+            }))
         }),
     };
     match data {

@@ -27,6 +27,7 @@
 mod derived;
 mod log;
 mod migrate;
+pub mod shape;
 #[cfg(test)]
 mod tests;
 
@@ -42,6 +43,131 @@ use sled::{Transactional, Tree};
 use crate::domain::{Board, ChartHistory, ChartVisit, EventRecord, Visit, VisitId, replay};
 use crate::report::ReactionRow;
 use derived::{BY_ARRIVAL, Derived, OPEN, VisitKeys, instant_key};
+
+pub use shape::LogRow;
+
+/// What the server needs of its store, and nothing more: the boundary
+/// between the branch server and its database. sled ([`Store`]) is its
+/// one implementation on a branch; the group's PostgreSQL receives the
+/// same event log ([`LogRow`]) through the shipper (`crate::group`).
+///
+/// The server's writer is the only caller of `append`; `events_after` is
+/// read by the shipper from another thread while the writer goes on (it
+/// must never wait for the writer, nor the writer for it).
+pub trait EventStore: Send + Sync + 'static {
+    /// Appends a command's events and the visits they touched (as in
+    /// `after`) atomically, durable when it returns Ok.
+    fn append(&self, events: &[EventRecord], after: &Board) -> Result<(), StoreError>;
+    /// The working window: visits still in the clinic and those that
+    /// arrived from `since` on.
+    fn load_window(&self, since: DateTime<Utc>) -> Result<Board, StoreError>;
+    /// Whether the materialised state is behind the log.
+    fn is_behind(&self, board: &Board) -> Result<bool, StoreError>;
+    /// Rebuilds everything derived from the log.
+    fn repair(&self) -> Result<Board, StoreError>;
+    /// Visits read since the store was opened (what a start costs).
+    fn visits_read(&self) -> u64;
+    /// Every visit of a chart number.
+    fn chart_history(&self, chart: &str) -> Result<ChartHistory, StoreError>;
+    /// A page of the visits that arrived in `[from, to)`.
+    fn visits_page(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: Option<&[u8]>,
+        limit: PageLimit,
+    ) -> Result<Page<Visit>, StoreError>;
+    /// A page of a lot's administrations.
+    fn lot_page(
+        &self,
+        lot: &str,
+        after: Option<&[u8]>,
+        limit: PageLimit,
+    ) -> Result<Page<Visit>, StoreError>;
+    fn count_lot(&self, lot: &str) -> Result<u64, StoreError>;
+    /// A page of the reactions in `[from, to)`.
+    fn reactions_page(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: Option<&[u8]>,
+        limit: PageLimit,
+    ) -> Result<Page<ReactionRow>, StoreError>;
+    fn count_reactions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// A consistent copy with its manifest.
+    fn backup(&self, dir: &Path) -> Result<Manifest, StoreError>;
+    /// The visits whose stored state disagrees with the log.
+    fn verify(&self) -> Result<Vec<VisitId>, StoreError>;
+    fn event_count(&self) -> Result<u64, StoreError>;
+    /// At most `max` events with sequence numbers above `seq`, in order
+    /// (the shipper's read; never blocks the writer).
+    fn events_after(&self, seq: u64, max: usize) -> Result<Vec<EventRecord>, StoreError>;
+}
+
+impl EventStore for Store {
+    fn append(&self, events: &[EventRecord], after: &Board) -> Result<(), StoreError> {
+        Store::append(self, events, after)
+    }
+    fn load_window(&self, since: DateTime<Utc>) -> Result<Board, StoreError> {
+        Store::load_window(self, since)
+    }
+    fn is_behind(&self, board: &Board) -> Result<bool, StoreError> {
+        Store::is_behind(self, board)
+    }
+    fn repair(&self) -> Result<Board, StoreError> {
+        Store::repair(self)
+    }
+    fn visits_read(&self) -> u64 {
+        Store::visits_read(self)
+    }
+    fn chart_history(&self, chart: &str) -> Result<ChartHistory, StoreError> {
+        Store::chart_history(self, chart)
+    }
+    fn visits_page(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: Option<&[u8]>,
+        limit: PageLimit,
+    ) -> Result<Page<Visit>, StoreError> {
+        Store::visits_page(self, from, to, after, limit)
+    }
+    fn lot_page(
+        &self,
+        lot: &str,
+        after: Option<&[u8]>,
+        limit: PageLimit,
+    ) -> Result<Page<Visit>, StoreError> {
+        Store::lot_page(self, lot, after, limit)
+    }
+    fn count_lot(&self, lot: &str) -> Result<u64, StoreError> {
+        Store::count_lot(self, lot)
+    }
+    fn reactions_page(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: Option<&[u8]>,
+        limit: PageLimit,
+    ) -> Result<Page<ReactionRow>, StoreError> {
+        Store::reactions_page(self, from, to, after, limit)
+    }
+    fn count_reactions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<u64, StoreError> {
+        Store::count_reactions(self, from, to)
+    }
+    fn backup(&self, dir: &Path) -> Result<Manifest, StoreError> {
+        Store::backup(self, dir)
+    }
+    fn verify(&self) -> Result<Vec<VisitId>, StoreError> {
+        Store::verify(self)
+    }
+    fn event_count(&self) -> Result<u64, StoreError> {
+        Store::event_count(self)
+    }
+    fn events_after(&self, seq: u64, max: usize) -> Result<Vec<EventRecord>, StoreError> {
+        Store::events_after(self, seq, max)
+    }
+}
 
 /// Version of the on-disk layout. A newer database is refused; an older
 /// one is migrated once, at the first start (`migrate`).
@@ -479,6 +605,26 @@ impl Store {
             Ok((_, page)) => log::decode_page(&page),
             Err(e) => vec![Err(e.into())],
         })
+    }
+
+    /// At most `max` events with sequence numbers above `seq`, in order,
+    /// read from the pages (a page's value is replaced whole by each
+    /// append, so a reader sees it before or after, never half).
+    pub fn events_after(&self, seq: u64, max: usize) -> Result<Vec<EventRecord>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.log.range(log::page_of(seq + 1)..) {
+            let (_, page) = item?;
+            for event in log::decode_page(&page) {
+                let event = event?;
+                if event.seq > seq {
+                    out.push(event);
+                    if out.len() >= max {
+                        return Ok(out);
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// How many events the log holds.

@@ -84,6 +84,9 @@ pub struct App {
     /// Who is at this terminal, recorded with every change.
     pub operator: Option<String>,
     pub connection: Connection,
+    /// The branch's shipping to the clinic group is behind (the header
+    /// says so).
+    pub shipping: Option<crate::protocol::ShippingBehind>,
     /// The server said this terminal may only look (it also refuses any
     /// change itself; this only spares the staff a form it would refuse).
     pub read_only: bool,
@@ -121,6 +124,7 @@ impl App {
             board: Board::default(),
             operator,
             connection: Connection::Connecting,
+            shipping: None,
             read_only: false,
             selected: None,
             selected_row: 0,

@@ -273,6 +273,43 @@ fn the_board_with_no_color_is_reverse_video_and_plain_text_only() {
     assert_snapshot!(map);
 }
 
+/// A branch whose shipping to the clinic group is behind: the header's
+/// second line says so first, in the screen's language, at 80 columns.
+#[test]
+fn the_header_warns_when_the_group_shipping_is_behind() {
+    use super::fixture::{ten, tokyo};
+    for (lang, words) in [
+        (Lang::En, "! group: not shipped since 09:15 (45 min)"),
+        (Lang::Ja, "! グループ未送信: 09:15 から (45 分)"),
+    ] {
+        let mut app = morning(ENGLISH, lang);
+        app.shipping = Some(crate::protocol::ShippingBehind {
+            site: "ginza".into(),
+            since: tokyo(9, 15),
+        });
+        assert_eq!(ten() - tokyo(9, 15), chrono::Duration::minutes(45));
+        let terminal = draw(&app, 80, 24);
+        let buffer = terminal.backend().buffer();
+        let second: String = (0..80)
+            .map(|x| buffer[(x, 1)].symbol().to_string())
+            .collect();
+        // Wide characters take two cells; the second is blank in the buffer.
+        let squeezed: String = second.replace(' ', "");
+        assert!(
+            squeezed.starts_with(&words.replace(' ', "")),
+            "{lang:?}: {second:?}"
+        );
+        // Caught up: the counts are back where they were.
+        app.shipping = None;
+        let terminal = draw(&app, 80, 24);
+        let buffer = terminal.backend().buffer();
+        let second: String = (0..80)
+            .map(|x| buffer[(x, 1)].symbol().to_string())
+            .collect();
+        assert!(!second.contains('!'), "{second:?}");
+    }
+}
+
 /// The columns follow what they hold and the width of the screen: at 120
 /// columns (the board beside the patient pane) an 18-cell name and a
 /// 15-cell treatment are shown whole, the bed and timer columns as wide as

@@ -175,6 +175,7 @@ pub fn update(wall: &mut Wall, msg: Msg, _now: DateTime<Utc>) -> Action {
             ClientEvent::Connected(_)
             | ClientEvent::Board(_)
             | ClientEvent::Changed(_)
+            | ClientEvent::Shipping(_)
             | ClientEvent::Reply(_),
         ) => {}
         Msg::Client(ClientEvent::Lost(reason)) => {

@@ -2,6 +2,7 @@
 //! `flowboard` binary as client. Nothing is mocked.
 #![allow(dead_code)]
 
+pub mod pg;
 pub mod tmux;
 
 use std::path::{Path, PathBuf};

@@ -24,6 +24,8 @@ pub(super) fn on_client(app: &mut App, event: ClientEvent, now: DateTime<Utc>) -
                 app.lang = app.config.language;
             }
             app.connection = Connection::Connected;
+            // The server says again if the shipping is behind.
+            app.shipping = None;
             app.bell.reset();
         }
         ClientEvent::Board(board) => {
@@ -42,6 +44,7 @@ pub(super) fn on_client(app: &mut App, event: ClientEvent, now: DateTime<Utc>) -
         }
         // The wall's news: a staff board's link never asks for it.
         ClientEvent::WallConnected(_) | ClientEvent::Wall(_) => {}
+        ClientEvent::Shipping(behind) => app.shipping = behind,
         ClientEvent::Reply(reply) => return on_reply(app, reply, now),
         ClientEvent::Lost(reason) => {
             app.connection = Connection::Lost(sanitize(&reason));

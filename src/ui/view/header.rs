@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fmt::date;
-use super::style::{bold, dim, severity_style};
+use super::style::{bold, dim, error, severity_style};
 use crate::domain::forecast::{BedForecast, bed_forecast, next_bed};
 use crate::domain::text::width;
 use crate::domain::{BedState, Severity, Stage, free_beds};
@@ -73,6 +73,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
     } else {
         clip(&format!("  {}: {filter}", t.filter), w / 3)
     };
+    // The branch's shipping to the clinic group is behind: first, so it
+    // is seen (the counts give way).
+    if let Some(behind) = &app.shipping {
+        let since = behind
+            .since
+            .with_timezone(&config.timezone)
+            .format("%H:%M")
+            .to_string();
+        let minutes = (now - behind.since).num_minutes().max(0);
+        let warning = clip(
+            &format!(
+                "{}  ",
+                crate::i18n::shipping_behind(app.lang, &since, minutes)
+            ),
+            w,
+        );
+        counts.insert(0, Span::styled(warning, error()));
+    }
     let counts_w = w.saturating_sub(width(&filter));
     let mut second = Line::from(fit_spans(counts, counts_w));
     second.spans.push(Span::styled(filter, bold()));

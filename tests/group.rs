@@ -1,0 +1,574 @@
+//! A clinic group: two real branch servers (two data directories, two
+//! sites) shipping to one real PostgreSQL started by the test (initdb on a
+//! temp dir, a private socket). Head office reads it with `group ...`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Clinic;
+use common::pg::Pg;
+use serde_json::{Value, json};
+
+/// The rights SQL exactly as README.md gives it.
+fn readme_rights_sql() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("```sql\n-- flowboard group rights")
+        .expect("README gives the group rights SQL");
+    let body = &readme[start + "```sql\n".len()..];
+    body[..body.find("```").expect("end of the SQL block")].to_string()
+}
+
+/// Creates the tables (`group migrate`, as the owner) and the roles
+/// (README's SQL).
+fn prepare(pg: &Pg, head: &Clinic) {
+    let out = head.ok(&[
+        "group",
+        "--connection",
+        &pg.connection("flowboard"),
+        "--tls",
+        "disable",
+        "migrate",
+    ]);
+    assert!(out.contains("schema version 1"), "{out}");
+    let sql = head.dir.path().join("rights.sql");
+    std::fs::write(&sql, readme_rights_sql()).expect("write sql");
+    pg.psql_file(&sql);
+}
+
+/// A branch whose config ships to `pg` as `site` (role branch_<site>).
+fn branch(pg: &Pg, site: &str) -> Clinic {
+    let config = format!(
+        "{}\n[group]\nsite = \"{site}\"\nconnection = \"{}\"\ntls = \"disable\"\nbatch = 7\n",
+        common::config_at_hour(common::TEST_HOUR),
+        pg.connection(&format!("branch_{site}"))
+    );
+    let mut c = Clinic::with_config(&config);
+    c.start();
+    c
+}
+
+/// Head office: `group` commands as the reader role.
+fn group(clinic: &Clinic, pg: &Pg, args: &[&str]) -> String {
+    let mut all = vec![
+        "group",
+        "--connection",
+        &pg.connection("head_office"),
+        "--tls",
+        "disable",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    all.extend(args.iter().map(|a| a.to_string()));
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    clinic.ok(&refs)
+}
+
+/// A patient of `clinic` from arrival to administration of `lot`
+/// (visit `visit`: the clinic's n-th arrival).
+fn give_lot(clinic: &Clinic, visit: u64, name: &str, chart: &str, lot: &str) {
+    let mut lines = vec![
+        json!({"cmd": "arrive", "name": name, "treatment": "drip", "chart_no": chart}).to_string(),
+        json!({"cmd": "advance", "visit": visit, "to": "counselling"}).to_string(),
+    ];
+    lines.extend(common::counselling_lines(visit, "drip"));
+    lines.push(json!({"cmd": "advance", "visit": visit, "to": "ready"}).to_string());
+    lines.push(json!({"cmd": "advance", "visit": visit, "to": "administration", "bed": visit.to_string(), "lot": {"number": lot}}).to_string());
+    let mut args = vec!["--no-autostart", "send"];
+    args.extend(lines.iter().map(String::as_str));
+    let out = clinic.ok(&args);
+    assert!(!out.contains("\"ok\":false"), "{out}");
+}
+
+/// Arrivals only (quick events).
+fn arrivals(clinic: &Clinic, names: &[&str]) {
+    for name in names {
+        clinic.ok(&[
+            "--no-autostart",
+            "add",
+            "--name",
+            name,
+            "--treatment",
+            "face",
+        ]);
+    }
+}
+
+/// The sequence numbers PostgreSQL holds for `site`, in order.
+fn shipped(pg: &Pg, site: &str) -> Vec<u64> {
+    pg.psql(
+        "flowboard",
+        "flowboard",
+        &format!("SELECT seq FROM events WHERE site = '{site}' ORDER BY seq"),
+    )
+    .lines()
+    .map(|l| l.trim().parse().expect("a seq"))
+    .collect()
+}
+
+/// The branch's own log, by its export: every event's seq, in order.
+fn exported(clinic: &Clinic) -> Vec<u64> {
+    let day = clinic.today();
+    let out = clinic.ok(&[
+        "--no-autostart",
+        "export",
+        "--from",
+        &day,
+        "--to",
+        &day,
+        "--format",
+        "json",
+    ]);
+    let rows: Vec<Value> = serde_json::from_str(&out).expect("export JSON");
+    let mut seqs: Vec<u64> = rows
+        .iter()
+        .map(|r| r["seq"].as_u64().expect("seq"))
+        .collect();
+    seqs.sort();
+    seqs
+}
+
+/// Waits until PostgreSQL holds exactly the branch's log (fails after a
+/// minute, showing both).
+fn wait_shipped(pg: &Pg, site: &str, clinic: &Clinic) {
+    let want = exported(clinic);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let have = shipped(pg, site);
+        if have == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "site {site}: PostgreSQL holds {have:?}, the branch's export {want:?}\n{}",
+            status_of(clinic)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn status_of(clinic: &Clinic) -> String {
+    String::from_utf8_lossy(&clinic.run(&["group", "status"]).stdout).to_string()
+}
+
+#[test]
+fn two_branches_ship_and_head_office_traces_a_lot_given_at_both() {
+    if !common::pg::available() {
+        return;
+    }
+    let pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let ginza = branch(&pg, "ginza");
+    let umeda = branch(&pg, "umeda");
+    give_lot(&ginza, 1, "山田 花子", "G-100", "EXO-2611-07");
+    give_lot(&umeda, 1, "佐藤 一郎", "U-200", "EXO-2611-07");
+    give_lot(&umeda, 2, "Ann Lee", "U-201", "EXO-2611-09");
+    wait_shipped(&pg, "ginza", &ginza);
+    wait_shipped(&pg, "umeda", &umeda);
+
+    let text = group(&head, &pg, &["trace-lot", "EXO-2611-07"]);
+    assert!(text.contains("2 administrations in 2 branches"), "{text}");
+    assert!(
+        text.contains("ginza") && text.contains("山田 花子"),
+        "{text}"
+    );
+    assert!(
+        text.contains("umeda") && text.contains("佐藤 一郎"),
+        "{text}"
+    );
+    assert!(!text.contains("Ann Lee"), "{text}");
+    let rows: Vec<Value> = serde_json::from_str(&group(
+        &head,
+        &pg,
+        &["trace-lot", "EXO-2611-07", "--format", "json"],
+    ))
+    .expect("json");
+    assert_eq!(rows.len(), 2);
+    // The same row as the branch's own trace-lot, with the site first.
+    let own: Vec<Value> = serde_json::from_str(&ginza.ok(&[
+        "--no-autostart",
+        "trace-lot",
+        "EXO-2611-07",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    let at_ginza = rows.iter().find(|r| r["site"] == "ginza").expect("ginza");
+    for key in [
+        "name",
+        "chart_no",
+        "nurse",
+        "dose_ml",
+        "at",
+        "lot",
+        "treatment",
+    ] {
+        assert_eq!(at_ginza[key], own[0][key], "{key}");
+    }
+
+    // The day, per site and in total.
+    let day: Value = serde_json::from_str(&group(
+        &head,
+        &pg,
+        &[
+            "report",
+            "day",
+            "--date",
+            &ginza.today(),
+            "--format",
+            "json",
+        ],
+    ))
+    .expect("json");
+    let administered = |r: &Value| -> u64 {
+        r["treatments"]
+            .as_array()
+            .expect("treatments")
+            .iter()
+            .map(|t| t["administered"].as_u64().unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(administered(&day["sites"]["ginza"]), 1);
+    assert_eq!(administered(&day["sites"]["umeda"]), 2);
+    assert_eq!(administered(&day["total"]), 3);
+    let own_day: Value =
+        serde_json::from_str(&umeda.ok(&["--no-autostart", "report", "day", "--format", "json"]))
+            .expect("json");
+    assert_eq!(
+        day["sites"]["umeda"], own_day,
+        "umeda's day as umeda reports it"
+    );
+
+    // Status: both sites, their last event.
+    let status = group(&head, &pg, &["status"]);
+    assert!(
+        status.contains("ginza") && status.contains("umeda"),
+        "{status}"
+    );
+    let at_branch = status_of(&ginza);
+    assert!(at_branch.contains("this branch (ginza)"), "{at_branch}");
+    assert!(at_branch.contains("connected"), "{at_branch}");
+
+    // The group board: every branch now, redrawn when a branch ships.
+    let mut board = head
+        .cmd(&[
+            "group",
+            "--connection",
+            &pg.connection("head_office"),
+            "--tls",
+            "disable",
+            "board",
+            "--plain",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("group board");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let stdout = board.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    // A site's line: name, the patients in each active stage, beds, emergencies.
+    let site_line = |rx: &std::sync::mpsc::Receiver<String>, site: &str| -> Vec<u64> {
+        loop {
+            let line = rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the group board printed a table");
+            if line.starts_with(site) {
+                return line
+                    .split_whitespace()
+                    .skip(1)
+                    .filter_map(|n| n.parse().ok())
+                    .collect();
+            }
+        }
+    };
+    // Emergencies, beds in use, then waiting, counselling, ready,
+    // administration, observation.
+    assert_eq!(site_line(&rx, "ginza"), vec![0, 1, 0, 0, 0, 1, 0]);
+    assert_eq!(site_line(&rx, "umeda"), vec![0, 2, 0, 0, 0, 2, 0]);
+    arrivals(&ginza, &["新しい 患者"]);
+    assert_eq!(site_line(&rx, "ginza"), vec![0, 1, 1, 0, 0, 1, 0]);
+    let _ = board.kill();
+    let _ = board.wait();
+}
+
+#[test]
+fn the_line_goes_down_the_branches_go_on_and_every_event_arrives_once() {
+    if !common::pg::available() {
+        return;
+    }
+    let mut pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let mut ginza = branch(&pg, "ginza");
+    let umeda = branch(&pg, "umeda");
+    arrivals(&ginza, &["A1", "A2", "A3"]);
+    arrivals(&umeda, &["B1"]);
+    wait_shipped(&pg, "ginza", &ginza);
+
+    // The line goes down: both branches keep working.
+    pg.stop();
+    arrivals(&ginza, &["A4", "A5", "A6", "A7", "A8", "A9", "A10"]);
+    give_lot(&umeda, 2, "鈴木 次郎", "U-9", "EXO-DOWN");
+    let status = status_of(&ginza);
+    assert!(status.contains("not connected"), "{status}");
+    assert!(ginza.visit_names().contains(&"A10".to_string()));
+    std::thread::sleep(Duration::from_secs(2));
+
+    // It comes back: the backlog drains, each event once.
+    pg.restart();
+    wait_shipped(&pg, "ginza", &ginza);
+    wait_shipped(&pg, "umeda", &umeda);
+
+    // kill -9 of a branch server in the middle of shipping (batches of 7,
+    // more events than fit in one), then of PostgreSQL in the middle of
+    // a batch; a restart of each resumes with no gap and no duplicate.
+    let names: Vec<String> = (0..40).map(|i| format!("K{i}")).collect();
+    let mut lines: Vec<String> = names
+        .iter()
+        .map(|n| json!({"cmd": "arrive", "name": n, "treatment": "face"}).to_string())
+        .collect();
+    lines.insert(0, "--no-autostart".into());
+    lines.insert(1, "send".into());
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    ginza.ok(&refs);
+    ginza.kill9();
+    ginza.start();
+    pg.kill9();
+    arrivals(&ginza, &["after the crash"]);
+    pg.restart();
+    wait_shipped(&pg, "ginza", &ginza);
+    wait_shipped(&pg, "umeda", &umeda);
+    let seqs = shipped(&pg, "ginza");
+    let n = seqs.len() as u64;
+    assert_eq!(seqs, (1..=n).collect::<Vec<u64>>(), "no gap, no duplicate");
+    // The lot given while the line was down is found.
+    let text = group(&head, &pg, &["trace-lot", "EXO-DOWN"]);
+    assert!(
+        text.contains("umeda") && text.contains("鈴木 次郎"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_branch_role_may_only_insert_its_own_sites_rows() {
+    if !common::pg::available() {
+        return;
+    }
+    let pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let ginza = branch(&pg, "ginza");
+    let umeda = branch(&pg, "umeda");
+    arrivals(&ginza, &["A1"]);
+    arrivals(&umeda, &["B1"]);
+    wait_shipped(&pg, "ginza", &ginza);
+    wait_shipped(&pg, "umeda", &umeda);
+    let refused = |user: &str, sql: &str| {
+        let err = pg
+            .try_psql("flowboard", user, sql)
+            .expect_err(&format!("{user} may not: {sql}"));
+        assert!(
+            err.contains("permission denied") || err.contains("row-level security"),
+            "{user}: {sql}: {err}"
+        );
+    };
+    refused(
+        "branch_ginza",
+        "UPDATE events SET kind = 'x' WHERE site = 'ginza'",
+    );
+    refused("branch_ginza", "DELETE FROM events WHERE site = 'ginza'");
+    refused("branch_ginza", "DELETE FROM events WHERE site = 'umeda'");
+    refused(
+        "branch_ginza",
+        "INSERT INTO events (site, seq, visit, at, recorded_at, kind, body) VALUES ('umeda', 999, 1, now(), now(), 'cancelled', '{}')",
+    );
+    refused("head_office", "DELETE FROM events");
+    refused(
+        "head_office",
+        "INSERT INTO events (site, seq, visit, at, recorded_at, kind, body) VALUES ('umeda', 999, 1, now(), now(), 'cancelled', '{}')",
+    );
+    // A branch sees only its own rows; head office sees every branch.
+    let seen = pg.psql(
+        "flowboard",
+        "branch_ginza",
+        "SELECT DISTINCT site FROM events",
+    );
+    assert_eq!(seen, "ginza");
+    let all = pg.psql(
+        "flowboard",
+        "head_office",
+        "SELECT string_agg(DISTINCT site, ',') FROM events",
+    );
+    assert_eq!(all, "ginza,umeda");
+    // The rows are the events as the branch recorded them.
+    assert_eq!(shipped(&pg, "ginza"), exported(&ginza));
+}
+
+/// A branch whose database holds days of records not yet shipped: every
+/// staff connection is told at once that the shipping is behind (the
+/// board's header shows it), and told again when it has caught up.
+#[test]
+fn a_branch_behind_tells_its_screens_and_when_it_has_caught_up() {
+    use std::io::{BufRead, BufReader, Write};
+    if !common::pg::available() {
+        return;
+    }
+    let mut pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    pg.stop();
+    let config = format!(
+        "{}\n[group]\nsite = \"ginza\"\nconnection = \"{}\"\ntls = \"disable\"\nwarn_behind_minutes = 5\n",
+        common::config_at_hour(common::TEST_HOUR),
+        pg.connection("branch_ginza")
+    );
+    let mut ginza = Clinic::with_config(&config);
+    std::fs::create_dir_all(ginza.data()).expect("data dir");
+    {
+        let store = flowboard::store::Store::open(&ginza.data().join("db")).expect("store");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date");
+        flowboard::demo::fill::fill(
+            &store,
+            &flowboard::config::Config::default(),
+            2,
+            today,
+            &mut flowboard::demo::history::Clinic::new(5),
+            |_, _| {},
+        )
+        .expect("fill");
+    }
+    ginza.start();
+    let stream = std::os::unix::net::UnixStream::connect(ginza.socket()).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .expect("timeout");
+    let mut w = stream.try_clone().expect("clone");
+    writeln!(
+        w,
+        "{}",
+        json!({"hello": {"protocol": flowboard::protocol::PROTOCOL_VERSION, "role": "read_only"}})
+    )
+    .expect("hello");
+    let mut reader = BufReader::new(stream);
+    let mut next_shipping = || -> Value {
+        loop {
+            let mut line = String::new();
+            assert!(reader.read_line(&mut line).expect("read") > 0, "closed");
+            let msg: Value = serde_json::from_str(&line).expect("json");
+            if let Some(s) = msg.get("shipping") {
+                return s.clone();
+            }
+        }
+    };
+    let behind = next_shipping();
+    assert_eq!(behind["site"], "ginza", "{behind}");
+    let since: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(behind["since"].clone()).expect("since");
+    assert!(chrono::Utc::now() - since > chrono::Duration::minutes(5));
+    // The line comes back: the backlog drains and the screens hear it.
+    pg.restart();
+    assert_eq!(next_shipping(), Value::Null);
+    let events = ginza.ok(&["--no-autostart", "verify"]);
+    let n: usize = shipped(&pg, "ginza").len();
+    assert!(n > 100, "{n} events shipped");
+    assert!(events.contains(&n.to_string()), "{events}");
+}
+
+/// TLS to the group: with `tls = "verify-full"` and the CA that signed
+/// PostgreSQL's certificate the branch ships; without it (the system's
+/// roots do not know a self-signed certificate) the branch refuses the
+/// server, keeps working, and its status says why.
+#[test]
+fn tls_verify_full_ships_with_the_ca_and_refuses_an_unknown_certificate() {
+    if !common::pg::available() {
+        return;
+    }
+    let pg = Pg::start_tls();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let ca = pg.tls.clone().expect("a certificate");
+    let config = |site: &str, ca_line: &str| {
+        format!(
+            "{}\n[group]\nsite = \"{site}\"\nconnection = \"{}\"\ntls = \"verify-full\"\n{ca_line}\n",
+            common::config_at_hour(common::TEST_HOUR),
+            pg.tcp_connection(&format!("branch_{site}"))
+        )
+    };
+    let mut ginza =
+        Clinic::with_config(&config("ginza", &format!("ca_file = \"{}\"", ca.display())));
+    ginza.start();
+    let mut umeda = Clinic::with_config(&config("umeda", ""));
+    umeda.start();
+    arrivals(&ginza, &["A1", "A2"]);
+    arrivals(&umeda, &["B1"]);
+    wait_shipped(&pg, "ginza", &ginza);
+    // The connection was TLS: PostgreSQL says so for the branch's role.
+    let ssl = pg.psql(
+        "flowboard",
+        "flowboard",
+        "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE s.ssl AND a.usename = 'branch_ginza'",
+    );
+    assert_eq!(ssl, "1", "the branch's connection is TLS");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = status_of(&umeda);
+        if status.contains("last error") && status.contains("certificate") {
+            assert!(status.contains("not connected"), "{status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "{status}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(shipped(&pg, "umeda").is_empty());
+    assert!(umeda.visit_names().contains(&"B1".to_string()));
+}
+
+/// A branch restored from a backup older than what it shipped would
+/// reuse sequence numbers PostgreSQL already holds for other events: it
+/// ships nothing, and both the branch and head office are told why.
+#[test]
+fn a_branch_older_than_what_it_shipped_ships_nothing_and_says_why() {
+    if !common::pg::available() {
+        return;
+    }
+    let pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let mut ginza = branch(&pg, "ginza");
+    arrivals(&ginza, &["A1"]);
+    let backup = ginza.dir.path().join("backup");
+    ginza.ok(&["--no-autostart", "backup", backup.to_str().expect("utf-8")]);
+    arrivals(&ginza, &["A2", "A3"]);
+    wait_shipped(&pg, "ginza", &ginza);
+    let before = shipped(&pg, "ginza");
+    ginza.kill9();
+    let config = std::fs::read_to_string(&ginza.config).expect("config");
+    let mut restored = Clinic::with_config(&config);
+    restored.ok(&["restore", backup.to_str().expect("utf-8")]);
+    restored.start();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = status_of(&restored);
+        if status.contains("older than what it shipped") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{status}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    arrivals(&restored, &["B1"]);
+    assert_eq!(shipped(&pg, "ginza"), before, "nothing shipped over it");
+    let status = group(&head, &pg, &["status"]);
+    assert!(status.contains("older than what it shipped"), "{status}");
+}
