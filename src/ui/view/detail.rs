@@ -13,6 +13,7 @@ use ratatui::widgets::Paragraph;
 use super::care::{hemostasis_text, next_needs, vitals_text};
 use super::fmt::clock;
 use super::style::{bold, dim, selected, symbol};
+use crate::domain::forecast::estimates_by_visit;
 use crate::domain::rules::vitals_findings;
 use crate::domain::text::width;
 use crate::domain::{Check, EventRecord, Missing, Stage, Visit, badges};
@@ -52,6 +53,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
         stage_name(app.lang, v.stage),
         t.ui.since.replace("{t}", &clock(tz, v.stage_since))
     );
+    // A drip patient waiting for a bed: the estimated start, as on the
+    // row (where alerts can push it off at 80 columns).
+    let estimate = estimates_by_visit(&app.board, &app.config, now)
+        .get(&v.id)
+        .and_then(|e| e.start)
+        .map(|start| t.busy.starts_about.replace("{t}", &clock(tz, start)));
     let bed = v.bed.as_deref().map(clean);
     let reason = v.exit_reason.as_deref().map(clean);
 
@@ -70,7 +77,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
             parts.push(format!("{} {bed}", t.col_bed));
         }
         head.push(Line::styled(cell(&parts.join("  "), w), selected()));
-        let mut second = stage;
+        let mut second = match &estimate {
+            Some(estimate) => format!("{stage}  {estimate}"),
+            None => stage,
+        };
         if let Some(reason) = &reason {
             second = format!("{second}  {}: {reason}", t.ui.exit_reason);
         }
@@ -128,6 +138,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
         }
         field(t.field_treatment, &treatment);
         field(t.ui.stage, &stage);
+        if let Some(estimate) = &estimate {
+            field("", estimate);
+        }
         if let Some(bed) = &bed {
             field(t.col_bed, bed);
         }
