@@ -9,7 +9,7 @@ use ratatui::crossterm::event::KeyCode;
 
 use super::fixture::{Day, ENGLISH, JAPANESE, busy_hour, draw, press, ten, tokyo};
 use super::{Action, App, Mode};
-use crate::domain::{BedState, Command, Context, Entry, apply, decide};
+use crate::domain::{BedState, Command, Entry};
 use crate::i18n::Lang;
 
 /// The busy hour with Suzuki Aoi (on bed 1, not on the wall) selected.
@@ -107,17 +107,8 @@ fn the_nurses_patients_in_japanese_at_160x48() {
 fn served(day: &mut Day, action: Action) -> Command {
     assert_eq!(action.send.len(), 1, "{action:?}");
     let r = &action.send[0];
-    let ctx = Context {
-        now: ten(),
-        at: r.at,
-        operator: r.operator.clone(),
-        confirmed: r.confirm,
-    };
-    let events = decide(&day.board, &day.config, &r.command, &ctx)
+    day.decide_request(r, ten())
         .unwrap_or_else(|e| panic!("{:?} refused: {e}", r.command));
-    for e in events {
-        apply(&mut day.board, e);
-    }
     r.command.clone()
 }
 

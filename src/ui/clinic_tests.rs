@@ -16,8 +16,7 @@ use super::{Action, App, FieldId, FormKind, Mode, Msg, StatusKind, update};
 use crate::client::ClientEvent;
 use crate::domain::clinical::{Consciousness, Lot};
 use crate::domain::{
-    AlertCode, Check, Command, Context, Entry, Missing, ReactionKind, Stage, VisitId, apply,
-    decide, visit_alerts,
+    AlertCode, Check, Command, Entry, Missing, ReactionKind, Stage, VisitId, visit_alerts,
 };
 use crate::i18n::{Lang, texts};
 use crate::protocol::{ErrorBody, Reply, Request};
@@ -48,38 +47,7 @@ fn screen(day: &Day, visit: VisitId) -> App {
 /// `now`, applies what is accepted, and hands the replies and the new
 /// board to the screen.
 fn serve(day: &mut Day, app: &mut App, requests: Vec<Request>, now: DateTime<Utc>) {
-    for r in requests {
-        let ctx = Context {
-            now,
-            at: r.at,
-            operator: r.operator.clone(),
-            confirmed: false,
-        };
-        let reply = match decide(&day.board, &day.config, &r.command, &ctx) {
-            Ok(events) => {
-                let seqs = events.iter().map(|e| e.seq).collect();
-                let visit = events.first().map(|e| e.visit);
-                for e in events {
-                    apply(&mut day.board, e);
-                }
-                update(
-                    app,
-                    Msg::Client(ClientEvent::Board(Box::new(day.board.clone()))),
-                    now,
-                );
-                Reply {
-                    id: r.id,
-                    ok: true,
-                    visit,
-                    events: seqs,
-                    error: None,
-                    data: None,
-                }
-            }
-            Err(rejection) => Reply::failed(r.id, ErrorBody::rejected(&rejection)),
-        };
-        update(app, Msg::Client(ClientEvent::Reply(reply)), now);
-    }
+    day.answer(app, requests, now);
 }
 
 /// Types into the focused field and moves on.

@@ -10,9 +10,19 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::{Action, App, Msg, update, view};
 use crate::client::ClientEvent;
 use crate::config::Config;
-use crate::domain::{Board, Command, Context, Stage, VisitId, apply, decide};
+use crate::domain::{
+    Board, Command, Context, EventRecord, Rejection, Stage, VisitId, apply, decide,
+};
 use crate::i18n::Lang;
-use crate::protocol::{Role, Welcome};
+use crate::protocol::{ErrorBody, Reply, Request, Role, Welcome};
+
+/// What [`Day::answer`] did: the requests the screen sent meanwhile, and
+/// the refusals it answered.
+#[derive(Debug, Default)]
+pub struct Answered {
+    pub sent: Vec<Request>,
+    pub refused: Vec<Rejection>,
+}
 
 /// `h:m` on the test day, Tokyo time.
 pub fn tokyo(h: u32, m: u32) -> DateTime<Utc> {
@@ -41,6 +51,67 @@ impl Day {
                 ..Config::default()
             },
         }
+    }
+
+    /// Decides `request` as the server would (its time, operator and
+    /// confirmation) against the board at `now`, and applies what it
+    /// accepts.
+    pub fn decide_request(
+        &mut self,
+        request: &Request,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<EventRecord>, Rejection> {
+        let ctx = Context {
+            now,
+            at: request.at,
+            operator: request.operator.clone(),
+            confirmed: request.confirm,
+        };
+        let events = decide(&self.board, &self.config, &request.command, &ctx)?;
+        for e in events.clone() {
+            apply(&mut self.board, e);
+        }
+        Ok(events)
+    }
+
+    /// Plays the server for a screen: answers `requests` in order; after
+    /// each accepted one the screen gets the new board, then the reply
+    /// (and sends what keys waiting for it now send).
+    pub fn answer(
+        &mut self,
+        app: &mut App,
+        requests: Vec<Request>,
+        now: DateTime<Utc>,
+    ) -> Answered {
+        let mut answered = Answered::default();
+        for r in requests {
+            let reply = match self.decide_request(&r, now) {
+                Ok(events) => {
+                    update(
+                        app,
+                        Msg::Client(ClientEvent::Board(Box::new(self.board.clone()))),
+                        now,
+                    );
+                    Reply {
+                        id: r.id,
+                        ok: true,
+                        visit: events.first().map(|e| e.visit),
+                        events: events.iter().map(|e| e.seq).collect(),
+                        error: None,
+                        data: None,
+                    }
+                }
+                Err(rejection) => {
+                    let reply = Reply::failed(r.id, ErrorBody::rejected(&rejection));
+                    answered.refused.push(rejection);
+                    reply
+                }
+            };
+            answered
+                .sent
+                .extend(update(app, Msg::Client(ClientEvent::Reply(reply)), now).send);
+        }
+        answered
     }
 
     /// Runs a command as the server would; the story expects it accepted.

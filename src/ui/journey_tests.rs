@@ -13,10 +13,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::fixture::{Day, tokyo};
 use super::{App, Mode, Msg, update};
-use crate::client::ClientEvent;
-use crate::domain::{Context, Stage, apply, decide};
+use crate::domain::Stage;
 use crate::i18n::Lang;
-use crate::protocol::{Reply, Request};
+use crate::protocol::Request;
 
 /// A terminal at the station, and the server.
 struct Journey {
@@ -34,48 +33,11 @@ impl Journey {
 
     fn send(&mut self, mut requests: Vec<Request>) {
         while !requests.is_empty() {
-            let mut more = Vec::new();
-            for r in requests {
-                let ctx = Context {
-                    now: self.now,
-                    at: r.at,
-                    operator: r.operator.clone(),
-                    confirmed: false,
-                };
-                let reply = match decide(&self.day.board, &self.day.config, &r.command, &ctx) {
-                    Ok(events) => {
-                        let visit = events.first().map(|e| e.visit);
-                        let seqs = events.iter().map(|e| e.seq).collect();
-                        for e in events {
-                            apply(&mut self.day.board, e);
-                        }
-                        let board = Box::new(self.day.board.clone());
-                        update(
-                            &mut self.app,
-                            Msg::Client(ClientEvent::Board(board)),
-                            self.now,
-                        );
-                        Reply {
-                            id: r.id,
-                            ok: true,
-                            visit,
-                            events: seqs,
-                            error: None,
-                            data: None,
-                        }
-                    }
-                    Err(why) => panic!("refused on the journey: {why}"),
-                };
-                more.extend(
-                    update(
-                        &mut self.app,
-                        Msg::Client(ClientEvent::Reply(reply)),
-                        self.now,
-                    )
-                    .send,
-                );
+            let answered = self.day.answer(&mut self.app, requests, self.now);
+            if let Some(why) = answered.refused.first() {
+                panic!("refused on the journey: {why}");
             }
-            requests = more;
+            requests = answered.sent;
         }
     }
 

@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::fixture::{CLINIC_EN, Clinic, Day, clinic_morning, draw, ten, tokyo};
 use super::{Action, App, FieldId, Mode, Msg, update};
 use crate::client::ClientEvent;
-use crate::domain::{Check, Command, Context, Entry, Stage, apply, decide};
+use crate::domain::{Check, Command, Entry, Stage};
 use crate::i18n::{Lang, texts};
 use crate::protocol::{ErrorBody, Reply, Request};
 
@@ -30,40 +30,7 @@ fn answer(
     requests: Vec<Request>,
     now: DateTime<Utc>,
 ) -> Vec<Request> {
-    let mut more = Vec::new();
-    for r in requests {
-        let ctx = Context {
-            now,
-            at: r.at,
-            operator: r.operator.clone(),
-            confirmed: false,
-        };
-        let reply = match decide(&day.board, &day.config, &r.command, &ctx) {
-            Ok(events) => {
-                let seqs = events.iter().map(|e| e.seq).collect();
-                let visit = events.first().map(|e| e.visit);
-                for e in events {
-                    apply(&mut day.board, e);
-                }
-                update(
-                    app,
-                    Msg::Client(ClientEvent::Board(Box::new(day.board.clone()))),
-                    now,
-                );
-                Reply {
-                    id: r.id,
-                    ok: true,
-                    visit,
-                    events: seqs,
-                    error: None,
-                    data: None,
-                }
-            }
-            Err(rejection) => Reply::failed(r.id, ErrorBody::rejected(&rejection)),
-        };
-        more.extend(update(app, Msg::Client(ClientEvent::Reply(reply)), now).send);
-    }
-    more
+    day.answer(app, requests, now).sent
 }
 
 /// Answers until nothing more is sent.
