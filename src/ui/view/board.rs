@@ -13,7 +13,6 @@ use ratatui::widgets::Paragraph;
 
 use super::fmt::timer_text;
 use super::style::{bold, dim, selected, severity_style, symbol};
-use crate::domain::forecast::estimates_by_visit;
 use crate::domain::text::width;
 use crate::domain::{Alert, AlertCode, Severity, Visit, badges, visit_alerts};
 use crate::i18n::{Texts, badge_text, stage_name, texts};
@@ -119,7 +118,7 @@ pub fn rows_needed(app: &App, now: DateTime<Utc>) -> usize {
     1 + grouped(&visits).len().max(1)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, estimates: &Estimates, now: DateTime<Utc>) {
     let t = texts(app.lang);
     let w = usize::from(area.width);
     let visits = app.visible(now);
@@ -139,8 +138,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
     )];
 
     let rows = grouped(&visits);
-    // Once a frame: every drip patient's estimated start.
-    let estimates = estimates_by_visit(&app.board, &app.config, now);
     let body = usize::from(area.height).saturating_sub(1);
     if rows.is_empty() {
         let empty = if app.filter.is_blank() {
@@ -163,7 +160,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>) {
                 let style = if stage.is_active() { bold() } else { dim() };
                 Line::styled(clip(&format!("{label}{fill}"), w), style)
             }
-            Row::Visit(v) => visit_row(app, t, &cols, v, &estimates, now),
+            Row::Visit(v) => visit_row(app, t, &cols, v, estimates, now),
         });
     }
     frame.render_widget(Paragraph::new(lines), area);
@@ -295,7 +292,8 @@ fn badge(t: &Texts, alert: &Alert) -> String {
     format!("{} {text}", symbol(alert.severity))
 }
 
-type Estimates =
+/// Every drip patient's estimated start, worked out once a frame.
+pub type Estimates =
     std::collections::BTreeMap<crate::domain::VisitId, crate::domain::forecast::Estimate>;
 
 /// The bed column: the bed (or `-`) and, from the plan on, the patient's

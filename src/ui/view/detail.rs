@@ -10,10 +10,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::board::Estimates;
 use super::care::{hemostasis_text, next_needs, vitals_text};
 use super::fmt::clock;
 use super::style::{bold, dim, selected, symbol};
-use crate::domain::forecast::estimates_by_visit;
 use crate::domain::rules::vitals_findings;
 use crate::domain::text::width;
 use crate::domain::{Check, EventRecord, Missing, Stage, Visit, badges};
@@ -26,7 +26,14 @@ use crate::ui::words::{Corrected, corrected_at, early_stop_words, event_words, u
 /// An event recorded more than this after it happened shows both times.
 const LATE_ENTRY_SECS: i64 = 60;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, compact: bool) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    estimates: &Estimates,
+    now: DateTime<Utc>,
+    compact: bool,
+) {
     let t = texts(app.lang);
     let w = usize::from(area.width);
     let Some(v) = app.selected_visit(now) else {
@@ -55,7 +62,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, now: DateTime<Utc>, comp
     );
     // A drip patient waiting for a bed: the estimated start, as on the
     // row (where alerts can push it off at 80 columns).
-    let estimate = estimates_by_visit(&app.board, &app.config, now)
+    let estimate = estimates
         .get(&v.id)
         .and_then(|e| e.start)
         .map(|start| t.busy.starts_about.replace("{t}", &clock(tz, start)));

@@ -86,6 +86,8 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
     header::render(frame, head, app, now);
     banner::render(frame, banner_area, app);
     alerts::render(frame, alert_area, app, &alerts, now);
+    // Once a frame: the board's rows and the selected patient share them.
+    let estimates = crate::domain::forecast::estimates_by_visit(&app.board, &app.config, now);
     if let Mode::History(h) = &app.mode {
         history::render(frame, main, app, h, now);
     } else if side_by_side {
@@ -96,18 +98,18 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
             Constraint::Length(detail_w),
         ])
         .areas(main);
-        board::render(frame, board_area, app, now);
+        board::render(frame, board_area, app, &estimates, now);
         let bar: Vec<Line> = (0..gap.height)
             .map(|_| Line::styled("| ", style::dim()))
             .collect();
         frame.render_widget(Paragraph::new(bar), gap);
-        detail::render(frame, detail_area, app, now, false);
+        detail::render(frame, detail_area, app, &estimates, now, false);
     } else {
         let detail_h = detail_height(main.height);
         let [board_area, detail_area] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(detail_h)]).areas(main);
-        board::render(frame, board_area, app, now);
-        detail::render(frame, detail_area, app, now, true);
+        board::render(frame, board_area, app, &estimates, now);
+        detail::render(frame, detail_area, app, &estimates, now, true);
     }
     footer::render_status(frame, status, app);
     footer::render_keys(frame, keys, app, now, cut);
