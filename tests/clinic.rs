@@ -1383,12 +1383,7 @@ role = "nurse"
     // Confirmed: the nurse's call; the caseload warning stands.
     let line = json!({"cmd": "advance", "visit": second.0, "to": "administration", "bed": "2",
         "lot": {"number": "EXO-2611-01"}, "confirm": true});
-    let out = m.clinic.run(&["send", &line.to_string()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    m.clinic.ok(&["send", &line.to_string()]);
     let snap = m.clinic.snapshot();
     assert_eq!(snap["caseload"][0]["nurse"], "Kato Sachiko");
     assert_eq!(snap["caseload"][0]["drips"], 2);
@@ -1414,12 +1409,7 @@ role = "nurse"
     // Given to Matsui Taro, by initials: an event; the caseload follows.
     let line =
         json!({"cmd": "record", "visit": second.0, "entry": {"kind": "reassigned", "nurse": "mt"}});
-    let out = m.clinic.run(&["send", &line.to_string()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    m.clinic.ok(&["send", &line.to_string()]);
     let v = m.snapshot_visit(second);
     assert_eq!(v["nurse"], "Matsui Taro");
     let snap = m.clinic.snapshot();
@@ -1445,12 +1435,7 @@ role = "nurse"
     // Not on the wall, asked on her drip: a badge for the staff.
     let line =
         json!({"cmd": "record", "visit": first.0, "entry": {"kind": "do_not_display", "on": true}});
-    let out = m.clinic.run(&["send", &line.to_string()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    m.clinic.ok(&["send", &line.to_string()]);
     let v = m.snapshot_visit(first);
     assert_eq!(v["do_not_display"], true);
     assert!(

@@ -36,6 +36,30 @@ fn log(clinic: &Clinic) -> String {
     std::fs::read_to_string(clinic.data().join("flowboard.log")).unwrap_or_default()
 }
 
+/// The kinds of the reactions of the fixtures' days (2–4 March 2026), in
+/// order.
+fn reaction_kinds(clinic: &Clinic) -> Vec<String> {
+    let reactions = json_of(
+        clinic,
+        &[
+            "report",
+            "reactions",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-05",
+            "--format",
+            "json",
+        ],
+    );
+    reactions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn json_of(clinic: &Clinic, args: &[&str]) -> Value {
     serde_json::from_str(&clinic.ok(args)).unwrap()
 }
@@ -71,26 +95,7 @@ fn a_schema_2_database_is_migrated_once_and_keeps_every_record_and_history() {
     );
     let corrected = json_of(&clinic, &["trace-lot", "EXO-2603-04", "--format", "json"]);
     assert_eq!(corrected[0]["name"], "鈴木 美咲");
-    let reactions = json_of(
-        &clinic,
-        &[
-            "report",
-            "reactions",
-            "--from",
-            "2026-03-01",
-            "--to",
-            "2026-03-05",
-            "--format",
-            "json",
-        ],
-    );
-    let kinds: Vec<&str> = reactions
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, vec!["vasovagal", "local"]);
+    assert_eq!(reaction_kinds(&clinic), vec!["vasovagal", "local"]);
     // A day wider on each side: the test clinic's zone is wherever it is
     // mid-morning now.
     let csv = clinic.ok(&["export", "--from", "2026-03-01", "--to", "2026-03-05"]);
@@ -217,26 +222,7 @@ fn a_schema_3_database_from_the_previous_release_is_migrated_once_and_keeps_ever
     // The records through the new index.
     let lot = json_of(&clinic, &["trace-lot", "EXO-2603-05", "--format", "json"]);
     assert_eq!(lot[0]["name"], "田中 一郎", "{lot}");
-    let reactions = json_of(
-        &clinic,
-        &[
-            "report",
-            "reactions",
-            "--from",
-            "2026-03-01",
-            "--to",
-            "2026-03-05",
-            "--format",
-            "json",
-        ],
-    );
-    let kinds: Vec<&str> = reactions
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, vec!["vasovagal", "local"]);
+    assert_eq!(reaction_kinds(&clinic), vec!["vasovagal", "local"]);
 
     // Histories derived from the old visits: 山田 花子 comes a third time,
     // and the board knows she fainted at her first.
