@@ -328,7 +328,7 @@ impl<G: Greeting> Link<G> {
     }
 
     /// Waits (at most [`timeout`]) for the reply to request `id`.
-    async fn reply_to(&mut self, id: u64) -> Result<Reply, ClientError> {
+    pub async fn reply_to(&mut self, id: u64) -> Result<Reply, ClientError> {
         within("waiting for a reply", async {
             loop {
                 match self.recv().await? {

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::domain::{Visit, text::fit};
 use crate::import;
 use crate::paths::DataDir;
-use crate::protocol::{Query, Request};
+use crate::protocol::{Query, QueryRequest, Request};
 use crate::report;
 use crate::store::Store;
 
@@ -101,25 +101,32 @@ pub(crate) fn days(
 }
 
 /// Asks `query` page after page and hands each page's `data` to `each`
-/// as it comes, so nothing holds more than a page.
+/// as it comes. The next page is asked for as soon as a page has come,
+/// before `each` writes it, so that the server reads the next page while
+/// this one is written; nothing holds more than a page, and a second one
+/// on its way.
 async fn pages(
     conn: &mut Connection,
     query: Query,
     mut each: impl FnMut(&serde_json::Value) -> Result<(), RecordsError>,
 ) -> Result<(), RecordsError> {
-    let mut query = query;
+    let ask = |query: Query| QueryRequest { id: None, query };
+    let mut asked = conn.send_query(ask(query.clone())).await?;
     loop {
-        let reply = conn.query(query.clone()).await?;
+        let reply = conn.reply_to(asked).await?;
         if !reply.ok {
             return Err(RecordsError::Failed(
                 reply.error.map(|e| e.message).unwrap_or_default(),
             ));
         }
         let data = reply.data.unwrap_or_default();
+        let next = data.get("next").and_then(serde_json::Value::as_str);
+        if let Some(next) = next {
+            asked = conn.send_query(ask(query.resumed(next))).await?;
+        }
         each(&data)?;
-        match data.get("next").and_then(serde_json::Value::as_str) {
-            Some(next) => query = query.resumed(next),
-            None => return Ok(()),
+        if next.is_none() {
+            return Ok(());
         }
     }
 }
