@@ -168,11 +168,9 @@ impl Cells {
             if input.is_empty() && !ending {
                 return Ok(());
             }
-            let (result, read, wrote, ends) = self.parser.read_record(
-                input,
-                &mut self.text[written..],
-                &mut self.ends[fields..],
-            );
+            let (result, read, wrote, ends) =
+                self.parser
+                    .read_record(input, &mut self.text[written..], &mut self.ends[fields..]);
             input = &input[read..];
             written += wrote;
             fields += ends;
@@ -324,7 +322,10 @@ mod tests {
         let back: Vec<csv::StringRecord> = read.records().map(Result::unwrap).collect();
         assert_eq!(back.len(), rows.len());
         for (row, record) in rows.iter().zip(&back) {
-            let note = row.note.as_deref().map_or(String::new(), |n| neutralise(n).into_owned());
+            let note = row
+                .note
+                .as_deref()
+                .map_or(String::new(), |n| neutralise(n).into_owned());
             assert_eq!(
                 record.iter().collect::<Vec<_>>(),
                 [
