@@ -828,11 +828,19 @@ pub struct BusyTexts {
     pub caseload_administration: &'static str,
     pub caseload_observation: &'static str,
     pub caseload_none: &'static str,
-    /// Marking a bed ready: no bed is being cleaned; several are (`{beds}`)
-    /// and the selected patient left none of them; sent (`{b}`).
+    /// Marking a bed ready: no bed is being cleaned; sent (`{b}`); the
+    /// bed chosen in the list is no longer being cleaned (`{b}`).
     pub no_bed_cleaning: &'static str,
-    pub which_bed: &'static str,
     pub bed_marked: &'static str,
+    pub bed_not_cleaning: &'static str,
+    /// The list of beds being cleaned: its title, a bed's line (`{b}` the
+    /// bed, `{m}` minutes, `{who}` the patient who left it), its keys and
+    /// help section.
+    pub beds_title: &'static str,
+    pub beds_line: &'static str,
+    pub key_bed_chosen: &'static str,
+    pub key_first_last_bed: &'static str,
+    pub help_beds: &'static str,
     /// The do-not-display key: sent, one way or the other.
     pub now_hidden: &'static str,
     pub now_shown: &'static str,
