@@ -844,7 +844,9 @@ const BUSY: BusyTexts = BusyTexts {
     form_reassign: "Give to another nurse",
     key_reassign: "give the patient to another nurse",
     reassign_now: "With nurse {nurse} now",
-    reassign_nurses: "Nurses: {list}",
+    reassign_option: "{who} ({n} drips now)",
+    reassign_other: "someone else",
+    field_other_nurse: "Other nurse (initials or name)",
     reassign_over: "{p}'s drip would give nurse {nurse} {n} drips at once (limit {m}): Enter gives it all the same",
     caseload_start: "{p}'s drip gives nurse {nurse} {n} drips at once (limit {m}): Enter starts it all the same, or give a patient to another nurse first",
 };

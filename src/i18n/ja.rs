@@ -835,7 +835,9 @@ const BUSY: BusyTexts = BusyTexts {
     form_reassign: "担当看護師の変更",
     key_reassign: "担当看護師を替える",
     reassign_now: "現在の担当：看護師{nurse}",
-    reassign_nurses: "看護師：{list}",
+    reassign_option: "{who}（現在点滴{n}件）",
+    reassign_other: "その他",
+    field_other_nurse: "その他の看護師（イニシャルか氏名）",
     reassign_over: "{p}さんの点滴で看護師{nurse}の担当が同時{n}件になります（上限{m}件）：このまま Enter で変更",
     caseload_start: "{p}さんの点滴で看護師{nurse}の担当が同時{n}件になります（上限{m}件）：このまま Enter で開始、または先に担当を替えてください",
 };

@@ -848,11 +848,14 @@ pub struct BusyTexts {
     /// patient, `{nurse}`, `{n}` drips at once, `{m}` the limit.
     pub caseload_start: &'static str,
     /// The reassignment form: its title and key; with whom now (`{nurse}`);
-    /// the staff list's nurses (`{list}`); a running drip to a nurse at
-    /// the limit (as `caseload_start`).
+    /// a nurse of the staff list offered (`{who}` initials and name,
+    /// `{n}` drips now), someone else, the typed field then; a running drip to a
+    /// nurse at the limit (as `caseload_start`).
     pub form_reassign: &'static str,
     pub key_reassign: &'static str,
     pub reassign_now: &'static str,
-    pub reassign_nurses: &'static str,
+    pub reassign_option: &'static str,
+    pub reassign_other: &'static str,
+    pub field_other_nurse: &'static str,
     pub reassign_over: &'static str,
 }

@@ -342,8 +342,9 @@ fn served_all(day: &mut Day, action: Action) {
 }
 
 /// A nurse over the limit gives a patient to another nurse with `R`: the
-/// form says who has the patient now and names the staff list's nurses;
-/// the reassignment is an event and the caseload follows it.
+/// form says who has the patient now and offers the staff list's other
+/// nurses, the one with the fewest drips first; the reassignment is an
+/// event and the caseload follows it.
 #[test]
 fn a_patient_is_given_to_another_nurse_with_r() {
     use crate::config::{StaffMember, StaffRole};
@@ -367,9 +368,15 @@ fn a_patient_is_given_to_another_nurse_with_r() {
     assert!(matches!(app.mode, Mode::Form(_)), "{:?}", app.mode);
     let screen = text(&app, 80, 24);
     assert!(screen.contains("With nurse KS now"), "{screen}");
-    assert!(screen.contains("Nurses: KS MT"), "{screen}");
+    assert!(
+        screen.contains("< MT Matsui Taro (0 drips now) >"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Other nurse"),
+        "the typed field only for someone else: {screen}"
+    );
     assert_snapshot!(draw(&app, 80, 24).backend());
-    super::fixture::type_text(&mut app, "mt");
     let action = press(&mut app, KeyCode::Enter);
     assert!(action.send.iter().all(|r| !r.confirm), "MT has no drip yet");
     served_all(&mut day, action);
@@ -396,7 +403,11 @@ fn a_patient_is_given_to_another_nurse_with_r() {
     let mut app = day.app(Lang::En);
     app.selected = Some(aoi);
     press(&mut app, KeyCode::Char('R'));
-    super::fixture::type_text(&mut app, "MT");
+    assert!(
+        text(&app, 80, 24).contains("< MT Matsui Taro (1 drips now) >"),
+        "{}",
+        text(&app, 80, 24)
+    );
     assert!(
         text(&app, 80, 24).contains("Suzuki Aoi's drip would give nurse MT 2 drips at once"),
         "{}",
@@ -404,6 +415,53 @@ fn a_patient_is_given_to_another_nurse_with_r() {
     );
     let action = press(&mut app, KeyCode::Enter);
     assert!(action.send.iter().all(|r| r.confirm));
+}
+
+/// Someone not on the staff list (a nurse from another floor): chosen as
+/// "someone else" and typed; the server decides whether it knows them.
+#[test]
+fn a_nurse_not_offered_is_typed_after_choosing_someone_else() {
+    use crate::config::{StaffMember, StaffRole};
+    let (mut day, _) = hour(ENGLISH, Lang::En);
+    day.config.staff.push(StaffMember {
+        initials: "MT".into(),
+        name: "Matsui Taro".into(),
+        role: StaffRole::Nurse,
+        unix_user: None,
+    });
+    let jun = day
+        .board
+        .visits
+        .values()
+        .find(|v| v.name == ENGLISH[1])
+        .map(|v| v.id)
+        .unwrap();
+    let mut app = day.app(Lang::En);
+    app.selected = Some(jun);
+    press(&mut app, KeyCode::Char('R'));
+    press(&mut app, KeyCode::Right);
+    let screen = text(&app, 80, 24);
+    assert!(screen.contains("< someone else >"), "{screen}");
+    assert!(
+        screen.contains("Other nurse (initials or name)"),
+        "{screen}"
+    );
+    // Nothing typed: said, nothing sent.
+    let action = press(&mut app, KeyCode::Enter);
+    assert!(action.send.is_empty(), "{action:?}");
+    super::fixture::type_text(&mut app, "mt");
+    let action = press(&mut app, KeyCode::Enter);
+    let Command::Record {
+        entry: Entry::Reassigned { nurse },
+        ..
+    } = served(&mut day, action)
+    else {
+        panic!("a reassignment");
+    };
+    assert_eq!(
+        nurse, "mt",
+        "typed as typed; the server names the staff member"
+    );
 }
 
 #[test]
