@@ -844,7 +844,7 @@ const BUSY: BusyTexts = BusyTexts {
     form_reassign: "Give to another nurse",
     key_reassign: "give the patient to another nurse",
     reassign_now: "With nurse {nurse} now",
-    reassign_option: "{who} ({n} drips now)",
+    reassign_option: "{who} (drips now: {n})",
     reassign_other: "someone else",
     field_other_nurse: "Other nurse (initials or name)",
     reassign_over: "{p}'s drip would give nurse {nurse} {n} drips at once (limit {m}): Enter gives it all the same",

@@ -369,7 +369,7 @@ fn a_patient_is_given_to_another_nurse_with_r() {
     let screen = text(&app, 80, 24);
     assert!(screen.contains("With nurse KS now"), "{screen}");
     assert!(
-        screen.contains("< MT Matsui Taro (0 drips now) >"),
+        screen.contains("< MT Matsui Taro (drips now: 0) >"),
         "{screen}"
     );
     assert!(
@@ -404,7 +404,7 @@ fn a_patient_is_given_to_another_nurse_with_r() {
     app.selected = Some(aoi);
     press(&mut app, KeyCode::Char('R'));
     assert!(
-        text(&app, 80, 24).contains("< MT Matsui Taro (1 drips now) >"),
+        text(&app, 80, 24).contains("< MT Matsui Taro (drips now: 1) >"),
         "{}",
         text(&app, 80, 24)
     );
