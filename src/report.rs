@@ -934,6 +934,20 @@ mod tests {
         assert_eq!(c.reactions, "vasovagal 10:06, resolved 10:20");
     }
 
+    /// The group keeps an administration as JSON (jsonb) and words it at
+    /// head office: it must come back as the same row the branch prints.
+    #[test]
+    fn an_administration_kept_as_json_gives_the_branch_s_row() {
+        let (visits, config) = small_day();
+        let kept: Vec<Administration> = visits.iter().filter_map(Administration::of).collect();
+        assert!(kept.len() >= 3, "{kept:?}");
+        let json = serde_json::to_string(&kept).unwrap();
+        let back: Vec<Administration> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, kept);
+        let rows: Vec<LotRow> = back.iter().map(|a| a.row(&config)).collect();
+        assert_eq!(rows, lot_rows(&visits, &config));
+    }
+
     #[test]
     fn the_reaction_report_names_the_lot() {
         let (visits, _) = small_day();
