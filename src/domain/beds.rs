@@ -137,6 +137,22 @@ pub fn bed_states(board: &Board, policy: &Policy, now: DateTime<Utc>) -> Vec<(St
         .collect()
 }
 
+/// The beds being cleaned at `now`, in the config's order: each bed, since
+/// when, and the visit that left it.
+pub fn cleaning_beds(
+    board: &Board,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Vec<(String, DateTime<Utc>, VisitId)> {
+    bed_states(board, policy, now)
+        .into_iter()
+        .filter_map(|(bed, state)| match state {
+            BedState::Cleaning { since, after } => Some((bed, since, after)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Beds a drip could start on at `now`: nobody on them, not being
 /// cleaned, in the config's order.
 pub fn free_beds<'a>(

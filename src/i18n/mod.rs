@@ -828,11 +828,19 @@ pub struct BusyTexts {
     pub caseload_administration: &'static str,
     pub caseload_observation: &'static str,
     pub caseload_none: &'static str,
-    /// Marking a bed ready: no bed is being cleaned; several are (`{beds}`)
-    /// and the selected patient left none of them; sent (`{b}`).
+    /// Marking a bed ready: no bed is being cleaned; sent (`{b}`); the
+    /// bed chosen in the list is no longer being cleaned (`{b}`).
     pub no_bed_cleaning: &'static str,
-    pub which_bed: &'static str,
     pub bed_marked: &'static str,
+    pub bed_not_cleaning: &'static str,
+    /// The list of beds being cleaned: its title, a bed's line (`{b}` the
+    /// bed, `{m}` minutes, `{who}` the patient who left it), its keys and
+    /// help section.
+    pub beds_title: &'static str,
+    pub beds_line: &'static str,
+    pub key_bed_chosen: &'static str,
+    pub key_first_last_bed: &'static str,
+    pub help_beds: &'static str,
     /// The do-not-display key: sent, one way or the other.
     pub now_hidden: &'static str,
     pub now_shown: &'static str,
@@ -840,11 +848,14 @@ pub struct BusyTexts {
     /// patient, `{nurse}`, `{n}` drips at once, `{m}` the limit.
     pub caseload_start: &'static str,
     /// The reassignment form: its title and key; with whom now (`{nurse}`);
-    /// the staff list's nurses (`{list}`); a running drip to a nurse at
-    /// the limit (as `caseload_start`).
+    /// a nurse of the staff list offered (`{who}` initials and name,
+    /// `{n}` drips now), someone else, the typed field then; a running drip to a
+    /// nurse at the limit (as `caseload_start`).
     pub form_reassign: &'static str,
     pub key_reassign: &'static str,
     pub reassign_now: &'static str,
-    pub reassign_nurses: &'static str,
+    pub reassign_option: &'static str,
+    pub reassign_other: &'static str,
+    pub field_other_nurse: &'static str,
     pub reassign_over: &'static str,
 }

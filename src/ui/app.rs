@@ -44,6 +44,10 @@ pub enum Mode {
     /// Every alert on the board, the cursor on one (the strip shows only
     /// what fits).
     Alerts(usize),
+    /// Several beds are being cleaned: which one is ready (`b`), the
+    /// cursor on a bed by its name (a bed marked ready meanwhile by
+    /// another terminal cannot move the cursor onto another bed).
+    Beds(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

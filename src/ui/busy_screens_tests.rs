@@ -129,35 +129,115 @@ fn the_nurse_marks_the_one_bed_being_cleaned_ready_with_b() {
     assert!(text(&app, 80, 24).contains("Bed 4 marked ready"));
 }
 
-#[test]
-fn with_two_beds_being_cleaned_b_asks_for_the_patient_who_left_the_one_meant() {
-    let (mut day, _) = hour(ENGLISH, Lang::En);
-    // Kato Riku leaves bed 3 at 10:00: two beds are being cleaned.
+/// The busy hour after Kato Riku left bed 3 at 10:00: beds 3 and 4 are
+/// being cleaned; nobody selected.
+fn two_beds_cleaning(names: [&str; 13], lang: Lang) -> (Day, App, crate::domain::VisitId) {
+    let (mut day, _) = hour(names, lang);
     let riku = day
         .board
         .visits
         .values()
-        .find(|v| v.name == ENGLISH[5])
+        .find(|v| v.name == names[5])
         .map(|v| v.id)
         .unwrap();
     day.advance((10, 0), riku, None);
-    let mut app = day.app(Lang::En);
+    let mut app = day.app(lang);
     app.selected = None;
-    let action = press(&mut app, KeyCode::Char('b'));
-    assert!(action.send.is_empty(), "no bed is guessed");
-    assert!(
-        text(&app, 120, 30).contains(
-            "Beds 3, 4 are being cleaned: select the patient who left the one to mark ready"
-        ),
-        "{}",
-        text(&app, 120, 30)
-    );
+    (day, app, riku)
+}
+
+#[test]
+fn with_two_beds_being_cleaned_b_marks_the_one_the_selected_patient_left() {
+    let (mut day, mut app, riku) = two_beds_cleaning(ENGLISH, Lang::En);
     app.selected = Some(riku);
     let action = press(&mut app, KeyCode::Char('b'));
     assert_eq!(
         served(&mut day, action),
         Command::BedReady { bed: "3".into() }
     );
+}
+
+/// The patient who left a bed may be off the board already: the nurse
+/// chooses the bed from the list, nothing is guessed.
+#[test]
+fn with_two_beds_being_cleaned_and_nobody_chosen_b_lists_them_and_enter_marks_the_one_under_the_cursor()
+ {
+    let (mut day, mut app, _) = two_beds_cleaning(ENGLISH, Lang::En);
+    let action = press(&mut app, KeyCode::Char('b'));
+    assert!(action.send.is_empty(), "no bed is guessed");
+    assert_eq!(app.mode, Mode::Beds("3".into()));
+    let screen = text(&app, 80, 24);
+    assert!(screen.contains("Which bed is ready?"), "{screen}");
+    assert!(
+        screen.contains("Bed 3  cleaning for 0 min  after #5 Kato Riku"),
+        "{screen}"
+    );
+    assert!(screen.contains("Bed 4  cleaning for 30 min"), "{screen}");
+    assert_snapshot!(draw(&app, 80, 24).backend());
+    // Esc leaves the list without marking anything.
+    assert!(press(&mut app, KeyCode::Esc).send.is_empty());
+    assert_eq!(app.mode, Mode::Normal);
+    press(&mut app, KeyCode::Char('b'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(
+        app.mode,
+        Mode::Beds("4".into()),
+        "the cursor stops at the last bed"
+    );
+    let action = press(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(
+        served(&mut day, action),
+        Command::BedReady { bed: "4".into() }
+    );
+    assert!(text(&app, 80, 24).contains("Bed 4 marked ready"));
+    // One bed left being cleaned: `b` marks it at once.
+    let mut app = day.app(Lang::En);
+    app.selected = None;
+    let action = press(&mut app, KeyCode::Char('b'));
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(
+        served(&mut day, action),
+        Command::BedReady { bed: "3".into() }
+    );
+}
+
+#[test]
+fn the_bed_list_in_japanese_at_80x24() {
+    let (_, mut app, _) = two_beds_cleaning(JAPANESE, Lang::Ja);
+    press(&mut app, KeyCode::Char('b'));
+    let screen = text(&app, 80, 24);
+    assert!(screen.contains("準備完了にするベッド"), "{screen}");
+    assert!(screen.contains("ベッド4　清掃中30分"), "{screen}");
+    assert_snapshot!(draw(&app, 80, 24).backend());
+}
+
+/// Another terminal marks the bed under the cursor ready meanwhile: Enter
+/// says so and marks nothing else.
+#[test]
+fn a_bed_marked_ready_elsewhere_while_the_list_is_open_is_not_marked_again_nor_another_one() {
+    let (mut day, mut app, _) = two_beds_cleaning(ENGLISH, Lang::En);
+    press(&mut app, KeyCode::Char('b'));
+    assert_eq!(app.mode, Mode::Beds("3".into()));
+    day.run(ten(), None, None, Command::BedReady { bed: "3".into() });
+    super::update(
+        &mut app,
+        super::Msg::Client(crate::client::ClientEvent::Board(Box::new(
+            day.board.clone(),
+        ))),
+        ten(),
+    );
+    let action = press(&mut app, KeyCode::Enter);
+    assert!(action.send.is_empty(), "{action:?}");
+    assert_eq!(app.mode, Mode::Beds("4".into()));
+    let screen = text(&app, 100, 30);
+    assert!(
+        screen.contains("Bed 3 is no longer being cleaned (marked ready at another terminal)"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Normal);
     let _ = tokyo(10, 0);
 }
 
@@ -262,8 +342,9 @@ fn served_all(day: &mut Day, action: Action) {
 }
 
 /// A nurse over the limit gives a patient to another nurse with `R`: the
-/// form says who has the patient now and names the staff list's nurses;
-/// the reassignment is an event and the caseload follows it.
+/// form says who has the patient now and offers the staff list's other
+/// nurses, the one with the fewest drips first; the reassignment is an
+/// event and the caseload follows it.
 #[test]
 fn a_patient_is_given_to_another_nurse_with_r() {
     use crate::config::{StaffMember, StaffRole};
@@ -287,9 +368,15 @@ fn a_patient_is_given_to_another_nurse_with_r() {
     assert!(matches!(app.mode, Mode::Form(_)), "{:?}", app.mode);
     let screen = text(&app, 80, 24);
     assert!(screen.contains("With nurse KS now"), "{screen}");
-    assert!(screen.contains("Nurses: KS MT"), "{screen}");
+    assert!(
+        screen.contains("< MT Matsui Taro (drips now: 0) >"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Other nurse"),
+        "the typed field only for someone else: {screen}"
+    );
     assert_snapshot!(draw(&app, 80, 24).backend());
-    super::fixture::type_text(&mut app, "mt");
     let action = press(&mut app, KeyCode::Enter);
     assert!(action.send.iter().all(|r| !r.confirm), "MT has no drip yet");
     served_all(&mut day, action);
@@ -316,7 +403,11 @@ fn a_patient_is_given_to_another_nurse_with_r() {
     let mut app = day.app(Lang::En);
     app.selected = Some(aoi);
     press(&mut app, KeyCode::Char('R'));
-    super::fixture::type_text(&mut app, "MT");
+    assert!(
+        text(&app, 80, 24).contains("< MT Matsui Taro (drips now: 1) >"),
+        "{}",
+        text(&app, 80, 24)
+    );
     assert!(
         text(&app, 80, 24).contains("Suzuki Aoi's drip would give nurse MT 2 drips at once"),
         "{}",
@@ -324,6 +415,53 @@ fn a_patient_is_given_to_another_nurse_with_r() {
     );
     let action = press(&mut app, KeyCode::Enter);
     assert!(action.send.iter().all(|r| r.confirm));
+}
+
+/// Someone not on the staff list (a nurse from another floor): chosen as
+/// "someone else" and typed; the server decides whether it knows them.
+#[test]
+fn a_nurse_not_offered_is_typed_after_choosing_someone_else() {
+    use crate::config::{StaffMember, StaffRole};
+    let (mut day, _) = hour(ENGLISH, Lang::En);
+    day.config.staff.push(StaffMember {
+        initials: "MT".into(),
+        name: "Matsui Taro".into(),
+        role: StaffRole::Nurse,
+        unix_user: None,
+    });
+    let jun = day
+        .board
+        .visits
+        .values()
+        .find(|v| v.name == ENGLISH[1])
+        .map(|v| v.id)
+        .unwrap();
+    let mut app = day.app(Lang::En);
+    app.selected = Some(jun);
+    press(&mut app, KeyCode::Char('R'));
+    press(&mut app, KeyCode::Right);
+    let screen = text(&app, 80, 24);
+    assert!(screen.contains("< someone else >"), "{screen}");
+    assert!(
+        screen.contains("Other nurse (initials or name)"),
+        "{screen}"
+    );
+    // Nothing typed: said, nothing sent.
+    let action = press(&mut app, KeyCode::Enter);
+    assert!(action.send.is_empty(), "{action:?}");
+    super::fixture::type_text(&mut app, "mt");
+    let action = press(&mut app, KeyCode::Enter);
+    let Command::Record {
+        entry: Entry::Reassigned { nurse },
+        ..
+    } = served(&mut day, action)
+    else {
+        panic!("a reassignment");
+    };
+    assert_eq!(
+        nurse, "mt",
+        "typed as typed; the server names the staff member"
+    );
 }
 
 #[test]

@@ -89,9 +89,14 @@ pub fn clean(s: &str) -> String {
     sanitize(s)
 }
 
-/// Breaks `s` into lines of at most `cols` columns: at a space when there
-/// is one in the line, anywhere in Japanese text (which has none). Our own
-/// because ratatui's wrapping can panic on Japanese text (STYLE.md).
+/// Breaks `s` into lines of at most `cols` columns: English at a space;
+/// Japanese at a space that keeps most of the line, else between two
+/// characters (the space in a name "佐藤 健" at the start of a sentence is
+/// not where it breaks), an English word inside Japanese text kept whole,
+/// and no line begun by closing punctuation (、。）」 …) where the line
+/// before can give it a character.
+/// Our own because ratatui's wrapping can panic on Japanese text
+/// (STYLE.md).
 pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     let mut lines = Vec::new();
     if cols == 0 {
@@ -109,13 +114,34 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
             lines.push(std::mem::take(&mut line));
             continue;
         }
-        match line.rfind(' ').filter(|i| *i > 0) {
-            Some(i) => {
-                // `i` is the byte index of an ASCII space: `i + 1` is a
-                // character boundary.
-                let rest = line[i + 1..].to_string();
+        // Where the line breaks: its byte index, and whether a space is
+        // dropped there.
+        let space = line.rfind(' ').filter(|i| *i > 0);
+        let english_word = !wide(c) && space.is_some_and(|i| !line[i..].chars().any(wide));
+        let japanese = wide(c) || line.chars().any(wide);
+        let cut = match space {
+            // At the last space: after an English word, or when the line
+            // keeps two thirds of its width (a list "…; 止血確認" breaks
+            // between its items).
+            Some(i) if english_word || !japanese || width(&line[..i]) * 3 >= cols * 2 => {
+                Some((i, true))
+            }
+            // Japanese: between two characters, not at the space of a name
+            // near the line's start.
+            _ if japanese => Some(japanese_break(&line, c, cols)),
+            // One word longer than the line: cut where it is.
+            _ => None,
+        };
+        match cut {
+            Some((i, space)) => {
+                // `i` is a character boundary (from char_indices, or the
+                // byte after an ASCII space).
+                let rest = line[i + usize::from(space)..].to_string();
                 line.truncate(i);
-                lines.push(std::mem::take(&mut line));
+                line.truncate(line.trim_end_matches(' ').len());
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
                 line = rest;
             }
             None if line.is_empty() => {}
@@ -131,6 +157,67 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// Where Japanese text breaks before `c` (which does not fit after
+/// `line`): before the English word or number the line ends with ("2件"
+/// stays together) when it follows a Japanese character; before the last
+/// character that may begin a line when `c` is closing punctuation; else
+/// here.
+fn japanese_break(line: &str, c: char, cols: usize) -> (usize, bool) {
+    let fits = |i: usize| width(&line[i..]) + width_of(c) <= cols;
+    let word_start = line
+        .char_indices()
+        .rev()
+        .take_while(|(_, ch)| *ch != ' ' && !wide(*ch))
+        .last()
+        .map(|(i, _)| i);
+    if let Some(i) = word_start
+        && line[..i].chars().next_back().is_some_and(wide)
+        && fits(i)
+    {
+        return (i, false);
+    }
+    if closing(c)
+        && let Some((i, _)) = line
+            .char_indices()
+            .rev()
+            .find(|(_, ch)| !closing(*ch))
+            .filter(|(i, ch)| *i > 0 && *ch != ' ' && fits(*i))
+    {
+        return (i, false);
+    }
+    (line.len(), false)
+}
+
+/// A character that takes two columns (Japanese text).
+fn wide(c: char) -> bool {
+    width_of(c) > 1
+}
+
+fn width_of(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// Punctuation that does not begin a line in Japanese (kinsoku).
+fn closing(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '。'
+            | '，'
+            | '．'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '：'
+            | '；'
+            | '！'
+            | '？'
+            | 'ー'
+            | '々'
+    )
 }
 
 #[cfg(test)]
@@ -192,5 +279,44 @@ mod tests {
             assert!(width(&line) <= 7, "{line}");
         }
         assert!(wrap("山", 1).is_empty());
+    }
+
+    /// The caseload warning of the start form at 40 columns: the name is
+    /// not split at its space, "Enter" stays whole, no line begins with
+    /// closing punctuation.
+    #[test]
+    fn japanese_wraps_between_characters_not_at_the_space_of_a_name() {
+        let text = "佐藤 健さんの点滴で看護師KSの担当が同時2件になります（上限1件）：このまま Enter で開始、または先に担当を替えてください";
+        let lines = wrap(text, 40);
+        assert_eq!(
+            lines,
+            [
+                "佐藤 健さんの点滴で看護師KSの担当が同時",
+                "2件になります（上限1件）：このまま Enter",
+                "で開始、または先に担当を替えてください"
+            ]
+        );
+        for cols in 4..60 {
+            let lines = wrap(text, cols);
+            for line in &lines {
+                assert!(width(line) <= cols, "{line} at {cols}");
+                let first = line.chars().next().unwrap();
+                assert!(!closing(first) || cols < 6, "{line:?} at {cols}");
+            }
+            // Nothing lost but the spaces a break took.
+            let joined: String = lines.concat();
+            assert_eq!(joined.replace(' ', ""), text.replace(' ', ""), "at {cols}");
+        }
+        assert_eq!(wrap("佐藤 健", 4), ["佐藤", "健"]);
+        let english = "Tanaka Yui's drip gives nurse KS 4 drips at once (limit 3): Enter starts it all the same";
+        for cols in 8..60 {
+            let lines = wrap(english, cols);
+            assert!(
+                lines
+                    .iter()
+                    .all(|l| width(l) <= cols && !l.starts_with(' '))
+            );
+            assert_eq!(lines.join(" "), english, "at {cols}");
+        }
     }
 }

@@ -711,6 +711,48 @@ pub const ALERTS: &[Binding] = &[
     },
 ];
 
+/// The list of beds being cleaned (`b` with several).
+pub const BEDS: &[Binding] = &[
+    Binding {
+        shown: "Enter",
+        keys: &[(key(KeyCode::Enter), Op::Next)],
+        describe: |t| t.busy.key_bed_chosen,
+        brief: None,
+        footer: Some(0),
+    },
+    Binding {
+        shown: "j/k",
+        keys: &[
+            (ch('j'), Op::Down),
+            (key(KeyCode::Down), Op::Down),
+            (ch('k'), Op::Up),
+            (key(KeyCode::Up), Op::Up),
+        ],
+        describe: |t| t.records.key_move,
+        brief: None,
+        footer: Some(1),
+    },
+    Binding {
+        shown: "Home/End",
+        keys: &[
+            (key(KeyCode::Home), Op::First),
+            (ch('g'), Op::First),
+            (key(KeyCode::End), Op::Last),
+            (ch('G'), Op::Last),
+        ],
+        describe: |t| t.busy.key_first_last_bed,
+        brief: None,
+        footer: None,
+    },
+    Binding {
+        shown: "Esc/q",
+        keys: &[(key(KeyCode::Esc), Op::Close), (ch('q'), Op::Close)],
+        describe: |t| t.records.key_close,
+        brief: None,
+        footer: Some(0),
+    },
+];
+
 /// A section of the help screen: its title and its keys.
 pub type Section = (fn(&Texts) -> &'static str, &'static [Binding]);
 
@@ -723,7 +765,7 @@ const fn own(table: &'static [Binding]) -> &'static [Binding] {
 /// The sections of the help screen, from the same tables as the keys and
 /// the footer. The editing keys, shared by forms and filters, have their
 /// own section.
-pub fn help_sections() -> [Section; 9] {
+pub fn help_sections() -> [Section; 10] {
     [
         (|t| t.ui.help_board, NORMAL.split_at(CARE_FROM).0),
         (|t| t.clinic.help_care, NORMAL.split_at(CARE_FROM).1),
@@ -731,6 +773,7 @@ pub fn help_sections() -> [Section; 9] {
         (|t| t.ui.help_typing, &EDITING),
         (|t| t.ui.help_filter, own(FILTER)),
         (|t| t.ui.help_alerts, ALERTS),
+        (|t| t.busy.help_beds, BEDS),
         (|t| t.records.help_history, HISTORY),
         (|t| t.records.help_by, own(HISTORY_BY)),
         (|t| t.ui.help_confirm, CONFIRM),
@@ -755,7 +798,7 @@ mod tests {
     #[test]
     fn no_key_means_two_things_in_one_mode() {
         for table in [
-            NORMAL, FORM, FILTER, CONFIRM, HELP, HISTORY, HISTORY_BY, ALERTS,
+            NORMAL, FORM, FILTER, CONFIRM, HELP, HISTORY, HISTORY_BY, ALERTS, BEDS,
         ] {
             let keys: Vec<Key> = table
                 .iter()
@@ -778,7 +821,9 @@ mod tests {
             .flat_map(|(_, b)| b.iter())
             .flat_map(|b| b.keys.iter().map(|(k, op)| (k.code, k.ctrl, *op)))
             .collect();
-        for table in [NORMAL, FORM, FILTER, CONFIRM, HISTORY, HISTORY_BY, ALERTS] {
+        for table in [
+            NORMAL, FORM, FILTER, CONFIRM, HISTORY, HISTORY_BY, ALERTS, BEDS,
+        ] {
             for b in table {
                 for (k, op) in b.keys {
                     assert!(

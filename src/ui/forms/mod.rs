@@ -66,6 +66,10 @@ pub enum FieldId {
     Product,
     Origin,
     Nurse,
+    /// The reassignment's nurse, from the staff list; or someone else,
+    /// typed.
+    NurseChoice,
+    OtherNurse,
     Weight,
     /// Age in years (the child's adrenaline cap).
     Age,
@@ -129,6 +133,10 @@ pub enum Value {
     Lot(Lot),
     /// A lot not used yet: typed.
     NewLot,
+    /// A nurse of the staff list, by the name the record keeps.
+    Nurse(String),
+    /// Someone not in the list: typed.
+    OtherNurse,
 }
 
 /// One option of a choice field: the value and the words shown.
@@ -465,6 +473,7 @@ impl Form {
             FormKind::Start { .. } => start::shown(self, id),
             FormKind::Discharge { .. } => discharge::shown(self, id),
             FormKind::Reaction { .. } => reaction::shown(self, id),
+            FormKind::Reassign { .. } => reassign::shown(self, id),
             _ => true,
         }
     }

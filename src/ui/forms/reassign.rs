@@ -1,30 +1,108 @@
-//! The patient is given to another nurse: who (initials or name; with a
-//! staff list, one of its nurses — the server says which when not), and
-//! when. Before a running drip goes to a nurse already at the caseload
+//! The patient is given to another nurse: who (with a staff list, one of
+//! its nurses chosen with Left/Right, the one with the fewest drips now
+//! first offered, or someone else typed; without one, initials or name),
+//! and when. Before a running drip goes to a nurse already at the caseload
 //! limit, the form says so; Enter is the confirmation.
 
 use chrono::{DateTime, Utc};
 
 use super::read::{Errors, required};
-use super::{Ctx, FieldId, Form, FormKind, Item, Part, Tone, fields, text_field};
-use crate::config::StaffRole;
-use crate::domain::caseload::{initials, over_after_reassign};
-use crate::domain::{Command, Entry, VisitId};
-use crate::i18n::texts;
+use super::{
+    Choice, Ctx, FieldId, Form, FormKind, Item, Part, Tone, Value, choice_field, fields, text_field,
+};
+use crate::config::{Config, StaffRole};
+use crate::domain::caseload::{caseloads, initials, over_after_reassign};
+use crate::domain::{Board, Command, Entry, VisitId};
+use crate::i18n::{Lang, texts};
 use crate::ui::cell::clean;
 
 impl Form {
-    pub fn reassign(visit: VisitId) -> Form {
-        Form::new(
-            FormKind::Reassign { visit },
-            vec![text_field(FieldId::Nurse), text_field(FieldId::At)],
-        )
+    pub fn reassign(visit: VisitId, board: &Board, config: &Config, lang: Lang) -> Form {
+        let b = &texts(lang).busy;
+        let mut fields = Vec::new();
+        let current = board.visit(visit).and_then(|v| v.care.nurse());
+        let loads = caseloads(board, config);
+        let drips = |name: &str, initials: &str| {
+            loads
+                .iter()
+                .find(|l| l.nurse == name || l.nurse == initials)
+                .map_or(0, |l| l.drips)
+        };
+        let mut options: Vec<(u32, Choice)> = config
+            .staff
+            .iter()
+            .filter(|s| s.role == StaffRole::Nurse)
+            .filter(|s| current.is_none_or(|c| c != s.name && c != s.initials))
+            .map(|s| {
+                let n = drips(&s.name, &s.initials);
+                let who = if s.name == s.initials {
+                    clean(&s.initials)
+                } else {
+                    format!("{} {}", clean(&s.initials), clean(&s.name))
+                };
+                let label = b
+                    .reassign_option
+                    .replace("{n}", &n.to_string())
+                    .replace("{who}", &who);
+                (
+                    n,
+                    Choice {
+                        value: Value::Nurse(s.name.clone()),
+                        label,
+                    },
+                )
+            })
+            .collect();
+        if options.is_empty() {
+            // No other nurse on the staff list (or no list): typed.
+            fields.push(text_field(FieldId::Nurse));
+        } else {
+            // The nurse with the fewest drips now first offered (the
+            // staff list's order among equals).
+            let first = options
+                .iter()
+                .enumerate()
+                .min_by_key(|(i, (n, _))| (*n, *i))
+                .map_or(0, |(i, _)| i);
+            options.push((
+                0,
+                Choice {
+                    value: Value::OtherNurse,
+                    label: b.reassign_other.into(),
+                },
+            ));
+            fields.push(choice_field(
+                FieldId::NurseChoice,
+                options.into_iter().map(|(_, c)| c).collect(),
+                first,
+            ));
+            fields.push(text_field(FieldId::OtherNurse));
+        }
+        fields.push(text_field(FieldId::At));
+        Form::new(FormKind::Reassign { visit }, fields)
     }
 }
 
-/// The nurse typed, as the record will name them (the staff list's name).
+pub(super) fn shown(form: &Form, id: FieldId) -> bool {
+    match id {
+        FieldId::OtherNurse => *form.chosen(FieldId::NurseChoice) == Value::OtherNurse,
+        _ => true,
+    }
+}
+
+/// The nurse chosen or typed, as the record will name them (the staff
+/// list's name).
 fn named(form: &Form, ctx: &Ctx) -> String {
-    let typed = form.text(FieldId::Nurse).trim().to_string();
+    if let Value::Nurse(name) = form.chosen(FieldId::NurseChoice) {
+        return name.clone();
+    }
+    let typed = format!(
+        "{}{}",
+        form.text(FieldId::Nurse),
+        form.text(FieldId::OtherNurse)
+    )
+    .trim()
+    .to_string();
     ctx.config
         .staff
         .iter()
@@ -63,14 +141,24 @@ pub(super) fn submit(
     at: Option<DateTime<Utc>>,
     errors: &mut Errors,
 ) -> Vec<Part> {
-    let nurse = required(form, FieldId::Nurse, ctx.lang, errors);
+    let (nurse, field) = match form.chosen(FieldId::NurseChoice) {
+        Value::Nurse(name) => (name.clone(), FieldId::NurseChoice),
+        Value::OtherNurse => (
+            required(form, FieldId::OtherNurse, ctx.lang, errors),
+            FieldId::OtherNurse,
+        ),
+        _ => (
+            required(form, FieldId::Nurse, ctx.lang, errors),
+            FieldId::Nurse,
+        ),
+    };
     let mut part = Part::new(
         Command::Record {
             visit,
             entry: Entry::Reassigned { nurse },
         },
         at,
-        Some(FieldId::Nurse),
+        Some(field),
     );
     part.confirm = over(form, ctx, visit).is_some();
     vec![part]
@@ -86,19 +174,6 @@ pub(super) fn body(form: &Form, ctx: &Ctx) -> Vec<Item> {
         let who = initials(ctx.config, now).unwrap_or(now);
         out.push(Item::Note(
             b.reassign_now.replace("{nurse}", &clean(who)),
-            Tone::Dim,
-        ));
-    }
-    let nurses: Vec<&str> = ctx
-        .config
-        .staff
-        .iter()
-        .filter(|s| s.role == StaffRole::Nurse)
-        .map(|s| s.initials.as_str())
-        .collect();
-    if !nurses.is_empty() {
-        out.push(Item::Note(
-            b.reassign_nurses.replace("{list}", &nurses.join(" ")),
             Tone::Dim,
         ));
     }

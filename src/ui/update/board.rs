@@ -67,7 +67,10 @@ pub(super) fn on_board_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> 
         Op::Reassign => match app.selected_visit(now) {
             None => error(app, ui.nothing_selected),
             Some(v) => match moves::gate(v, &app.config, Move::Reassign, now) {
-                Ok(_) => app.mode = Mode::Form(Box::new(Form::reassign(v.id))),
+                Ok(_) => {
+                    let form = Form::reassign(v.id, &app.board, &app.config, app.lang);
+                    app.mode = Mode::Form(Box::new(form));
+                }
                 Err(why) => {
                     let text = refusal(app.lang, &why, ui.not_active);
                     error(app, &text);

@@ -105,6 +105,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
             Action::none()
         }
         Mode::Alerts(_) => alerts::on_alerts_key(app, key, now),
+        Mode::Beds(_) => busy::on_beds_key(app, key, now),
         Mode::Caseload => {
             if keymap::lookup(keymap::CASELOAD, &key) == Some(Op::Close) {
                 app.mode = Mode::Normal;

@@ -66,6 +66,7 @@ pub fn table(mode: &Mode) -> &'static [Binding] {
         Mode::History(h) if h.typing_by => keymap::HISTORY_BY,
         Mode::History(_) => keymap::HISTORY,
         Mode::Alerts(_) => keymap::ALERTS,
+        Mode::Beds(_) => keymap::BEDS,
     }
 }
 

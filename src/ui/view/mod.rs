@@ -4,6 +4,7 @@
 
 mod alerts;
 mod banner;
+mod beds;
 mod board;
 pub(crate) mod care;
 mod caseload;
@@ -130,6 +131,7 @@ fn draw(frame: &mut Frame, app: &App, now: DateTime<Utc>) {
         Mode::Alerts(cursor) => {
             alerts::render_list(frame, below_keys(below), app, &alerts, *cursor, now)
         }
+        Mode::Beds(cursor) => beds::render(frame, main_or(below, main), app, cursor, now),
         Mode::Normal | Mode::Filter | Mode::History(_) => {}
     }
 }
