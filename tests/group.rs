@@ -37,14 +37,9 @@ fn run_rights(pg: &Pg, head: &Clinic, which: std::ops::Range<usize>) {
 /// Creates the tables (`group migrate`, as the owner) and the roles
 /// (README's SQL).
 fn prepare(pg: &Pg, head: &Clinic) {
-    let out = head.ok(&[
-        "group",
-        "--connection",
-        &pg.connection("flowboard"),
-        "--tls",
-        "disable",
-        "migrate",
-    ]);
+    let out = group_as(head, pg, "flowboard", &["migrate"]);
+    assert!(out.status.success());
+    let out = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.contains(&format!(
             "schema version {}",
@@ -69,19 +64,21 @@ fn branch(pg: &Pg, site: &str) -> Clinic {
 
 /// Head office: `group` commands as the reader role.
 fn group(clinic: &Clinic, pg: &Pg, args: &[&str]) -> String {
-    let mut all = vec![
-        "group",
-        "--connection",
-        &pg.connection("head_office"),
-        "--tls",
-        "disable",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect::<Vec<_>>();
-    all.extend(args.iter().map(|a| a.to_string()));
-    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-    clinic.ok(&refs)
+    let out = group_as(clinic, pg, "head_office", args);
+    assert!(
+        out.status.success(),
+        "group {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// `group ARGS` as PostgreSQL's `user`, whatever its outcome.
+fn group_as(clinic: &Clinic, pg: &Pg, user: &str, args: &[&str]) -> std::process::Output {
+    let connection = pg.connection(user);
+    let mut all = vec!["group", "--connection", &connection, "--tls", "disable"];
+    all.extend(args);
+    clinic.run(&all)
 }
 
 /// Protocol lines that take a new patient of `clinic` (visit `visit`:
@@ -1012,27 +1009,12 @@ fn a_group_database_of_schema_1_migrates_and_its_lot_rows_are_folded_from_its_ev
         "flowboard",
         "DROP TABLE administrations; ALTER TABLE sites DROP COLUMN folded_seq; DELETE FROM schema_version WHERE version = 2",
     );
-    let refused = head.run(&[
-        "group",
-        "--connection",
-        &pg.connection("head_office"),
-        "--tls",
-        "disable",
-        "trace-lot",
-        "EXO-2611-07",
-    ]);
+    let refused = group_as(&head, &pg, "head_office", &["trace-lot", "EXO-2611-07"]);
     assert!(!refused.status.success());
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("flowboard group migrate"), "{err}");
 
-    let migrated = head.run(&[
-        "group",
-        "--connection",
-        &pg.connection("flowboard"),
-        "--tls",
-        "disable",
-        "migrate",
-    ]);
+    let migrated = group_as(&head, &pg, "flowboard", &["migrate"]);
     assert!(migrated.status.success());
     let out = String::from_utf8_lossy(&migrated.stdout);
     assert!(out.contains("schema version 2 (applied [2])"), "{out}");
@@ -1062,15 +1044,7 @@ fn a_group_database_of_schema_1_migrates_and_its_lot_rows_are_folded_from_its_ev
         "flowboard",
         "DELETE FROM administrations WHERE site = 'ginza'; UPDATE sites SET folded_seq = 0 WHERE site = 'ginza'",
     );
-    let lagging = head.run(&[
-        "group",
-        "--connection",
-        &pg.connection("head_office"),
-        "--tls",
-        "disable",
-        "trace-lot",
-        "EXO-2611-07",
-    ]);
+    let lagging = group_as(&head, &pg, "head_office", &["trace-lot", "EXO-2611-07"]);
     let err = String::from_utf8_lossy(&lagging.stderr);
     assert!(err.contains("site ginza: its events 1 to"), "{err}");
     ginza.start();
@@ -1088,4 +1062,70 @@ fn a_group_database_of_schema_1_migrates_and_its_lot_rows_are_folded_from_its_ev
         ),
         before
     );
+}
+
+/// A batch shipped again after later ones (a retry after a crash, a
+/// second server of the same site) inserts nothing and moves no lot row
+/// back to an older fold: the rows stay what the whole log's fold says.
+#[test]
+fn a_batch_shipped_again_later_changes_no_lot_row() {
+    if !common::pg::available() {
+        return;
+    }
+    let pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    let mut ginza = branch(&pg, "ginza");
+    give_lot(&ginza, 1, "山田 花子", "G-100", "EXO-2611-07");
+    send(&ginza, &[
+        json!({"cmd": "record", "visit": 1, "entry": {"kind": "reaction", "reaction": "local", "signs": "redness", "action": "cold compress"}}).to_string(),
+        json!({"cmd": "correct", "visit": 1, "correction": {"field": "lot", "number": "EXO-2611-08"}, "reason": "misread the vial"}).to_string(),
+    ]);
+    wait_shipped(&pg, "ginza", &ginza);
+    let rows_sql = "SELECT visit, seq, lot, row::text FROM administrations WHERE site = 'ginza'";
+    let rows = pg.psql("flowboard", "flowboard", rows_sql);
+    assert!(
+        rows.contains("EXO-2611-08") && rows.contains("local"),
+        "{rows}"
+    );
+    let events_before = shipped(&pg, "ginza");
+    ginza.kill9();
+
+    // The events up to the start of administration (lot EXO-2611-07, no
+    // reaction yet), shipped again as the branch's role.
+    let store = flowboard::store::Store::open(&ginza.data().join("db")).expect("store");
+    let all = store.events_after(0, 1000).expect("events");
+    let start = all
+        .iter()
+        .position(|e| flowboard::store::LogRow::lot(e).is_some())
+        .expect("the start of administration");
+    let old = &all[..=start];
+    let target = flowboard::group::Target {
+        connection: pg.connection("branch_ginza"),
+        tls: flowboard::config::GroupTls::Disable,
+        ca_file: None,
+    };
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let mut client = flowboard::group::connect(&target, "test")
+                .await
+                .expect("connect");
+            flowboard::group::ship::ship_batch(&mut client, "ginza", old)
+                .await
+                .expect("the old batch again");
+        });
+    assert_eq!(
+        shipped(&pg, "ginza"),
+        events_before,
+        "nothing inserted twice"
+    );
+    assert_eq!(
+        pg.psql("flowboard", "flowboard", rows_sql),
+        rows,
+        "no row moved back"
+    );
+    lot_rows_complete(&pg);
+    assert!(group_trace(&head, &pg, "EXO-2611-07").is_empty());
+    assert_eq!(group_trace(&head, &pg, "EXO-2611-08").len(), 1);
 }
