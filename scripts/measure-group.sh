@@ -4,6 +4,8 @@
 #     realistic records (default 150: about 3 million events in all),
 #     shipped by the real branch servers into a PostgreSQL started here;
 #   * shipping throughput: one branch alone, its whole log, in events/s;
+#   * the lot rows folded again from all of it (`group migrate` from
+#     schema 1);
 #   * `group trace-lot` (the busiest lot, given at every site) and
 #     `group report day` (the busiest day) against all of it, 5 runs each;
 #   * the branch command round trip with shipping off and on
@@ -118,12 +120,24 @@ done
 for p in "${servers[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 servers=()
 sql "VACUUM ANALYZE events" >/dev/null
+sql "VACUUM ANALYZE administrations" >/dev/null
 total=$(sql "SELECT count(*) FROM events")
 size=$(sql "SELECT pg_size_pretty(pg_total_relation_size('events'))")
 echo "  PostgreSQL holds $total events of $(sql "SELECT count(DISTINCT site) FROM events") sites ($size with indexes)"
+echo "  and $(sql "SELECT count(*) FROM administrations WHERE lot IS NOT NULL") lot rows ($(sql "SELECT pg_size_pretty(pg_total_relation_size('administrations'))") with indexes)"
+
+echo "== the lot rows folded again from every event, as migrating a schema-1 database does"
+sql "DROP TABLE administrations; ALTER TABLE sites DROP COLUMN folded_seq; DELETE FROM schema_version WHERE version = 2"
+t0=$(date +%s.%N)
+"$FB" group --connection "$(conn flowboard)" --tls disable migrate 2>"$work/migrate.log"
+t1=$(date +%s.%N)
+echo "  $total events, $(sql "SELECT count(*) FROM administrations WHERE lot IS NOT NULL") lot rows in $(echo "$t1 - $t0" | bc) s ($(grep -c 'lot rows:' "$work/migrate.log") progress lines)"
+awk '/^```sql$/{getline l; if (l ~ /flowboard group rights: the lot rows/) {f=1; print l}; next} /^```$/{f=0} f' README.md >"$work/rights2.sql"
+psql -X -q -v ON_ERROR_STOP=1 "$(conn flowboard)" -f "$work/rights2.sql"
+sql "VACUUM ANALYZE administrations" >/dev/null
 
 HEAD=(group --connection "$(conn head_office)" --tls disable)
-lot=$(sql "SELECT lot FROM events WHERE lot IS NOT NULL GROUP BY lot ORDER BY count(*) DESC LIMIT 1")
+lot=$(sql "SELECT lot FROM administrations WHERE lot IS NOT NULL GROUP BY lot ORDER BY count(*) DESC LIMIT 1")
 day=$(sql "SELECT (arrival AT TIME ZONE 'Asia/Tokyo')::date FROM events WHERE kind = 'arrived' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 timeit() {
   local what=$1; shift

@@ -162,6 +162,14 @@ async fn day_visits(conn: &mut Connection, day: NaiveDate) -> Result<Vec<Visit>,
     Ok(visits)
 }
 
+/// A branch's row with its site (the group commands' rows).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Sited<T> {
+    pub site: String,
+    #[serde(flatten)]
+    pub row: T,
+}
+
 /// Rows written as they come: CSV (one header, every cell neutralised:
 /// `csv_out`), a JSON array (laid out as `serde_json`'s pretty printer
 /// does), or lines of text.
@@ -214,6 +222,28 @@ impl<'a> Sink<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Rows of many branches (the group commands), each with its site
+    /// first: in JSON one object, `site` then the row's fields; in CSV the
+    /// `site` column then the row's (the csv crate writes no flattened
+    /// map, so the record is the pair).
+    pub(crate) fn sited_rows<T: Serialize>(
+        &mut self,
+        rows: &[Sited<T>],
+        text: impl Fn(&Sited<T>) -> String,
+    ) -> std::io::Result<()> {
+        if let Sink::Csv(w) = self {
+            #[derive(Serialize)]
+            struct Site<'s> {
+                site: &'s str,
+            }
+            for r in rows {
+                w.row(&(Site { site: &r.site }, &r.row)).map_err(csv_io)?;
+            }
+            return Ok(());
+        }
+        self.rows(rows, text)
     }
 
     /// A line of the text format (a heading), written as it comes.

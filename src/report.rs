@@ -306,43 +306,108 @@ pub struct LotRow {
 }
 
 pub fn lot_rows(visits: &[Visit], config: &Config) -> Vec<LotRow> {
-    let hm = |t: DateTime<Utc>| {
-        t.with_timezone(&config.timezone)
-            .format("%H:%M")
-            .to_string()
-    };
     visits
         .iter()
-        .filter_map(|v| {
-            let lot = v.care.lot.as_ref()?;
-            let planned = v.care.plan.as_ref().map(|p| p.dose_ml);
-            let early = v.care.early_stop.as_ref();
-            let reactions: Vec<String> = v
+        .filter_map(Administration::of)
+        .map(|a| a.row(config))
+        .collect()
+}
+
+/// One administration of a lot as the fold of its visit says it: a lot
+/// trace's row before it is worded (times in UTC, reactions as facts).
+/// What the branch's `trace-lot`, the group's derived row (stored as this
+/// JSON in PostgreSQL by the shipper) and `group trace-lot` say of a visit
+/// all come from [`Administration::of`], and are worded by
+/// [`Administration::row`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Administration {
+    /// When administration started.
+    pub at: Option<DateTime<Utc>>,
+    pub name: String,
+    pub chart_no: Option<String>,
+    pub treatment: String,
+    /// The dose planned.
+    pub dose_ml: Option<f32>,
+    /// The dose given (see [`LotRow::given_ml`]).
+    pub given_ml: Option<f32>,
+    pub stopped_early: Option<String>,
+    pub nurse: Option<String>,
+    pub lot: String,
+    #[serde(default)]
+    pub reactions: Vec<ReactionMark>,
+}
+
+/// A reaction of an administered visit: kind, when, when resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReactionMark {
+    pub kind: ReactionKind,
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+impl Administration {
+    /// The administration of a lot on visit `v` (none: no lot was given,
+    /// or its start was undone).
+    pub fn of(v: &Visit) -> Option<Administration> {
+        let lot = v.care.lot.as_ref()?;
+        let planned = v.care.plan.as_ref().map(|p| p.dose_ml);
+        let early = v.care.early_stop.as_ref();
+        Some(Administration {
+            at: v.care.administration_started,
+            name: v.name.clone(),
+            chart_no: v.chart_no.clone(),
+            treatment: v.treatment.clone(),
+            dose_ml: planned,
+            given_ml: match early {
+                Some(stop) => stop.volume_ml,
+                None => planned,
+            },
+            stopped_early: early.map(|e| e.reason.clone()),
+            nurse: v.care.plan.as_ref().map(|p| p.nurse.clone()),
+            lot: lot.number.clone(),
+            reactions: v
                 .care
                 .reactions
                 .iter()
-                .map(|r| match r.resolved_at {
-                    Some(end) => format!("{} {}, resolved {}", r.kind.as_str(), hm(r.at), hm(end)),
-                    None => format!("{} {}", r.kind.as_str(), hm(r.at)),
+                .map(|r| ReactionMark {
+                    kind: r.kind,
+                    at: r.at,
+                    resolved_at: r.resolved_at,
                 })
-                .collect();
-            Some(LotRow {
-                at: v.care.administration_started,
-                name: v.name.clone(),
-                chart_no: v.chart_no.clone(),
-                treatment: v.treatment.clone(),
-                dose_ml: planned,
-                given_ml: match early {
-                    Some(stop) => stop.volume_ml,
-                    None => planned,
-                },
-                stopped_early: early.map(|e| e.reason.clone()),
-                nurse: v.care.plan.as_ref().map(|p| p.nurse.clone()),
-                lot: lot.number.clone(),
-                reactions: reactions.join("; "),
-            })
+                .collect(),
         })
-        .collect()
+    }
+
+    /// The lot trace's row: the reactions worded in the clinic's local
+    /// time (`anaphylaxis 10:05, resolved 10:40`).
+    pub fn row(&self, config: &Config) -> LotRow {
+        let hm = |t: DateTime<Utc>| {
+            t.with_timezone(&config.timezone)
+                .format("%H:%M")
+                .to_string()
+        };
+        let reactions: Vec<String> = self
+            .reactions
+            .iter()
+            .map(|r| match r.resolved_at {
+                Some(end) => format!("{} {}, resolved {}", r.kind.as_str(), hm(r.at), hm(end)),
+                None => format!("{} {}", r.kind.as_str(), hm(r.at)),
+            })
+            .collect();
+        LotRow {
+            at: self.at,
+            name: self.name.clone(),
+            chart_no: self.chart_no.clone(),
+            treatment: self.treatment.clone(),
+            dose_ml: self.dose_ml,
+            given_ml: self.given_ml,
+            stopped_early: self.stopped_early.clone(),
+            nurse: self.nurse.clone(),
+            lot: self.lot.clone(),
+            reactions: reactions.join("; "),
+        }
+    }
 }
 
 /// One event of the full record, flattened for an EMR or an auditor: a
@@ -867,6 +932,20 @@ mod tests {
         assert_eq!((a.given_ml, a.reactions.as_str()), (Some(10.0), ""));
         let c = rows.iter().find(|r| r.name == "C").unwrap();
         assert_eq!(c.reactions, "vasovagal 10:06, resolved 10:20");
+    }
+
+    /// The group keeps an administration as JSON (jsonb) and words it at
+    /// head office: it must come back as the same row the branch prints.
+    #[test]
+    fn an_administration_kept_as_json_gives_the_branch_s_row() {
+        let (visits, config) = small_day();
+        let kept: Vec<Administration> = visits.iter().filter_map(Administration::of).collect();
+        assert!(kept.len() >= 3, "{kept:?}");
+        let json = serde_json::to_string(&kept).unwrap();
+        let back: Vec<Administration> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, kept);
+        let rows: Vec<LotRow> = back.iter().map(|a| a.row(&config)).collect();
+        assert_eq!(rows, lot_rows(&visits, &config));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::read::{self, SiteVisit};
 use super::{GroupError, Target, connect, schema};
 use crate::config::Config;
-use crate::records::{self, Format, Outcome, Output, RecordsError, Sink};
+use crate::records::{self, Format, Outcome, Output, RecordsError, Sink, Sited};
 use crate::report;
 
 fn failed(e: GroupError) -> RecordsError {
@@ -38,7 +38,10 @@ async fn client(target: &Target) -> Result<tokio_postgres::Client, RecordsError>
 /// database's owner).
 pub async fn migrate(target: &Target) -> Outcome {
     let mut client = connect(target, "flowboard-migrate").await.map_err(failed)?;
-    let applied = schema::migrate(&mut client).await.map_err(failed)?;
+    let mut progress = |line: &str| eprintln!("flowboard: migrating: {line}");
+    let applied = schema::migrate(&mut client, &mut progress)
+        .await
+        .map_err(failed)?;
     if applied.is_empty() {
         println!(
             "the group database is at schema version {} already",
@@ -54,14 +57,6 @@ pub async fn migrate(target: &Target) -> Outcome {
     Ok(())
 }
 
-/// A lot row with its branch.
-#[derive(Debug, Serialize)]
-struct GroupLotRow {
-    site: String,
-    #[serde(flatten)]
-    row: report::LotRow,
-}
-
 /// `flowboard group trace-lot LOT`.
 pub async fn trace_lot(
     target: &Target,
@@ -73,16 +68,20 @@ pub async fn trace_lot(
     let client = client(target).await?;
     let lot = crate::domain::text::lot_number(lot);
     let lot = lot.as_str();
-    let visits = read::trace_lot(&client, lot).await.map_err(failed)?;
-    let rows: Vec<GroupLotRow> = visits
-        .iter()
-        .flat_map(|v| {
-            report::lot_rows(std::slice::from_ref(&v.visit), config)
-                .into_iter()
-                .map(|row| GroupLotRow {
-                    site: v.site.clone(),
-                    row,
-                })
+    let (found, unfolded) = super::lots::trace(&client, lot).await.map_err(failed)?;
+    for u in &unfolded {
+        eprintln!(
+            "flowboard: site {}: its events {} to {} are not in the lot rows yet (shipped by an older flowboard); they are folded when the branch ships with this version",
+            u.site,
+            u.folded_seq + 1,
+            u.last_seq
+        );
+    }
+    let rows: Vec<Sited<report::LotRow>> = found
+        .into_iter()
+        .map(|(site, a)| Sited {
+            site,
+            row: a.row(config),
         })
         .collect();
     let sites: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.site.as_str()).collect();
@@ -98,7 +97,7 @@ pub async fn trace_lot(
             sites.len()
         ))?;
     }
-    sink.rows(&rows, |r| {
+    sink.sited_rows(&rows, |r| {
         format!("{}  {}", r.site, records::lot_line(config, &r.row))
     })?;
     sink.finish()?;
@@ -168,14 +167,6 @@ pub async fn report_day(
     }
 }
 
-/// A reaction row with its branch.
-#[derive(Debug, Serialize)]
-struct GroupReactionRow {
-    site: String,
-    #[serde(flatten)]
-    row: report::ReactionRow,
-}
-
 /// `flowboard group report reactions --from D --to D`.
 pub async fn report_reactions(
     target: &Target,
@@ -190,13 +181,13 @@ pub async fn report_reactions(
     let visits = read::visits_with_reactions(&client, start, end)
         .await
         .map_err(failed)?;
-    let mut rows: Vec<GroupReactionRow> = visits
+    let mut rows: Vec<Sited<report::ReactionRow>> = visits
         .iter()
         .flat_map(|SiteVisit { site, visit }| {
             report::reactions(std::slice::from_ref(visit))
                 .into_iter()
                 .filter(|r| r.at >= start && r.at < end)
-                .map(|row| GroupReactionRow {
+                .map(|row| Sited {
                     site: site.clone(),
                     row,
                 })
@@ -208,7 +199,7 @@ pub async fn report_reactions(
         "Reactions {from} to {to} in every branch: {}\n",
         rows.len()
     ))?;
-    sink.rows(&rows, |r| {
+    sink.sited_rows(&rows, |r| {
         format!("{}  {}", r.site, records::reaction_line(config, &r.row))
     })?;
     sink.finish()?;

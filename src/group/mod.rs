@@ -9,6 +9,8 @@
 //!
 //! * [`schema`] — versioned migrations, checked at every connection.
 //! * [`ship`] — the branch server's shipper (a background task).
+//! * [`lots`] — the lot rows derived from the events (one row per
+//!   administration, written with each batch), for the lot recall.
 //! * [`read`] — the group commands' queries.
 //!
 //! Layering: beside `store` (it knows PostgreSQL as `store` knows sled);
@@ -16,6 +18,7 @@
 
 pub mod board;
 pub mod commands;
+pub mod lots;
 pub mod read;
 pub mod schema;
 pub mod ship;

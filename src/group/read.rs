@@ -2,10 +2,11 @@
 //! from the shipped events, by the same domain fold as a branch's (so a
 //! report over PostgreSQL says what the branch's own report says).
 //!
-//! Each query finds the visits through an index column (lot, arrival,
+//! Each query finds the visits through an index column (arrival,
 //! reaction), reads all their events through (site, visit), folds them,
-//! and keeps those the fold puts in the answer (a corrected lot or time
-//! is found through either row and decided by the fold).
+//! and keeps those the fold puts in the answer (a corrected time is found
+//! through either row and decided by the fold). The lot recall reads the
+//! rows the shipper folded instead ([`super::lots::trace`]).
 
 use std::collections::BTreeMap;
 
@@ -68,15 +69,6 @@ async fn visits_where(
             Visit::from_events(events).map(|visit| SiteVisit { site, visit })
         })
         .collect())
-}
-
-/// Every administration of `lot` in every branch, in order of
-/// administration.
-pub async fn trace_lot(client: &Client, lot: &str) -> Result<Vec<SiteVisit>, GroupError> {
-    let mut visits = visits_where(client, "lot = $1", &[&lot]).await?;
-    visits.retain(|v| v.visit.care.lot.as_ref().is_some_and(|l| l.number == lot));
-    visits.sort_by_key(|v| (v.visit.care.administration_started, v.site.clone()));
-    Ok(visits)
 }
 
 /// Every visit that arrived (or was expected) in `[from, to)`, in every

@@ -8,7 +8,9 @@
 //!
 //! The event log is `events`: the store's [`LogRow`](crate::store::LogRow)
 //! as columns, primary key (site, seq), and index columns derived from
-//! the event at insert (lot, chart number, arrival, reaction).
+//! the event at insert (lot, chart number, arrival, reaction). Version 2
+//! adds the lot rows, `administrations` (see [`super::lots`]), and fills
+//! them from the events already shipped.
 
 use tokio_postgres::Client;
 
@@ -46,6 +48,20 @@ pub const MIGRATIONS: &[&str] = &[
         last_error    text,
         error_at      timestamptz
     );",
+    // 2: the lot rows (see `lots`): one per administered visit per site,
+    // written by the shipper in each batch's transaction; filled here
+    // for what was shipped before (`fill`, in Rust, after this SQL).
+    "CREATE TABLE administrations (
+        site   text   NOT NULL,
+        visit  bigint NOT NULL,
+        seq    bigint NOT NULL CHECK (seq > 0),
+        lot    text,
+        at     timestamptz,
+        row    jsonb,
+        PRIMARY KEY (site, visit)
+    );
+    CREATE INDEX administrations_lot ON administrations (lot) WHERE lot IS NOT NULL;
+    ALTER TABLE sites ADD COLUMN folded_seq bigint NOT NULL DEFAULT 0;",
 ];
 
 /// The version this flowboard writes and reads.
@@ -72,8 +88,13 @@ pub async fn version(client: &Client) -> Result<i32, GroupError> {
 
 /// Migrates the database to [`VERSION`]: each missing migration in its
 /// own transaction, under an advisory lock (two servers starting at once
-/// do not both migrate). Returns the versions applied.
-pub async fn migrate(client: &mut Client) -> Result<Vec<i32>, GroupError> {
+/// do not both migrate; a shipper waits for the lot rows' fill).
+/// `progress` hears a line per step of a long one. Returns the versions
+/// applied.
+pub async fn migrate(
+    client: &mut Client,
+    progress: &mut (dyn FnMut(&str) + Send),
+) -> Result<Vec<i32>, GroupError> {
     let mut applied = Vec::new();
     let tx = client.transaction().await?;
     tx.batch_execute(
@@ -102,6 +123,10 @@ pub async fn migrate(client: &mut Client) -> Result<Vec<i32>, GroupError> {
         }
         let next = current + 1;
         tx.batch_execute(MIGRATIONS[(next - 1) as usize]).await?;
+        if next == 2 {
+            // The rows of what was shipped before, folded in Rust.
+            super::lots::fill(&tx, progress).await?;
+        }
         tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&next])
             .await?;
         tx.commit().await?;
@@ -125,7 +150,8 @@ pub async fn ensure(client: &mut Client) -> Result<(), GroupError> {
     if found > VERSION {
         return Err(newer(found));
     }
-    match migrate(client).await {
+    let mut progress = |line: &str| tracing::info!("group: migrating: {line}");
+    match migrate(client, &mut progress).await {
         Ok(_) => Ok(()),
         Err(GroupError::Db(e))
             if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) =>

@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
-use super::{GroupError, Target, schema};
+use super::{GroupError, Target, lots, schema};
 use crate::config::Group;
 use crate::domain::EventRecord;
 use crate::protocol::ShippingBehind;
@@ -193,6 +193,7 @@ impl<S: EventStore> Shipper<S> {
             .await?
             .get(0);
         let mut shipped = u64::try_from(resumed).unwrap_or(0);
+        self.catch_up(&mut client, resumed).await?;
         tracing::info!(
             "group: connected as site {}, PostgreSQL holds its events up to {shipped}",
             self.site
@@ -225,32 +226,66 @@ impl<S: EventStore> Shipper<S> {
                 }
                 continue;
             }
-            let events = self.read(shipped, durable).await?;
+            // One more than the batch: the first event left after it is
+            // the oldest unshipped once the batch is in.
+            let mut events = self.read(shipped, durable).await?;
+            let next = if events.len() > self.batch {
+                events.pop()
+            } else {
+                None
+            };
             let Some(last) = events.last() else {
                 continue;
             };
             let (last_seq, last_at) = (last.seq, last.recorded_at);
             ship_batch(&mut client, &self.site, &events).await?;
+            // Nothing awaited between the commit and the status: `group
+            // status` at the branch says what PostgreSQL holds.
             shipped = last_seq;
-            let oldest = if last_seq < durable {
-                self.oldest_after(last_seq).await
-            } else {
-                None
-            };
             self.update(|s| {
                 s.shipped_seq = last_seq;
                 s.shipped_recorded_at = Some(last_at);
                 s.durable_seq = durable;
-                s.oldest_unshipped = oldest;
+                s.oldest_unshipped = next.map(|e| e.recorded_at);
                 s.last_error = None;
             });
         }
     }
 
-    /// The next events after `shipped`, up to `durable`, contiguous.
+    /// Folds the lot rows of events PostgreSQL holds for the site but has
+    /// no rows for (shipped by an older flowboard after the lot rows were
+    /// created), before shipping more.
+    async fn catch_up(
+        &self,
+        client: &mut tokio_postgres::Client,
+        upto: i64,
+    ) -> Result<(), GroupError> {
+        let tx = client.transaction().await?;
+        let folded: i64 = tx
+            .query_opt(
+                "SELECT folded_seq FROM sites WHERE site = $1 FOR UPDATE",
+                &[&self.site],
+            )
+            .await?
+            .map_or(0, |r| r.get(0));
+        if folded >= upto {
+            return Ok(());
+        }
+        tracing::info!(
+            "group: folding the lot rows of site {}'s events {} to {upto} (shipped without them)",
+            self.site,
+            folded + 1
+        );
+        lots::catch_up(&tx, &self.site, folded, upto, &mut |_, _| {}).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The next events after `shipped` (a batch and one), up to
+    /// `durable`, contiguous.
     async fn read(&self, shipped: u64, durable: u64) -> Result<Vec<EventRecord>, GroupError> {
         let store = Arc::clone(&self.store);
-        let batch = self.batch;
+        let batch = self.batch + 1;
         let mut events = tokio::task::spawn_blocking(move || store.events_after(shipped, batch))
             .await
             .map_err(|e| GroupError::Log(format!("reading the log: {e}")))??;
@@ -329,17 +364,29 @@ pub async fn ship_batch(
         ],
     )
     .await?;
+    let first_seq = cols.seq.first().copied().unwrap_or(0);
     let last_seq = cols.seq.last().copied().unwrap_or(0);
     let last_at = cols.recorded_at.last().copied();
+    // The lot rows of the visits the batch touches, folded from what
+    // PostgreSQL now holds of them (this transaction's events included).
+    let mut visits = cols.visit.clone();
+    visits.sort_unstable();
+    visits.dedup();
+    lots::refold(&tx, site, &visits, last_seq).await?;
+    // The rows are complete up to this batch when they were up to the
+    // event before it (a gap left by an older shipper is caught up at
+    // the next connection: `Shipper::session`).
     tx.execute(
-        "INSERT INTO sites (site, last_seq, last_event_at, last_contact, last_error)
-         VALUES ($1, $2, $3, now(), NULL)
+        "INSERT INTO sites (site, last_seq, last_event_at, last_contact, last_error, folded_seq)
+         VALUES ($1, $2::bigint, $3, now(), NULL, CASE WHEN $4::bigint <= 1 THEN $2::bigint ELSE 0 END)
          ON CONFLICT (site) DO UPDATE SET
            last_seq = GREATEST(sites.last_seq, EXCLUDED.last_seq),
            last_event_at = EXCLUDED.last_event_at,
            last_contact = now(),
-           last_error = NULL",
-        &[&site, &last_seq, &last_at],
+           last_error = NULL,
+           folded_seq = CASE WHEN sites.folded_seq >= $4::bigint - 1
+             THEN GREATEST(sites.folded_seq, $2::bigint) ELSE sites.folded_seq END",
+        &[&site, &last_seq, &last_at, &first_seq],
     )
     .await?;
     tx.execute("SELECT pg_notify($1, $2)", &[&schema::CHANNEL, &site])
