@@ -1015,8 +1015,6 @@ impl PageLimit {
     }
 }
 
-/// The range `[start, end)`, resumed just after the key `after` when it
-/// lies inside it.
 /// How many times a page of records reads each key again ([`let_go`]).
 const LET_GO_READS: usize = 7;
 
@@ -1036,6 +1034,8 @@ fn let_go(tree: &Tree, key: &[u8]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The range `[start, end)`, resumed just after the key `after` when it
+/// lies inside it.
 fn resume(start: Vec<u8>, end: Vec<u8>, after: Option<&[u8]>) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
     let start = match after {
         Some(a) if a >= start.as_slice() => Bound::Excluded(a.to_vec()),
