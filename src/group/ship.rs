@@ -232,6 +232,8 @@ impl<S: EventStore> Shipper<S> {
                 // is busy, not at every command (its CPU on a small
                 // clinic PC is the commands' too); the header warns of
                 // minutes behind, so this wait is never seen.
+                // `group status` counts the new events as waiting meanwhile.
+                self.refresh_backlog(Some(shipped)).await;
                 tokio::time::sleep(COALESCE).await;
                 continue;
             }
