@@ -263,10 +263,17 @@ fn two_branches_ship_and_head_office_traces_a_lot_given_at_both() {
     let ginza = branch(&pg, "ginza");
     let umeda = branch(&pg, "umeda");
     give_lot(&ginza, 1, "山田 花子", "G-100", "EXO-2611-07");
-    give_lot(&umeda, 1, "佐藤 一郎", "U-200", "EXO-2611-07");
+    // Typed with a stray space and in lower case at umeda: the same lot,
+    // as each branch's own trace-lot says.
+    give_lot(&umeda, 1, "佐藤 一郎", "U-200", "exo- 2611-07");
     give_lot(&umeda, 2, "Ann Lee", "U-201", "EXO-2611-09");
     wait_shipped(&pg, "ginza", &ginza);
     wait_shipped(&pg, "umeda", &umeda);
+    assert!(
+        umeda
+            .ok(&["--no-autostart", "trace-lot", "EXO-2611-07"])
+            .contains("佐藤 一郎")
+    );
 
     let text = group(&head, &pg, &["trace-lot", "EXO-2611-07"]);
     assert!(text.contains("2 administrations in 2 branches"), "{text}");

@@ -9,7 +9,7 @@
 //! |--------|-------------------------------------------------------------|
 //! | `site`, `visit` | primary key                                        |
 //! | `seq`  | the visit's last event folded into the row                  |
-//! | `lot`  | the lot given, as the vial prints it (indexed); NULL: the   |
+//! | `lot`  | the lot given, by its matching key (indexed); NULL: the     |
 //! |        | fold gives no administration of a lot (undone, corrected    |
 //! |        | away to no lot): the row stays, so its `seq` never goes back|
 //! | `at`   | when administration started                                 |
@@ -52,10 +52,11 @@ pub struct Folded {
     pub administration: Option<Administration>,
 }
 
-/// The row key of a lot: the number as the vial prints it (the form the
-/// branch stores and `trace-lot` asks for).
+/// The row key of a lot: the branch's own matching key (case, full-width
+/// forms and spaces do not matter), so `group trace-lot` finds what each
+/// branch's `trace-lot` finds.
 pub fn lot_key(number: &str) -> String {
-    crate::domain::text::lot_number(number)
+    crate::domain::text::lot_key(number)
 }
 
 /// Folds each visit from its events (in order of seq), its row.
