@@ -1064,6 +1064,11 @@ fn a_group_database_of_schema_1_migrates_and_its_lot_rows_are_folded_from_its_ev
     let lagging = group_as(&head, &pg, "head_office", &["trace-lot", "EXO-2611-07"]);
     let err = String::from_utf8_lossy(&lagging.stderr);
     assert!(err.contains("site ginza: its events 1 to"), "{err}");
+    let status = group(&head, &pg, &["status"]);
+    assert!(
+        status.contains("lot rows up to event 0 only: events 1 to"),
+        "{status}"
+    );
     ginza.start();
     let deadline = Instant::now() + Duration::from_secs(60);
     while pg.psql("flowboard", "flowboard", rows_sql) != shipped_rows {
@@ -1079,6 +1084,8 @@ fn a_group_database_of_schema_1_migrates_and_its_lot_rows_are_folded_from_its_ev
         ),
         before
     );
+    let status = group(&head, &pg, &["status"]);
+    assert!(!status.contains("lot rows up to"), "{status}");
 }
 
 /// A batch shipped again after later ones (a retry after a crash, a

@@ -267,6 +267,14 @@ pub async fn status(
         if let Some(e) = &s.last_error {
             println!("                 last error: {e}");
         }
+        if s.folded_seq < s.last_seq {
+            println!(
+                "                 lot rows up to event {} only: events {} to {} were shipped by an older flowboard; group trace-lot does not see them until the branch ships with this version",
+                s.folded_seq,
+                s.folded_seq + 1,
+                s.last_seq
+            );
+        }
     }
     if let Some(b) = &local {
         println!(

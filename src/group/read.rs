@@ -115,13 +115,16 @@ pub struct SiteRow {
     pub last_event_at: Option<DateTime<Utc>>,
     pub last_contact: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// The site's lot rows are complete up to this event (below
+    /// `last_seq`: an older flowboard shipped the rest without them).
+    pub folded_seq: i64,
 }
 
 /// Every site that has shipped, by name.
 pub async fn sites(client: &Client) -> Result<Vec<SiteRow>, GroupError> {
     let rows = client
         .query(
-            "SELECT site, last_seq, last_event_at, last_contact, last_error FROM sites ORDER BY site",
+            "SELECT site, last_seq, last_event_at, last_contact, last_error, folded_seq FROM sites ORDER BY site",
             &[],
         )
         .await?;
@@ -133,6 +136,7 @@ pub async fn sites(client: &Client) -> Result<Vec<SiteRow>, GroupError> {
             last_event_at: r.get(2),
             last_contact: r.get(3),
             last_error: r.get(4),
+            folded_seq: r.get(5),
         })
         .collect())
 }
