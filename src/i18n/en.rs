@@ -573,6 +573,8 @@ const UI: UiTexts = UiTexts {
     key_field_next: "next field",
     key_field_prev: "previous field",
     key_choose: "choose / move cursor",
+    not_typed_tick: "\u{201c}{c}\u{201d} not typed in: a tick box (Space or y ticks it, n takes it back; Tab: next field)",
+    not_typed_choice: "\u{201c}{c}\u{201d} not typed in: a choice (Left/Right chooses; Tab: next field)",
     key_submit: "submit",
     key_abort: "close without saving",
     key_delete: "delete a character",

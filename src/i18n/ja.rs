@@ -570,6 +570,8 @@ const UI: UiTexts = UiTexts {
     key_field_next: "次の項目",
     key_field_prev: "前の項目",
     key_choose: "選択 / カーソル移動",
+    not_typed_tick: "「{c}」は入力されません：チェック欄です（Space・y で記録、n で取り消し、Tab で次の項目）",
+    not_typed_choice: "「{c}」は入力されません：選択欄です（Left/Right で選択、Tab で次の項目）",
     key_submit: "登録",
     key_abort: "保存せずに閉じる",
     key_delete: "1文字削除",

@@ -288,6 +288,10 @@ pub struct UiTexts {
     pub key_field_next: &'static str,
     pub key_field_prev: &'static str,
     pub key_choose: &'static str,
+    /// A character typed on a field that is not typed in (`{c}`): a tick
+    /// box, a choice.
+    pub not_typed_tick: &'static str,
+    pub not_typed_choice: &'static str,
     pub key_submit: &'static str,
     pub key_abort: &'static str,
     pub key_delete: &'static str,

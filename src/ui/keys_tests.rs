@@ -181,6 +181,53 @@ fn a_wrong_tick_is_taken_back_with_n_and_the_discharge_waits_for_it_again() {
     assert_eq!(unticks, 1, "the untick stays in the record");
 }
 
+/// Vitals typed while the cursor is still on a tick box of the checklist
+/// (the box could not be ticked yet): each character is said beside the
+/// box, nothing is sent, nothing changes, and the box still ticks.
+#[test]
+fn characters_typed_on_a_tick_box_are_said_not_dropped_without_a_word() {
+    let (mut day, c) = clinic_morning(CLINIC_EN);
+    let mut app = day.app(Lang::En);
+    app.selected = Some(c.observed);
+    key(&mut app, KeyCode::Enter, ten());
+    let at = form(&app)
+        .fields
+        .iter()
+        .position(|f| f.id == FieldId::Check(Check::AftercareExplained))
+        .unwrap();
+    if let Mode::Form(f) = &mut app.mode {
+        f.focus = at;
+    }
+    let before = form(&app).clone();
+    let sent = keys(&mut app, &[KeyCode::Char('1'), KeyCode::Char('8')], ten());
+    assert!(sent.is_empty(), "{sent:?}");
+    let said = "\u{201c}8\u{201d} not typed in: a tick box (Space or y ticks it, n takes it back; Tab: next field)";
+    assert_eq!(form(&app).fields[at].error.as_deref(), Some(said));
+    let screen = draw(&app, 120, 40).backend().to_string();
+    assert!(screen.contains("not typed in: a tick box"), "{screen}");
+    let mut unchanged = form(&app).clone();
+    unchanged.fields[at].error = None;
+    assert_eq!(unchanged, before, "only the words beside the box");
+    // The box still ticks, and the words go with the answer.
+    let sent = keys(&mut app, &[KeyCode::Char(' ')], ten());
+    answer_all(&mut day, &mut app, sent, ten());
+    assert_eq!(form(&app).fields[at].error, None);
+    // In Japanese, wholly Japanese.
+    let mut app = day.app(Lang::Ja);
+    app.selected = Some(c.observed);
+    key(&mut app, KeyCode::Enter, ten());
+    if let Mode::Form(f) = &mut app.mode {
+        f.focus = at;
+    }
+    keys(&mut app, &[KeyCode::Char('x')], ten());
+    assert_eq!(
+        form(&app).fields[at].error.as_deref(),
+        Some(
+            "「x」は入力されません：チェック欄です（Space・y で記録、n で取り消し、Tab で次の項目）"
+        )
+    );
+}
+
 #[test]
 fn enter_pressed_twice_while_vitals_are_saved_records_them_once() {
     let (mut day, c) = clinic_morning(CLINIC_EN);

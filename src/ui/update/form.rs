@@ -4,12 +4,12 @@
 //! is dropped, and nothing is sent twice.
 
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{Action, edit, on_key, request};
 use crate::i18n::texts;
 use crate::ui::app::{App, Mode, Pending};
-use crate::ui::forms::{Ctx, FieldId, FormKind, Submission};
+use crate::ui::forms::{Ctx, FieldId, FieldValue, FormKind, Submission};
 use crate::ui::keymap::{self, Op};
 
 pub(super) fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Action {
@@ -61,6 +61,11 @@ pub(super) fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> A
                 && matches!(form.kind, FormKind::Discharge { .. })
                 && matches!(form.focused().map(|f| f.id), Some(FieldId::Check(_))) =>
         {
+            // The answer replaces any words beside the box.
+            let focus = form.focus;
+            if let Some(f) = form.fields.get_mut(focus) {
+                f.error = None;
+            }
             form.tick(&app.board, answer.flatten())
         }
         // y / n answer and move on; Space turns a box over in place.
@@ -82,10 +87,18 @@ pub(super) fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> A
             {
                 return Action::none();
             }
-            if let Some(input) = form.input_mut()
-                && edit(input, op, &key)
+            if let Some(input) = form.input_mut() {
+                if edit(input, op, &key) {
+                    form.edited();
+                }
+            } else if let (None, KeyCode::Char(c)) = (op, key.code)
+                && !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
             {
-                form.edited();
+                // Typed on a box or a choice: said beside it, never
+                // dropped without a word.
+                not_typed(form, c, app.lang);
             }
             None
         }
@@ -156,4 +169,19 @@ pub(super) fn replay(
         super::error(app, texts(app.lang).ui.enter_not_taken);
     }
     action
+}
+
+/// The focused field is not typed in: says so beside it, with its keys.
+fn not_typed(form: &mut crate::ui::forms::Form, c: char, lang: crate::i18n::Lang) {
+    let t = &crate::i18n::texts(lang).ui;
+    let focus = form.focus;
+    let Some(field) = form.fields.get_mut(focus) else {
+        return;
+    };
+    let text = match field.value {
+        FieldValue::Tick(_) => t.not_typed_tick,
+        FieldValue::Choice { .. } => t.not_typed_choice,
+        FieldValue::Text(_) => return,
+    };
+    field.error = Some(text.replace("{c}", &crate::ui::cell::clean(&c.to_string())));
 }
