@@ -341,12 +341,9 @@ fn served_all(day: &mut Day, action: Action) {
     }
 }
 
-/// A nurse over the limit gives a patient to another nurse with `R`: the
-/// form says who has the patient now and offers the staff list's other
-/// nurses, the one with the fewest drips first; the reassignment is an
-/// event and the caseload follows it.
-#[test]
-fn a_patient_is_given_to_another_nurse_with_r() {
+/// The busy hour with a second nurse on the staff list, Matsui Taro (MT),
+/// who has no patient yet; and Takahashi Jun, whose drip is with KS.
+fn with_a_second_nurse() -> (Day, crate::domain::VisitId) {
     use crate::config::{StaffMember, StaffRole};
     let (mut day, _) = hour(ENGLISH, Lang::En);
     day.config.staff.push(StaffMember {
@@ -362,6 +359,16 @@ fn a_patient_is_given_to_another_nurse_with_r() {
         .find(|v| v.name == ENGLISH[1])
         .map(|v| v.id)
         .unwrap();
+    (day, jun)
+}
+
+/// A nurse over the limit gives a patient to another nurse with `R`: the
+/// form says who has the patient now and offers the staff list's other
+/// nurses, the one with the fewest drips first; the reassignment is an
+/// event and the caseload follows it.
+#[test]
+fn a_patient_is_given_to_another_nurse_with_r() {
+    let (mut day, jun) = with_a_second_nurse();
     let mut app = day.app(Lang::En);
     app.selected = Some(jun);
     press(&mut app, KeyCode::Char('R'));
@@ -421,21 +428,7 @@ fn a_patient_is_given_to_another_nurse_with_r() {
 /// "someone else" and typed; the server decides whether it knows them.
 #[test]
 fn a_nurse_not_offered_is_typed_after_choosing_someone_else() {
-    use crate::config::{StaffMember, StaffRole};
-    let (mut day, _) = hour(ENGLISH, Lang::En);
-    day.config.staff.push(StaffMember {
-        initials: "MT".into(),
-        name: "Matsui Taro".into(),
-        role: StaffRole::Nurse,
-        unix_user: None,
-    });
-    let jun = day
-        .board
-        .visits
-        .values()
-        .find(|v| v.name == ENGLISH[1])
-        .map(|v| v.id)
-        .unwrap();
+    let (mut day, jun) = with_a_second_nurse();
     let mut app = day.app(Lang::En);
     app.selected = Some(jun);
     press(&mut app, KeyCode::Char('R'));

@@ -134,13 +134,12 @@ fn after_a_refused_tick_the_next_keys_still_do_what_they_say() {
     assert!(e.contains("keep pressure"), "{e}");
 }
 
-#[test]
-fn a_wrong_tick_is_taken_back_with_n_and_the_discharge_waits_for_it_again() {
-    let (mut day, c) = clinic_morning(CLINIC_EN);
-    let mut app = day.app(Lang::En);
+/// The observed patient's discharge checklist open, the cursor on the
+/// aftercare box (and its field index).
+fn on_the_aftercare_box(day: &Day, c: &Clinic, lang: Lang) -> (App, usize) {
+    let mut app = day.app(lang);
     app.selected = Some(c.observed);
     key(&mut app, KeyCode::Enter, ten());
-    // Aftercare was ticked by mistake: back to it, n.
     let at = form(&app)
         .fields
         .iter()
@@ -149,6 +148,14 @@ fn a_wrong_tick_is_taken_back_with_n_and_the_discharge_waits_for_it_again() {
     if let Mode::Form(f) = &mut app.mode {
         f.focus = at;
     }
+    (app, at)
+}
+
+#[test]
+fn a_wrong_tick_is_taken_back_with_n_and_the_discharge_waits_for_it_again() {
+    let (mut day, c) = clinic_morning(CLINIC_EN);
+    // Aftercare was ticked by mistake: back to it, n.
+    let (mut app, _) = on_the_aftercare_box(&day, &c, Lang::En);
     let sent = keys(&mut app, &[KeyCode::Char('n')], ten());
     assert!(matches!(
         &sent[0].command,
@@ -187,17 +194,7 @@ fn a_wrong_tick_is_taken_back_with_n_and_the_discharge_waits_for_it_again() {
 #[test]
 fn characters_typed_on_a_tick_box_are_said_not_dropped_without_a_word() {
     let (mut day, c) = clinic_morning(CLINIC_EN);
-    let mut app = day.app(Lang::En);
-    app.selected = Some(c.observed);
-    key(&mut app, KeyCode::Enter, ten());
-    let at = form(&app)
-        .fields
-        .iter()
-        .position(|f| f.id == FieldId::Check(Check::AftercareExplained))
-        .unwrap();
-    if let Mode::Form(f) = &mut app.mode {
-        f.focus = at;
-    }
+    let (mut app, at) = on_the_aftercare_box(&day, &c, Lang::En);
     let before = form(&app).clone();
     let sent = keys(&mut app, &[KeyCode::Char('1'), KeyCode::Char('8')], ten());
     assert!(sent.is_empty(), "{sent:?}");
@@ -213,12 +210,7 @@ fn characters_typed_on_a_tick_box_are_said_not_dropped_without_a_word() {
     answer_all(&mut day, &mut app, sent, ten());
     assert_eq!(form(&app).fields[at].error, None);
     // In Japanese, wholly Japanese.
-    let mut app = day.app(Lang::Ja);
-    app.selected = Some(c.observed);
-    key(&mut app, KeyCode::Enter, ten());
-    if let Mode::Form(f) = &mut app.mode {
-        f.focus = at;
-    }
+    let (mut app, _) = on_the_aftercare_box(&day, &c, Lang::Ja);
     keys(&mut app, &[KeyCode::Char('x')], ten());
     assert_eq!(
         form(&app).fields[at].error.as_deref(),
