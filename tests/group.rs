@@ -248,18 +248,28 @@ fn wait_shipped(pg: &Pg, site: &str, clinic: &Clinic) {
     }
 }
 
+/// A PostgreSQL of its own with the group's tables and README's roles,
+/// and head office's clinic directory (none where PostgreSQL is missing
+/// on a developer machine; in CI that is a failure: `common::pg`).
+fn head_office() -> Option<(Pg, Clinic)> {
+    if !common::pg::available() {
+        return None;
+    }
+    let pg = Pg::start();
+    let head = Clinic::new();
+    prepare(&pg, &head);
+    Some((pg, head))
+}
+
 fn status_of(clinic: &Clinic) -> String {
     String::from_utf8_lossy(&clinic.run(&["group", "status"]).stdout).to_string()
 }
 
 #[test]
 fn two_branches_ship_and_head_office_traces_a_lot_given_at_both() {
-    if !common::pg::available() {
+    let Some((pg, head)) = head_office() else {
         return;
-    }
-    let pg = Pg::start();
-    let head = Clinic::new();
-    prepare(&pg, &head);
+    };
     let ginza = branch(&pg, "ginza");
     let umeda = branch(&pg, "umeda");
     give_lot(&ginza, 1, "山田 花子", "G-100", "EXO-2611-07");
@@ -410,12 +420,9 @@ fn two_branches_ship_and_head_office_traces_a_lot_given_at_both() {
 
 #[test]
 fn the_line_goes_down_the_branches_go_on_and_every_event_arrives_once() {
-    if !common::pg::available() {
+    let Some((mut pg, head)) = head_office() else {
         return;
-    }
-    let mut pg = Pg::start();
-    let head = Clinic::new();
-    prepare(&pg, &head);
+    };
     let mut ginza = branch(&pg, "ginza");
     let umeda = branch(&pg, "umeda");
     arrivals(&ginza, &["A1", "A2", "A3"]);
@@ -478,12 +485,9 @@ fn the_line_goes_down_the_branches_go_on_and_every_event_arrives_once() {
 
 #[test]
 fn a_branch_role_may_only_insert_its_own_sites_rows() {
-    if !common::pg::available() {
+    let Some((pg, _head)) = head_office() else {
         return;
-    }
-    let pg = Pg::start();
-    let head = Clinic::new();
-    prepare(&pg, &head);
+    };
     let ginza = branch(&pg, "ginza");
     let umeda = branch(&pg, "umeda");
     arrivals(&ginza, &["A1"]);
@@ -581,12 +585,9 @@ fn a_branch_role_may_only_insert_its_own_sites_rows() {
 #[test]
 fn a_branch_behind_tells_its_screens_and_when_it_has_caught_up() {
     use std::io::{BufRead, BufReader, Write};
-    if !common::pg::available() {
+    let Some((mut pg, _head)) = head_office() else {
         return;
-    }
-    let mut pg = Pg::start();
-    let head = Clinic::new();
-    prepare(&pg, &head);
+    };
     pg.stop();
     let config = format!(
         "{}\n[group]\nsite = \"ginza\"\nconnection = \"{}\"\ntls = \"disable\"\nwarn_behind_minutes = 5\n",
@@ -699,12 +700,9 @@ fn tls_verify_full_ships_with_the_ca_and_refuses_an_unknown_certificate() {
 /// ships nothing, and both the branch and head office are told why.
 #[test]
 fn a_branch_older_than_what_it_shipped_ships_nothing_and_says_why() {
-    if !common::pg::available() {
+    let Some((pg, head)) = head_office() else {
         return;
-    }
-    let pg = Pg::start();
-    let head = Clinic::new();
-    prepare(&pg, &head);
+    };
     let mut ginza = branch(&pg, "ginza");
     arrivals(&ginza, &["A1"]);
     let backup = ginza.dir.path().join("backup");
@@ -739,12 +737,9 @@ fn a_branch_older_than_what_it_shipped_ships_nothing_and_says_why() {
 /// and a kill -9 of a branch server in the middle of shipping.
 #[test]
 fn the_lot_rows_say_what_each_branch_s_fold_says() {
-    if !common::pg::available() {
+    let Some((pg, head)) = head_office() else {
         return;
-    }
-    let pg = Pg::start();
-    let head = Clinic::new();
-    prepare(&pg, &head);
+    };
     let mut ginza = branch(&pg, "ginza");
     let umeda = branch(&pg, "umeda");
     let both = |g: &Clinic, u: &Clinic| {
@@ -915,17 +910,14 @@ fn the_lot_rows_say_what_each_branch_s_fold_says() {
 /// first), with no escape sequence and no formula reaching a spreadsheet.
 #[test]
 fn hostile_names_go_through_the_lot_rows_into_the_group_csv_as_the_branch_writes_them() {
-    if !common::pg::available() {
+    let Some((pg, head)) = head_office() else {
         return;
-    }
+    };
     let corpus = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/corpus/hostile-text.jsonl"
     ))
     .expect("the hostile-text corpus");
-    let pg = Pg::start();
-    let head = Clinic::new();
-    prepare(&pg, &head);
     let ginza = branch(&pg, "ginza");
     let mut visit = 0;
     for line in corpus.lines() {
@@ -994,12 +986,9 @@ fn hostile_names_go_through_the_lot_rows_into_the_group_csv_as_the_branch_writes
 /// shipper of this version has folded them.
 #[test]
 fn a_group_database_of_schema_1_migrates_and_its_lot_rows_are_folded_from_its_events() {
-    if !common::pg::available() {
+    let Some((pg, head)) = head_office() else {
         return;
-    }
-    let pg = Pg::start();
-    let head = Clinic::new();
-    prepare(&pg, &head);
+    };
     let mut ginza = branch(&pg, "ginza");
     let mut umeda = branch(&pg, "umeda");
     give_lot(&ginza, 1, "山田 花子", "G-100", "EXO-2611-07");
@@ -1093,12 +1082,9 @@ fn a_group_database_of_schema_1_migrates_and_its_lot_rows_are_folded_from_its_ev
 /// back to an older fold: the rows stay what the whole log's fold says.
 #[test]
 fn a_batch_shipped_again_later_changes_no_lot_row() {
-    if !common::pg::available() {
+    let Some((pg, head)) = head_office() else {
         return;
-    }
-    let pg = Pg::start();
-    let head = Clinic::new();
-    prepare(&pg, &head);
+    };
     let mut ginza = branch(&pg, "ginza");
     give_lot(&ginza, 1, "山田 花子", "G-100", "EXO-2611-07");
     send(&ginza, &[
