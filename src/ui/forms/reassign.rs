@@ -90,19 +90,24 @@ pub(super) fn shown(form: &Form, id: FieldId) -> bool {
     }
 }
 
+/// The field that holds the nurse: the staff list's choice, the typed
+/// "someone else" beside it, or the typed field alone (no list).
+fn nurse_field(form: &Form) -> FieldId {
+    match form.chosen(FieldId::NurseChoice) {
+        Value::Nurse(_) => FieldId::NurseChoice,
+        Value::OtherNurse => FieldId::OtherNurse,
+        _ => FieldId::Nurse,
+    }
+}
+
 /// The nurse chosen or typed, as the record will name them (the staff
 /// list's name).
 fn named(form: &Form, ctx: &Ctx) -> String {
-    if let Value::Nurse(name) = form.chosen(FieldId::NurseChoice) {
+    let field = nurse_field(form);
+    if let Value::Nurse(name) = form.chosen(field) {
         return name.clone();
     }
-    let typed = format!(
-        "{}{}",
-        form.text(FieldId::Nurse),
-        form.text(FieldId::OtherNurse)
-    )
-    .trim()
-    .to_string();
+    let typed = form.text(field).trim().to_string();
     ctx.config
         .staff
         .iter()
@@ -141,16 +146,10 @@ pub(super) fn submit(
     at: Option<DateTime<Utc>>,
     errors: &mut Errors,
 ) -> Vec<Part> {
-    let (nurse, field) = match form.chosen(FieldId::NurseChoice) {
-        Value::Nurse(name) => (name.clone(), FieldId::NurseChoice),
-        Value::OtherNurse => (
-            required(form, FieldId::OtherNurse, ctx.lang, errors),
-            FieldId::OtherNurse,
-        ),
-        _ => (
-            required(form, FieldId::Nurse, ctx.lang, errors),
-            FieldId::Nurse,
-        ),
+    let field = nurse_field(form);
+    let nurse = match form.chosen(field) {
+        Value::Nurse(name) => name.clone(),
+        _ => required(form, field, ctx.lang, errors),
     };
     let mut part = Part::new(
         Command::Record {
